@@ -1,0 +1,179 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import { ConfigError, loadConfig } from './config.js';
+import { ImportError } from './meetings/errors.js';
+import { importRecords, recordsFromText } from './meetings/import.js';
+import { seedDatabase } from './meetings/seed.js';
+import { retagAll } from './meetings/topics/service.js';
+import { openRuntime, type Runtime } from './runtime.js';
+import { onShutdown, startServer } from './server.js';
+import { printTable } from './terminal.js';
+
+/** Opens a runtime for one command and always closes it. */
+async function withRuntime<T>(name: string, work: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const runtime = await openRuntime({ name, stderr: true });
+  try {
+    return await work(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
+const program = new Command()
+  .name('council-digest')
+  .description('Weekly email digests of local-government meetings.')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('run the HTTP API (applies pending migrations first)')
+  .action(async () => {
+    const runtime = await openRuntime({ name: 'api' });
+    const app = await startServer(runtime);
+    onShutdown(async () => {
+      await app.close();
+      await runtime.close();
+    }, runtime.logger);
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations (safe to run from several processes at once)')
+  .action(async () => {
+    await withRuntime('migrate', async ({ database }) => {
+      console.log(`Migrations applied (${database.origin === 'embedded' ? 'embedded Postgres' : 'DATABASE_URL'}).`);
+    });
+  });
+
+program
+  .command('seed')
+  .description('load the councils and meeting records in seeds/ (idempotent)')
+  .action(async () => {
+    await withRuntime('seed', async ({ database }) => {
+      const result = await seedDatabase(database.db);
+      printImported(result.meetings);
+      console.log(`${result.councils} councils, ${result.meetings.length} meetings seeded.`);
+    });
+  });
+
+program
+  .command('import')
+  .description('import meetings from files: canonical JSON, meeting summary page text, or an executive-member report')
+  .argument('<file...>', 'files to import (- for standard input)')
+  .addOption(new Option('--format <format>', 'force the format instead of detecting it').choices(['json', 'page', 'report']))
+  .option('--council <name>', 'council for page text that does not name one')
+  .action(async (files: string[], options: { format?: 'json' | 'page' | 'report'; council?: string }) => {
+    // Every file is read and checked before anything is written.
+    const records: unknown[] = [];
+    const problems: string[] = [];
+    for (const file of files) {
+      try {
+        const text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
+        records.push(...recordsFromText(text, options));
+      } catch (error) {
+        if (!(error instanceof ImportError) && !isFileError(error)) throw error;
+        problems.push(`${file}: ${describe(error)}`);
+      }
+    }
+    if (problems.length) {
+      console.error(`Nothing imported:\n${problems.map((line) => `  ${line}`).join('\n')}`);
+      process.exitCode = 1;
+      return;
+    }
+    await withRuntime('import', async ({ database }) => {
+      const outcomes = await importRecords(database.db, records);
+      printImported(outcomes);
+    });
+  });
+
+program
+  .command('retag')
+  .description('re-apply the topic rules to every stored meeting (after rules change)')
+  .action(async () => {
+    await withRuntime('retag', async ({ database }) => {
+      const totals = await retagAll(database.db, ({ done, total }) => {
+        if (process.stderr.isTTY) process.stderr.write(`\rretagged ${done}/${total} meetings`);
+      });
+      if (process.stderr.isTTY) process.stderr.write('\n');
+      console.log(`Retagged ${totals.meetings} meetings and ${totals.sections} sections: ${totals.tags} tags.`);
+    });
+  });
+
+program
+  .command('demo')
+  .description('the whole story on embedded defaults: database, migrations, seeds, the API')
+  .option('--once', 'exit after loading instead of keeping the API up')
+  .action(async (options: { once?: boolean }) => {
+    const env = { ...process.env };
+    // An operator token for the demo only, printed so the admin routes can be tried.
+    env.ADMIN_TOKEN ||= randomBytes(18).toString('base64url');
+    const config = loadConfig(env);
+    const runtime = await openRuntime({ name: 'demo', config, stderr: true });
+    const seeded = await seedDatabase(runtime.database.db);
+    console.log('\nCouncil Digest demo: seeded meetings\n');
+    printImported(seeded.meetings);
+    if (options.once) {
+      await runtime.close();
+      return;
+    }
+    const app = await startServer(runtime);
+    const base = config.PUBLIC_BASE_URL;
+    console.log(`
+The API is up. Look at:
+  ${base}/docs                     OpenAPI documentation
+  ${base}/api/meetings?topic=care-leavers
+  ${base}/api/councils
+Operator token (this run only): ${config.ADMIN_TOKEN}
+  curl -H "Authorization: Bearer ${config.ADMIN_TOKEN}" ${base}/api/admin/topics
+Press Ctrl+C to stop.`);
+    onShutdown(async () => {
+      await app.close();
+      await runtime.close();
+    }, runtime.logger);
+  });
+
+function printImported(outcomes: Awaited<ReturnType<typeof importRecords>>) {
+  printTable(
+    ['action', 'date', 'committee', 'sections', 'topics'],
+    outcomes.map((outcome) => [
+      outcome.action,
+      outcome.startsAt.slice(0, 10),
+      outcome.committee,
+      String(outcome.sections),
+      outcome.topics.join(', '),
+    ]),
+  );
+}
+
+function isFileError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && 'code' in error && typeof (error as NodeJS.ErrnoException).code === 'string';
+}
+
+function describe(error: unknown): string {
+  if (error instanceof ImportError) {
+    const details = error.issues.slice(0, 10).map((issue) => `\n    ${issue.path ?? (issue.line ? `line ${issue.line}` : '')}: ${issue.message}`);
+    return `${error.message}${error.issues.length > 1 ? details.join('') : ''}`;
+  }
+  if (isFileError(error)) return error.code === 'ENOENT' ? 'no such file' : error.message;
+  return String(error);
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else if (error instanceof ImportError) {
+    console.error(`Import failed: ${describe(error)}`);
+  } else {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  }
+  process.exit(1);
+}

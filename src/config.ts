@@ -1,0 +1,123 @@
+import { CronExpressionParser } from 'cron-parser';
+import { z } from 'zod';
+
+/**
+ * Every setting the service reads, validated once at start-up. Anything wrong
+ * fails the boot with one line per setting, never a request later on.
+ */
+
+const optionalString = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value ? value : undefined));
+
+const optionalUrl = (protocols: RegExp, example: string) =>
+  optionalString.pipe(
+    z
+      .url({ protocol: protocols, error: `must be a URL like ${example}` })
+      .optional(),
+  );
+
+const port = z.coerce
+  .number({ error: 'must be a whole number from 1 to 65535' })
+  .int('must be a whole number from 1 to 65535')
+  .min(1, 'must be a whole number from 1 to 65535')
+  .max(65_535, 'must be a whole number from 1 to 65535');
+
+const isTimeZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+// The same parser BullMQ's job scheduler uses, so what passes here will schedule.
+const isCron = (expression: string) => {
+  try {
+    CronExpressionParser.parse(expression);
+    return expression.split(/\s+/).length === 5;
+  } catch {
+    return false;
+  }
+};
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(3000),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PUBLIC_BASE_URL: optionalUrl(/^https?$/, 'https://digest.example.org'),
+  DATABASE_URL: optionalUrl(/^postgres(ql)?$/, 'postgres://user@host:5432/db'),
+  REDIS_URL: optionalUrl(/^rediss?$/, 'redis://127.0.0.1:6379'),
+  SMTP_URL: optionalUrl(/^smtps?$/, 'smtp://user:pass@smtp.example.org:587'),
+  MAIL_FROM: z.string().trim().min(3).default('Council Digest <digest@localhost>'),
+  ADMIN_TOKEN: optionalString.pipe(
+    z.string().min(16, 'must be at least 16 characters').optional(),
+  ),
+  TOKEN_SECRET: optionalString.pipe(
+    z.string().min(32, 'must be at least 32 characters').optional(),
+  ),
+  DIGEST_CRON: z
+    .string()
+    .trim()
+    .refine(isCron, 'must be a five-field cron expression such as "0 7 * * 1"')
+    .default('0 7 * * 1'),
+  DIGEST_TZ: z
+    .string()
+    .trim()
+    .refine(isTimeZone, 'must be an IANA time zone such as Europe/London')
+    .default('Europe/London'),
+  DKIM_DOMAIN: optionalString,
+  DKIM_SELECTOR: optionalString,
+  DKIM_PRIVATE_KEY: optionalString,
+  BOUNCE_WEBHOOK_SECRET: optionalString.pipe(
+    z.string().min(16, 'must be at least 16 characters').optional(),
+  ),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.output<typeof envSchema> & { PUBLIC_BASE_URL: string };
+
+/** Settings a production start must be given explicitly: their embedded defaults are for one machine. */
+const requiredInProduction = [
+  'DATABASE_URL',
+  'REDIS_URL',
+  'SMTP_URL',
+  'ADMIN_TOKEN',
+  'TOKEN_SECRET',
+] as const;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid settings:\n${problems.map((line) => `  ${line}`).join('\n')}`);
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    );
+  }
+  const settings = parsed.data;
+  const problems: string[] = [];
+  if (settings.NODE_ENV === 'production') {
+    for (const name of requiredInProduction) {
+      if (!settings[name]) problems.push(`${name}: must be set when NODE_ENV=production`);
+    }
+  }
+  const dkim = [settings.DKIM_DOMAIN, settings.DKIM_SELECTOR, settings.DKIM_PRIVATE_KEY];
+  if (dkim.some(Boolean) && !dkim.every(Boolean)) {
+    problems.push('DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY: set all three to sign, or none');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    ...settings,
+    PUBLIC_BASE_URL: (settings.PUBLIC_BASE_URL ?? `http://localhost:${settings.PORT}`).replace(/\/+$/, ''),
+  };
+}

@@ -1,0 +1,60 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { ImportError } from '../../meetings/errors.js';
+import { ApiError, errorBody, errorCodes, type ErrorStatus, type FieldError } from '../errors.js';
+
+/**
+ * The one error handler: 4xx say what was wrong (and which fields), 5xx hide
+ * the details from the caller and are logged with the request id.
+ */
+export function registerErrorHandling(app: FastifyInstance) {
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send(errorBody('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`));
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof ApiError) {
+      return reply.code(error.statusCode).send(errorBody(error.code, error.message, error.fields));
+    }
+    if (error instanceof ImportError) {
+      return reply.code(422).send(
+        errorBody(
+          'invalid_meeting',
+          error.message,
+          error.issues.map((issue) => ({
+            path: issue.path ?? (issue.line ? `line ${issue.line}` : '(input)'),
+            message: issue.message,
+          })),
+        ),
+      );
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const fields: FieldError[] = error.validation.map((issue) => ({
+        path: [error.validationContext, ...String(issue.instancePath).split('/').filter(Boolean)].join('.'),
+        message: issue.message ?? 'is invalid',
+      }));
+      return reply
+        .code(400)
+        .send(errorBody('validation_failed', `Invalid ${error.validationContext}: ${fields.map((field) => `${field.path} ${field.message}`).join('; ')}`, fields));
+    }
+    if (isResponseSerializationError(error)) {
+      request.log.error({ err: error, issues: error.cause.issues }, 'response did not match its schema');
+      return reply.code(500).send(errorBody('internal', 'Something went wrong on our side; it has been logged.'));
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const known = (errorCodes as Record<number, string>)[status];
+      const message =
+        error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+          ? `Unsupported Content-Type ${request.headers['content-type'] ?? '(none)'}`
+          : error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+            ? 'The request body is too large'
+            : error.message;
+      return reply.code(status).send(errorBody(known ?? 'bad_request', message));
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply
+      .code(status >= 500 && status in errorCodes ? (status as ErrorStatus) : 500)
+      .send(errorBody(status === 503 ? 'unavailable' : 'internal', `Something went wrong on our side (request ${request.id}); it has been logged.`));
+  });
+}

@@ -1,0 +1,141 @@
+import { asc, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { meetingTopics, meetings, sectionTopics, sections, topicRules, topics } from '../../db/schema/index.js';
+import type { Meeting } from '../schema.js';
+import { blocksToText } from '../text.js';
+import type { TopicDefinition } from './taxonomy.js';
+import { compileTopics, scoreText, tagMeeting, type CompiledTopics } from './tagger.js';
+
+export interface Tag {
+  slug: string;
+  score: number;
+}
+
+/** What the store asks of tagging: topics for the meeting and for each of its sections. */
+export type MeetingTagger = (meeting: Pick<Meeting, 'summary' | 'sections'>) => {
+  meeting: Tag[];
+  sections: Tag[][];
+};
+
+/** The taxonomy as operators have left it in the database. */
+export async function loadTopicDefinitions(db: Db): Promise<TopicDefinition[]> {
+  const [topicRows, ruleRows] = await Promise.all([
+    db.select().from(topics).orderBy(asc(topics.slug)),
+    db.select().from(topicRules).orderBy(asc(topicRules.id)),
+  ]);
+  return topicRows.map((topic) => ({
+    slug: topic.slug,
+    name: topic.name,
+    description: topic.description,
+    threshold: topic.threshold,
+    rules: ruleRows
+      .filter((rule) => rule.topicId === topic.id)
+      .map((rule) => ({ term: rule.term, weight: rule.weight })),
+  }));
+}
+
+export function taggerFor(compiled: CompiledTopics): MeetingTagger {
+  return (meeting) => {
+    const slugs = tagMeeting(compiled, meeting);
+    const scoresOf = (input: { heading?: string; text: string }) =>
+      new Map(scoreText(compiled, input).map((entry) => [entry.slug, entry.score]));
+    const sectionScores = meeting.sections.map((section) =>
+      scoresOf({ heading: section.heading, text: blocksToText(section.blocks) }),
+    );
+    const summaryScores = scoresOf({ text: meeting.summary });
+    return {
+      meeting: slugs.meeting.map((slug) => ({
+        slug,
+        score: Math.max(summaryScores.get(slug) ?? 0, ...sectionScores.map((scores) => scores.get(slug) ?? 0)),
+      })),
+      sections: slugs.sections.map((list, index) =>
+        list.map((slug) => ({ slug, score: sectionScores[index]?.get(slug) ?? 0 })),
+      ),
+    };
+  };
+}
+
+/** A tagger built from the database's current rules. */
+export async function loadTagger(db: Db): Promise<MeetingTagger> {
+  return taggerFor(compileTopics(await loadTopicDefinitions(db)));
+}
+
+export interface RetagProgress {
+  done: number;
+  total: number;
+}
+
+/**
+ * Re-applies the current rules to every stored meeting, after operators
+ * change them. Manual tags (given in imported records) stay as they are.
+ * One batch of meetings per transaction, so a large store never sits in memory.
+ */
+export async function retagAll(
+  db: Db,
+  onProgress: (progress: RetagProgress) => void = () => {},
+  batchSize = 100,
+): Promise<{ meetings: number; sections: number; tags: number }> {
+  const tagger = await loadTagger(db);
+  const topicIds = new Map((await db.select({ id: topics.id, slug: topics.slug }).from(topics)).map((row) => [row.slug, row.id]));
+  const [{ total } = { total: 0 }] = await db.select({ total: sql<number>`count(*)::int` }).from(meetings);
+  const totals = { meetings: 0, sections: 0, tags: 0 };
+  let lastId = 0;
+  for (;;) {
+    const batch = await db
+      .select({ id: meetings.id, summary: meetings.summary })
+      .from(meetings)
+      .where(sql`${meetings.id} > ${lastId}`)
+      .orderBy(asc(meetings.id))
+      .limit(batchSize);
+    if (batch.length === 0) break;
+    const ids = batch.map((row) => row.id);
+    const sectionRows = await db
+      .select({ id: sections.id, meetingId: sections.meetingId, heading: sections.heading, level: sections.level, blocks: sections.blocks })
+      .from(sections)
+      .where(inArray(sections.meetingId, ids))
+      .orderBy(asc(sections.meetingId), asc(sections.position));
+
+    // A record that named its own topics keeps them: rules do not add to it.
+    const manual = await db.execute<{ kind: string; id: string }>(sql`
+      select 'meeting' as kind, meeting_id as id from ${meetingTopics} where source = 'manual' and meeting_id in ${ids}
+      union select 'section', st.section_id from ${sectionTopics} st join ${sections} s on s.id = st.section_id
+      where st.source = 'manual' and s.meeting_id in ${ids}`);
+    const manualKeys = new Set(manual.rows.map((row) => `${row.kind}:${row.id}`));
+
+    const meetingRows: { meetingId: number; topicId: number; score: number }[] = [];
+    const sectionRowsOut: { sectionId: number; topicId: number; score: number }[] = [];
+    for (const meeting of batch) {
+      const own = sectionRows.filter((section) => section.meetingId === meeting.id);
+      const tags = tagger({
+        summary: meeting.summary,
+        sections: own.map((section) => ({ heading: section.heading, level: section.level === 2 ? 2 : 1, blocks: section.blocks })),
+      });
+      for (const tag of manualKeys.has(`meeting:${meeting.id}`) ? [] : tags.meeting) {
+        const topicId = topicIds.get(tag.slug);
+        if (topicId) meetingRows.push({ meetingId: meeting.id, topicId, score: tag.score });
+      }
+      tags.sections.forEach((list, index) => {
+        const sectionId = own[index]!.id;
+        if (manualKeys.has(`section:${sectionId}`)) return;
+        for (const tag of list) {
+          const topicId = topicIds.get(tag.slug);
+          if (topicId) sectionRowsOut.push({ sectionId, topicId, score: tag.score });
+        }
+      });
+    }
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`delete from ${meetingTopics} where source = 'rule' and meeting_id in ${ids}`);
+      await tx.execute(
+        sql`delete from ${sectionTopics} where source = 'rule' and section_id in (select id from ${sections} where meeting_id in ${ids})`,
+      );
+      if (meetingRows.length) await tx.insert(meetingTopics).values(meetingRows).onConflictDoNothing();
+      if (sectionRowsOut.length) await tx.insert(sectionTopics).values(sectionRowsOut).onConflictDoNothing();
+    });
+    totals.meetings += batch.length;
+    totals.sections += sectionRows.length;
+    totals.tags += meetingRows.length + sectionRowsOut.length;
+    lastId = batch.at(-1)!.id;
+    onProgress({ done: totals.meetings, total });
+  }
+  return totals;
+}

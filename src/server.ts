@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './http/app.js';
+import type { Runtime } from './runtime.js';
+
+/**
+ * The API process: builds the app on the runtime's database and listens.
+ * Shutdown is two-phase: stop accepting requests and finish those in flight,
+ * then close the database.
+ */
+export async function startServer(runtime: Runtime): Promise<FastifyInstance> {
+  const { config, logger, database } = runtime;
+  const app = await buildApp({ config, database, logger });
+  await app.listen({ port: config.PORT, host: config.HOST });
+  logger.info({ url: config.PUBLIC_BASE_URL, docs: `${config.PUBLIC_BASE_URL}/docs` }, 'council-digest API listening');
+  return app;
+}
+
+/** Runs `stop` once on SIGTERM or SIGINT; a second signal exits at once. */
+export function onShutdown(stop: () => Promise<void>, logger: Runtime['logger']) {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new work, finishing what is in flight');
+    stop()
+      .then(() => process.exit(0))
+      .catch((error) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
+}
