@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './http/app.js';
+import { loadTemplates } from './mail/templates.js';
+import { createMailer } from './mail/transport.js';
 import type { Runtime } from './runtime.js';
+import { resolveTokenSecret } from './secrets.js';
 
 /**
  * The API process: builds the app on the runtime's database and listens.
@@ -9,7 +12,13 @@ import type { Runtime } from './runtime.js';
  */
 export async function startServer(runtime: Runtime): Promise<FastifyInstance> {
   const { config, logger, database } = runtime;
-  const app = await buildApp({ config, database, logger });
+  const [templates, tokenSecret, mailer] = await Promise.all([
+    loadTemplates(),
+    resolveTokenSecret(config),
+    createMailer(config, logger),
+  ]);
+  const app = await buildApp({ config, database, logger, mailer, templates, tokenSecret });
+  app.addHook('onClose', () => mailer.close());
   await app.listen({ port: config.PORT, host: config.HOST });
   logger.info({ url: config.PUBLIC_BASE_URL, docs: `${config.PUBLIC_BASE_URL}/docs` }, 'council-digest API listening');
   return app;

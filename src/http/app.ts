@@ -10,6 +10,8 @@ import {
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import type { Templates } from '../mail/templates.js';
+import type { Mailer } from '../mail/transport.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { adminMeetingRoutes } from './routes/admin-meetings.js';
 import { healthRoutes } from './routes/health.js';
@@ -20,6 +22,10 @@ export interface AppDeps {
   config: Config;
   database: Database;
   logger: Logger;
+  mailer: Mailer;
+  templates: Templates;
+  /** HMAC key for link tokens (see subscribers/tokens.ts). */
+  tokenSecret: string;
   /** Present when jobs go through Redis; /readyz pings it. */
   redis?: { ping(): Promise<unknown> };
 }

@@ -2,27 +2,69 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
-import { buildApp } from '../../src/http/app.js';
+import { buildApp, type AppDeps } from '../../src/http/app.js';
 import { createLogger } from '../../src/logger.js';
+import { loadTemplates } from '../../src/mail/templates.js';
+import { createSmtpMailer } from '../../src/mail/transport.js';
+import { startSmtpSink, type SmtpSink } from './smtp.js';
 
 export const adminToken = 'test-operator-token-0123456789';
 export const adminHeaders = { authorization: `Bearer ${adminToken}` };
+export const tokenSecret = 'test-token-secret-0123456789abcdef0123456789';
 
 export function testConfig(database: Database, env: Record<string, string> = {}): Config {
   return loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
     ADMIN_TOKEN: adminToken,
+    TOKEN_SECRET: tokenSecret,
+    PUBLIC_BASE_URL: 'https://digest.example.org',
     LOG_LEVEL: 'silent',
     ...env,
   });
 }
 
-/** The production app factory on this file's database, closed when the file ends. */
-export async function createTestApp(database: Database, env: Record<string, string> = {}): Promise<FastifyInstance> {
-  const config = testConfig(database, env);
-  const app = await buildApp({ config, database, logger: createLogger({ level: 'silent' }) });
+export interface TestApp {
+  app: FastifyInstance;
+  deps: AppDeps;
+  /** The real SMTP server this app's mail goes to. */
+  smtp: SmtpSink;
+}
+
+/**
+ * The production app factory on this file's database, sending mail over SMTP
+ * to a real sink in the test process; closed when the file ends.
+ */
+export async function createTestApp(
+  database: Database,
+  env: Record<string, string> = {},
+  overrides: Partial<AppDeps> = {},
+): Promise<FastifyInstance> {
+  return (await createTestAppWithMail(database, env, overrides)).app;
+}
+
+export async function createTestAppWithMail(
+  database: Database,
+  env: Record<string, string> = {},
+  overrides: Partial<AppDeps> = {},
+): Promise<TestApp> {
+  const smtp = await startSmtpSink();
+  const config = testConfig(database, { SMTP_URL: smtp.url, ...env });
+  const mailer = createSmtpMailer({ url: smtp.url, from: config.MAIL_FROM });
+  const deps: AppDeps = {
+    config,
+    database,
+    logger: createLogger({ level: 'silent' }),
+    mailer,
+    templates: await loadTemplates(),
+    tokenSecret,
+    ...overrides,
+  };
+  const app = await buildApp(deps);
   await app.ready();
-  afterAll(() => app.close());
-  return app;
+  afterAll(async () => {
+    await app.close();
+    await mailer.close();
+  });
+  return { app, deps, smtp };
 }

@@ -1,1 +1,3 @@
 export * from './meetings.js';
+export * from './subscribers.js';
+export * from './digests.js';

@@ -1,0 +1,84 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import { subscribers } from './subscribers.js';
+
+export const runStatuses = ['queued', 'fanning_out', 'sending', 'completed', 'failed'] as const;
+export type RunStatus = (typeof runStatuses)[number];
+
+/**
+ * One weekly run. A real run is unique per week: a second trigger for the
+ * same week joins the first. Dry runs are never unique (each is a rehearsal).
+ */
+export const digestRuns = pgTable(
+  'digest_runs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** The Monday that starts the week (in DIGEST_TZ). */
+    week: date('week').notNull(),
+    dryRun: boolean('dry_run').notNull().default(false),
+    status: text('status', { enum: runStatuses }).notNull().default('queued'),
+    /** How it started: schedule, api, cli, demo. */
+    trigger: text('trigger').notNull(),
+    total: integer('total').notNull().default(0),
+    sent: integer('sent').notNull().default(0),
+    skipped: integer('skipped').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    /** Fan-out progress: the last subscriber id queued, so an interrupted fan-out resumes. */
+    cursor: bigint('cursor', { mode: 'number' }).notNull().default(0),
+    /** Dry runs keep a few rendered samples for the operator. */
+    samples: jsonb('samples').$type<{ email: string; subject: string; meetings: number; sections: number }[]>().notNull().default([]),
+    error: text('error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    fannedOutAt: timestamp('fanned_out_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (table) => [uniqueIndex('digest_runs_week_key').on(table.week).where(sql`not dry_run`)],
+);
+
+export const deliveryStatuses = ['claimed', 'sent', 'skipped', 'failed'] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+
+/**
+ * At most one digest per subscriber per week: the row is claimed before the
+ * SMTP call and marked sent with the Message-ID after the server accepts.
+ * Erasure nulls the subscriber and keeps the row, so counts survive.
+ */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    runId: bigint('run_id', { mode: 'number' })
+      .notNull()
+      .references(() => digestRuns.id, { onDelete: 'cascade' }),
+    subscriberId: bigint('subscriber_id', { mode: 'number' }).references(() => subscribers.id, { onDelete: 'set null' }),
+    week: date('week').notNull(),
+    status: text('status', { enum: deliveryStatuses }).notNull().default('claimed'),
+    /** Derived from (subscriber, week): a resend after a crash carries the same id. */
+    messageId: text('message_id').notNull(),
+    attempts: smallint('attempts').notNull().default(0),
+    meetings: smallint('meetings').notNull().default(0),
+    sections: smallint('sections').notNull().default(0),
+    subject: text('subject'),
+    error: text('error'),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (table) => [
+    uniqueIndex('deliveries_subscriber_week_key').on(table.subscriberId, table.week),
+    index('deliveries_run_status_idx').on(table.runId, table.status),
+  ],
+);

@@ -1,0 +1,117 @@
+import nodemailer from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { startEmbeddedSmtp, type EmbeddedSmtp } from './embedded-smtp.js';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** Angle-bracketed, e.g. <digest.abc.2025-06-16@digest.example.org>. */
+  messageId?: string;
+  /** Extra headers such as List-Unsubscribe and List-Unsubscribe-Post. */
+  headers?: Record<string, string>;
+}
+
+export interface SendResult {
+  messageId: string;
+  /** The server's final answer, e.g. "250 OK: queued as ...". */
+  response: string;
+}
+
+/**
+ * Where mail goes. The default is a pooled nodemailer SMTP transport; the
+ * demo and dev point it at an embedded capturing server; tests at a real
+ * smtp-server sink. Nothing mocks nodemailer.
+ */
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<SendResult>;
+  close(): Promise<void>;
+  /** Human description for start-up logs (never includes credentials). */
+  describe: string;
+  /** Where captured mail is kept, when the embedded server is in use. */
+  outboxDir?: string;
+}
+
+export interface SmtpOptions {
+  url: string;
+  from: string;
+  /** Connections kept open; size it to what the SMTP server allows. */
+  maxConnections?: number;
+  dkim?: { domainName: string; keySelector: string; privateKey: string };
+}
+
+export function createSmtpMailer(options: SmtpOptions): Mailer {
+  const url = new URL(options.url);
+  const transportOptions: SMTPPool.Options = {
+    pool: true,
+    host: url.hostname,
+    port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 587)),
+    secure: url.protocol === 'smtps:',
+    maxConnections: options.maxConnections ?? 5,
+    maxMessages: Infinity,
+    ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+    // Loopback servers (the embedded capture, test sinks, Mailpit) do not offer TLS.
+    ...(['127.0.0.1', 'localhost', '::1'].includes(url.hostname) ? { ignoreTLS: true } : {}),
+    ...(options.dkim ? { dkim: options.dkim } : {}),
+  };
+  const transport = nodemailer.createTransport(transportOptions);
+  return {
+    describe: `SMTP ${url.protocol}//${url.hostname}:${transportOptions.port}`,
+    async send(mail) {
+      const info = await transport.sendMail({
+        from: options.from,
+        to: mail.to,
+        subject: mail.subject,
+        html: mail.html,
+        text: mail.text,
+        ...(mail.messageId ? { messageId: mail.messageId } : {}),
+        ...(mail.headers ? { headers: mail.headers } : {}),
+      });
+      return { messageId: info.messageId, response: info.response };
+    },
+    async close() {
+      transport.close();
+    },
+  };
+}
+
+/** Whether an SMTP failure is worth retrying: 4xx and connection trouble are; 5xx are final. */
+export function isPermanentSmtpError(error: unknown): boolean {
+  const code = (error as { responseCode?: number }).responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+}
+
+/**
+ * The mailer the settings ask for: SMTP_URL, or with none an embedded server
+ * that keeps every message in DATA_DIR/outbox (listed at /dev/outbox).
+ */
+export async function createMailer(
+  config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM' | 'DATA_DIR' | 'DKIM_DOMAIN' | 'DKIM_SELECTOR' | 'DKIM_PRIVATE_KEY'>,
+  logger: Logger,
+  options: { maxConnections?: number } = {},
+): Promise<Mailer> {
+  const dkim =
+    config.DKIM_DOMAIN && config.DKIM_SELECTOR && config.DKIM_PRIVATE_KEY
+      ? { domainName: config.DKIM_DOMAIN, keySelector: config.DKIM_SELECTOR, privateKey: config.DKIM_PRIVATE_KEY.replace(/\\n/g, '\n') }
+      : undefined;
+  if (config.SMTP_URL) {
+    const mailer = createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM, dkim, ...options });
+    logger.info({ smtp: mailer.describe, dkim: Boolean(dkim) }, 'sending mail over SMTP');
+    return mailer;
+  }
+  const embedded: EmbeddedSmtp = await startEmbeddedSmtp(config.DATA_DIR);
+  const mailer = createSmtpMailer({ url: embedded.url, from: config.MAIL_FROM, dkim, ...options });
+  logger.info({ outbox: embedded.outboxDir }, 'SMTP_URL unset: capturing mail in an embedded SMTP server (see /dev/outbox)');
+  return {
+    ...mailer,
+    describe: `embedded capture (${embedded.outboxDir})`,
+    outboxDir: embedded.outboxDir,
+    async close() {
+      await mailer.close();
+      await embedded.close();
+    },
+  };
+}

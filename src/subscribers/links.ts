@@ -1,0 +1,33 @@
+import { signToken, type TokenPurpose } from './tokens.js';
+
+/** Links are valid this long unless a purpose says otherwise. */
+export const confirmLinkDays = 7;
+
+export interface LinkSubject {
+  publicId: string;
+  tokenVersion: number;
+}
+
+/**
+ * Every link a subscriber is mailed, built in one place so emails, pages and
+ * headers agree. Tokens carry the random public id, never a row id.
+ */
+export function subscriberLinks(baseUrl: string, secret: string, subscriber: LinkSubject, now = new Date()) {
+  const token = (purpose: TokenPurpose, extra: { expiresAt?: number; context?: string } = {}) =>
+    signToken(secret, { purpose, subject: subscriber.publicId, version: subscriber.tokenVersion, ...extra });
+  return {
+    confirm: () =>
+      `${baseUrl}/confirm/${token('confirm', { expiresAt: Math.floor(now.getTime() / 1000) + confirmLinkDays * 86_400 })}`,
+    manage: () => `${baseUrl}/preferences/${token('manage')}`,
+    unsubscribe: () => `${baseUrl}/unsubscribe/${token('unsubscribe')}`,
+    /** View one week's digest in a browser; `week` is its Monday (YYYY-MM-DD). */
+    digest: (week: string) => `${baseUrl}/digests/${token('digest', { context: week })}`,
+  };
+}
+
+/** The mailto half of List-Unsubscribe: an address at the sender's domain with the token in the subject. */
+export function unsubscribeMailto(mailFrom: string, secret: string, subscriber: LinkSubject): string {
+  const domain = /@([^>\s]+)>?\s*$/.exec(mailFrom)?.[1] ?? 'localhost';
+  const token = signToken(secret, { purpose: 'unsubscribe', subject: subscriber.publicId, version: subscriber.tokenVersion });
+  return `mailto:unsubscribe@${domain}?subject=${encodeURIComponent(`unsubscribe ${token}`)}`;
+}
