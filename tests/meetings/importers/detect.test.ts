@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ImportError } from '../../../src/meetings/errors.js';
+import { detectFormat, parseText } from '../../../src/meetings/importers/detect.js';
+import { parseMeetingPage } from '../../../src/meetings/importers/page-text.js';
+import { parseExecutiveReport } from '../../../src/meetings/importers/report.js';
+import { meetingSchema } from '../../../src/meetings/schema.js';
+
+const seeds = new URL('../../../../shared/seeds/', import.meta.url);
+const seed = (name: string) => readFileSync(new URL(name, seeds), 'utf8');
+const PAGES = ['meeting-2025-06-17-childrens-social-care.txt', 'meeting-2025-07-15-childrens-social-care.txt', 'meeting-2025-09-10-childrens-social-care.txt'];
+const REPORT = 'executive-member-report-2018-03-childrens-services.txt';
+const COUNCIL_LINE = "You'll receive weekly summaries about X Council every week.";
+const JUNK = String.fromCharCode(...Array.from({ length: 400 }, (_, i) => (i * 7919) % 65_000));
+
+/** The ImportError `parse` throws for `text` (failing the test if it throws anything else, or nothing). */
+const importError = (parse: (text: string) => unknown, text: string): ImportError => {
+  try {
+    parse(text);
+  } catch (e) {
+    if (e instanceof ImportError) return e;
+    throw e;
+  }
+  throw new Error('expected an ImportError');
+};
+
+describe('detectFormat', () => {
+  it('calls text starting with { or [ (after spaces) JSON', () => {
+    expect(detectFormat('{"council": "X"}')).toBe('json');
+    expect(detectFormat('\n  [ {} ]')).toBe('json');
+  });
+
+  it('recognises the Executive Member report by its PORTFOLIO line', () => {
+    expect(detectFormat(seed(REPORT))).toBe('report');
+  });
+
+  it('recognises a report by its numbered "1. Cabinet decisions" section alone', () => {
+    expect(detectFormat('Intro\n\n1. Cabinet decisions since the last meeting\nA001/20 - X: Cabinet agreed.')).toBe('report');
+  });
+
+  it('takes everything else, including empty text, for a meeting page', () => {
+    for (const name of PAGES) expect(detectFormat(seed(name))).toBe('page');
+    expect(detectFormat('')).toBe('page');
+    expect(detectFormat('The report said 1. Cabinet decisions were made.')).toBe('page');
+  });
+});
+
+describe('parseText', () => {
+  it('sends meeting pages to the page parser', () => {
+    const m = parseText(seed(PAGES[0]!));
+    expect(m).toMatchObject({ kind: 'meeting', committee: "Children's Social Care Cabinet Panel", startsAt: '2025-06-17T14:00:00.000+01:00' });
+  });
+
+  it('sends the report to the report parser, passing the options on', () => {
+    const m = parseText(seed(REPORT), { council: 'Hertfordshire CC', timeZone: 'UTC' });
+    expect(m).toMatchObject({ kind: 'report', council: 'Hertfordshire CC', startsAt: '2018-03-01T00:00:00.000Z' });
+  });
+
+  it('leaves JSON to the caller with an ImportError', () => {
+    expect(() => parseText('{"council": "X"}')).toThrow(ImportError);
+    expect(() => parseText('{"council": "X"}')).toThrow(/JSON/);
+  });
+});
+
+describe('both importers on hostile input', () => {
+  const FIVE_MB = 5 * 1024 * 1024;
+  const header = "You'll receive weekly summaries about X Council every week.\nA Committee - Monday, 3 March 2025 10.00 am\nSummary\n";
+  const signature = '\nA Person\nExecutive Member for X\nMay 2019';
+  const fill = (unit: string) => unit.repeat(Math.ceil(FIVE_MB / unit.length)).slice(0, FIVE_MB);
+  const bodies: [string, string][] = [
+    ['one letter run', fill('a')],
+    ['blank lines', fill('\n')],
+    ['full stops', fill('.')],
+    ['brackets', fill('[(')],
+    ['glued words and numbers', fill('Word1 19983 ')],
+    ['short lines', fill('Short heading\n')],
+    ['bullets', fill('- item\n')],
+    ['numbered lines', fill('1. Cabinet decisions\n5.1 X\n')],
+    ['seed pages', fill(`${seed(PAGES[0]!)}\n${seed(PAGES[1]!)}\n`)],
+  ];
+
+  // Linear work takes a second or two here; a quadratic regex or loop would take minutes.
+  it.each(bodies)('handles 5 MB of %s in linear time, returning a meeting or throwing ImportError', (_, body) => {
+    for (const [parse, text] of [
+      [parseMeetingPage, header + body],
+      [parseExecutiveReport, `PORTFOLIO: X\n${body}${signature}`],
+    ] as const) {
+      const started = performance.now();
+      try {
+        parse(text);
+      } catch (e) {
+        expect(e).toBeInstanceOf(ImportError);
+      }
+      expect(performance.now() - started).toBeLessThan(10_000);
+    }
+  });
+});
+
+describe('parseMeetingPage on broken input', () => {
+  const rejects = (text: string, message: RegExp) => expect(importError(parseMeetingPage, text).message).toMatch(message);
+
+  it('rejects empty and whitespace-only text', () => {
+    rejects('', /empty/);
+    rejects(' \n\n\t ', /empty/);
+  });
+  it('names the line it expected when the council is missing', () => rejects('Summary\nSomething happened.', /You'll receive weekly summaries about/));
+  it('rejects random characters', () => rejects(JUNK, /council/));
+  it('says what date it expected when a page has no date', () => rejects(`${COUNCIL_LINE}\nSummary\nThe committee met.`, /meeting date: expected a title line/));
+  it('rejects a page that is only chrome', () =>
+    rejects(
+      ['Subscribe to updates', COUNCIL_LINE, 'Chat with this meeting', 'Subscribe to chat', 'AI Generated', 'Attendees', 'Topics', 'No topics have been identified for this meeting yet.'].join('\n'),
+      /meeting date/,
+    ));
+  it('says the committee is missing when only the date line gives the day', () =>
+    rejects(`${COUNCIL_LINE}\nJune 17, 2025 View on council website Summary\nSomething was discussed.`, /committee/));
+  it('rejects an unknown time zone', () =>
+    expect(importError((t) => parseMeetingPage(t, { timeZone: 'Mars/Olympus' }), seed(PAGES[0]!)).message).toMatch(/time zone "Mars\/Olympus"/));
+});
+
+describe('parseExecutiveReport on broken input', () => {
+  const rejects = (text: string, message: RegExp) => expect(importError(parseExecutiveReport, text).message).toMatch(message);
+
+  it('rejects empty text', () => rejects('', /empty/));
+  it('says it expected a closing month line when the date is missing', () =>
+    rejects(seed(REPORT).replace(/March 2018\s*$/, ''), /month line such as "March 2018"/));
+  it('rejects random characters', () => rejects(JUNK, /report date/));
+  it('rejects a dated text with neither a portfolio nor numbered sections', () => rejects('Some notes\nMarch 2018', /PORTFOLIO:/));
+});
+
+describe('the text importers whatever text they get', () => {
+  const seedLines = [...PAGES, REPORT].flatMap((name) => seed(name).split('\n'));
+  const line = fc.oneof(
+    fc.constantFrom(...seedLines),
+    fc.string({ unit: 'binary', maxLength: 40 }),
+    fc.constantFrom('', '-', '•', 'Summary', 'Attendees', 'Meeting Documents', 'Agenda', 'Profile image for A B', '1. Cabinet decisions', '5.1 X', 'A1/1 - x: y', '[a](b)', 'x ↩'),
+  );
+  const framings: [string, (text: string) => unknown, (body: string) => string][] = [
+    ['a bare page', parseMeetingPage, (body) => body],
+    ['a titled page', parseMeetingPage, (body) => `${COUNCIL_LINE}\nA Panel - Tuesday, 17 June 2025 2.00 pm\nSummary\n${body}`],
+    ['a report', parseExecutiveReport, (body) => `PORTFOLIO: X\n${body}\nA Person\nExecutive Member for X\nMay 2019`],
+    ['either, by detection', parseText, (body) => body],
+  ];
+
+  it.each(framings)('returns a valid meeting or throws ImportError for junk in %s', (_, parse, frame) => {
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 40 }), (lines) => {
+        try {
+          meetingSchema.parse(parse(frame(lines.join('\n'))));
+        } catch (e) {
+          if (!(e instanceof ImportError)) throw e;
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
