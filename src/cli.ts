@@ -53,7 +53,7 @@ program
     await withRuntime('seed', async ({ database }) => {
       const result = await seedDatabase(database.db);
       printImported(result.meetings);
-      console.log(`${result.councils} councils, ${result.meetings.length} meetings seeded.`);
+      console.log(`Seeded ${plural(result.councils, 'council')} and ${plural(result.meetings.length, 'meeting')}.`);
     });
   });
 
@@ -144,6 +144,10 @@ function printImported(outcomes: Awaited<ReturnType<typeof importRecords>>) {
       outcome.topics.join(', '),
     ]),
   );
+}
+
+function plural(count: number, noun: string) {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function isFileError(error: unknown): error is NodeJS.ErrnoException {

@@ -52,6 +52,9 @@ export async function startEmbedded(dataDir: string, logger: Logger): Promise<Da
     user: 'postgres',
     password: 'postgres',
     persistent: true,
+    // Postgres refuses to run as root; as root the package runs it as a
+    // `postgres` user (created when missing) that owns the data directory.
+    createPostgresUser: process.getuid?.() === 0,
     onLog: (message) => logger.debug({ postgres: String(message).trim() }, 'embedded postgres'),
     onError: (message) => logger.warn({ postgres: String(message).trim() }, 'embedded postgres'),
   });

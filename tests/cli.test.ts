@@ -1,0 +1,106 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { count } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../src/db/client.js';
+import { meetings } from '../src/db/schema/index.js';
+import { createTestDatabase } from './helpers/db.js';
+import { seedPages, sharedSeeds } from './helpers/seeds.js';
+
+const run = promisify(execFile);
+const bin = new URL('../bin/council-digest.js', import.meta.url).pathname;
+let database: Database;
+
+async function cli(args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
+      env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'warn', NODE_ENV: 'test' },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+}
+
+async function meetingCount() {
+  const [row] = await database.db.select({ n: count() }).from(meetings);
+  return row!.n;
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+
+describe('council-digest command line', () => {
+  it('lists its commands in --help', async () => {
+    const { code, stdout } = await cli(['--help']);
+    expect(code).toBe(0);
+    for (const command of ['serve', 'migrate', 'seed', 'import', 'retag', 'demo']) expect(stdout).toContain(command);
+  });
+
+  it('imports every seed page and the report, printing what it stored', async () => {
+    const files = Object.values(seedPages).map((name) => path.join(sharedSeeds, name));
+    const { code, stdout } = await cli(['import', ...files]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/created\s+2025-06-17\s+Children's Social Care Cabinet Panel\s+2\s+.*care-leavers/);
+    expect(stdout).toMatch(/created\s+2025-07-15\s+Children's Social Care Cabinet Panel\s+7/);
+    expect(stdout).toMatch(/created\s+2025-09-10\s+Children's Social Care Cabinet Panel\s+4/);
+    expect(stdout).toMatch(/created\s+2018-03-01\s+County Council/);
+    expect(await meetingCount()).toBe(4);
+  });
+
+  it('imports the same files again without duplicating anything', async () => {
+    const { code, stdout } = await cli(['import', path.join(sharedSeeds, seedPages.june)]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/unchanged\s+2025-06-17/);
+    expect(await meetingCount()).toBe(4);
+  });
+
+  it('writes nothing and names each bad file when any file is bad', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cd-cli-'));
+    const good = path.join(dir, 'good.json');
+    const broken = path.join(dir, 'broken.json');
+    writeFileSync(good, JSON.stringify({ council: 'Hertfordshire County Council', committee: 'Cabinet', startsAt: '2025-12-01T10:00:00Z' }));
+    writeFileSync(broken, '{"council": "Herts", "committee": ');
+    const { code, stderr } = await cli(['import', good, broken, path.join(dir, 'missing.txt')]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${broken}: The file is not valid JSON`);
+    expect(stderr).toContain('missing.txt: no such file');
+    expect(await meetingCount()).toBe(4);
+  });
+
+  it('answers a record that fails validation with the field that is wrong', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cd-cli-'));
+    const invalid = path.join(dir, 'invalid.json');
+    writeFileSync(invalid, JSON.stringify({ council: 'Hertfordshire County Council', committee: 'Cabinet', startsAt: 'tomorrow' }));
+    const { code, stderr } = await cli(['import', invalid]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/startsAt/);
+    expect(await meetingCount()).toBe(4);
+  });
+
+  it('says which setting is wrong and exits non-zero', async () => {
+    const { code, stderr } = await run(process.execPath, [bin, 'migrate'], {
+      env: { ...process.env, DATABASE_URL: 'mysql://nope', NODE_ENV: 'test' },
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(code).toBe(1);
+    expect(stderr).toContain('DATABASE_URL: must be a URL like postgres://');
+  });
+
+  it('seeds and retags idempotently', async () => {
+    const seeded = await cli(['seed']);
+    expect(seeded.code).toBe(0);
+    expect(seeded.stdout).toContain('Seeded 1 council and 4 meetings.');
+    const retagged = await cli(['retag']);
+    expect(retagged.code).toBe(0);
+    expect(retagged.stdout).toMatch(/Retagged \d+ meetings and \d+ sections/);
+  });
+});
