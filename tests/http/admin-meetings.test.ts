@@ -2,7 +2,7 @@ import { count } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
-import { meetings, sections } from '../../src/db/schema/index.js';
+import { meetings } from '../../src/db/schema/index.js';
 import { seedCouncils } from '../../src/meetings/seed.js';
 import { adminHeaders, createTestApp } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/db.js';
