@@ -26,3 +26,4 @@ export function emailKey(input: string): string {
   }
   return `${local.toLowerCase()}@${domain}`;
 }
+

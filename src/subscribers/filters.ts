@@ -13,15 +13,22 @@ export interface FilterSet {
   keywords: string[];
 }
 
-const slugList = z.array(z.string().trim().toLowerCase().min(1).max(100)).max(100).default([]);
+const slugList = z.array(z.string().trim().toLowerCase().min(1).max(100)).max(100, 'at most 100 choices').default([]);
 
 export const filterSetSchema = z.object({
   councils: slugList,
   committees: slugList,
   topics: slugList,
   keywords: z
-    .array(z.string().trim().min(2, 'must be at least 2 characters').max(100).refine((value) => !/[\r\n]/.test(value), 'must be on one line'))
-    .max(20)
+    .array(
+      z
+        .string()
+        .trim()
+        .min(2, 'each keyword needs at least 2 characters')
+        .max(100, 'each keyword has at most 100 characters')
+        .refine((value) => !/[\r\n]/.test(value), 'each keyword must be on one line'),
+    )
+    .max(20, 'at most 20 keywords')
     .default([]),
 });
 
@@ -40,4 +47,53 @@ export function normaliseFilters(filters: Partial<FilterSet>): FilterSet {
 /** Subscribers with the same key get the same digest content, so a run builds it once. */
 export function filterKey(filters: Partial<FilterSet>): string {
   return createHash('sha256').update(JSON.stringify(normaliseFilters(filters))).digest('hex').slice(0, 32);
+}
+
+/** What a filter set may name: the councils (with their committees) and topics that exist. */
+export interface FilterCatalogue {
+  councils: { slug: string; name: string; committees: { slug: string; name: string }[] }[];
+  topics: { slug: string; name: string }[];
+}
+
+export interface UnknownFilterValues {
+  field: 'councils' | 'committees' | 'topics';
+  unknown: string[];
+  valid: string[];
+}
+
+/**
+ * The slugs a filter set names that do not exist, with the valid choices.
+ * Committees are checked against the chosen councils (all when none is chosen),
+ * so a committee of another council is caught rather than matching nothing.
+ */
+export function unknownFilterValues(filters: FilterSet, catalogue: FilterCatalogue): UnknownFilterValues[] {
+  const chosenCouncils = catalogue.councils.filter((council) => !filters.councils.length || filters.councils.includes(council.slug));
+  const choices = {
+    councils: catalogue.councils.map((council) => council.slug),
+    committees: [...new Set(chosenCouncils.flatMap((council) => council.committees.map((committee) => committee.slug)))].sort(),
+    topics: catalogue.topics.map((topic) => topic.slug),
+  };
+  return (['councils', 'committees', 'topics'] as const).flatMap((field) => {
+    const unknown = filters[field].filter((slug) => !choices[field].includes(slug));
+    return unknown.length ? [{ field, unknown, valid: choices[field] }] : [];
+  });
+}
+
+export interface FilterLine {
+  label: string;
+  values: string[];
+}
+
+/** Human names for a filter set, for emails and pages ("Councils: Hertfordshire County Council"). */
+export function describeFilters(filters: FilterSet, catalogue: FilterCatalogue): FilterLine[] {
+  const councilName = new Map(catalogue.councils.map((council) => [council.slug, council.name]));
+  const committeeName = new Map(catalogue.councils.flatMap((council) => council.committees.map((committee) => [committee.slug, committee.name] as const)));
+  const topicName = new Map(catalogue.topics.map((topic) => [topic.slug, topic.name]));
+  const named = (slugs: string[], names: Map<string, string>) => slugs.map((slug) => names.get(slug) ?? slug);
+  return [
+    { label: 'Councils', values: filters.councils.length ? named(filters.councils, councilName) : ['All councils'] },
+    { label: 'Committees', values: filters.committees.length ? named(filters.committees, committeeName) : ['All committees'] },
+    { label: 'Topics', values: filters.topics.length || filters.keywords.length ? named(filters.topics, topicName) : ['Every topic'] },
+    { label: 'Keywords', values: filters.keywords },
+  ].filter((line) => line.values.length > 0);
 }

@@ -1,7 +1,10 @@
 import { signToken, type TokenPurpose } from './tokens.js';
 
-/** Links are valid this long unless a purpose says otherwise. */
+/** Confirmation links are valid this long; other links until the version changes. */
 export const confirmLinkDays = 7;
+
+/** The re-subscribe button on the unsubscribe confirmation page works this long. */
+export const resubscribeLinkDays = 30;
 
 export interface LinkSubject {
   publicId: string;
@@ -15,11 +18,16 @@ export interface LinkSubject {
 export function subscriberLinks(baseUrl: string, secret: string, subscriber: LinkSubject, now = new Date()) {
   const token = (purpose: TokenPurpose, extra: { expiresAt?: number; context?: string } = {}) =>
     signToken(secret, { purpose, subject: subscriber.publicId, version: subscriber.tokenVersion, ...extra });
+  const inDays = (days: number) => Math.floor(now.getTime() / 1000) + days * 86_400;
   return {
-    confirm: () =>
-      `${baseUrl}/confirm/${token('confirm', { expiresAt: Math.floor(now.getTime() / 1000) + confirmLinkDays * 86_400 })}`,
+    confirm: () => `${baseUrl}/confirm/${token('confirm', { expiresAt: inDays(confirmLinkDays) })}`,
     manage: () => `${baseUrl}/preferences/${token('manage')}`,
     unsubscribe: () => `${baseUrl}/unsubscribe/${token('unsubscribe')}`,
+    /**
+     * Issued after an unsubscribe with the new version, so it outlives the
+     * bump that killed every earlier link; short-lived, and good for nothing else.
+     */
+    resubscribe: () => `${baseUrl}/resubscribe/${token('resubscribe', { expiresAt: inDays(resubscribeLinkDays) })}`,
     /** View one week's digest in a browser; `week` is its Monday (YYYY-MM-DD). */
     digest: (week: string) => `${baseUrl}/digests/${token('digest', { context: week })}`,
   };

@@ -7,7 +7,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * and erase, so old links die) and an expiry; the signature is an HMAC over
  * the purpose and payload, compared in constant time.
  */
-export const tokenPurposes = ['confirm', 'manage', 'unsubscribe', 'digest', 'feed-confirm', 'feed-unsubscribe'] as const;
+export const tokenPurposes = ['confirm', 'manage', 'unsubscribe', 'resubscribe', 'digest', 'feed-confirm', 'feed-unsubscribe'] as const;
 export type TokenPurpose = (typeof tokenPurposes)[number];
 
 export interface TokenClaims {
@@ -21,7 +21,8 @@ export interface TokenClaims {
   context?: string;
 }
 
-export type TokenProblem = 'malformed' | 'forged' | 'wrong-purpose' | 'expired';
+/** revoked: genuine, but issued before an unsubscribe or erasure bumped the version. */
+export type TokenProblem = 'malformed' | 'forged' | 'wrong-purpose' | 'expired' | 'revoked';
 
 export class TokenError extends Error {
   override readonly name = 'TokenError';
@@ -32,6 +33,7 @@ export class TokenError extends Error {
         forged: 'This link is not one we sent.',
         'wrong-purpose': 'This link is for something else.',
         expired: 'This link has expired.',
+        revoked: 'This link no longer works.',
       }[problem],
     );
   }
@@ -75,8 +77,11 @@ export function verifyToken(secret: string, token: string, purpose: TokenPurpose
   // The signature is checked against the purpose the token claims, then the purpose against the route's.
   const expected = signature(secret, payload.p, encoded);
   if (givenBytes.length !== expected.length || !timingSafeEqual(givenBytes, expected)) throw new TokenError('forged');
-  // Re-encoding must give the same text: base64url has no two spellings of one payload here.
-  if (Buffer.from(encoded, 'base64url').toString('base64url') !== encoded) throw new TokenError('forged');
+  // Re-encoding must give the same text: the last base64url character of each part has spare bits, and a
+  // link whose spare bits were changed is not one we sent.
+  if (givenBytes.toString('base64url') !== given || Buffer.from(encoded, 'base64url').toString('base64url') !== encoded) {
+    throw new TokenError('forged');
+  }
   if (payload.p !== purpose) throw new TokenError('wrong-purpose');
   if (payload.e !== undefined && payload.e * 1000 < now.getTime()) throw new TokenError('expired');
   return {

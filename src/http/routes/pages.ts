@@ -1,0 +1,76 @@
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { describeFilters } from '../../subscribers/filters.js';
+import { subscriberLinks } from '../../subscribers/links.js';
+import { confirmSubscription } from '../../subscribers/preferences.js';
+import { checkSignUp, loadFilterCatalogue, signUp } from '../../subscribers/signup.js';
+import type { AppDeps } from '../app.js';
+import { formToken } from '../pages/csrf.js';
+import { filtersFromForm, readForm } from '../pages/forms.js';
+import { stylesheet, stylesheetPath } from '../pages/layout.js';
+import { checkInboxPage, confirmedPage, signUpAction, signUpPage } from '../pages/signup.js';
+import { assertFormPost, sendPage, subscriberDeps } from '../pages/support.js';
+
+/** A sign-up form is a few hundred bytes; anything near this is not a person filling it in. */
+export const formBodyLimit = 16 * 1024;
+
+const tokenParams = z.object({ token: z.string().max(4096) });
+
+/** The sign-up side of the site: the form, its post, and the confirmation link. */
+export async function signUpPages(app: FastifyInstance, deps: AppDeps, limits: { signUp: onRequestHookHandler }) {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  const subscribers = subscriberDeps(deps);
+  const { db } = deps.database;
+
+  routes.get(stylesheetPath, { schema: { hide: true } }, async (_request, reply) =>
+    reply.header('cache-control', 'public, max-age=3600').type('text/css; charset=utf-8').send(stylesheet),
+  );
+
+  routes.get('/', { schema: { hide: true } }, async (_request, reply) => {
+    const catalogue = await loadFilterCatalogue(db);
+    return sendPage(reply, 200, signUpPage({ catalogue, formToken: formToken(deps.tokenSecret, signUpAction, subscribers.now()) }));
+  });
+
+  // Reloading the check-your-inbox page from the address bar lands here: back to the form.
+  routes.get(signUpAction, { schema: { hide: true } }, async (_request, reply) => reply.redirect('/', 303));
+
+  routes.post(signUpAction, { schema: { hide: true }, bodyLimit: formBodyLimit, onRequest: limits.signUp }, async (request, reply) => {
+    assertFormPost(request, deps);
+    const form = readForm(request.body);
+    const input = { email: form.text('email'), ...filtersFromForm(form) };
+    const catalogue = await loadFilterCatalogue(db);
+    const checked = checkSignUp(input, catalogue);
+    if (!checked.ok) {
+      const page = signUpPage({
+        catalogue,
+        formToken: formToken(deps.tokenSecret, signUpAction, subscribers.now()),
+        email: input.email,
+        chosen: input,
+        problems: checked.problems,
+      });
+      return sendPage(reply, checked.status, page);
+    }
+    await signUp(subscribers, { ...checked, source: 'form' }, catalogue);
+    return sendPage(reply, 200, checkInboxPage(checked.email));
+  });
+
+  routes.get(
+    '/confirm/:token',
+    { schema: { hide: true, params: tokenParams }, config: { linkPurpose: 'confirm' } },
+    async (request, reply) => {
+      const { subscriber, confirmedNow } = await confirmSubscription(subscribers, request.params.token);
+      const catalogue = await loadFilterCatalogue(db);
+      return sendPage(
+        reply,
+        200,
+        confirmedPage({
+          confirmedNow,
+          email: subscriber.email ?? '',
+          choices: describeFilters(subscriber, catalogue),
+          managePath: subscriberLinks('', deps.tokenSecret, subscriber, subscribers.now()).manage(),
+        }),
+      );
+    },
+  );
+}

@@ -1,0 +1,141 @@
+import type { Db } from '../db/client.js';
+import { listCouncils, listTopics } from '../meetings/catalogue.js';
+import type { SubscriberDeps } from './deps.js';
+import { EmailAddressError, emailKey } from './email.js';
+import {
+  describeFilters,
+  filterSetSchema,
+  normaliseFilters,
+  unknownFilterValues,
+  type FilterCatalogue,
+  type FilterSet,
+} from './filters.js';
+import { sendSubscriberMail, type SubscriberMail } from './messages.js';
+import {
+  countSubscriberEmailsSince,
+  findSubscriberByEmailKey,
+  insertPendingSubscriber,
+  isSuppressed,
+  refreshPendingSubscriber,
+  type Subscriber,
+} from './repo.js';
+
+/** One thing wrong with a request, named by the field it came from. */
+export interface Problem {
+  path: string;
+  message: string;
+  /** For unknown councils, committees or topics: the choices that exist. */
+  valid?: string[];
+}
+
+/** A sign-up as the form and the API give it, before any checking. */
+export interface SignUpInput {
+  email: string;
+  councils: string[];
+  committees: string[];
+  topics: string[];
+  keywords: string[];
+}
+
+export type CheckedSignUp =
+  | { ok: true; email: string; emailKey: string; filters: FilterSet }
+  /** 400: the input is malformed; 422: well-formed, but names councils, committees or topics that do not exist. */
+  | { ok: false; status: 400 | 422; message: string; problems: Problem[] };
+
+export async function loadFilterCatalogue(db: Db): Promise<FilterCatalogue> {
+  const [councils, topics] = await Promise.all([listCouncils(db), listTopics(db)]);
+  return { councils, topics };
+}
+
+/** Checks a filter set as given: its shape (400), then that every slug exists (422, with the valid ones). */
+export function checkFilters(input: Partial<FilterSet>, catalogue: FilterCatalogue): { ok: true; filters: FilterSet } | { ok: false; status: 400 | 422; message: string; problems: Problem[] } {
+  const parsed = filterSetSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    return { ok: false, status: 400, message: describeProblems(problems), problems };
+  }
+  const filters = normaliseFilters(parsed.data);
+  const unknown = unknownFilterValues(filters, catalogue);
+  if (unknown.length) {
+    const problems = unknown.map(({ field, unknown: names, valid }) => ({ path: field, message: `unknown ${field}: ${names.join(', ')}`, valid }));
+    const message = unknown
+      .map(({ field, unknown: names, valid }) => `Unknown ${field}: ${names.join(', ')}. Valid ${field}: ${valid.join(', ') || '(none yet)'}.`)
+      .join(' ');
+    return { ok: false, status: 422, message, problems };
+  }
+  return { ok: true, filters };
+}
+
+export function checkSignUp(input: SignUpInput, catalogue: FilterCatalogue): CheckedSignUp {
+  let key: string;
+  try {
+    key = emailKey(input.email);
+  } catch (error) {
+    if (!(error instanceof EmailAddressError)) throw error;
+    const problems = [{ path: 'email', message: error.message }];
+    return { ok: false, status: 400, message: describeProblems(problems), problems };
+  }
+  const checked = checkFilters(input, catalogue);
+  if (!checked.ok) return checked;
+  return { ok: true, email: input.email.trim(), emailKey: key, filters: checked.filters };
+}
+
+function describeProblems(problems: Problem[]): string {
+  return problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ');
+}
+
+/** What a sign-up did; the caller answers the same whatever it was, so nobody learns which addresses are known. */
+export type SignUpOutcome = 'confirm-sent' | 'manage-sent' | 'suppressed' | 'mail-limit';
+
+/**
+ * Double opt-in. A new address is stored as pending and mailed a
+ * confirmation link; a pending one is mailed a fresh link (with the latest
+ * choices); a confirmed or unsubscribed one is mailed its manage link and
+ * nothing about it changes. Both branches do the same work (a lookup, a
+ * write, one mail), so the answer's timing does not tell them apart either.
+ * Suppressed addresses are never mailed, nor stored.
+ */
+export async function signUp(
+  deps: SubscriberDeps,
+  request: { email: string; emailKey: string; filters: FilterSet; source: 'form' | 'api' },
+  catalogue: FilterCatalogue,
+): Promise<SignUpOutcome> {
+  const { db } = deps;
+  if (await isSuppressed(db, request.emailKey)) {
+    deps.logger.info({ outcome: 'suppressed' }, 'sign-up for a suppressed address: nothing sent');
+    return 'suppressed';
+  }
+  const { subscriber, mail } = await createOrFind(deps, request, catalogue);
+  const since = new Date(deps.now().getTime() - deps.mailLimit.windowMinutes * 60_000);
+  if ((await countSubscriberEmailsSince(db, subscriber.id, since)) >= deps.mailLimit.perAddress) {
+    deps.logger.warn({ subscriber: subscriber.id }, 'sign-up mail limit reached for an address: nothing sent');
+    return 'mail-limit';
+  }
+  await sendSubscriberMail(deps, subscriber, mail);
+  return mail.kind === 'confirm' ? 'confirm-sent' : 'manage-sent';
+}
+
+async function createOrFind(
+  deps: SubscriberDeps,
+  request: { email: string; emailKey: string; filters: FilterSet; source: 'form' | 'api' },
+  catalogue: FilterCatalogue,
+): Promise<{ subscriber: Subscriber; mail: SubscriberMail }> {
+  const confirm: SubscriberMail = { kind: 'confirm', choices: describeFilters(request.filters, catalogue) };
+  // Two rounds at most: an erasure between the insert and the read frees the address again.
+  for (let round = 0; ; round += 1) {
+    const created = await insertPendingSubscriber(deps.db, {
+      email: request.email,
+      emailKey: request.emailKey,
+      filters: request.filters,
+      consentSource: request.source,
+    });
+    if (created) return { subscriber: created, mail: confirm };
+    const known = await findSubscriberByEmailKey(deps.db, request.emailKey);
+    if (known?.status === 'pending') {
+      await refreshPendingSubscriber(deps.db, known.id, request, deps.now());
+      return { subscriber: { ...known, email: request.email }, mail: confirm };
+    }
+    if (known) return { subscriber: known, mail: { kind: 'manage' } };
+    if (round > 0) throw new Error('sign-up: the address was neither insertable nor found');
+  }
+}

@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll } from 'vitest';
+import type { Database } from '../../src/db/client.js';
+import { createTestAppWithMail } from './app.js';
+import type { SmtpSink } from './smtp.js';
+
+/** Debian's Chromium; CHROMIUM_PATH points elsewhere. */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Why the browser tests cannot run here, or undefined when they can. */
+export const browserMissing = existsSync(chromiumPath)
+  ? undefined
+  : `no Chromium at ${chromiumPath} (install it: apt-get install -y chromium, or set CHROMIUM_PATH)`;
+
+export const artifactsDir = fileURLToPath(new URL('../.artifacts/', import.meta.url));
+
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  afterAll(() => browser.close());
+  return browser;
+}
+
+export interface ListeningApp {
+  app: FastifyInstance;
+  smtp: SmtpSink;
+  /** Where the browser reaches the app, e.g. http://127.0.0.1:41234. */
+  baseUrl: string;
+}
+
+/**
+ * The production app factory listening on a real loopback port, with mail
+ * going to an SMTP sink. Mailed links keep PUBLIC_BASE_URL; tests open their
+ * paths on `baseUrl`.
+ */
+export async function startListeningApp(database: Database, env: Record<string, string> = {}): Promise<ListeningApp> {
+  const { app, smtp } = await createTestAppWithMail(database, env);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  return { app, smtp, baseUrl: `http://127.0.0.1:${port}` };
+}
+
+/** Saves a full-page screenshot as tests/.artifacts/<name>.png, for a person to look at. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(artifactsDir, { recursive: true });
+  const file = `${artifactsDir}${name}.png`;
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { emailKey, EmailAddressError } from '../../src/subscribers/email.js';
+import { subscriberLinks } from '../../src/subscribers/links.js';
+import { signToken, TokenError, verifyToken } from '../../src/subscribers/tokens.js';
+
+const secret = 'unit-test-secret-0123456789abcdef0123456789';
+const subject = { publicId: '6f1c2a4e-3b5d-4c7e-9f80-123456789abc', tokenVersion: 3 };
+
+function problemOf(work: () => unknown) {
+  try {
+    work();
+  } catch (error) {
+    if (error instanceof TokenError) return error.problem;
+    throw error;
+  }
+  return 'none';
+}
+
+const tokenOf = (url: string) => url.split('/').at(-1)!;
+
+describe('link tokens', () => {
+  it('carry the purpose, the public id and the version, and nothing else about the subscriber', () => {
+    const token = tokenOf(subscriberLinks('https://x', secret, subject).manage());
+    expect(verifyToken(secret, token, 'manage')).toEqual({ purpose: 'manage', subject: subject.publicId, version: 3 });
+    expect(Buffer.from(token.split('.')[0]!, 'base64url').toString()).not.toMatch(/@/);
+  });
+
+  it('are refused when signed with another key', () => {
+    const token = signToken('another-secret-0123456789abcdef0123456', { purpose: 'manage', subject: subject.publicId, version: 3 });
+    expect(problemOf(() => verifyToken(secret, token, 'manage'))).toBe('forged');
+  });
+
+  it('are refused when any character of the payload is changed', () => {
+    const token = tokenOf(subscriberLinks('https://x', secret, subject).manage());
+    const [payload, signature] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+    const raised = Buffer.from(JSON.stringify({ ...claims, v: 4 })).toString('base64url');
+    expect(problemOf(() => verifyToken(secret, `${raised}.${signature}`, 'manage'))).toBe('forged');
+  });
+
+  it('are refused on a page they were not made for', () => {
+    const token = tokenOf(subscriberLinks('https://x', secret, subject).manage());
+    expect(problemOf(() => verifyToken(secret, token, 'unsubscribe'))).toBe('wrong-purpose');
+  });
+
+  it('make confirmation links that expire after seven days, and re-subscribe links after thirty', () => {
+    const issued = new Date('2025-06-01T12:00:00Z');
+    const links = subscriberLinks('https://x', secret, subject, issued);
+    const day = (n: number) => new Date(issued.getTime() + n * 86_400_000);
+    expect(problemOf(() => verifyToken(secret, tokenOf(links.confirm()), 'confirm', day(6.9)))).toBe('none');
+    expect(problemOf(() => verifyToken(secret, tokenOf(links.confirm()), 'confirm', day(7.1)))).toBe('expired');
+    expect(problemOf(() => verifyToken(secret, tokenOf(links.resubscribe()), 'resubscribe', day(29)))).toBe('none');
+    expect(problemOf(() => verifyToken(secret, tokenOf(links.resubscribe()), 'resubscribe', day(31)))).toBe('expired');
+  });
+
+  it('are refused when damaged', () => {
+    for (const token of ['', 'abc', 'a.b', `${'A'.repeat(3000)}.${'B'.repeat(43)}`]) {
+      expect(problemOf(() => verifyToken(secret, token, 'manage'))).toBe('malformed');
+    }
+  });
+});
+
+describe('email addresses', () => {
+  it('key case-insensitively with the domain in punycode', () => {
+    expect(emailKey('  Anna.Smith@Bücher.Example ')).toBe('anna.smith@xn--bcher-kva.example');
+    expect(emailKey('anna.smith@XN--BCHER-KVA.example')).toBe('anna.smith@xn--bcher-kva.example');
+  });
+
+  it.each([
+    ['header injection', 'a@example.org\r\nBcc: b@example.org'],
+    ['a bare line feed', 'a@example.org\nx'],
+    ['no domain', 'a@'],
+    ['no local part', '@example.org'],
+    ['a domain without a dot', 'a@localhost'],
+    ['a local part over 64 characters', `${'a'.repeat(65)}@example.org`],
+    ['an address over 254 characters', `a@${'b'.repeat(250)}.org`],
+    ['two dots in a row', 'a..b@example.org'],
+    ['spaces', 'a b@example.org'],
+  ])('refuses %s', (_name, address) => {
+    expect(() => emailKey(address)).toThrow(EmailAddressError);
+  });
+});
