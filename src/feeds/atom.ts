@@ -1,0 +1,74 @@
+import { Feed } from 'feed';
+import { escapeHtml, html, type SafeHtml } from '../http/pages/html.js';
+import type { Block } from '../meetings/schema.js';
+import type { AtomMeeting } from './items.js';
+
+/**
+ * A feed's Atom document. Ids are `tag:` URIs built from the host and the
+ * meeting id, which re-imports keep, so readers never see an entry twice;
+ * <updated> is when the stored meeting last changed. The `feed` package puts
+ * titles and content in CDATA marked type="html", so every piece of meeting
+ * text is HTML-escaped here first: it stays text in any reader.
+ */
+
+/** The year in every tag: URI. Fixed forever, or every id would change. */
+const tagYear = 2025;
+
+function meetingEntryId(host: string, meetingId: number): string {
+  return `tag:${host},${tagYear}:meeting/${meetingId}`;
+}
+
+function blockHtml(block: Block): SafeHtml {
+  return block.type === 'paragraph' ? html`<p>${block.text}</p>` : html`<ul>${block.items.map((item) => html`<li>${item}</li>`)}</ul>`;
+}
+
+function entryHtml({ meeting, headings }: AtomMeeting, when: string): string {
+  const wanted = new Set(headings);
+  const paragraphs = meeting.summary.split(/\n\s*\n/).map((paragraph) => paragraph.trim()).filter(Boolean);
+  return html`<p>${meeting.council.name} · ${meeting.committee.name} · ${when}</p>
+${paragraphs.map((paragraph) => html`<p>${paragraph}</p>`)}
+${meeting.sections
+  .filter((section) => wanted.has(section.heading))
+  .map((section) => html`<h3>${section.heading}</h3>${section.blocks.map(blockHtml)}`)}`.value;
+}
+
+export interface AtomInput {
+  feed: { publicId: string; name: string; partnerName: string; createdAt: Date };
+  entries: AtomMeeting[];
+  baseUrl: string;
+  /** The URL the reader fetched (with its secret): the feed's rel="self". */
+  selfUrl: string;
+  /** The time zone meeting dates are written in (DIGEST_TZ). */
+  zone: string;
+}
+
+export function renderAtom(input: AtomInput): string {
+  const host = new URL(input.baseUrl).hostname;
+  const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: input.zone });
+  const newest = Math.max(input.feed.createdAt.getTime(), ...input.entries.map((entry) => entry.updatedAt.getTime()));
+  const feed = new Feed({
+    id: `tag:${host},${tagYear}:feed/${input.feed.publicId}`,
+    title: input.feed.name,
+    description: `Council meetings matching "${input.feed.name}", for ${input.feed.partnerName}`,
+    link: input.baseUrl,
+    feed: input.selfUrl,
+    // Stable while nothing changes, so readers' conditional fetches stay cheap.
+    updated: new Date(newest),
+    author: { name: 'Council Digest' },
+    generator: 'council-digest',
+  });
+  for (const entry of input.entries) {
+    const { meeting } = entry;
+    feed.addItem({
+      id: meetingEntryId(host, meeting.id),
+      title: escapeHtml(meeting.title),
+      link: meeting.sources.council ?? `${input.baseUrl}/api/meetings/${meeting.id}`,
+      date: entry.updatedAt,
+      published: new Date(meeting.startsAt),
+      content: entryHtml(entry, dateFormat.format(new Date(meeting.startsAt))),
+      author: [{ name: meeting.council.name }],
+      category: meeting.topics.map((topic) => ({ term: topic })),
+    });
+  }
+  return feed.atom1();
+}

@@ -1,0 +1,151 @@
+import { and, asc, eq, gt, inArray, notExists, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { feedRecipients, feeds, partners, suppressions } from '../db/schema/index.js';
+import type { FilterSet } from '../subscribers/filters.js';
+import { confirmLinkDays } from '../subscribers/links.js';
+import { signToken, verifyToken } from '../subscribers/tokens.js';
+import { feedFilters, type Feed, type FeedRecipient } from './repo.js';
+
+/**
+ * A feed recipient's life: confirm (double opt-in), unsubscribe, and what the
+ * weekly run reads. Links carry the recipient's random public id in an HMAC
+ * token ('feed-confirm' expires after seven days; 'feed-unsubscribe' never
+ * does and ignores the token version, because unsubscribing is always safe).
+ */
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function feedRecipientLinks(baseUrl: string, secret: string, recipient: Pick<FeedRecipient, 'publicId' | 'tokenVersion'>, now: Date) {
+  const claims = { subject: recipient.publicId, version: recipient.tokenVersion };
+  return {
+    confirm: `${baseUrl}/feeds/confirm/${signToken(secret, {
+      purpose: 'feed-confirm',
+      ...claims,
+      expiresAt: Math.floor(now.getTime() / 1000) + confirmLinkDays * 86_400,
+    })}`,
+    unsubscribe: `${baseUrl}/feeds/unsubscribe/${signToken(secret, { purpose: 'feed-unsubscribe', ...claims })}`,
+  };
+}
+
+/** The mailto half of List-Unsubscribe, as subscribers have it: an address at the sender's domain, the token in the subject. */
+export function feedUnsubscribeMailto(mailFrom: string, secret: string, recipient: Pick<FeedRecipient, 'publicId' | 'tokenVersion'>): string {
+  const domain = /@([^>\s]+)>?\s*$/.exec(mailFrom)?.[1] ?? 'localhost';
+  const token = signToken(secret, { purpose: 'feed-unsubscribe', subject: recipient.publicId, version: recipient.tokenVersion });
+  return `mailto:unsubscribe@${domain}?subject=${encodeURIComponent(`unsubscribe ${token}`)}`;
+}
+
+/** Derived from (recipient, week), so the one resend a crash can cause carries the same Message-ID. */
+export function feedDeliveryMessageId(recipientPublicId: string, week: string, domain: string): string {
+  return `<feed.${recipientPublicId}.${week}@${domain}>`;
+}
+
+export interface RecipientContext {
+  recipient: FeedRecipient;
+  feed: Feed;
+  partnerName: string;
+}
+
+async function recipientContext(db: Db, publicId: string): Promise<RecipientContext | undefined> {
+  if (!uuidPattern.test(publicId)) return undefined;
+  const [row] = await db
+    .select({ recipient: feedRecipients, feed: feeds, partnerName: partners.name })
+    .from(feedRecipients)
+    .innerJoin(feeds, eq(feeds.id, feedRecipients.feedId))
+    .innerJoin(partners, eq(partners.id, feeds.partnerId))
+    .where(eq(feedRecipients.publicId, publicId));
+  return row;
+}
+
+export type ConfirmOutcome = { outcome: 'confirmed' | 'already-active'; context: RecipientContext } | { outcome: 'stale' };
+
+/**
+ * Confirms a recipient from a 'feed-confirm' link (throws TokenError for a
+ * damaged, forged or expired one). A link from before an unsubscribe, or for a
+ * feed no longer active, is stale.
+ */
+export async function confirmFeedRecipient(db: Db, secret: string, token: string, now: Date): Promise<ConfirmOutcome> {
+  const claims = verifyToken(secret, token, 'feed-confirm', now);
+  const context = await recipientContext(db, claims.subject);
+  if (!context || context.recipient.tokenVersion !== claims.version || context.feed.status !== 'active') return { outcome: 'stale' };
+  if (context.recipient.status === 'active') return { outcome: 'already-active', context };
+  const [confirmed] = await db
+    .update(feedRecipients)
+    .set({ status: 'active', confirmedAt: now, unsubscribedAt: null })
+    .where(
+      and(
+        eq(feedRecipients.id, context.recipient.id),
+        eq(feedRecipients.tokenVersion, claims.version),
+        inArray(feedRecipients.status, ['pending', 'unsubscribed']),
+      ),
+    )
+    .returning();
+  return confirmed ? { outcome: 'confirmed', context: { ...context, recipient: confirmed } } : { outcome: 'already-active', context };
+}
+
+/** Who an unsubscribe link names (throws TokenError for a bad link); undefined once the recipient is gone. */
+export async function unsubscribeContext(db: Db, secret: string, token: string): Promise<RecipientContext | undefined> {
+  const claims = verifyToken(secret, token, 'feed-unsubscribe');
+  return recipientContext(db, claims.subject);
+}
+
+/**
+ * Unsubscribes a recipient; doing it twice is harmless. The token version is
+ * bumped so confirmation links mailed earlier stop working; the fresh link
+ * returned lets the person change their mind in one click.
+ */
+export async function unsubscribeFeedRecipient(
+  db: Db,
+  secret: string,
+  baseUrl: string,
+  token: string,
+  now: Date,
+): Promise<(RecipientContext & { resubscribeUrl: string }) | undefined> {
+  const context = await unsubscribeContext(db, secret, token);
+  if (!context) return undefined;
+  const [updated] = await db
+    .update(feedRecipients)
+    .set({ status: 'unsubscribed', unsubscribedAt: now, tokenVersion: sql`${feedRecipients.tokenVersion} + 1` })
+    .where(and(eq(feedRecipients.id, context.recipient.id), inArray(feedRecipients.status, ['pending', 'active'])))
+    .returning();
+  const recipient = updated ?? context.recipient;
+  return { ...context, recipient, resubscribeUrl: feedRecipientLinks(baseUrl, secret, recipient, now).confirm };
+}
+
+export interface FeedRecipientForRun {
+  id: number;
+  publicId: string;
+  email: string;
+  tokenVersion: number;
+  feed: { id: number; publicId: string; name: string; partnerName: string; filters: FilterSet; filterKey: string };
+}
+
+/**
+ * The weekly run's fan-out: confirmed recipients of active feeds after
+ * `cursor` (a recipient id), in id order, leaving out suppressed addresses.
+ * Keyset pagination on the partial index feed_recipients_active_idx, so an
+ * interrupted fan-out resumes from the last id it queued.
+ */
+export async function activeFeedRecipientsAfter(db: Db, cursor: number, limit: number): Promise<FeedRecipientForRun[]> {
+  const rows = await db
+    .select({ recipient: feedRecipients, feed: feeds, partnerName: partners.name })
+    .from(feedRecipients)
+    .innerJoin(feeds, eq(feeds.id, feedRecipients.feedId))
+    .innerJoin(partners, eq(partners.id, feeds.partnerId))
+    .where(
+      and(
+        gt(feedRecipients.id, cursor),
+        eq(feedRecipients.status, 'active'),
+        eq(feeds.status, 'active'),
+        notExists(db.select({ one: sql`1` }).from(suppressions).where(eq(suppressions.emailKey, feedRecipients.emailKey))),
+      ),
+    )
+    .orderBy(asc(feedRecipients.id))
+    .limit(limit);
+  return rows.map(({ recipient, feed, partnerName }) => ({
+    id: recipient.id,
+    publicId: recipient.publicId,
+    email: recipient.email,
+    tokenVersion: recipient.tokenVersion,
+    feed: { id: feed.id, publicId: feed.publicId, name: feed.name, partnerName, filters: feedFilters(feed), filterKey: feed.filterKey },
+  }));
+}
