@@ -2,12 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from './config.js';
+import { printRunDeliveries, registerDigestCommands, watchRun } from './digest-commands.js';
+import { createDemoSubscribers, demoSubscribers, latestSeededWeek } from './digests/demo.js';
+import { requestRun } from './digests/runs.js';
+import { weekLabel } from './digests/week.js';
 import { ImportError } from './meetings/errors.js';
 import { importRecords, recordsFromText } from './meetings/import.js';
 import { seedDatabase } from './meetings/seed.js';
 import { retagAll } from './meetings/topics/service.js';
 import { openRuntime, type Runtime } from './runtime.js';
 import { onShutdown, startServer } from './server.js';
+import { openServices } from './services.js';
+import { WorkerSetupError } from './worker.js';
 import { printTable } from './terminal.js';
 
 /** Opens a runtime for one command and always closes it. */
@@ -102,36 +108,58 @@ program
 
 program
   .command('demo')
-  .description('the whole story on embedded defaults: database, migrations, seeds, the API')
-  .option('--once', 'exit after loading instead of keeping the API up')
+  .description('the whole story on embedded defaults: database, seeds, demo subscribers, one digest run, the API')
+  .option('--once', 'exit after the digest run instead of keeping the API up')
   .action(async (options: { once?: boolean }) => {
     const env = { ...process.env };
     // An operator token for the demo only, printed so the admin routes can be tried.
     env.ADMIN_TOKEN ||= randomBytes(18).toString('base64url');
     const config = loadConfig(env);
     const runtime = await openRuntime({ name: 'demo', config, stderr: true });
-    const seeded = await seedDatabase(runtime.database.db);
+    const { db } = runtime.database;
+    const seeded = await seedDatabase(db);
     console.log('\nCouncil Digest demo: seeded meetings\n');
     printImported(seeded.meetings);
+    await createDemoSubscribers(db);
+    // This process does the digest work itself, so the demo needs no Redis.
+    const services = await openServices(runtime, { work: true });
+    const week = await latestSeededWeek(db, config.DIGEST_TZ);
+    let viewLink: string | undefined;
+    let runId: number | undefined;
+    if (week) {
+      const { run } = await requestRun(services.digests, { week, trigger: 'demo' });
+      runId = run.id;
+      console.log(`\nDigest run ${run.id} for the latest seeded week, ${weekLabel(week)}:\n`);
+      const finished = await watchRun(db, run.id);
+      viewLink = await printRunDeliveries(db, run.id, { baseUrl: config.PUBLIC_BASE_URL, tokenSecret: services.tokenSecret });
+      console.log(`\n${finished.sent} sent, ${finished.skipped} skipped (nothing they follow that week), ${finished.failed} failed.`);
+    }
+    const outbox = services.mailer.outboxDir;
     if (options.once) {
+      if (outbox) console.log(`The emails are in ${outbox}; \`npm run demo\` without --once shows them at /dev/outbox.`);
+      await services.close();
       await runtime.close();
       return;
     }
-    const app = await startServer(runtime);
+    const app = await startServer(runtime, services);
     const base = config.PUBLIC_BASE_URL;
+    const token = config.ADMIN_TOKEN;
     console.log(`
 The API is up. Look at:
-  ${base}/docs                     OpenAPI documentation
+${outbox ? `  ${base}/dev/outbox               the digests just sent, as the recipients see them\n` : ''}${viewLink ? `  ${viewLink}\n                                   one digest, "view in your browser"\n` : ''}  ${base}/docs                     OpenAPI documentation
+  ${base}/admin/queues             job queues (user: anything, password: the operator token)
   ${base}/api/meetings?topic=care-leavers
-  ${base}/api/councils
-Operator token (this run only): ${config.ADMIN_TOKEN}
-  curl -H "Authorization: Bearer ${config.ADMIN_TOKEN}" ${base}/api/admin/topics
+Operator token (this run only): ${token}
+  curl -H "Authorization: Bearer ${token}" ${base}/api/admin/digest-runs${runId ? `/${runId}` : ''}
+  curl -H "Authorization: Bearer ${token}" "${base}/api/admin/digest-preview?email=${encodeURIComponent(demoSubscribers[0]!.email)}&week=${week ?? ''}"
 Press Ctrl+C to stop.`);
     onShutdown(async () => {
       await app.close();
       await runtime.close();
     }, runtime.logger);
   });
+
+registerDigestCommands(program, (name) => openRuntime({ name, stderr: name !== 'worker' }));
 
 function printImported(outcomes: Awaited<ReturnType<typeof importRecords>>) {
   printTable(
@@ -172,7 +200,7 @@ async function readStdin(): Promise<string> {
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof WorkerSetupError) {
     console.error(error.message);
   } else if (error instanceof ImportError) {
     console.error(`Import failed: ${describe(error)}`);

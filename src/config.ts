@@ -76,6 +76,23 @@ const envSchema = z.object({
     z.string().min(16, 'must be at least 16 characters').optional(),
   ),
   DATA_DIR: z.string().trim().min(1).default('./data'),
+  // Sign-up abuse limits: requests per client IP, and mails (confirmation or
+  // manage link) per address, within one window.
+  SIGNUP_RATE_LIMIT_PER_IP: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').default(20),
+  SIGNUP_RATE_LIMIT_PER_ADDRESS: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').default(3),
+  SIGNUP_RATE_LIMIT_WINDOW_MINUTES: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').default(60),
+  // Partner feeds: what one partner may ask for, so one key cannot flood recipients or the weekly run.
+  FEEDS_PER_PARTNER: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').default(20),
+  RECIPIENTS_PER_FEED: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').default(50),
+  // The weekly run: sends in flight per worker, the global send rate (a BullMQ
+  // limiter shared by every worker), subscribers per send job, and how many
+  // hard bounces suppress an address.
+  WORKER_CONCURRENCY: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').max(100).default(4),
+  SEND_RATE_PER_SECOND: z.coerce.number({ error: 'must be a number' }).positive('must be more than 0').max(10_000).default(10),
+  DIGEST_BATCH_SIZE: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').max(500).default(10),
+  HARD_BOUNCE_LIMIT: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').default(3),
+  // The worker's own /metrics listener (its counters live in its process); 0 turns it off.
+  WORKER_METRICS_PORT: z.coerce.number({ error: 'must be a whole number' }).int().min(0).max(65_535).default(9464),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

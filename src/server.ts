@@ -1,24 +1,31 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './http/app.js';
-import { loadTemplates } from './mail/templates.js';
-import { createMailer } from './mail/transport.js';
 import type { Runtime } from './runtime.js';
-import { resolveTokenSecret } from './secrets.js';
+import { openServices, type Services } from './services.js';
 
 /**
  * The API process: builds the app on the runtime's database and listens.
- * Shutdown is two-phase: stop accepting requests and finish those in flight,
- * then close the database.
+ * Without REDIS_URL it is also the worker: the jobs and the weekly schedule
+ * run here. Shutdown is two-phase: stop accepting requests and finish those
+ * in flight, then drain the jobs and close the mail transport (the caller
+ * closes the database).
  */
-export async function startServer(runtime: Runtime): Promise<FastifyInstance> {
+export async function startServer(runtime: Runtime, given?: Services): Promise<FastifyInstance> {
   const { config, logger, database } = runtime;
-  const [templates, tokenSecret, mailer] = await Promise.all([
-    loadTemplates(),
-    resolveTokenSecret(config),
-    createMailer(config, logger),
-  ]);
-  const app = await buildApp({ config, database, logger, mailer, templates, tokenSecret });
-  app.addHook('onClose', () => mailer.close());
+  const inline = !config.REDIS_URL;
+  const services = given ?? (await openServices(runtime, { work: inline, schedule: inline }));
+  const { mailer, templates, tokenSecret, digests, queue } = services;
+  const app = await buildApp({
+    config,
+    database,
+    logger,
+    mailer,
+    templates,
+    tokenSecret,
+    digests,
+    ...(queue.mode === 'redis' ? { redis: queue } : {}),
+  });
+  app.addHook('onClose', () => services.close());
   await app.listen({ port: config.PORT, host: config.HOST });
   logger.info({ url: config.PUBLIC_BASE_URL, docs: `${config.PUBLIC_BASE_URL}/docs` }, 'council-digest API listening');
   return app;

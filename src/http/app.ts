@@ -1,6 +1,6 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -12,10 +12,23 @@ import type { Database } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Templates } from '../mail/templates.js';
 import type { Mailer } from '../mail/transport.js';
+import type { DigestDeps } from '../digests/deps.js';
 import { registerErrorHandling } from './plugins/errors.js';
+import { answerFrameworkError, registerSecurityHeaders } from './plugins/security.js';
+import { adminDigestRoutes } from './routes/admin-digests.js';
 import { adminMeetingRoutes } from './routes/admin-meetings.js';
+import { adminQueueRoutes } from './routes/admin-queues.js';
+import { adminPartnerRoutes } from './routes/admin-partners.js';
+import { feedPublicRoutes } from './routes/feed-public.js';
+import { adminSubscriberRoutes } from './routes/admin-subscribers.js';
+import { devOutboxRoutes } from './routes/dev-outbox.js';
+import { digestViewRoutes } from './routes/digest-view.js';
 import { healthRoutes } from './routes/health.js';
 import { meetingRoutes } from './routes/meetings.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { partnerFeedRoutes } from './routes/partner-feeds.js';
+import { subscriptionRoutes } from './routes/subscriptions.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 /** Everything the HTTP layer needs, wired by the composition root (server, tests). */
 export interface AppDeps {
@@ -28,6 +41,12 @@ export interface AppDeps {
   tokenSecret: string;
   /** Present when jobs go through Redis; /readyz pings it. */
   redis?: { ping(): Promise<unknown> };
+  /** The clock; tests pin it. Default: the system's. */
+  now?: () => Date;
+  /** The weekly run (its job queue, metrics, processors' dependencies); without it, starting runs answers 503. */
+  digests?: DigestDeps;
+  /** Sees every route as it is added: the authorisation tests build the route table from it. */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -36,12 +55,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Behind a proxy the client's address comes from X-Forwarded-For (rate limits, logs).
     trustProxy: true,
     bodyLimit: 1024 * 1024,
+    // Link tokens travel as path parameters (/confirm/:token) and run past the default 100 characters.
+    routerOptions: { maxParamLength: 1024 },
     requestIdHeader: 'x-request-id',
+    frameworkErrors: answerFrameworkError,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
+  await registerSecurityHeaders(app);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -54,15 +78,33 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       components: {
         securitySchemes: {
           adminToken: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' },
+          partnerKey: { type: 'http', scheme: 'bearer', description: 'A partner API key (cdp_...)' },
         },
       },
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/docs',
+    // Swagger UI's scripts and styles by hash; plain http stays plain for a local run.
+    staticCSP: true,
+    transformStaticCSP: (policy) => policy.replace(/\s*upgrade-insecure-requests;?/, ''),
+  });
 
   await app.register(async (scope) => healthRoutes(scope, deps));
   await app.register(async (scope) => meetingRoutes(scope, deps));
   await app.register(async (scope) => adminMeetingRoutes(scope, deps));
+  await app.register(async (scope) => adminPartnerRoutes(scope, deps));
+  await app.register(async (scope) => partnerFeedRoutes(scope, deps));
+  await app.register(async (scope) => feedPublicRoutes(scope, deps));
+  await app.register(async (scope) => subscriptionRoutes(scope, deps));
+  await app.register(async (scope) => adminSubscriberRoutes(scope, deps));
+  await app.register(async (scope) => adminDigestRoutes(scope, deps));
+  await app.register(async (scope) => adminQueueRoutes(scope, deps));
+  await app.register(async (scope) => digestViewRoutes(scope, deps));
+  await app.register(async (scope) => webhookRoutes(scope, deps));
+  await app.register(async (scope) => metricsRoutes(scope, deps));
+  const outbox = deps.mailer.outboxDir;
+  if (outbox) await app.register(async (scope) => devOutboxRoutes(scope, outbox));
   return app as unknown as FastifyInstance;
 }

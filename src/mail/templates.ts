@@ -54,7 +54,14 @@ export async function loadTemplates(folder = templatesFolder): Promise<Templates
     const read = (file: string) => readFile(path.join(dir, file), 'utf8');
     const [mjmlSource, textSource, subjectSource] = await Promise.all([read('html.mjml'), read('text.hbs'), read('subject.hbs')]);
     const filePath = path.join(dir, 'html.mjml');
-    const result = await mjml2html(mjmlSource, { validationLevel: 'strict', filePath, keepComments: false });
+    // MJML 5 skips mj-include unless asked; includes may only reach inside templates/.
+    const result = await mjml2html(mjmlSource, {
+      validationLevel: 'strict',
+      filePath,
+      keepComments: false,
+      ignoreIncludes: false,
+      includePath: folder,
+    });
     if (result.errors.length) {
       throw new TemplateError(
         `${filePath}: ${result.errors.map((error) => `line ${error.line}: ${error.message}`).join('; ')}`,

@@ -49,7 +49,11 @@ export const digestRuns = pgTable(
   (table) => [uniqueIndex('digest_runs_week_key').on(table.week).where(sql`not dry_run`)],
 );
 
-export const deliveryStatuses = ['claimed', 'sent', 'skipped', 'failed'] as const;
+/**
+ * claimed: a worker holds it and may be talking to SMTP; retry: a transient
+ * failure (or an operator's retry) released it for the next attempt.
+ */
+export const deliveryStatuses = ['claimed', 'retry', 'sent', 'skipped', 'failed'] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
 /**
@@ -74,6 +78,8 @@ export const deliveries = pgTable(
     sections: smallint('sections').notNull().default(0),
     subject: text('subject'),
     error: text('error'),
+    /** Added to the run's counters: a batch counts what it settled exactly once, even when retried. */
+    counted: boolean('counted').notNull().default(false),
     claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
   },

@@ -1,0 +1,1 @@
+ALTER TABLE "feed_deliveries" ADD COLUMN "counted" boolean DEFAULT false NOT NULL;

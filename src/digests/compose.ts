@@ -1,0 +1,233 @@
+import type { Block } from '../meetings/schema.js';
+import type { MeetingView } from '../meetings/queries.js';
+import { describeFilters, type FilterCatalogue, type FilterLine, type FilterSet } from '../subscribers/filters.js';
+import { keyFigures, splitLabel, type KeyFigure } from './figures.js';
+import { meetingDateLabel, shortDate, weekLabel, type Week } from './week.js';
+
+/**
+ * What a filter set gets for a week, as plain data: the same for every
+ * subscriber who shares the filter set, so a run builds it once. Nothing here
+ * is markup; the templates escape every string.
+ */
+export interface DigestContent {
+  week: Week;
+  weekLabel: string;
+  subject: string;
+  /** The line inboxes show after the subject. */
+  preheader: string;
+  meetings: DigestMeeting[];
+  comingUp: ComingUpMeeting[];
+  /** Matching agenda items across all meetings. */
+  sectionCount: number;
+  /** The filter set in words: why a subscriber gets this. */
+  followed: FilterLine[];
+}
+
+export interface DigestMeeting {
+  /** Only when it says more than "<committee>, <date>". */
+  title: string | null;
+  council: string;
+  committee: string;
+  date: string;
+  cancelled: boolean;
+  /** The summary's first paragraph. */
+  lead: string;
+  sections: DigestSection[];
+  decisions: DigestDecision[];
+  figures: KeyFigure[];
+  councilUrl: string | null;
+  videoUrl: string | null;
+  /** Agenda items this filter set (or the length cap) left out: "3 more items". */
+  moreItems: number;
+}
+
+export interface DigestSection {
+  heading: string;
+  /** The agenda item a sub-heading belongs to. */
+  parent: string | null;
+  blocks: DigestBlock[];
+  /** Paragraphs left out of the email to keep it short. */
+  morePara: number;
+}
+
+/** A paragraph (text) or a bullet list (items): templates test which one is set. */
+export interface DigestBlock {
+  text: string | null;
+  items: ListItem[] | null;
+}
+
+/** A bullet with its lead-in ("Retention:") apart, so templates can set it in bold. */
+export interface ListItem {
+  label: string | null;
+  text: string;
+}
+
+export interface DigestDecision {
+  title: string | null;
+  text: string;
+  /** "Due to be decided" or "Follow-up" when not a decision made at the meeting. */
+  label: string | null;
+}
+
+export interface ComingUpMeeting {
+  title: string;
+  committee: string;
+  council: string;
+  date: string;
+  councilUrl: string | null;
+}
+
+export interface ComposeInput {
+  week: Week;
+  zone: string;
+  filters: FilterSet;
+  catalogue: FilterCatalogue;
+  /** The week's meetings as findMeetings selected them (sections flagged `matched`). */
+  meetings: MeetingView[];
+  /** Scheduled meetings in the fortnight after the week, same filters. */
+  upcoming: MeetingView[];
+}
+
+/** Bounds that keep one email readable on a phone. */
+export const limits = { sectionsPerMeeting: 8, paragraphsPerSection: 2, decisionsPerMeeting: 6, figuresPerMeeting: 6, comingUp: 8 };
+
+const decisionLabels: Record<string, string | null> = { made: null, anticipated: 'Due to be decided', consequence: 'Follow-up' };
+
+export function hasWideners(filters: FilterSet): boolean {
+  return filters.topics.length > 0 || filters.keywords.length > 0;
+}
+
+/** The digest for one filter set and week, or null when the week has nothing for it. */
+export function composeDigest(input: ComposeInput): DigestContent | null {
+  const meetings = input.meetings
+    .filter((meeting) => meeting.status !== 'scheduled')
+    .map((meeting) => composeMeeting(meeting, hasWideners(input.filters), input.zone));
+  if (meetings.length === 0) return null;
+  const comingUp = input.upcoming
+    .filter((meeting) => meeting.status === 'scheduled')
+    .slice(0, limits.comingUp)
+    .map((meeting) => ({
+      title: meeting.title,
+      committee: meeting.committee.name,
+      council: meeting.council.name,
+      date: meetingDateLabel(meeting.startsAt, input.zone),
+      councilUrl: meeting.sources.council ?? null,
+    }));
+  return {
+    week: input.week,
+    weekLabel: weekLabel(input.week),
+    subject: subjectLine(meetings, input.meetings, input.zone),
+    preheader: preheader(meetings),
+    meetings,
+    comingUp,
+    sectionCount: meetings.reduce((total, meeting) => total + meeting.sections.length, 0),
+    followed: describeFilters(input.filters, input.catalogue),
+  };
+}
+
+/** Sections with something to say, each with the agenda item it sits under. */
+function itemsOf(meeting: MeetingView) {
+  let parent: string | null = null;
+  return meeting.sections.flatMap((section) => {
+    if (section.level === 1) parent = section.heading;
+    if (section.blocks.length === 0) return [];
+    return [{ ...section, parent: section.level === 2 ? parent : null }];
+  });
+}
+
+function composeMeeting(meeting: MeetingView, filtered: boolean, zone: string): DigestMeeting {
+  const items = itemsOf(meeting);
+  const chosen = filtered ? items.filter((section) => section.matched) : items;
+  const shown = chosen.slice(0, limits.sectionsPerMeeting);
+  const shownHeadings = new Set(shown.map((section) => section.heading));
+  const decisions = meeting.decisions
+    .filter((decision) => !filtered || (decision.section !== null && shownHeadings.has(decision.section)))
+    .slice(0, limits.decisionsPerMeeting)
+    .map((decision) => ({ title: decision.title, text: decision.text, label: decisionLabels[decision.status] ?? null }));
+  return {
+    title: meeting.title.startsWith(meeting.committee.name) ? null : meeting.title,
+    council: meeting.council.name,
+    committee: meeting.committee.name,
+    date: meetingDateLabel(meeting.startsAt, zone, meeting.kind === 'meeting'),
+    cancelled: meeting.status === 'cancelled',
+    lead: firstParagraph(meeting.summary),
+    sections: shown.map((section) => ({ heading: section.heading, parent: section.parent, ...keyPoints(section.blocks) })),
+    decisions,
+    figures: keyFigures(shown.map((section) => pieces(section.blocks)), limits.figuresPerMeeting),
+    councilUrl: meeting.sources.council ?? null,
+    videoUrl: meeting.sources.video ?? null,
+    moreItems: items.length - shown.length,
+  };
+}
+
+function pieces(blocks: Block[]): string[] {
+  return blocks.flatMap((block) => (block.type === 'list' ? block.items : [block.text]));
+}
+
+export function firstParagraph(text: string): string {
+  return text.split(/\n\s*\n/).map((part) => part.trim()).find(Boolean) ?? '';
+}
+
+/**
+ * The key points of a section: every bullet list (with the line that
+ * introduces it) and the opening paragraphs; the rest is counted, not shown.
+ */
+export function keyPoints(blocks: Block[]): { blocks: DigestBlock[]; morePara: number } {
+  const hasList = blocks.some((block) => block.type === 'list');
+  const paragraphBudget = hasList ? 1 : limits.paragraphsPerSection;
+  const kept: DigestBlock[] = [];
+  let paragraphs = 0;
+  let morePara = 0;
+  blocks.forEach((block, index) => {
+    if (block.type === 'list') {
+      kept.push({ text: null, items: block.items.map(splitLabel) });
+      return;
+    }
+    const introducesList = block.text.endsWith(':') && blocks[index + 1]?.type === 'list';
+    if (introducesList || paragraphs < paragraphBudget) {
+      kept.push({ text: block.text, items: null });
+      if (!introducesList) paragraphs += 1;
+    } else {
+      morePara += 1;
+    }
+  });
+  return { blocks: kept, morePara };
+}
+
+/** "5.2 Annual Valuing Foster Carers Dinner" → "Annual Valuing Foster Carers Dinner". */
+function bareHeading(heading: string): string {
+  return heading.replace(/^\d+(\.\d+)*\.?\s+/, '');
+}
+
+const subjectLimit = 110;
+
+/**
+ * A subject that says what is inside: the meeting (or how many), then the
+ * agenda items that matched, as many as fit.
+ */
+export function subjectLine(meetings: DigestMeeting[], views: MeetingView[], zone: string): string {
+  const held = views.filter((view) => view.status !== 'scheduled');
+  const prefix =
+    meetings.length === 1
+      ? `${meetings[0]!.committee}, ${shortDate(held[0]!.startsAt, zone)}`
+      : `${meetings.length} meetings`;
+  const headings = [...new Set(meetings.flatMap((meeting) => meeting.sections.map((section) => bareHeading(section.heading))))];
+  if (headings.length === 0) return prefix;
+  const named: string[] = [];
+  for (const heading of headings) {
+    const rest = headings.length - named.length - 1;
+    const candidate = `${prefix}: ${[...named, heading].join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`;
+    if (named.length > 0 && candidate.length > subjectLimit) break;
+    named.push(heading);
+  }
+  const rest = headings.length - named.length;
+  const subject = `${prefix}: ${named.join(', ')}${rest > 0 ? ` and ${rest} more` : ''}`;
+  return subject.length > subjectLimit + 40 ? `${subject.slice(0, subjectLimit + 39).trimEnd()}…` : subject;
+}
+
+function preheader(meetings: DigestMeeting[]): string {
+  const first = meetings[0]!;
+  const figures = meetings.flatMap((meeting) => meeting.figures).slice(0, 3).map((figure) => figure.value);
+  const text = [figures.length ? `Key figures: ${figures.join(', ')}.` : '', first.lead].filter(Boolean).join(' ');
+  return text.length > 150 ? `${text.slice(0, 149).trimEnd()}…` : text;
+}

@@ -1,0 +1,46 @@
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import type { JobQueue } from '../jobs/types.js';
+import type { Logger } from '../logger.js';
+import type { Templates } from '../mail/templates.js';
+import type { Mailer } from '../mail/transport.js';
+import type { MailSettings } from './email.js';
+import type { DigestMetrics } from './metrics.js';
+import { createContentCache, type ContentCache } from './select.js';
+
+/** What the weekly run needs: plain dependencies, so the worker, the API, the CLI and tests wire it alike. */
+export interface DigestDeps {
+  db: Db;
+  queue: JobQueue;
+  mailer: Mailer;
+  templates: Templates;
+  mail: MailSettings;
+  /** DIGEST_TZ: where weeks start and dates are read. */
+  zone: string;
+  /** Subscribers per send job. */
+  batchSize: number;
+  /** Subscribers read per fan-out page: bounded memory whatever the list's size. */
+  pageSize: number;
+  /** Hard bounces before an address is suppressed. */
+  hardBounceLimit: number;
+  metrics: DigestMetrics;
+  contents: ContentCache;
+  logger: Logger;
+  now(): Date;
+}
+
+export function digestDeps(
+  config: Config,
+  parts: { db: Db; queue: JobQueue; mailer: Mailer; templates: Templates; tokenSecret: string; metrics: DigestMetrics; logger: Logger },
+): DigestDeps {
+  return {
+    pageSize: 500,
+    ...parts,
+    mail: { baseUrl: config.PUBLIC_BASE_URL, mailFrom: config.MAIL_FROM, tokenSecret: parts.tokenSecret },
+    zone: config.DIGEST_TZ,
+    batchSize: config.DIGEST_BATCH_SIZE,
+    hardBounceLimit: config.HARD_BOUNCE_LIMIT,
+    contents: createContentCache(parts.db, config.DIGEST_TZ),
+    now: () => new Date(),
+  };
+}

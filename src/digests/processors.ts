@@ -1,0 +1,13 @@
+import type { Processors } from '../jobs/types.js';
+import type { DigestDeps } from './deps.js';
+import { fanOut, startScheduledRun } from './runs.js';
+import { sendDigestBatch } from './send.js';
+
+/** The weekly run's job processors: plain functions over plain dependencies, wrapped by whichever runner is in use. */
+export function digestProcessors(deps: DigestDeps): Processors {
+  return {
+    'digest-run': () => startScheduledRun(deps),
+    'digest-fan-out': (data, context) => fanOut(deps, data, context),
+    'digest-send': (data, context) => sendDigestBatch(deps, data, context),
+  };
+}

@@ -1,0 +1,210 @@
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { digestRuns, subscribers, suppressions } from '../db/schema/index.js';
+import type { FilterSet } from '../subscribers/filters.js';
+import type { Week } from './week.js';
+
+/** The SQL of a run's life: the run row and the subscribers it walks. */
+
+export type DigestRun = typeof digestRuns.$inferSelect;
+export type RunSample = DigestRun['samples'][number];
+export type RunTrigger = 'schedule' | 'api' | 'cli' | 'demo';
+
+/** How many samples a dry run keeps for the operator. */
+export const sampleLimit = 5;
+
+/**
+ * A real run is unique per week: the insert yields to the partial unique
+ * index and the caller joins the run that is already there. Dry runs are
+ * rehearsals and always new.
+ */
+export async function createOrJoinRun(
+  db: Db,
+  request: { week: Week; dryRun: boolean; trigger: RunTrigger },
+): Promise<{ run: DigestRun; joined: boolean }> {
+  const values = { week: request.week, dryRun: request.dryRun, trigger: request.trigger };
+  if (request.dryRun) {
+    const [run] = await db.insert(digestRuns).values(values).returning();
+    return { run: run!, joined: false };
+  }
+  const [created] = await db
+    .insert(digestRuns)
+    .values(values)
+    .onConflictDoNothing({ target: digestRuns.week, where: sql`not dry_run` })
+    .returning();
+  if (created) return { run: created, joined: false };
+  const [existing] = await db
+    .select()
+    .from(digestRuns)
+    .where(and(eq(digestRuns.week, request.week), eq(digestRuns.dryRun, false)));
+  return { run: existing!, joined: true };
+}
+
+export async function findRun(db: Db, id: number): Promise<DigestRun | undefined> {
+  const [run] = await db.select().from(digestRuns).where(eq(digestRuns.id, id));
+  return run;
+}
+
+/** Newest first, a page at a time (`before`: the last id of the previous page). */
+export async function listRuns(db: Db, page: { limit: number; before?: number }): Promise<DigestRun[]> {
+  return db
+    .select()
+    .from(digestRuns)
+    .where(page.before ? lt(digestRuns.id, page.before) : undefined)
+    .orderBy(desc(digestRuns.id))
+    .limit(page.limit);
+}
+
+/** failed → queued, so a new trigger resumes a run whose fan-out gave up; the cursor is kept. */
+export async function reopenFailedRun(db: Db, id: number): Promise<DigestRun | undefined> {
+  const [run] = await db
+    .update(digestRuns)
+    .set({ status: 'queued', error: null, finishedAt: null })
+    .where(and(eq(digestRuns.id, id), eq(digestRuns.status, 'failed')))
+    .returning();
+  return run;
+}
+
+/** queued → fanning_out; undefined once the fan-out has finished (a repeated job does nothing). */
+export async function startFanOut(db: Db, id: number): Promise<DigestRun | undefined> {
+  const [run] = await db
+    .update(digestRuns)
+    .set({ status: 'fanning_out', startedAt: sql`coalesce(${digestRuns.startedAt}, now())` })
+    .where(and(eq(digestRuns.id, id), inArray(digestRuns.status, ['queued', 'fanning_out'])))
+    .returning();
+  return run;
+}
+
+/**
+ * Records one page of the fan-out after its jobs are queued. Guarded by the
+ * cursor it started from, so a page is counted once even if two fan-outs of
+ * one run ever raced.
+ */
+export async function advanceCursor(db: Db, id: number, from: number, to: number, queued: number): Promise<boolean> {
+  const result = await db
+    .update(digestRuns)
+    .set({ cursor: to, total: sql`${digestRuns.total} + ${queued}` })
+    .where(and(eq(digestRuns.id, id), eq(digestRuns.cursor, from)));
+  return (result.rowCount ?? 0) > 0;
+}
+
+export async function finishFanOut(db: Db, id: number): Promise<void> {
+  await db
+    .update(digestRuns)
+    .set({ status: 'sending', fannedOutAt: sql`now()` })
+    .where(and(eq(digestRuns.id, id), eq(digestRuns.status, 'fanning_out')));
+}
+
+/** sending → completed once every queued subscriber is settled. */
+export async function completeIfSettled(db: Db, id: number): Promise<boolean> {
+  const result = await db
+    .update(digestRuns)
+    .set({ status: 'completed', finishedAt: sql`now()` })
+    .where(
+      and(
+        eq(digestRuns.id, id),
+        eq(digestRuns.status, 'sending'),
+        sql`${digestRuns.sent} + ${digestRuns.skipped} + ${digestRuns.failed} >= ${digestRuns.total}`,
+      ),
+    );
+  return (result.rowCount ?? 0) > 0;
+}
+
+export async function failRun(db: Db, id: number, error: string): Promise<void> {
+  await db.update(digestRuns).set({ status: 'failed', error, finishedAt: sql`now()` }).where(eq(digestRuns.id, id));
+}
+
+/**
+ * Counts added straight to a run: dry runs (which write no deliveries) and
+ * subscribers who vanished between fan-out and send. Samples are kept up to
+ * the limit, first come first kept.
+ */
+export async function addRunCounts(
+  db: Db,
+  id: number,
+  counts: { sent: number; skipped: number; failed: number },
+  samples: RunSample[] = [],
+): Promise<void> {
+  await db
+    .update(digestRuns)
+    .set({
+      sent: sql`${digestRuns.sent} + ${counts.sent}`,
+      skipped: sql`${digestRuns.skipped} + ${counts.skipped}`,
+      failed: sql`${digestRuns.failed} + ${counts.failed}`,
+      samples: sql`(select coalesce(jsonb_agg(sample order by position), '[]'::jsonb)
+        from jsonb_array_elements(${digestRuns.samples} || ${JSON.stringify(samples)}::jsonb) with ordinality as t(sample, position)
+        where position <= ${sampleLimit})`,
+    })
+    .where(eq(digestRuns.id, id));
+}
+
+/**
+ * The next page of subscribers a run sends to: active (so confirmed) and not
+ * suppressed, in id order after the cursor. The plan walks the partial index
+ * subscribers_active_idx and stops at the limit; suppression is one primary
+ * key probe per row.
+ */
+export async function subscribersAfter(db: Db, cursor: number, limit: number): Promise<number[]> {
+  const rows = await db
+    .select({ id: subscribers.id })
+    .from(subscribers)
+    .where(
+      and(
+        eq(subscribers.status, 'active'),
+        sql`${subscribers.id} > ${cursor}`,
+        sql`${subscribers.emailKey} is not null`,
+        sql`not exists (select 1 from ${suppressions} where ${suppressions.emailKey} = ${subscribers.emailKey})`,
+      ),
+    )
+    .orderBy(subscribers.id)
+    .limit(limit);
+  return rows.map((row) => row.id);
+}
+
+export interface RecipientRow {
+  id: number;
+  publicId: string;
+  email: string | null;
+  emailKey: string | null;
+  status: (typeof subscribers.$inferSelect)['status'];
+  tokenVersion: number;
+  filters: FilterSet;
+  filterKey: string;
+  suppressed: boolean;
+}
+
+const recipientColumns = {
+  id: subscribers.id,
+  publicId: subscribers.publicId,
+  email: subscribers.email,
+  emailKey: subscribers.emailKey,
+  status: subscribers.status,
+  tokenVersion: subscribers.tokenVersion,
+  councils: subscribers.councils,
+  committees: subscribers.committees,
+  topics: subscribers.topics,
+  keywords: subscribers.keywords,
+  filterKey: subscribers.filterKey,
+  suppressed: sql<boolean>`exists (select 1 from ${suppressions} where ${suppressions.emailKey} = ${subscribers.emailKey})`,
+};
+
+function toRecipient({ councils, committees, topics, keywords, ...row }: Record<string, unknown>): RecipientRow {
+  return { ...(row as Omit<RecipientRow, 'filters'>), filters: { councils, committees, topics, keywords } as FilterSet };
+}
+
+/** A send job's subscribers as they are now: status, address and filters may have changed since the fan-out. */
+export async function recipientsByIds(db: Db, ids: number[]): Promise<RecipientRow[]> {
+  if (ids.length === 0) return [];
+  return (await db.select(recipientColumns).from(subscribers).where(inArray(subscribers.id, ids))).map(toRecipient);
+}
+
+export async function recipientByEmailKey(db: Db, emailKey: string): Promise<RecipientRow | undefined> {
+  const [row] = await db.select(recipientColumns).from(subscribers).where(eq(subscribers.emailKey, emailKey));
+  return row && toRecipient(row);
+}
+
+export async function recipientByPublicId(db: Db, publicId: string): Promise<RecipientRow | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(publicId)) return undefined;
+  const [row] = await db.select(recipientColumns).from(subscribers).where(eq(subscribers.publicId, publicId));
+  return row && toRecipient(row);
+}

@@ -1,0 +1,150 @@
+import type { JobContext, JobOutcome, NewJob } from '../jobs/types.js';
+import type { DigestDeps } from './deps.js';
+import { releaseFailed } from './delivery-repo.js';
+import {
+  advanceCursor,
+  completeIfSettled,
+  createOrJoinRun,
+  failRun,
+  finishFanOut,
+  reopenFailedRun,
+  startFanOut,
+  subscribersAfter,
+  type DigestRun,
+  type RunTrigger,
+} from './run-repo.js';
+import { parseWeek, previousWeek, type Week } from './week.js';
+
+const nothing: JobOutcome = { sent: 0, skipped: 0, failed: 0 };
+
+/**
+ * Starts the run for a week, or joins the one already there; either way the
+ * fan-out is queued, so a second trigger also resumes a fan-out that died.
+ * Any day names its week; the default is the week that ended before now.
+ */
+export async function requestRun(
+  deps: DigestDeps,
+  request: { week?: Week; dryRun?: boolean; trigger: RunTrigger },
+): Promise<{ run: DigestRun; joined: boolean }> {
+  const week = request.week ? parseWeek(request.week) : previousWeek(deps.now(), deps.zone);
+  const created = await createOrJoinRun(deps.db, { week, dryRun: request.dryRun ?? false, trigger: request.trigger });
+  const { joined } = created;
+  const run = (created.run.status === 'failed' && (await reopenFailedRun(deps.db, created.run.id))) || created.run;
+  if (run.status === 'queued' || run.status === 'fanning_out') {
+    // Named by where it starts: a resumed fan-out is a new job, a repeated trigger is not.
+    await deps.queue.add({ name: 'digest-fan-out', data: { runId: run.id }, jobId: `fan-out-${run.id}-${run.cursor}` });
+  }
+  deps.logger.info({ runId: run.id, week, dryRun: run.dryRun, trigger: request.trigger, joined }, joined ? 'digest run joined' : 'digest run started');
+  return { run, joined };
+}
+
+/** The weekly schedule's job. */
+export async function startScheduledRun(deps: DigestDeps): Promise<JobOutcome> {
+  await requestRun(deps, { trigger: 'schedule' });
+  return nothing;
+}
+
+export function chunk<T>(items: T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
+
+/** Send jobs for a list of subscribers, named so the same batch is never queued twice. */
+export function sendJobs(runId: number, subscriberIds: number[], batchSize: number, name: (first: number) => string): NewJob<'digest-send'>[] {
+  return chunk(subscriberIds, batchSize).map((batch) => ({
+    name: 'digest-send',
+    data: { runId, subscriberIds: batch },
+    jobId: name(batch[0]!),
+  }));
+}
+
+/**
+ * Streams the run's subscribers a page at a time into send jobs. Jobs are
+ * queued before the cursor moves past them, so a fan-out that dies resumes
+ * from its cursor and at worst re-adds a page whose job ids already exist.
+ */
+export async function fanOut(deps: DigestDeps, data: { runId: number }, context: JobContext): Promise<JobOutcome> {
+  try {
+    return await fanOutPages(deps, data.runId);
+  } catch (error) {
+    // Out of retries: the run shows why; triggering the week again resumes it.
+    if (context.lastAttempt) await failRun(deps.db, data.runId, `fan-out failed: ${(error as Error).message}`);
+    throw error;
+  }
+}
+
+async function fanOutPages(deps: DigestDeps, runId: number): Promise<JobOutcome> {
+  const run = await startFanOut(deps.db, runId);
+  if (!run) return nothing;
+  let cursor = run.cursor;
+  for (;;) {
+    const ids = await subscribersAfter(deps.db, cursor, deps.pageSize);
+    if (ids.length === 0) break;
+    await deps.queue.addBulk(sendJobs(run.id, ids, deps.batchSize, (first) => `send-${run.id}-${first}`));
+    const last = ids.at(-1)!;
+    // Another fan-out of this run moved the cursor first: it carries on from there.
+    if (!(await advanceCursor(deps.db, run.id, cursor, last, ids.length))) return nothing;
+    cursor = last;
+  }
+  await finishFanOut(deps.db, run.id);
+  await completeIfSettled(deps.db, run.id);
+  deps.logger.info({ runId: run.id, week: run.week }, 'digest run fanned out');
+  return nothing;
+}
+
+/** Queues the run's failed deliveries again; answers how many. */
+export async function retryFailed(deps: DigestDeps, runId: number): Promise<number> {
+  const subscriberIds = await releaseFailed(deps.db, runId);
+  const round = deps.now().getTime();
+  await deps.queue.addBulk(sendJobs(runId, subscriberIds, deps.batchSize, (first) => `retry-${runId}-${round}-${first}`));
+  deps.logger.info({ runId, retried: subscriberIds.length }, 'failed deliveries queued again');
+  return subscriberIds.length;
+}
+
+export interface RunSummary {
+  id: number;
+  week: string;
+  dryRun: boolean;
+  status: DigestRun['status'];
+  trigger: string;
+  total: number;
+  sent: number;
+  skipped: number;
+  failed: number;
+  /** Queued subscribers not yet settled. */
+  pending: number;
+  createdAt: string;
+  startedAt: string | null;
+  fannedOutAt: string | null;
+  finishedAt: string | null;
+  /** From start to finish, or to now while it runs. */
+  seconds: number | null;
+  samples: DigestRun['samples'];
+  error: string | null;
+}
+
+/** A run as operators see it (API, CLI). */
+export function summariseRun(run: DigestRun, now: Date): RunSummary {
+  const settled = run.sent + run.skipped + run.failed;
+  const iso = (date: Date | null) => (date ? date.toISOString() : null);
+  return {
+    id: run.id,
+    week: run.week,
+    dryRun: run.dryRun,
+    status: run.status,
+    trigger: run.trigger,
+    total: run.total,
+    sent: run.sent,
+    skipped: run.skipped,
+    failed: run.failed,
+    pending: Math.max(0, run.total - settled),
+    createdAt: run.createdAt.toISOString(),
+    startedAt: iso(run.startedAt),
+    fannedOutAt: iso(run.fannedOutAt),
+    finishedAt: iso(run.finishedAt),
+    seconds: run.startedAt ? Math.round(((run.finishedAt ?? now).getTime() - run.startedAt.getTime()) / 100) / 10 : null,
+    samples: run.samples,
+    error: run.error,
+  };
+}

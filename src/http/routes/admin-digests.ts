@@ -1,0 +1,202 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { DigestDeps } from '../../digests/deps.js';
+import { runFailures } from '../../digests/delivery-repo.js';
+import { previewDigest, type PreviewDeps } from '../../digests/preview.js';
+import { findRun, listRuns } from '../../digests/run-repo.js';
+import { requestRun, retryFailed, summariseRun } from '../../digests/runs.js';
+import { parseWeek, WeekError } from '../../digests/week.js';
+import { EmailAddressError } from '../../subscribers/email.js';
+import type { AppDeps } from '../app.js';
+import { ApiError } from '../errors.js';
+import { requireAdmin } from '../plugins/auth.js';
+import { adminErrorResponses, errorResponse } from '../schemas.js';
+
+const weekParam = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2025-09-08')
+  .describe('Any day of the week (YYYY-MM-DD); the run covers Monday to Sunday in DIGEST_TZ. Default: the week that ended before now');
+
+const runOut = z.object({
+  id: z.number(),
+  week: z.string(),
+  dryRun: z.boolean(),
+  status: z.enum(['queued', 'fanning_out', 'sending', 'completed', 'failed']),
+  trigger: z.string(),
+  total: z.number(),
+  sent: z.number(),
+  skipped: z.number(),
+  failed: z.number(),
+  pending: z.number(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  fannedOutAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  seconds: z.number().nullable().describe('From start to finish, or to now while running'),
+  samples: z.array(z.object({ email: z.string(), subject: z.string(), meetings: z.number(), sections: z.number() })),
+  error: z.string().nullable(),
+});
+
+const runParams = z.object({ id: z.coerce.number().int().positive() });
+
+function toWeek(value: string | undefined) {
+  if (!value) return undefined;
+  try {
+    return parseWeek(value);
+  } catch (error) {
+    if (error instanceof WeekError) throw new ApiError(400, error.message, [{ path: 'week', message: error.message }]);
+    throw error;
+  }
+}
+
+/** Operators start, watch, preview and retry the weekly run. */
+export async function adminDigestRoutes(app: FastifyInstance, deps: AppDeps) {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  const { db } = deps.database;
+  const security = [{ adminToken: [] }];
+  const now = deps.now ?? (() => new Date());
+  routes.addHook('onRequest', requireAdmin(deps.config.ADMIN_TOKEN));
+
+  const running = (): DigestDeps => {
+    if (!deps.digests) throw new ApiError(503, 'The weekly run is not wired into this process');
+    return deps.digests;
+  };
+  const preview: PreviewDeps = {
+    db,
+    templates: deps.templates,
+    mail: { baseUrl: deps.config.PUBLIC_BASE_URL, mailFrom: deps.config.MAIL_FROM, tokenSecret: deps.tokenSecret },
+    zone: deps.config.DIGEST_TZ,
+    now,
+  };
+
+  routes.post(
+    '/api/admin/digest-runs',
+    {
+      schema: {
+        tags: ['operators'],
+        security,
+        summary: 'Start the digest run for a week (or join it)',
+        description:
+          'A real run is unique per week: asking again for the same week answers the same run (`joined: true`) and never sends twice. `dryRun` builds and renders every digest, sends nothing and keeps counts and a few samples.',
+        body: z.object({ week: weekParam.optional(), dryRun: z.boolean().default(false) }).default({ dryRun: false }),
+        response: { 202: z.object({ id: z.number(), week: z.string(), status: runOut.shape.status, dryRun: z.boolean(), joined: z.boolean() }), ...adminErrorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { run, joined } = await requestRun(running(), { week: toWeek(request.body.week), dryRun: request.body.dryRun, trigger: 'api' });
+      return reply.code(202).send({ id: run.id, week: run.week, status: run.status, dryRun: run.dryRun, joined });
+    },
+  );
+
+  routes.get(
+    '/api/admin/digest-runs',
+    {
+      schema: {
+        tags: ['operators'],
+        security,
+        summary: 'Digest runs, newest first',
+        querystring: z.object({
+          limit: z.coerce.number().int().min(1).max(100).default(20),
+          before: z.coerce.number().int().positive().optional().describe('nextBefore from the previous page'),
+        }),
+        response: { 200: z.object({ runs: z.array(runOut), nextBefore: z.number().nullable() }), ...adminErrorResponses },
+      },
+    },
+    async (request) => {
+      const runs = await listRuns(db, { limit: request.query.limit + 1, before: request.query.before });
+      const page = runs.slice(0, request.query.limit);
+      return {
+        runs: page.map((run) => summariseRun(run, now())),
+        nextBefore: runs.length > request.query.limit ? page.at(-1)!.id : null,
+      };
+    },
+  );
+
+  routes.get(
+    '/api/admin/digest-runs/:id',
+    {
+      schema: {
+        tags: ['operators'],
+        security,
+        summary: 'One run: status, counts, timings and its latest failures',
+        params: runParams,
+        response: {
+          200: runOut.extend({
+            failures: z.array(z.object({ email: z.string().nullable(), error: z.string().nullable(), attempts: z.number(), claimedAt: z.string() })),
+          }),
+          404: errorResponse,
+          ...adminErrorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const run = await findRun(db, request.params.id);
+      if (!run) throw new ApiError(404, `No digest run ${request.params.id}`);
+      const failures = await runFailures(db, run.id);
+      return {
+        ...summariseRun(run, now()),
+        failures: failures.map((failure) => ({ ...failure, claimedAt: failure.claimedAt.toISOString() })),
+      };
+    },
+  );
+
+  routes.post(
+    '/api/admin/digest-runs/:id/retry-failed',
+    {
+      schema: {
+        tags: ['operators'],
+        security,
+        summary: "Send the run's failed digests again",
+        description: 'Suppressed addresses are skipped rather than retried.',
+        params: runParams,
+        response: { 202: z.object({ id: z.number(), retried: z.number() }), 404: errorResponse, 409: errorResponse, ...adminErrorResponses },
+      },
+    },
+    async (request, reply) => {
+      const run = await findRun(db, request.params.id);
+      if (!run) throw new ApiError(404, `No digest run ${request.params.id}`);
+      if (run.dryRun) throw new ApiError(409, 'A dry run sends nothing, so it has nothing to retry');
+      const retried = await retryFailed(running(), run.id);
+      return reply.code(202).send({ id: run.id, retried });
+    },
+  );
+
+  routes.get(
+    '/api/admin/digest-preview',
+    {
+      schema: {
+        tags: ['operators'],
+        security,
+        summary: "A subscriber's digest for a week, rendered and not sent",
+        description: 'HTML by default; `format=text` gives the plain-text part. 404 when nothing matches (a run would skip them).',
+        querystring: z.object({
+          email: z.string().trim().min(3).max(320),
+          week: weekParam.optional(),
+          format: z.enum(['html', 'text']).default('html'),
+        }),
+        response: { 200: z.string(), 404: errorResponse, ...adminErrorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { email, week, format } = request.query;
+      let found;
+      try {
+        found = await previewDigest(preview, { email }, toWeek(week));
+      } catch (error) {
+        if (error instanceof EmailAddressError) throw new ApiError(400, error.message, [{ path: 'querystring.email', message: error.message }]);
+        throw error;
+      }
+      if (!found) throw new ApiError(404, `No subscriber ${email}`);
+      if (!found.rendered) throw new ApiError(404, `Nothing in the week of ${found.week} matches what ${email} follows: a run would skip them`);
+      reply.header('x-digest-subject', encodeURIComponent(found.rendered.subject));
+      return format === 'text'
+        ? reply.type('text/plain; charset=utf-8').send(found.rendered.text)
+        : reply.header('content-security-policy', emailPolicy).type('text/html; charset=utf-8').send(found.rendered.html);
+    },
+  );
+}
+
+/** A rendered email served as a page: its own inline styles and https images, nothing that runs. */
+export const emailPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";

@@ -1,0 +1,115 @@
+import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Logger } from '../logger.js';
+import {
+  checkProcessors,
+  jobDefaults,
+  queueNames,
+  queueOf,
+  runProcessor,
+  type JobName,
+  type JobQueue,
+  type NewJob,
+  type Processors,
+  type QueueName,
+} from './types.js';
+
+export interface BullOptions {
+  url: string;
+  /** Namespaces every key: tests give each file its own. */
+  prefix?: string;
+  logger: Logger;
+  retry?: { attempts: number; backoffMs: number };
+}
+
+/**
+ * Jobs on Redis through BullMQ. Every process that queues work has the Queue
+ * objects; only `work()` (the worker process) starts Workers. A Worker only
+ * wraps a processor: the attempt number goes in, the outcome comes back.
+ */
+export function createBullQueue(options: BullOptions): JobQueue {
+  // BullMQ blocks on Redis: commands must wait out a reconnect rather than fail.
+  const connection: ConnectionOptions = { url: options.url, maxRetriesPerRequest: null };
+  const prefix = options.prefix ?? 'council-digest';
+  const retry = options.retry ?? jobDefaults;
+  const defaultJobOptions = {
+    attempts: retry.attempts,
+    backoff: { type: 'exponential', delay: retry.backoffMs },
+    removeOnComplete: jobDefaults.removeOnComplete,
+    removeOnFail: jobDefaults.removeOnFail,
+  };
+  const queues = new Map<QueueName, Queue>(
+    queueNames.map((name) => [name, new Queue(name, { connection, prefix, defaultJobOptions })]),
+  );
+  const queueFor = (name: JobName) => queues.get(queueOf[name])!;
+  const workers: Worker[] = [];
+  const log = options.logger;
+
+  return {
+    mode: 'redis',
+    queues: [...queues.values()],
+
+    async add(job) {
+      await queueFor(job.name).add(job.name, job.data, { jobId: job.jobId });
+    },
+
+    async addBulk(jobs: NewJob[]) {
+      for (const name of queueNames) {
+        const mine = jobs.filter((job) => queueOf[job.name] === name);
+        if (mine.length) {
+          await queues.get(name)!.addBulk(mine.map((job) => ({ name: job.name, data: job.data, opts: { jobId: job.jobId } })));
+        }
+      }
+    },
+
+    async upsertScheduler(id, repeat, job) {
+      await queueFor(job.name).upsertJobScheduler(id, repeat, { name: job.name, data: job.data });
+    },
+
+    async work(processors: Processors, work) {
+      checkProcessors(processors);
+      const run = async (job: Job) => {
+        const attempt = job.attemptsMade + 1;
+        return runProcessor(processors, job.name as JobName, job.data, { attempt, lastAttempt: attempt >= (job.opts.attempts ?? 1) });
+      };
+      for (const name of queueNames) {
+        const sends = name === 'digest-sends';
+        const worker = new Worker(name, run, {
+          connection,
+          prefix,
+          concurrency: sends ? work.concurrency : 1,
+          ...(sends ? { limiter: work.limiter } : {}),
+        });
+        worker.on('failed', (job, error) =>
+          log.warn({ job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error }, 'job failed'),
+        );
+        worker.on('error', (error) => log.error({ err: error, queue: name }, 'worker error'));
+        workers.push(worker);
+      }
+      await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+      log.info({ queues: queueNames, concurrency: work.concurrency, limiter: work.limiter }, 'BullMQ workers started');
+    },
+
+    async depth() {
+      const counts = await Promise.all(
+        [...queues].map(async ([queue, instance]) => {
+          const byState = await instance.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
+          return Object.entries(byState).map(([state, count]) => ({ queue, state, count }));
+        }),
+      );
+      return counts.flat();
+    },
+
+    // The connection's own state: a readiness probe must answer at once, never queue behind a reconnect.
+    async ping() {
+      const client = await queues.get('digest-runs')!.getBackend().client;
+      if (client.status !== 'ready') throw new Error(`Redis connection is ${client.status}`);
+      return client.status;
+    },
+
+    // Workers first: they finish the jobs in flight (a SIGTERM drains), then the queues disconnect.
+    async close() {
+      await Promise.all(workers.map((worker) => worker.close()));
+      await Promise.all([...queues.values()].map((queue) => queue.close()));
+    },
+  };
+}

@@ -1,0 +1,164 @@
+import { CronExpressionParser } from 'cron-parser';
+import type { Logger } from '../logger.js';
+import {
+  checkProcessors,
+  jobDefaults,
+  queueNames,
+  queueOf,
+  runProcessor,
+  type JobQueue,
+  type NewJob,
+  type Processors,
+  type QueueName,
+  type Repeat,
+  type WorkOptions,
+} from './types.js';
+
+interface QueueState {
+  waiting: { job: NewJob; attempt: number }[];
+  active: number;
+  concurrency: number;
+  limiter?: { max: number; duration: number };
+  /** When recent jobs started, for the limiter. */
+  starts: number[];
+  wake?: NodeJS.Timeout;
+}
+
+/**
+ * The same processors without Redis, for one machine (the demo, a laptop):
+ * jobs wait in memory, run with the same concurrency, limiter, retries and
+ * exponential backoff, and repeat on the same schedules. What is queued or
+ * waiting for a retry when the process stops is lost: a run's deliveries
+ * record what was done, a second trigger of the week resumes its fan-out,
+ * and "retry failed" sends what was released for a retry.
+ */
+export function createInlineQueue(options: { logger: Logger; retry?: { attempts: number; backoffMs: number } }): JobQueue {
+  const retry = options.retry ?? jobDefaults;
+  const log = options.logger;
+  const states = new Map<QueueName, QueueState>(
+    queueNames.map((name) => [name, { waiting: [], active: 0, concurrency: 1, starts: [] }]),
+  );
+  // Job ids seen, so a repeated id adds nothing (as in BullMQ); the oldest are forgotten.
+  const seen = new Set<string>();
+  const timers = new Set<NodeJS.Timeout>();
+  const schedulers = new Map<string, NodeJS.Timeout>();
+  let processors: Processors | undefined;
+  let closed = false;
+
+  const later = (ms: number, action: () => void) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      action();
+    }, ms);
+    timer.unref();
+    timers.add(timer);
+    return timer;
+  };
+
+  const pump = (name: QueueName) => {
+    const state = states.get(name)!;
+    while (processors && !closed && state.active < state.concurrency && state.waiting.length > 0) {
+      if (state.limiter) {
+        const now = Date.now();
+        state.starts = state.starts.filter((start) => start > now - state.limiter!.duration);
+        if (state.starts.length >= state.limiter.max) {
+          if (!state.wake) {
+            state.wake = later(state.starts[0]! + state.limiter.duration - now, () => {
+              state.wake = undefined;
+              pump(name);
+            });
+          }
+          return;
+        }
+        state.starts.push(now);
+      }
+      const { job, attempt } = state.waiting.shift()!;
+      state.active += 1;
+      const lastAttempt = attempt >= retry.attempts;
+      runProcessor(processors, job.name, job.data, { attempt, lastAttempt })
+        .catch((error: unknown) => {
+          if (lastAttempt || closed) {
+            log.warn({ job: job.name, jobId: job.jobId, attempt, err: error }, 'job failed');
+            return;
+          }
+          log.info({ job: job.name, jobId: job.jobId, attempt, err: error }, 'job failed: retrying');
+          later(retry.backoffMs * 2 ** (attempt - 1), () => enqueue(job, attempt + 1));
+        })
+        .finally(() => {
+          state.active -= 1;
+          pump(name);
+        });
+    }
+  };
+
+  const enqueue = (job: NewJob, attempt: number) => {
+    if (closed) return;
+    states.get(queueOf[job.name])!.waiting.push({ job, attempt });
+    pump(queueOf[job.name]);
+  };
+
+  const add = (job: NewJob) => {
+    if (seen.has(job.jobId)) return;
+    seen.add(job.jobId);
+    if (seen.size > jobDefaults.removeOnComplete.count * 10) seen.delete(seen.values().next().value!);
+    enqueue(job, 1);
+  };
+
+  const nextFire = (repeat: Repeat, after: number) =>
+    'every' in repeat
+      ? after + repeat.every
+      : CronExpressionParser.parse(repeat.pattern, { tz: repeat.tz, currentDate: new Date(after) }).next().getTime();
+
+  return {
+    mode: 'inline',
+    async add(job) {
+      add(job);
+    },
+    async addBulk(jobs) {
+      for (const job of jobs) add(job);
+    },
+    async upsertScheduler(id, repeat, job) {
+      const arm = (after: number) => {
+        const at = nextFire(repeat, after);
+        const timer = later(Math.max(0, at - Date.now()), () => {
+          add({ name: job.name, data: job.data, jobId: `repeat-${id}-${at}` } as NewJob);
+          arm(at);
+        });
+        schedulers.set(id, timer);
+      };
+      const previous = schedulers.get(id);
+      if (previous) {
+        clearTimeout(previous);
+        timers.delete(previous);
+      }
+      arm(Date.now());
+    },
+    async work(given, work: WorkOptions) {
+      checkProcessors(given);
+      processors = given;
+      const sends = states.get('digest-sends')!;
+      sends.concurrency = work.concurrency;
+      sends.limiter = work.limiter;
+      for (const name of queueNames) pump(name);
+    },
+    async depth() {
+      return [...states].flatMap(([queue, state]) => [
+        { queue, state: 'waiting', count: state.waiting.length },
+        { queue, state: 'active', count: state.active },
+      ]);
+    },
+    async ping() {
+      return 'PONG';
+    },
+    async close() {
+      closed = true;
+      const dropped = [...states.values()].reduce((total, state) => total + state.waiting.length, 0);
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      if (dropped) log.warn({ dropped }, 'in-process jobs dropped at shutdown');
+      while ([...states.values()].some((state) => state.active > 0)) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { createServer, type Server } from 'node:http';
+import type { Runtime } from './runtime.js';
+import { openServices, type Services } from './services.js';
+
+export class WorkerSetupError extends Error {
+  override readonly name = 'WorkerSetupError';
+}
+
+/**
+ * The worker process: BullMQ workers for every job, the weekly schedule, and
+ * its own /metrics (its counters live here, not in the API). Shutdown drains:
+ * workers finish the jobs in flight before the connections close.
+ */
+export async function startWorker(runtime: Runtime): Promise<{ services: Services; close(): Promise<void> }> {
+  const { config, logger } = runtime;
+  if (!config.REDIS_URL) {
+    throw new WorkerSetupError('council-digest worker needs REDIS_URL; without it jobs run inside `council-digest serve`.');
+  }
+  const services = await openServices(runtime, { work: true, schedule: true });
+  const metricsServer = config.WORKER_METRICS_PORT ? await serveMetrics(services, config.HOST, config.WORKER_METRICS_PORT, logger) : undefined;
+  logger.info({ cron: config.DIGEST_CRON, tz: config.DIGEST_TZ }, 'council-digest worker running');
+  return {
+    services,
+    async close() {
+      metricsServer?.close();
+      await services.close();
+    },
+  };
+}
+
+async function serveMetrics(services: Services, host: string, port: number, logger: Runtime['logger']): Promise<Server | undefined> {
+  const { registry } = services.metrics;
+  const server = createServer((request, response) => {
+    if (request.url !== '/metrics') {
+      response.writeHead(404).end();
+      return;
+    }
+    registry.metrics().then(
+      (body) => response.writeHead(200, { 'content-type': registry.contentType }).end(body),
+      () => response.writeHead(500).end(),
+    );
+  });
+  // A second worker on the same machine cannot have the port: it works on without its own metrics.
+  return new Promise((resolve) => {
+    server.once('error', (error) => {
+      logger.warn({ err: error, port }, 'worker metrics listener not started');
+      resolve(undefined);
+    });
+    server.listen(port, host, () => {
+      logger.info({ url: `http://${host}:${port}/metrics` }, 'worker metrics listening');
+      resolve(server);
+    });
+  });
+}

@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/client.js';
+import { seedDatabase } from '../../src/meetings/seed.js';
+import { tokenSecret } from '../helpers/app.js';
+import { createTestDatabase } from '../helpers/db.js';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
+import { addSubscriber } from '../helpers/subscribers.js';
+
+const run = promisify(execFile);
+const bin = new URL('../../bin/council-digest.js', import.meta.url).pathname;
+let database: Database;
+let smtp: SmtpSink;
+
+async function cli(args: string[]) {
+  const { REDIS_URL: _redis, ...env } = process.env;
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
+      env: { ...env, DATABASE_URL: database.url, SMTP_URL: smtp.url, TOKEN_SECRET: tokenSecret, LOG_LEVEL: 'warn', NODE_ENV: 'test' },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await seedDatabase(database.db);
+  await addSubscriber(database.db, { email: 'cli@example.org', filters: { keywords: ['Household Support Fund'] } });
+  smtp = await startSmtpSink();
+});
+
+describe('council-digest digest', () => {
+  it('runs a week in this process without Redis', async () => {
+    const started = await cli(['digest', 'run', '--week', '2025-09-10']);
+    expect(started.code, started.stderr).toBe(0);
+    expect(started.stderr).toMatch(/Started run (\d+) for the week of 2025-09-08/);
+    expect(started.stdout).toMatch(/2025-09-08\s+completed\s+1\s+1\s+0\s+0/);
+    expect(smtp.to('cli@example.org')).toHaveLength(1);
+  });
+
+  it('previews a digest without sending it', async () => {
+    const preview = await cli(['digest', 'preview', '--email', 'cli@example.org', '--week', '2025-09-08']);
+    expect(preview.code, preview.stderr).toBe(0);
+    expect(preview.stdout).toContain("Subject: Children's Social Care Cabinet Panel, 10 Sept: Household Support Fund 7");
+    expect(preview.stdout).toContain('Household Support Fund 7\n------------------------');
+    expect(smtp.to('cli@example.org')).toHaveLength(1);
+  });
+
+  it('says in one line that a worker needs Redis', async () => {
+    const worker = await cli(['worker']);
+    expect(worker.code).toBe(1);
+    expect(worker.stderr.trim()).toBe('council-digest worker needs REDIS_URL; without it jobs run inside `council-digest serve`.');
+  });
+});

@@ -1,0 +1,110 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { composeDigest, type DigestContent } from '../../src/digests/compose.js';
+import { digestEmail, digestHeaders, digestMessageId, renderDigest, type MailSettings } from '../../src/digests/email.js';
+import { loadTemplates, type RenderedEmail, type Templates } from '../../src/mail/templates.js';
+import { normaliseFilters } from '../../src/subscribers/filters.js';
+import { verifyToken } from '../../src/subscribers/tokens.js';
+import { catalogue, meeting, section } from './builders.js';
+
+const settings: MailSettings = { baseUrl: 'https://digest.example.org', mailFrom: 'Council Digest <digest@news.example.org>', tokenSecret: 's'.repeat(40) };
+const recipient = { email: 'anna@example.org', publicId: '7c9e6679-7425-40de-944b-e07fc1f90ae7', tokenVersion: 3 };
+const hostile = '<script>alert("x")</script>';
+
+let templates: Templates;
+let content: DigestContent;
+let rendered: RenderedEmail;
+
+beforeAll(async () => {
+  templates = await loadTemplates();
+  content = composeDigest({
+    week: '2025-09-08',
+    zone: 'Europe/London',
+    filters: normaliseFilters({}),
+    catalogue,
+    meetings: [
+      meeting({
+        title: `Budget ${hostile}`,
+        summary: `A summary with <b>markup</b> & an ampersand.`,
+        sources: { council: 'https://council.example.org/meeting/1', video: 'https://video.example.org/1' },
+        sections: [
+          section(`Item ${hostile}`, {
+            blocks: [
+              { type: 'paragraph', text: 'Main points:' },
+              { type: 'list', items: ['Money: The allocation is £10.8 million.', `Plain <img src=x onerror=alert(1)> point`] },
+            ],
+          }),
+        ],
+      }),
+    ],
+    upcoming: [meeting({ status: 'scheduled', startsAt: '2025-09-17T13:00:00.000Z' })],
+  })!;
+  rendered = renderDigest(templates, digestEmail(settings, content, recipient));
+});
+
+describe('the rendered digest', () => {
+  it('turns meeting text into text, never markup, in the HTML part', () => {
+    expect(rendered.html).not.toContain('<script>alert');
+    expect(rendered.html).not.toContain('<img src=x');
+    expect(rendered.html).not.toContain('<b>markup</b>');
+    expect(rendered.html).toContain('Budget &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    expect(rendered.html).toContain('&lt;b&gt;markup&lt;/b&gt; &amp; an ampersand');
+  });
+
+  it('has a real plain-text part with the same content, unescaped', () => {
+    expect(rendered.text).toContain(`Budget ${hostile}`);
+    expect(rendered.text).toContain("Children's Social Care Cabinet Panel\n====================================");
+    expect(rendered.text).toContain('  - Money: The allocation is £10.8 million.');
+    expect(rendered.text).toContain('* £10.8 million: The allocation is £10.8 million.');
+    expect(rendered.text).toContain('Coming up\n* Wednesday 17 September, 2pm');
+    expect(rendered.text).not.toMatch(/<\/?(p|div|ul|li|strong)\b/);
+    expect(rendered.text).not.toContain('&lt;');
+  });
+
+  it('says what is inside in the subject and the preheader', () => {
+    expect(rendered.subject).toBe(`Children's Social Care Cabinet Panel, 10 Sept: Item ${hostile}`);
+    expect(rendered.html).toMatch(/<div style="display:none;[^"]*">Key figures: £10\.8 million\. A summary with &lt;b&gt;markup/);
+  });
+
+  it('loads nothing from elsewhere (no web fonts)', () => {
+    expect(rendered.html).not.toMatch(/<link\b|@import|fonts\.googleapis/);
+  });
+
+  it('is readable in dark mode and on a phone', () => {
+    expect(rendered.html).toContain('<meta name="color-scheme" content="light dark">');
+    expect(rendered.html).toContain('@media (prefers-color-scheme: dark)');
+    expect(rendered.html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(rendered.html).toMatch(/@media only screen and \(min-width:480px\)/);
+  });
+
+  it('links to the council page, the video, coming up, and back to manage and unsubscribe', () => {
+    const links = [...rendered.html.matchAll(/href="([^"]+)"/g)].map((match) => match[1]!.replaceAll('&#x3D;', '='));
+    expect(links).toEqual(
+      expect.arrayContaining([
+        'https://council.example.org/meeting/1',
+        'https://video.example.org/1',
+        expect.stringMatching(/^https:\/\/digest\.example\.org\/preferences\//),
+        expect.stringMatching(/^https:\/\/digest\.example\.org\/unsubscribe\//),
+        expect.stringMatching(/^https:\/\/digest\.example\.org\/digests\//),
+      ]),
+    );
+    const view = links.find((link) => link.includes('/digests/'))!;
+    expect(verifyToken(settings.tokenSecret, view.split('/digests/')[1]!, 'digest')).toMatchObject({ subject: recipient.publicId, version: 3, context: '2025-09-08' });
+    expect(rendered.text).toMatch(/Unsubscribe: https:\/\/digest\.example\.org\/unsubscribe\/\S+/);
+    expect(rendered.text).toContain('You are getting this because anna@example.org follows Councils: All councils');
+  });
+});
+
+describe('the digest headers', () => {
+  it('offer one-click unsubscribe over https and mailto, and name the list', () => {
+    const email = digestEmail(settings, content, recipient);
+    const headers = digestHeaders(settings, email, recipient);
+    expect(headers['List-Unsubscribe']).toMatch(/^<https:\/\/digest\.example\.org\/unsubscribe\/[\w.-]+>, <mailto:unsubscribe@news\.example\.org\?subject=unsubscribe%20[\w.-]+>$/);
+    expect(headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+    expect(headers['List-Id']).toBe('Council Digest weekly <weekly.news.example.org>');
+  });
+
+  it('derive the Message-ID from the subscriber and the week', () => {
+    expect(digestMessageId(recipient.publicId, '2025-09-08', settings.mailFrom)).toBe(`<digest.${recipient.publicId}.2025-09-08@news.example.org>`);
+    expect(digestMessageId(recipient.publicId, '2025-09-08', settings.mailFrom)).toBe(digestMessageId(recipient.publicId, '2025-09-08', settings.mailFrom));
+  });
+});

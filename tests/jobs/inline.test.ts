@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { createInlineQueue } from '../../src/jobs/inline.js';
+import type { JobContext, Processors } from '../../src/jobs/types.js';
+import { createLogger } from '../../src/logger.js';
+
+const logger = createLogger({ level: 'silent' });
+const done = { sent: 0, skipped: 0, failed: 0 };
+const work = { concurrency: 2, limiter: { max: 100, duration: 1000 } };
+
+function processors(send: Processors['digest-send'], run: Processors['digest-run'] = async () => done): Processors {
+  return { 'digest-run': run, 'digest-fan-out': async () => done, 'digest-send': send };
+}
+
+const sendJob = (jobId: string) => ({ name: 'digest-send' as const, data: { runId: 1, subscriberIds: [1] }, jobId });
+
+async function until(condition: () => boolean, timeoutMs = 3000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('the in-process job runner', () => {
+  it('retries a failing job with exponential backoff, telling the processor its last attempt', async () => {
+    const queue = createInlineQueue({ logger, retry: { attempts: 3, backoffMs: 20 } });
+    const calls: (JobContext & { at: number })[] = [];
+    await queue.work(
+      processors(async (_data, context) => {
+        calls.push({ ...context, at: Date.now() });
+        throw new Error('421 try later');
+      }),
+      work,
+    );
+    await queue.add(sendJob('a'));
+    await until(() => calls.length === 3);
+    expect(calls.map(({ attempt, lastAttempt }) => ({ attempt, lastAttempt }))).toEqual([
+      { attempt: 1, lastAttempt: false },
+      { attempt: 2, lastAttempt: false },
+      { attempt: 3, lastAttempt: true },
+    ]);
+    // 20 ms, then 40 ms: each wait at least doubles.
+    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(19);
+    expect(calls[2]!.at - calls[1]!.at).toBeGreaterThanOrEqual(39);
+    await queue.close();
+  });
+
+  it('adds nothing for a job id it has already seen', async () => {
+    const queue = createInlineQueue({ logger });
+    let runs = 0;
+    await queue.work(processors(async () => ((runs += 1), done)), work);
+    await queue.addBulk([sendJob('same'), sendJob('same'), sendJob('other')]);
+    await queue.add(sendJob('same'));
+    await until(() => runs === 2);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(runs).toBe(2);
+    await queue.close();
+  });
+
+  it('starts send jobs no faster than the limiter allows', async () => {
+    const queue = createInlineQueue({ logger });
+    const starts: number[] = [];
+    await queue.work(processors(async () => (starts.push(Date.now()), done)), { concurrency: 5, limiter: { max: 1, duration: 40 } });
+    await queue.addBulk(['1', '2', '3'].map(sendJob));
+    await until(() => starts.length === 3);
+    expect(starts[2]! - starts[0]!).toBeGreaterThanOrEqual(75);
+    await queue.close();
+  });
+
+  it('repeats a scheduled job', async () => {
+    const queue = createInlineQueue({ logger });
+    let fired = 0;
+    await queue.work(processors(async () => done, async () => ((fired += 1), done)), work);
+    await queue.upsertScheduler('weekly-digest', { every: 20 }, { name: 'digest-run', data: { trigger: 'schedule' } });
+    await until(() => fired >= 2);
+    await queue.close();
+  });
+
+  it('lets the jobs in flight finish when closed', async () => {
+    const queue = createInlineQueue({ logger });
+    let started = false;
+    let finished = false;
+    await queue.work(
+      processors(async () => {
+        started = true;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        finished = true;
+        return done;
+      }),
+      work,
+    );
+    await queue.add(sendJob('slow'));
+    await until(() => started);
+    await queue.close();
+    expect(finished).toBe(true);
+  });
+});
