@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from './config.js';
+import { DatabaseStartError } from './db/client.js';
 import { printRunDeliveries, registerDigestCommands, watchRun } from './digest-commands.js';
-import { createDemoSubscribers, demoSubscribers, latestSeededWeek } from './digests/demo.js';
+import { createDemoFeed, createDemoSubscribers, demoSubscribers, latestSeededWeek } from './digests/demo.js';
 import { requestRun } from './digests/runs.js';
 import { weekLabel } from './digests/week.js';
 import { ImportError } from './meetings/errors.js';
@@ -121,6 +122,7 @@ program
     console.log('\nCouncil Digest demo: seeded meetings\n');
     printImported(seeded.meetings);
     await createDemoSubscribers(db);
+    await createDemoFeed(db);
     // This process does the digest work itself, so the demo needs no Redis.
     const services = await openServices(runtime, { work: true });
     const week = await latestSeededWeek(db, config.DIGEST_TZ);
@@ -200,7 +202,7 @@ async function readStdin(): Promise<string> {
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof ConfigError || error instanceof WorkerSetupError) {
+  if (error instanceof ConfigError || error instanceof WorkerSetupError || error instanceof DatabaseStartError) {
     console.error(error.message);
   } else if (error instanceof ImportError) {
     console.error(`Import failed: ${describe(error)}`);

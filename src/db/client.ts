@@ -6,6 +6,11 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import * as schema from './schema/index.js';
 
+/** The database could not be reached or started: a setting or the machine, not a bug. */
+export class DatabaseStartError extends Error {
+  override readonly name = 'DatabaseStartError';
+}
+
 export type Db = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 
 export interface Database {
@@ -59,8 +64,17 @@ export async function startEmbedded(dataDir: string, logger: Logger): Promise<Da
     onError: (message) => logger.warn({ postgres: String(message).trim() }, 'embedded postgres'),
   });
   const { existsSync } = await import('node:fs');
-  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
+  try {
+    if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
+    await server.start();
+  } catch (error) {
+    const message = (error as Error).message;
+    // As root the server runs as `postgres`, which must be able to reach DATA_DIR.
+    const hint = /permission denied/i.test(message)
+      ? ` The embedded Postgres runs as the "postgres" user when started as root: make ${path.resolve(dataDir)} and its parents reachable by that user (e.g. chmod o+x), or choose another DATA_DIR.`
+      : '';
+    throw new DatabaseStartError(`Could not start the embedded Postgres in ${databaseDir}: ${message.trim()}${hint}`);
+  }
   const adminClient = server.getPgClient();
   await adminClient.connect();
   const exists = await adminClient.query(`select 1 from pg_database where datname = 'council_digest'`);
