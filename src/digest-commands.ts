@@ -156,11 +156,14 @@ function printRun(run: DigestRun) {
 /** Who got what in a run, for the demo; with a view-in-browser link for the first digest sent. */
 export async function printRunDeliveries(db: Db, runId: number, links: { baseUrl: string; tokenSecret: string }) {
   const rows = await runDeliveries(db, runId);
-  const follows = (row: (typeof rows)[number]) =>
-    (['councils', 'committees', 'topics', 'keywords'] as const)
-      .filter((field) => row[field]?.length)
-      .map((field) => `${field}: ${row[field]!.join(', ')}`)
-      .join('; ') || 'everything';
+  const follows = (row: (typeof rows)[number]) => {
+    const filters =
+      (['councils', 'committees', 'topics', 'keywords'] as const)
+        .filter((field) => row[field]?.length)
+        .map((field) => `${field}: ${row[field]!.join(', ')}`)
+        .join('; ') || 'everything';
+    return row.feed ? `feed "${row.feed}": ${filters}` : filters;
+  };
   printTable(
     ['email', 'follows', 'status', 'meetings', 'items', 'subject'],
     rows.map((row) => [

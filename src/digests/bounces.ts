@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import { emailKey } from '../subscribers/email.js';
-import { recordHardBounce, suppress } from './delivery-repo.js';
+import { recordHardBounce, subscriberDeliveries, suppress } from './delivery-repo.js';
 import { recipientByEmailKey } from './run-repo.js';
 
 export const bounceTypes = ['hard', 'soft', 'complaint'] as const;
@@ -25,7 +25,7 @@ export async function recordBounce(
   } else if (report.type === 'hard') {
     const subscriber = await recipientByEmailKey(deps.db, key);
     if (subscriber) {
-      const suppressed = await recordHardBounce(deps.db, subscriber.id, deps.hardBounceLimit, 'hard bounce reported by the mail provider');
+      const suppressed = await recordHardBounce(deps.db, subscriberDeliveries, subscriber.id, deps.hardBounceLimit, 'hard bounce reported by the mail provider');
       action = suppressed ? 'suppressed' : 'counted';
     }
   }

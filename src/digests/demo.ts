@@ -1,6 +1,7 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { meetings, subscribers } from '../db/schema/index.js';
+import { feedRecipients, feeds, meetings, partners, subscribers } from '../db/schema/index.js';
+import { generateAtomToken } from '../feeds/secrets.js';
 import { emailKey } from '../subscribers/email.js';
 import { filterKey, normaliseFilters, type FilterSet } from '../subscribers/filters.js';
 import { weekContaining, type Week } from './week.js';
@@ -39,6 +40,32 @@ export async function createDemoSubscribers(db: Db, now = new Date()): Promise<n
     .onConflictDoNothing({ target: subscribers.emailKey, where: sql`email_key is not null` })
     .returning({ id: subscribers.id });
   return created.length;
+}
+
+/** The demo's partner feed: approved, with one confirmed recipient, so the run sends a feed digest too. */
+export const demoFeed = {
+  partner: 'Hertfordshire Care Leavers Partnership',
+  contactEmail: 'partnership@example.org',
+  name: 'Leaving care in Hertfordshire',
+  filters: { councils: ['hertfordshire'], topics: ['care-leavers'], keywords: ['Household Support Fund'] },
+  recipient: 'fran.feed@example.org',
+};
+
+/**
+ * The demo feed, written straight to the tables as an operator's approval
+ * and a recipient's confirmation would leave it (the demo has nobody to
+ * click). A second demo finds the partner there and adds nothing.
+ */
+export async function createDemoFeed(db: Db, now = new Date()): Promise<boolean> {
+  const [partner] = await db.insert(partners).values({ name: demoFeed.partner, contactEmail: demoFeed.contactEmail }).onConflictDoNothing().returning();
+  if (!partner) return false;
+  const filters = normaliseFilters(demoFeed.filters);
+  const [feed] = await db
+    .insert(feeds)
+    .values({ partnerId: partner.id, name: demoFeed.name, status: 'active', ...filters, filterKey: filterKey(filters), atomTokenHash: generateAtomToken().hash, decidedAt: now })
+    .returning();
+  await db.insert(feedRecipients).values({ feedId: feed!.id, email: demoFeed.recipient, emailKey: emailKey(demoFeed.recipient), status: 'active', confirmedAt: now });
+  return true;
 }
 
 /** The week of the most recent meeting that was held: what the demo's run covers. */

@@ -21,6 +21,8 @@ export interface DigestDeps {
   batchSize: number;
   /** Subscribers read per fan-out page: bounded memory whatever the list's size. */
   pageSize: number;
+  /** How old a claim must be before another attempt takes it over (DIGEST_STALE_CLAIM_SECONDS). */
+  staleClaimMs: number;
   /** Hard bounces before an address is suppressed. */
   hardBounceLimit: number;
   metrics: DigestMetrics;
@@ -40,6 +42,7 @@ export function digestDeps(
     zone: config.DIGEST_TZ,
     batchSize: config.DIGEST_BATCH_SIZE,
     hardBounceLimit: config.HARD_BOUNCE_LIMIT,
+    staleClaimMs: config.DIGEST_STALE_CLAIM_SECONDS * 1000,
     contents: createContentCache(parts.db, config.DIGEST_TZ),
     now: () => new Date(),
   };

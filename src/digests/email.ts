@@ -1,12 +1,18 @@
+import { feedDeliveryMessageId, feedRecipientLinks, feedUnsubscribeMailto } from '../feeds/recipients.js';
 import type { RenderedEmail, Templates } from '../mail/templates.js';
 import { subscriberLinks, unsubscribeMailto, type LinkSubject } from '../subscribers/links.js';
 import type { DigestContent } from './compose.js';
 import type { Week } from './week.js';
 
-/** One recipient's digest: the shared content plus their own links. */
+/**
+ * One recipient's digest: the shared content plus their own links. A feed
+ * recipient's names the feed and has only the unsubscribe link: there is no
+ * preference centre or browser view for them.
+ */
 export interface DigestEmail extends DigestContent {
   recipient: string;
-  links: { manage: string; unsubscribe: string; view: string; home: string };
+  feed: { name: string; partnerName: string } | null;
+  links: { manage: string | null; unsubscribe: string; view: string | null; home: string };
 }
 
 declare module '../mail/templates.js' {
@@ -45,6 +51,7 @@ export function digestEmail(settings: MailSettings, content: DigestContent, reci
   return {
     ...content,
     recipient: recipient.email,
+    feed: null,
     links: { manage: links.manage(), unsubscribe: links.unsubscribe(), view: links.digest(content.week), home: settings.baseUrl },
   };
 }
@@ -54,14 +61,49 @@ export function digestEmail(settings: MailSettings, content: DigestContent, reci
  * POST to the https URL. List-Unsubscribe-Post goes through `headers` because
  * nodemailer's `list` option cannot emit it.
  */
-export function digestHeaders(settings: MailSettings, email: DigestEmail, recipient: Recipient): Record<string, string> {
-  const mailto = unsubscribeMailto(settings.mailFrom, settings.tokenSecret, recipient);
+function listHeaders(email: DigestEmail, mailto: string, listId: string): Record<string, string> {
   return {
     'List-Unsubscribe': `<${email.links.unsubscribe}>, <${mailto}>`,
     'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-    'List-Id': `Council Digest weekly <weekly.${senderDomain(settings.mailFrom)}>`,
+    'List-Id': listId,
     'X-Digest-Week': email.week,
   };
+}
+
+export function digestHeaders(settings: MailSettings, email: DigestEmail, recipient: Recipient): Record<string, string> {
+  const mailto = unsubscribeMailto(settings.mailFrom, settings.tokenSecret, recipient);
+  return listHeaders(email, mailto, `Council Digest weekly <weekly.${senderDomain(settings.mailFrom)}>`);
+}
+
+/** A feed recipient: their link subject, and the feed as the digest names it. */
+export interface FeedRecipientAddress extends Recipient {
+  feed: { publicId: string; name: string; partnerName: string };
+}
+
+/** Derived from (feed recipient, week), like a subscriber's, and never equal to one. */
+export function feedDigestMessageId(publicId: string, week: Week, mailFrom: string): string {
+  return feedDeliveryMessageId(publicId, week, senderDomain(mailFrom));
+}
+
+export function feedDigestEmail(settings: MailSettings, content: DigestContent, recipient: FeedRecipientAddress, now: Date): DigestEmail {
+  const { unsubscribe } = feedRecipientLinks(settings.baseUrl, settings.tokenSecret, recipient, now);
+  return {
+    ...content,
+    recipient: recipient.email,
+    feed: { name: recipient.feed.name, partnerName: recipient.feed.partnerName },
+    links: { manage: null, unsubscribe, view: null, home: settings.baseUrl },
+  };
+}
+
+/**
+ * One List-Id per feed, so a mail client can file each feed apart. The name
+ * is a partner's: only characters that need no quoting or encoding are kept,
+ * because nodemailer would MIME-encode the whole header, id and all.
+ */
+export function feedDigestHeaders(settings: MailSettings, email: DigestEmail, recipient: FeedRecipientAddress): Record<string, string> {
+  const mailto = feedUnsubscribeMailto(settings.mailFrom, settings.tokenSecret, recipient);
+  const name = recipient.feed.name.replace(/[^\w!#$%&'*+\-/=?^`{|}~ ]/g, '').replace(/\s+/g, ' ').trim() || 'Council Digest feed';
+  return listHeaders(email, mailto, `${name} <feed.${recipient.feed.publicId}.${senderDomain(settings.mailFrom)}>`);
 }
 
 export function renderDigest(templates: Templates, email: DigestEmail): RenderedEmail {

@@ -76,15 +76,20 @@ export async function startFanOut(db: Db, id: number): Promise<DigestRun | undef
 }
 
 /**
- * Records one page of the fan-out after its jobs are queued. Guarded by the
- * cursor it started from, so a page is counted once even if two fan-outs of
- * one run ever raced.
+ * Records one page of the fan-out after its jobs are queued: `cursor` for
+ * subscribers, `feedCursor` for feed recipients. Guarded by the cursor it
+ * started from, so a page is counted once even if two fan-outs of one run
+ * ever raced.
  */
-export async function advanceCursor(db: Db, id: number, from: number, to: number, queued: number): Promise<boolean> {
+export async function advanceCursor(
+  db: Db,
+  id: number,
+  page: { cursor: 'cursor' | 'feedCursor'; from: number; to: number; queued: number },
+): Promise<boolean> {
   const result = await db
     .update(digestRuns)
-    .set({ cursor: to, total: sql`${digestRuns.total} + ${queued}` })
-    .where(and(eq(digestRuns.id, id), eq(digestRuns.cursor, from)));
+    .set({ [page.cursor]: page.to, total: sql`${digestRuns.total} + ${page.queued}` })
+    .where(and(eq(digestRuns.id, id), eq(digestRuns[page.cursor], page.from)));
   return (result.rowCount ?? 0) > 0;
 }
 

@@ -1,4 +1,5 @@
 import type { JobContext, JobOutcome, NewJob } from '../jobs/types.js';
+import { audiences, type Audience } from './audiences.js';
 import type { DigestDeps } from './deps.js';
 import { releaseFailed } from './delivery-repo.js';
 import {
@@ -9,7 +10,6 @@ import {
   finishFanOut,
   reopenFailedRun,
   startFanOut,
-  subscribersAfter,
   type DigestRun,
   type RunTrigger,
 } from './run-repo.js';
@@ -32,7 +32,7 @@ export async function requestRun(
   const run = (created.run.status === 'failed' && (await reopenFailedRun(deps.db, created.run.id))) || created.run;
   if (run.status === 'queued' || run.status === 'fanning_out') {
     // Named by where it starts: a resumed fan-out is a new job, a repeated trigger is not.
-    await deps.queue.add({ name: 'digest-fan-out', data: { runId: run.id }, jobId: `fan-out-${run.id}-${run.cursor}` });
+    await deps.queue.add({ name: 'digest-fan-out', data: { runId: run.id }, jobId: `fan-out-${run.id}-${run.cursor}-${run.feedCursor}` });
   }
   deps.logger.info({ runId: run.id, week, dryRun: run.dryRun, trigger: request.trigger, joined }, joined ? 'digest run joined' : 'digest run started');
   return { run, joined };
@@ -50,19 +50,22 @@ export function chunk<T>(items: T[], size: number): T[][] {
   return chunks;
 }
 
-/** Send jobs for a list of subscribers, named so the same batch is never queued twice. */
-export function sendJobs(runId: number, subscriberIds: number[], batchSize: number, name: (first: number) => string): NewJob<'digest-send'>[] {
-  return chunk(subscriberIds, batchSize).map((batch) => ({
-    name: 'digest-send',
-    data: { runId, subscriberIds: batch },
-    jobId: name(batch[0]!),
-  }));
+/** Send jobs for a list of one audience's ids, named so the same batch is never queued twice. */
+export function sendJobs(
+  runId: number,
+  audience: Audience,
+  ids: number[],
+  batchSize: number,
+  name: (first: number) => string,
+): NewJob<'digest-send'>[] {
+  return chunk(ids, batchSize).map((batch) => ({ name: 'digest-send', data: audience.jobData(runId, batch), jobId: name(batch[0]!) }));
 }
 
 /**
- * Streams the run's subscribers a page at a time into send jobs. Jobs are
- * queued before the cursor moves past them, so a fan-out that dies resumes
- * from its cursor and at worst re-adds a page whose job ids already exist.
+ * Streams the run's subscribers, then its feed recipients, a page at a time
+ * into send jobs. Jobs are queued before the cursor moves past them, so a
+ * fan-out that dies resumes from its cursors and at worst re-adds a page
+ * whose job ids already exist.
  */
 export async function fanOut(deps: DigestDeps, data: { runId: number }, context: JobContext): Promise<JobOutcome> {
   try {
@@ -77,15 +80,8 @@ export async function fanOut(deps: DigestDeps, data: { runId: number }, context:
 async function fanOutPages(deps: DigestDeps, runId: number): Promise<JobOutcome> {
   const run = await startFanOut(deps.db, runId);
   if (!run) return nothing;
-  let cursor = run.cursor;
-  for (;;) {
-    const ids = await subscribersAfter(deps.db, cursor, deps.pageSize);
-    if (ids.length === 0) break;
-    await deps.queue.addBulk(sendJobs(run.id, ids, deps.batchSize, (first) => `send-${run.id}-${first}`));
-    const last = ids.at(-1)!;
-    // Another fan-out of this run moved the cursor first: it carries on from there.
-    if (!(await advanceCursor(deps.db, run.id, cursor, last, ids.length))) return nothing;
-    cursor = last;
+  for (const audience of audiences) {
+    if (!(await fanOutAudience(deps, run, audience))) return nothing;
   }
   await finishFanOut(deps.db, run.id);
   await completeIfSettled(deps.db, run.id);
@@ -93,13 +89,30 @@ async function fanOutPages(deps: DigestDeps, runId: number): Promise<JobOutcome>
   return nothing;
 }
 
-/** Queues the run's failed deliveries again; answers how many. */
+/** One audience's pages; false when another fan-out of this run moved the cursor first (it carries on from there). */
+async function fanOutAudience(deps: DigestDeps, run: DigestRun, audience: Audience): Promise<boolean> {
+  let cursor = run[audience.cursor];
+  for (;;) {
+    const ids = await audience.idsAfter(deps.db, cursor, deps.pageSize);
+    if (ids.length === 0) return true;
+    await deps.queue.addBulk(sendJobs(run.id, audience, ids, deps.batchSize, (first) => `${audience.jobIds.send}-${run.id}-${first}`));
+    const last = ids.at(-1)!;
+    if (!(await advanceCursor(deps.db, run.id, { cursor: audience.cursor, from: cursor, to: last, queued: ids.length }))) return false;
+    cursor = last;
+  }
+}
+
+/** Queues the run's failed deliveries again, subscribers' and feed recipients'; answers how many. */
 export async function retryFailed(deps: DigestDeps, runId: number): Promise<number> {
-  const subscriberIds = await releaseFailed(deps.db, runId);
   const round = deps.now().getTime();
-  await deps.queue.addBulk(sendJobs(runId, subscriberIds, deps.batchSize, (first) => `retry-${runId}-${round}-${first}`));
-  deps.logger.info({ runId, retried: subscriberIds.length }, 'failed deliveries queued again');
-  return subscriberIds.length;
+  let retried = 0;
+  for (const audience of audiences) {
+    const ids = await releaseFailed(deps.db, audience.deliveries, runId);
+    await deps.queue.addBulk(sendJobs(runId, audience, ids, deps.batchSize, (first) => `${audience.jobIds.retry}-${runId}-${round}-${first}`));
+    retried += ids.length;
+  }
+  deps.logger.info({ runId, retried }, 'failed deliveries queued again');
+  return retried;
 }
 
 export interface RunSummary {
@@ -112,7 +125,7 @@ export interface RunSummary {
   sent: number;
   skipped: number;
   failed: number;
-  /** Queued subscribers not yet settled. */
+  /** Queued recipients not yet settled. */
   pending: number;
   createdAt: string;
   startedAt: string | null;

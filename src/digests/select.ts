@@ -58,7 +58,12 @@ export function createContentCache(db: Db, zone: string, capacity = 500) {
   const catalogues = new Map<number, Promise<FilterCatalogue>>();
   const remember = <K, V>(map: Map<K, V>, key: K, make: () => V, limit: number): V => {
     const known = map.get(key);
-    if (known) return known;
+    if (known) {
+      // Least recently used goes first: the popular filter sets stay built while one-off sets pass through.
+      map.delete(key);
+      map.set(key, known);
+      return known;
+    }
     const value = make();
     map.set(key, value);
     if (map.size > limit) map.delete(map.keys().next().value!);

@@ -119,6 +119,18 @@ export interface FeedRecipientForRun {
   feed: { id: number; publicId: string; name: string; partnerName: string; filters: FilterSet; filterKey: string };
 }
 
+function forRun({ recipient, feed, partnerName }: { recipient: FeedRecipient; feed: Feed; partnerName: string }): FeedRecipientForRun {
+  return {
+    id: recipient.id,
+    publicId: recipient.publicId,
+    email: recipient.email,
+    tokenVersion: recipient.tokenVersion,
+    feed: { id: feed.id, publicId: feed.publicId, name: feed.name, partnerName, filters: feedFilters(feed), filterKey: feed.filterKey },
+  };
+}
+
+const suppressed = (db: Db) => db.select({ one: sql`1` }).from(suppressions).where(eq(suppressions.emailKey, feedRecipients.emailKey));
+
 /**
  * The weekly run's fan-out: confirmed recipients of active feeds after
  * `cursor` (a recipient id), in id order, leaving out suppressed addresses.
@@ -131,21 +143,34 @@ export async function activeFeedRecipientsAfter(db: Db, cursor: number, limit: n
     .from(feedRecipients)
     .innerJoin(feeds, eq(feeds.id, feedRecipients.feedId))
     .innerJoin(partners, eq(partners.id, feeds.partnerId))
-    .where(
-      and(
-        gt(feedRecipients.id, cursor),
-        eq(feedRecipients.status, 'active'),
-        eq(feeds.status, 'active'),
-        notExists(db.select({ one: sql`1` }).from(suppressions).where(eq(suppressions.emailKey, feedRecipients.emailKey))),
-      ),
-    )
+    .where(and(gt(feedRecipients.id, cursor), eq(feedRecipients.status, 'active'), eq(feeds.status, 'active'), notExists(suppressed(db))))
     .orderBy(asc(feedRecipients.id))
     .limit(limit);
-  return rows.map(({ recipient, feed, partnerName }) => ({
-    id: recipient.id,
-    publicId: recipient.publicId,
-    email: recipient.email,
-    tokenVersion: recipient.tokenVersion,
-    feed: { id: feed.id, publicId: feed.publicId, name: feed.name, partnerName, filters: feedFilters(feed), filterKey: feed.filterKey },
-  }));
+  return rows.map(forRun);
+}
+
+/**
+ * A send job's feed recipients as they are now: one may have unsubscribed,
+ * or the address been suppressed, since the fan-out. Says why when a
+ * recipient should no longer be mailed.
+ */
+export async function feedRecipientsForSend(db: Db, ids: number[]): Promise<(FeedRecipientForRun & { unsendable: string | undefined })[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select({ recipient: feedRecipients, feed: feeds, partnerName: partners.name, suppressed: sql<boolean>`exists (${suppressed(db)})` })
+    .from(feedRecipients)
+    .innerJoin(feeds, eq(feeds.id, feedRecipients.feedId))
+    .innerJoin(partners, eq(partners.id, feeds.partnerId))
+    .where(inArray(feedRecipients.id, ids));
+  return rows.map((row) => {
+    const unsendable =
+      row.recipient.status !== 'active'
+        ? `feed recipient is ${row.recipient.status}`
+        : row.feed.status !== 'active'
+          ? `feed is ${row.feed.status}`
+          : row.suppressed
+            ? 'address is suppressed'
+            : undefined;
+    return { ...forRun(row), unsendable };
+  });
 }

@@ -7,10 +7,10 @@ import type { Queue } from 'bullmq';
 export interface JobData {
   /** The weekly schedule's job: start (or join) the run for the week that just ended. */
   'digest-run': { trigger: 'schedule' };
-  /** Queue a run's send jobs, resuming from the run's cursor. */
+  /** Queue a run's send jobs, resuming from the run's cursors. */
   'digest-fan-out': { runId: number };
-  /** Build, render and send one batch of a run's subscribers. */
-  'digest-send': { runId: number; subscriberIds: number[] };
+  /** Build, render and send one batch of a run's subscribers, or of its feed recipients. */
+  'digest-send': { runId: number; subscriberIds: number[] } | { runId: number; feedRecipientIds: number[] };
 }
 
 export type JobName = keyof JobData;

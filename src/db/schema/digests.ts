@@ -38,6 +38,8 @@ export const digestRuns = pgTable(
     failed: integer('failed').notNull().default(0),
     /** Fan-out progress: the last subscriber id queued, so an interrupted fan-out resumes. */
     cursor: bigint('cursor', { mode: 'number' }).notNull().default(0),
+    /** The same for feed recipients, walked after the subscribers. */
+    feedCursor: bigint('feed_cursor', { mode: 'number' }).notNull().default(0),
     /** Dry runs keep a few rendered samples for the operator. */
     samples: jsonb('samples').$type<{ email: string; subject: string; meetings: number; sections: number }[]>().notNull().default([]),
     error: text('error'),

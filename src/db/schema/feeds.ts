@@ -106,6 +106,8 @@ export const feedRecipients = pgTable(
     status: text('status', { enum: feedRecipientStatuses }).notNull().default('pending'),
     /** Bumped by unsubscribe: confirmation links mailed before stop working. */
     tokenVersion: integer('token_version').notNull().default(1),
+    /** Permanent SMTP refusals of this recipient's digests; at HARD_BOUNCE_LIMIT the address is suppressed. */
+    hardBounces: smallint('hard_bounces').notNull().default(0),
     confirmationSentAt: timestamp('confirmation_sent_at', { withTimezone: true }),
     confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
     unsubscribedAt: timestamp('unsubscribed_at', { withTimezone: true }),
