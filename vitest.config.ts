@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    // Fault tests start and kill real processes: `npm run test:faults` (vitest.faults.config.ts).
+    exclude: ['tests/faults/**', 'node_modules/**'],
     globalSetup: ['tests/helpers/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -51,6 +51,8 @@ const envSchema = z.object({
   PUBLIC_BASE_URL: optionalUrl(/^https?$/, 'https://digest.example.org'),
   DATABASE_URL: optionalUrl(/^postgres(ql)?$/, 'postgres://user@host:5432/db'),
   REDIS_URL: optionalUrl(/^rediss?$/, 'redis://127.0.0.1:6379'),
+  // Namespaces every BullMQ key, so two deployments (or a benchmark) can share one Redis.
+  QUEUE_PREFIX: z.string().trim().regex(/^[\w.-]+$/, 'letters, digits, dot, dash or underscore').default('council-digest'),
   SMTP_URL: optionalUrl(/^smtps?$/, 'smtp://user:pass@smtp.example.org:587'),
   MAIL_FROM: z.string().trim().min(3).default('Council Digest <digest@localhost>'),
   ADMIN_TOKEN: optionalString.pipe(
@@ -90,6 +92,8 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').max(100).default(4),
   SEND_RATE_PER_SECOND: z.coerce.number({ error: 'must be a number' }).positive('must be more than 0').max(10_000).default(10),
   DIGEST_BATCH_SIZE: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').max(500).default(10),
+  // A delivery claimed this long ago by an attempt that never finished (a killed worker) is taken over and re-sent with its Message-ID.
+  DIGEST_STALE_CLAIM_SECONDS: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').default(300),
   HARD_BOUNCE_LIMIT: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').default(3),
   // The worker's own /metrics listener (its counters live in its process); 0 turns it off.
   WORKER_METRICS_PORT: z.coerce.number({ error: 'must be a whole number' }).int().min(0).max(65_535).default(9464),

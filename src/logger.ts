@@ -19,14 +19,42 @@ export const redactPaths = [
   '*.secret',
 ];
 
+/**
+ * Paths whose segments are secrets: emailed link tokens (/confirm/:token and
+ * the rest) and secret Atom URLs (/feeds/:id/:token.atom).
+ */
+const secretPathSegments = [
+  /^(\/(?:feeds\/)?(?:confirm|preferences|unsubscribe|resubscribe|digests)\/)[^/?#]+/,
+  /^(\/feeds\/[^/?#]+\/)[^/?#]+(?=\.atom(?:[?#]|$))/,
+];
+
+/** A request URL fit for a log line: link and feed tokens replaced. */
+export function redactUrl(url: string): string {
+  return secretPathSegments.reduce((redacted, pattern) => redacted.replace(pattern, '$1[redacted]'), url);
+}
+
+/** What Fastify logs of a request, with the secrets a URL can carry taken out. */
+function requestForLog(request: { method?: string; url?: string; host?: string; ip?: string; socket?: { remotePort?: number } }) {
+  return {
+    method: request.method,
+    url: redactUrl(request.url ?? ''),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
+}
+
+/** The options every logger of the service is made with: its level, redaction and serializers. */
+export function loggerOptions(options: { level?: string; name?: string } = {}): pino.LoggerOptions {
+  return {
+    name: options.name ?? 'council-digest',
+    level: options.level ?? 'info',
+    redact: { paths: redactPaths, censor: '[redacted]' },
+    serializers: { req: requestForLog },
+  };
+}
+
 export function createLogger(options: { level?: string; name?: string; stderr?: boolean } = {}): Logger {
-  return pino(
-    {
-      name: options.name ?? 'council-digest',
-      level: options.level ?? 'info',
-      redact: { paths: redactPaths, censor: '[redacted]' },
-    },
-    // Commands keep stdout for their own output (tables, JSON); logs go to stderr.
-    pino.destination(options.stderr ? 2 : 1),
-  );
+  // Commands keep stdout for their own output (tables, JSON); logs go to stderr.
+  return pino(loggerOptions(options), pino.destination(options.stderr ? 2 : 1));
 }

@@ -6,11 +6,11 @@ import type { JobQueue, WorkOptions } from './types.js';
 
 /** BullMQ when REDIS_URL is set; otherwise the same processors in this process, and the log says so. */
 export function createJobQueue(
-  config: Pick<Config, 'REDIS_URL'>,
+  config: Pick<Config, 'REDIS_URL' | 'QUEUE_PREFIX'>,
   logger: Logger,
   options: { prefix?: string; retry?: { attempts: number; backoffMs: number } } = {},
 ): JobQueue {
-  if (config.REDIS_URL) return createBullQueue({ url: config.REDIS_URL, logger, ...options });
+  if (config.REDIS_URL) return createBullQueue({ url: config.REDIS_URL, logger, prefix: config.QUEUE_PREFIX, ...options });
   logger.info('REDIS_URL unset: jobs run in-process');
   return createInlineQueue({ logger, ...options });
 }

@@ -189,8 +189,9 @@ describe('POST /api/webhooks/bounces', () => {
   const report = (payload: object, headers: Record<string, string> = { 'x-webhook-secret': webhookSecret }) =>
     app.inject({ method: 'POST', url: '/api/webhooks/bounces', headers, payload });
 
-  it('needs the shared secret', async () => {
+  it('needs the shared secret, and checks it before reading the report', async () => {
     expect((await report({ email: 'a@example.org', type: 'hard' }, {})).statusCode).toBe(401);
+    expect((await report({ nonsense: true }, {})).statusCode).toBe(401);
     expect((await report({ email: 'a@example.org', type: 'hard' }, { 'x-webhook-secret': 'wrong-secret-0123456789' })).statusCode).toBe(403);
   });
 

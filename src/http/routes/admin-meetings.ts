@@ -47,7 +47,7 @@ export async function adminMeetingRoutes(app: FastifyInstance, deps: AppDeps) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { db } = deps.database;
   const security = [{ adminToken: [] }];
-  routes.addHook('preHandler', requireAdmin(deps.config.ADMIN_TOKEN));
+  routes.addHook('onRequest', requireAdmin(deps.config.ADMIN_TOKEN));
 
   routes.post(
     '/api/admin/meetings',

@@ -1,5 +1,4 @@
 import fastifyFormbody from '@fastify/formbody';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -43,22 +42,6 @@ export async function subscriptionRoutes(app: FastifyInstance, deps: AppDeps) {
   await app.register(async (scope) => subscriptionApi(scope, deps, signUpLimit));
   await app.register(async (scope) => {
     await scope.register(fastifyFormbody, { bodyLimit: formBodyLimit });
-    await scope.register(fastifyHelmet, {
-      // Pages load one stylesheet from here and post forms here; nothing else.
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'none'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-          baseUri: ["'none'"],
-        },
-      },
-      // Same-origin posts keep their Origin header (the CSRF check reads it); token URLs never leak to other sites.
-      referrerPolicy: { policy: 'same-origin' },
-    });
     usePageErrors(scope);
     await scope.register(async (pages) => signUpPages(pages, deps, { signUp: signUpLimit }));
     await scope.register(async (pages) => preferencePages(pages, deps));

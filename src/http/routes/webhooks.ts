@@ -30,7 +30,8 @@ export async function webhookRoutes(app: FastifyInstance, deps: AppDeps) {
   routes.post(
     '/api/webhooks/bounces',
     {
-      preHandler: requireWebhookSecret(deps.config.BOUNCE_WEBHOOK_SECRET),
+      // Before the body is read: an anonymous caller learns nothing about the format.
+      onRequest: requireWebhookSecret(deps.config.BOUNCE_WEBHOOK_SECRET),
       schema: {
         tags: ['providers'],
         summary: 'Report a bounce or complaint',

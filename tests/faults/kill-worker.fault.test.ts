@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { faultFixture } from './support/fixture.js';
+import { startCommand, startRedis } from './support/processes.js';
+
+const readers = 2500;
+
+describe('a worker killed with SIGKILL in the middle of a run', () => {
+  it('leaves every subscriber with exactly one digest once a worker is started again; only jobs in flight may resend, with the same Message-ID', async () => {
+    const redis = await startRedis();
+    const fixture = await faultFixture({ readers, redisUrl: redis.url });
+    const kills: { accepted: number; claimed: number }[] = [];
+    let worker = startCommand(['worker'], fixture.env);
+    await worker.waitForLog('worker running');
+    const run = await fixture.startRun();
+
+    for (const fraction of [0.4]) {
+      await fixture.waitForAccepted(fraction);
+      worker.child.kill('SIGKILL');
+      await worker.exited;
+      kills.push({ accepted: fixture.sink.accepted.length, claimed: await fixture.deliveriesClaimed() });
+      worker = startCommand(['worker'], fixture.env);
+      await worker.waitForLog('worker running');
+    }
+
+    const settled = await fixture.waitForRun(run.id, 240_000);
+    const outcome = await fixture.outcome();
+    expect(settled, worker.output().slice(-2000)).toMatchObject({ status: 'completed', total: readers, sent: readers, failed: 0, skipped: 0 });
+    expect(outcome.lost).toEqual([]);
+    expect(outcome.duplicated).toEqual([]);
+    expect(outcome.unexpected).toEqual([]);
+    expect(outcome.unsent).toBe(0);
+    // A resend is only possible for a delivery claimed when the worker died.
+    expect(outcome.resent).toBeLessThanOrEqual(kills.reduce((sum, kill) => sum + kill.claimed, 0));
+    expect(kills.every((kill) => kill.accepted < readers)).toBe(true);
+    fixture.report('kill -9 worker', { readers, kills: kills.length, claimedAtKills: kills.map((kill) => kill.claimed), sent: settled.sent, lost: 0, duplicated: 0, sameIdResends: outcome.resent });
+  });
+});
