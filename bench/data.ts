@@ -1,0 +1,170 @@
+import pg from 'pg';
+import { connect, type Database } from '../src/db/client.js';
+import { runMigrations } from '../src/db/migrate.js';
+import { importRecords } from '../src/meetings/import.js';
+import { filterKey, normaliseFilters, type FilterSet } from '../src/subscribers/filters.js';
+
+/**
+ * Clearly synthetic data for the benchmark: councils named "Benchmark
+ * Council NN", made-up keyword words, addresses bench-NNNNNNN@bench.example.
+ * Everything goes into a throwaway database dropped at the end.
+ */
+
+export const benchWeek = '2025-06-16';
+const councilCount = 10;
+const committeesPerCouncil = 5;
+const topicSlugs = [
+  'children-social-care', 'child-protection', 'children-looked-after', 'fostering-adoption', 'care-leavers',
+  'education', 'send', 'youth-justice', 'early-years-family-support', 'cost-of-living', 'budget-finance', 'workforce',
+  'housing', 'health-wellbeing', 'local-government-reorganisation', 'complaints-performance', 'transport', 'planning',
+  'environment', 'adult-social-care',
+];
+
+/** 240 made-up words: subscribers' own keywords, each written into some meeting of the week. */
+const syllables = ['ka', 'lo', 'mi', 'ru', 'te', 'vo', 'zan', 'pel', 'dor', 'fi', 'gu', 'bex', 'nor', 'sil', 'tam'];
+export const vocabulary = syllables.flatMap((a) => syllables.map((b) => `${a}${b}quor`)).slice(0, 240);
+
+const councilName = (index: number) => `Benchmark Council ${String(index + 1).padStart(2, '0')}`;
+const councilSlug = (index: number) => `benchmark-council-${String(index + 1).padStart(2, '0')}`;
+
+export async function createBenchDatabase(serverUrl: string, name: string): Promise<Database> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists "${name}" with (force)`);
+  await admin.query(`create database "${name}"`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = connect(url.toString(), { max: 4 });
+  await runMigrations(database);
+  return database;
+}
+
+/**
+ * Databases of bench runs that were killed before their clean-up, named by
+ * a process that is gone; answers those pids, so their Redis keys go too.
+ */
+export async function dropLeftoverDatabases(serverUrl: string): Promise<number[]> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  const { rows } = await admin.query<{ datname: string }>(`select datname from pg_database where datname like 'cd\\_bench\\_%'`);
+  await admin.end();
+  const dead = rows.map((row) => Number(row.datname.slice('cd_bench_'.length))).filter((pid) => pid && !isAlive(pid));
+  for (const pid of dead) await dropBenchDatabase(serverUrl, `cd_bench_${pid}`);
+  return dead;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function dropBenchDatabase(serverUrl: string, name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists "${name}" with (force)`);
+  await admin.end();
+}
+
+/** Spread so that a council's meetings cover many topics, not the same few. */
+const sectionTopic = (index: number, section: number) => topicSlugs[(index * 7 + section * 3 + Math.floor(index / councilCount)) % topicSlugs.length]!;
+
+/** ~150 held meetings in the week and 20 scheduled in the fortnight after, through the project's importer. */
+export async function importBenchMeetings(database: Database): Promise<number> {
+  const records: unknown[] = [];
+  for (let index = 0; index < 170; index += 1) {
+    const council = index % councilCount;
+    const upcoming = index >= 150;
+    const day = upcoming ? 7 + (index % 14) : index % 7;
+    const startsAt = new Date(Date.UTC(2025, 5, 16 + day, 9 + (index % 8), 0));
+    // One made-up word per agenda item: each word is in two or three meetings of the week.
+    const word = (offset: number) => vocabulary[(index * 4 + offset) % vocabulary.length];
+    const topic = (section: number) => sectionTopic(index, section);
+    records.push({
+      council: councilName(council),
+      committee: `Benchmark Committee ${(Math.floor(index / councilCount) % committeesPerCouncil) + 1}`,
+      status: upcoming ? 'scheduled' : 'held',
+      startsAt: startsAt.toISOString(),
+      sources: { council: `https://bench.example/meetings/${index}` },
+      summary: `Synthetic benchmark meeting ${index}. Members considered four reports and noted them.\n\nSpending of £${index + 1}.2m was agreed, 12% above last year.`,
+      topics: [topic(0)],
+      sections: [0, 1, 2, 3].map((section) => ({
+        heading: `Synthetic agenda item ${section + 1}`,
+        level: 1,
+        topics: [topic(section)],
+        blocks: [
+          { type: 'paragraph', text: `The panel discussed ${word(section)} in some detail, with 3 options costed.` },
+          { type: 'list', items: ['A first synthetic point raised by members.', 'A second point, with 25% growth noted.', 'A third point on next steps.'] },
+        ],
+      })),
+      attendees: [{ name: 'Cllr A. Bench', role: 'Chair', party: 'Synthetic' }],
+      documents: [{ title: 'Agenda', category: 'Agenda', url: `https://bench.example/documents/${index}` }],
+      decisions: [{ text: 'The panel noted the reports.', status: 'made' }],
+    });
+  }
+  await importRecords(database.db, records);
+  return records.length;
+}
+
+/**
+ * The 30 filter sets most subscribers share, each a few meetings a week: a
+ * committee, a council's topic, or a topic in two neighbouring councils.
+ */
+export function popularFilterSets(): FilterSet[] {
+  const sets: Partial<FilterSet>[] = [];
+  for (let index = 0; index < councilCount; index += 1) {
+    const council = councilSlug(index);
+    // Each names what one of the week's meetings has, so every subscriber gets a digest.
+    sets.push({ councils: [council], committees: [`benchmark-committee-${(index % committeesPerCouncil) + 1}`] });
+    sets.push({ councils: [council], topics: [sectionTopic(index, 0)] });
+    sets.push({ councils: [council, councilSlug((index + 1) % councilCount)], topics: [sectionTopic(index + councilCount, 1)] });
+  }
+  return sets.map(normaliseFilters);
+}
+
+/** 80% on a popular filter set, 20% with two keywords of their own (every word is in the week, so all get a digest). */
+function subscriberFilters(serial: number, popular: FilterSet[]): FilterSet {
+  if (serial % 5 !== 0) return popular[serial % popular.length]!;
+  const own = serial / 5;
+  const first = own % vocabulary.length;
+  const second = (first + 1 + (Math.floor(own / vocabulary.length) % (vocabulary.length - 1))) % vocabulary.length;
+  return normaliseFilters({ keywords: [vocabulary[first]!, vocabulary[second]!] });
+}
+
+/**
+ * N active subscribers, 50,000 rows a statement: the rows travel as a few
+ * arrays and unnest server-side, so a million takes seconds, not minutes.
+ */
+// string_to_array of '' is null; the columns are "empty means everything" arrays.
+const list = (column: string) => `coalesce(string_to_array(nullif(${column}, ''), ';'), '{}')`;
+
+export async function insertSubscribers(database: Database, count: number): Promise<{ distinctFilterSets: number }> {
+  const popular = popularFilterSets();
+  const keys = new Set<string>();
+  for (let start = 1; start <= count; start += 50_000) {
+    const columns = { email: [] as string[], councils: [] as string[], committees: [] as string[], topics: [] as string[], keywords: [] as string[], key: [] as string[] };
+    for (let serial = start; serial < Math.min(start + 50_000, count + 1); serial += 1) {
+      const filters = subscriberFilters(serial, popular);
+      const key = filterKey(filters);
+      keys.add(key);
+      columns.email.push(`bench-${String(serial).padStart(7, '0')}@bench.example`);
+      columns.councils.push(filters.councils.join(';'));
+      columns.committees.push(filters.committees.join(';'));
+      columns.topics.push(filters.topics.join(';'));
+      columns.keywords.push(filters.keywords.join(';'));
+      columns.key.push(key);
+    }
+    await database.pool.query(
+      `insert into subscribers (email, email_key, status, councils, committees, topics, keywords, filter_key, consent_source, confirmed_at)
+       select email, email, 'active', ${list('c')}, ${list('m')}, ${list('t')}, ${list('k')}, key, 'import', now()
+       from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) as u(email, c, m, t, k, key)`,
+      [columns.email, columns.councils, columns.committees, columns.topics, columns.keywords, columns.key],
+    );
+  }
+  await database.pool.query('vacuum analyze subscribers');
+  return { distinctFilterSets: keys.size };
+}

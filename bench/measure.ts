@@ -1,0 +1,84 @@
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import type { Database } from '../src/db/client.js';
+import type { Mailer } from '../src/mail/transport.js';
+
+/** What the bench counts and times, outside the project's own code. */
+
+/**
+ * Transactions committed in one database, from pg_stat_database. Outside an
+ * explicit transaction every statement commits on its own, so for the send
+ * path this is its query count. A backend flushes these counters when idle
+ * (within about a second) and on exit, so read them after the workers exit.
+ */
+export async function committedTransactions(serverUrl: string, name: string): Promise<number> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query('select pg_stat_clear_snapshot()');
+    const { rows } = await admin.query<{ n: string }>('select xact_commit + xact_rollback as n from pg_stat_database where datname = $1', [name]);
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Counts the bench's own statements on the bench database, so they can be taken off the workers' count. */
+export function countOwnQueries(database: Database): () => number {
+  let count = 0;
+  const original = database.pool.query.bind(database.pool) as (...args: unknown[]) => unknown;
+  (database.pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    count += 1;
+    return original(...args);
+  };
+  return () => count;
+}
+
+/**
+ * The ceiling: the run's own messages, sent straight through a pooled
+ * nodemailer transport with one worker's pool size, to distinct recipients.
+ */
+export async function rawSmtpRate(mailer: Mailer, messages: { subject: string; html: string; text: string; headers: Record<string, string> }[], count: number, inFlight: number): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < count) {
+        const index = next++;
+        await mailer.send({ ...messages[index % messages.length]!, to: `raw-${index}@bench.example`, messageId: `<raw.${index}@bench.example>` });
+      }
+    }),
+  );
+  return count / ((performance.now() - started) / 1000);
+}
+
+/** Deletes every Redis key under the bench's BullMQ prefix. */
+export async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length) await redis.unlink(...keys);
+      cursor = nextCursor;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export function parseArgs(argv: string[]) {
+  const value = (name: string) => {
+    const index = argv.indexOf(name);
+    return index >= 0 ? argv[index + 1] : undefined;
+  };
+  return {
+    subscribers: Number(value('--subscribers') ?? 20_000),
+    workers: Number(value('--workers') ?? 1),
+    json: argv.includes('--json'),
+    /** Build and render only: for sizes whose send would take too long (a million). */
+    dryOnly: argv.includes('--dry-only'),
+    api: !argv.includes('--no-api'),
+    apiSeconds: Number(value('--api-seconds') ?? 10),
+  };
+}

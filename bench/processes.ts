@@ -1,0 +1,88 @@
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { SinkStats } from './smtp-sink.js';
+
+/** The processes a bench run starts: the SMTP sink, the project's own workers and API, autocannon. */
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = fileURLToPath(new URL('../bin/council-digest.js', import.meta.url));
+
+export interface Sink {
+  url: string;
+  stats(): Promise<SinkStats>;
+  reset(): Promise<SinkStats>;
+  close(): void;
+}
+
+export async function startSink(): Promise<Sink> {
+  const child = fork(fileURLToPath(new URL('./smtp-sink.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const ask = (type: 'stats' | 'reset') =>
+    new Promise<SinkStats>((resolve) => {
+      const answer = (message: { type: string; stats: SinkStats }) => {
+        if (message.type !== type) return;
+        child.off('message', answer);
+        resolve(message.stats);
+      };
+      child.on('message', answer);
+      child.send({ type });
+    });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    child.on('message', (message: { type: string; port?: number }) => message.type === 'listening' && resolve(message.port!));
+  });
+  return { url: `smtp://127.0.0.1:${port}`, stats: () => ask('stats'), reset: () => ask('reset'), close: () => child.disconnect() };
+}
+
+/** One `council-digest <command>` process with these settings on top of ours. */
+export function startCommand(command: string, env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, [cli, command], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  return child;
+}
+
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** Peak resident memory of processes, in MB: VmHWM is the kernel's own high-water mark, read before they exit. */
+export function peakRssMb(pids: number[]): number {
+  const peaks = pids.map((pid) => {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+  });
+  return Math.round(Math.max(0, ...peaks));
+}
+
+export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+}
+
+/** Load from bench/load.ts, a process of its own; `[<id>]` in the body becomes a new value per request. */
+export async function loadTest(options: { url: string; method: 'GET' | 'POST'; body?: string; seconds: number; connections: number }): Promise<LoadResult> {
+  const args = ['--import', 'tsx', fileURLToPath(new URL('./load.ts', import.meta.url)), JSON.stringify(options)];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await new Promise((resolve) => child.once('exit', resolve));
+  const result = JSON.parse(output) as { requests: { average: number }; latency: { p99: number }; non2xx: number; errors: number };
+  return { requestsPerSecond: Math.round(result.requests.average), p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+}

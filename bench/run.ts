@@ -1,0 +1,234 @@
+import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { loadConfig } from '../src/config.js';
+import { digestDeps, type DigestDeps } from '../src/digests/deps.js';
+import { digestEmail, digestHeaders, renderDigest } from '../src/digests/email.js';
+import { createDigestMetrics } from '../src/digests/metrics.js';
+import { findRun, recipientsByIds, type DigestRun } from '../src/digests/run-repo.js';
+import { requestRun } from '../src/digests/runs.js';
+import { createBullQueue } from '../src/jobs/bullmq.js';
+import { createLogger } from '../src/logger.js';
+import { loadTemplates } from '../src/mail/templates.js';
+import { createSmtpMailer } from '../src/mail/transport.js';
+import { benchWeek, createBenchDatabase, dropBenchDatabase, dropLeftoverDatabases, importBenchMeetings, insertSubscribers } from './data.js';
+import { committedTransactions, countOwnQueries, deleteRedisKeys, parseArgs, rawSmtpRate } from './measure.js';
+import { loadTest, peakRssMb, startCommand, startSink, stopProcess, waitForHttp, type LoadResult } from './processes.js';
+
+/**
+ * `npm run bench [-- --subscribers N --workers W --json --dry-only --no-api]`
+ * One weekly run measured end to end on the test Postgres and Redis, in a
+ * database and a Redis prefix of its own, both removed at the end.
+ */
+
+const args = parseArgs(process.argv.slice(2));
+const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const name = `cd_bench_${process.pid}`;
+const prefix = `cd-bench-${process.pid}`;
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+const seconds = (from: number) => (performance.now() - from) / 1000;
+const round = (value: number, places = 0) => Math.round(value * 10 ** places) / 10 ** places;
+
+const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
+// What the workers and the API run with: the project's settings, pointed at the bench's services.
+const settings = {
+  NODE_ENV: 'development',
+  DATABASE_URL: databaseUrl,
+  REDIS_URL: redisUrl,
+  QUEUE_PREFIX: prefix,
+  TOKEN_SECRET: 'bench-token-secret-0123456789abcdef0123',
+  ADMIN_TOKEN: 'bench-admin-token-0123456789',
+  PUBLIC_BASE_URL: 'https://digest.bench.example',
+  MAIL_FROM: 'Council Digest <digest@bench.example>',
+  WORKER_METRICS_PORT: '0',
+  LOG_LEVEL: 'warn',
+  // The SMTP server is the limit under test, not the configured politeness rate.
+  SEND_RATE_PER_SECOND: process.env.SEND_RATE_PER_SECOND ?? '10000',
+  WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY ?? '4',
+  DIGEST_BATCH_SIZE: process.env.DIGEST_BATCH_SIZE ?? '10',
+};
+
+const started = performance.now();
+for (const pid of await dropLeftoverDatabases(serverUrl)) await deleteRedisKeys(redisUrl, `cd-bench-${pid}`);
+const database = await createBenchDatabase(serverUrl, name);
+const sink = await startSink();
+const children: ChildProcess[] = [];
+const logger = createLogger({ level: 'warn', name: 'bench', stderr: true });
+const config = loadConfig({ ...settings, SMTP_URL: sink.url });
+const queue = createBullQueue({ url: redisUrl, prefix, logger });
+const mailer = createSmtpMailer({ url: sink.url, from: config.MAIL_FROM, maxConnections: config.WORKER_CONCURRENCY });
+const templates = await loadTemplates();
+const deps: DigestDeps = digestDeps(config, {
+  db: database.db,
+  queue,
+  mailer,
+  templates,
+  tokenSecret: config.TOKEN_SECRET!,
+  metrics: createDigestMetrics({ processMetrics: false }),
+  logger,
+});
+const ownQueries = countOwnQueries(database);
+
+try {
+  const meetings = await importBenchMeetings(database);
+  const { distinctFilterSets } = await insertSubscribers(database, args.subscribers);
+  log(`${args.subscribers} subscribers (${distinctFilterSets} filter sets), ${meetings} meetings, ready in ${round(seconds(started), 1)} s`);
+
+  const samples = await sampleDigests();
+  let raw = 0;
+  let full: Phase | undefined;
+  if (!args.dryOnly) {
+    raw = await rawSmtpRate(mailer, samples, Math.min(args.subscribers, 5_000), config.WORKER_CONCURRENCY);
+    const sent = await sink.stats();
+    await sink.reset();
+    log(`raw SMTP: ${round(raw)} messages/s, ${Math.round(sent.bytes / sent.messages)} bytes each on average`);
+    full = await runPhase(false);
+    await checkExactlyOnce(full.run);
+  }
+  const dry = await runPhase(true);
+  const api = args.api ? await apiLoad() : undefined;
+
+  const figures = {
+    subscribers: args.subscribers,
+    digests_per_s: full ? round(full.perSecond) : null,
+    raw_smtp_per_s: full ? round(raw) : null,
+    smtp_ratio: full ? round(full.perSecond / raw, 2) : null,
+    build_render_per_s: round(dry.perSecond),
+    peak_rss_mb: Math.max(full?.peakRssMb ?? 0, dry.peakRssMb),
+    queries_per_digest: round((full ?? dry).queries / args.subscribers, 2),
+    fanout_s: round((full ?? dry).fanoutSeconds, 2),
+  };
+  printTable(figures, full, dry, api);
+  if (args.json) console.log(JSON.stringify({ ...figures, ...(api ? { api } : {}) }));
+} finally {
+  await Promise.all(children.map(stopProcess));
+  await queue.close();
+  await mailer.close();
+  sink.close();
+  await database.close();
+  await dropBenchDatabase(serverUrl, name);
+  await deleteRedisKeys(redisUrl, prefix);
+}
+
+interface Phase {
+  run: DigestRun;
+  seconds: number;
+  perSecond: number;
+  fanoutSeconds: number;
+  peakRssMb: number;
+  queries: number;
+}
+
+/** One real or dry run of the bench week, on freshly started worker processes. */
+async function runPhase(dryRun: boolean): Promise<Phase> {
+  const workers = Array.from({ length: args.workers }, () => startCommand('worker', { ...settings, SMTP_URL: sink.url }));
+  children.push(...workers);
+  await waitForWorkers(workers);
+  // Let the workers' start-up statements reach pg_stat_database before the baseline.
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  const before = await committedTransactions(serverUrl, name);
+  const ownBefore = ownQueries();
+  const triggered = performance.now();
+  const { run } = await requestRun(deps, { week: benchWeek, dryRun, trigger: 'cli' });
+  let current = run;
+  while (current.status !== 'completed' && current.status !== 'failed') {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    current = (await findRun(database.db, run.id))!;
+  }
+  const elapsed = seconds(triggered);
+  const peak = peakRssMb(workers.map((worker) => worker.pid!));
+  const own = ownQueries() - ownBefore;
+  await Promise.all(workers.map(stopProcess));
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  const queries = (await committedTransactions(serverUrl, name)) - before - own;
+  if (current.status === 'failed') throw new Error(`run ${run.id} failed: ${current.error}`);
+  const fanoutSeconds = (current.fannedOutAt!.getTime() - current.startedAt!.getTime()) / 1000;
+  log(`${dryRun ? 'dry' : 'full'} run: ${current.sent} sent, ${current.skipped} skipped, ${current.failed} failed in ${round(elapsed, 1)} s`);
+  return { run: current, seconds: elapsed, perSecond: current.sent / elapsed, fanoutSeconds, peakRssMb: peak, queries };
+}
+
+async function waitForWorkers(workers: ChildProcess[]): Promise<void> {
+  const sendQueue = queue.queues!.find((candidate) => candidate.name === 'digest-sends')!;
+  const deadline = Date.now() + 60_000;
+  while ((await sendQueue.getWorkersCount()) < workers.length) {
+    if (workers.some((worker) => worker.exitCode !== null)) throw new Error('a worker process exited at start-up (its error is above)');
+    if (Date.now() > deadline) throw new Error(`${workers.length} worker processes did not start within a minute`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Fifty subscribers' digests, evenly spread over the list, rendered as the
+ * workers render them: the raw test cycles through these, so it sends the
+ * run's own mix of message sizes.
+ */
+async function sampleDigests() {
+  const { rows } = await database.pool.query<{ id: string }>(
+    `select id from subscribers where id % greatest(1, (select count(*) from subscribers) / 50) = 0 order by id limit 50`,
+  );
+  const samples = [];
+  for (const recipient of await recipientsByIds(database.db, rows.map((row) => Number(row.id)))) {
+    const content = await deps.contents.get({ id: 0, week: benchWeek }, recipient.filters, recipient.filterKey);
+    if (!content) continue;
+    const email = digestEmail(deps.mail, content, { ...recipient, email: recipient.email! });
+    samples.push({ ...renderDigest(templates, email), headers: digestHeaders(deps.mail, email, { ...recipient, email: recipient.email! }) });
+  }
+  if (samples.length === 0) throw new Error('the bench week selected nothing for the sampled subscribers');
+  return samples;
+}
+
+/** Every subscriber got exactly one digest: the sink saw one message each, with distinct Message-IDs. */
+async function checkExactlyOnce(run: DigestRun): Promise<void> {
+  const stats = await sink.stats();
+  const { rows } = await database.pool.query<{ n: string }>(`select count(*) as n from deliveries where week = $1 and status = 'sent'`, [benchWeek]);
+  const problems = [
+    stats.repeated > 0 && `${stats.repeated} subscribers got more than one digest`,
+    stats.recipients !== args.subscribers && `${stats.recipients} of ${args.subscribers} subscribers got a digest`,
+    stats.messages !== stats.messageIds && `${stats.messages} messages but ${stats.messageIds} Message-IDs`,
+    Number(rows[0]!.n) !== stats.messages && `${rows[0]!.n} deliveries marked sent, ${stats.messages} received`,
+    run.sent !== args.subscribers && `the run counted ${run.sent} sent`,
+  ].filter(Boolean);
+  if (problems.length) throw new Error(`exactly-once check failed: ${problems.join('; ')}`);
+  log(`exactly once: ${stats.recipients} recipients, ${stats.messages} messages, avg ${Math.round(stats.bytes / stats.messages)} bytes`);
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+/** `council-digest serve` under autocannon, sign-up limits raised and mail going to the sink. */
+async function apiLoad(): Promise<{ signup: LoadResult; meetings: LoadResult }> {
+  const port = await freePort();
+  const api = startCommand('serve', {
+    ...settings,
+    SMTP_URL: sink.url,
+    PORT: String(port),
+    SIGNUP_RATE_LIMIT_PER_IP: '100000000',
+    SIGNUP_RATE_LIMIT_PER_ADDRESS: '100000000',
+  });
+  children.push(api);
+  const base = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${base}/healthz`);
+  const body = JSON.stringify({ email: 'api-[<id>]@bench.example', topics: ['housing'] });
+  const signup = await loadTest({ url: `${base}/api/subscriptions`, method: 'POST', body, seconds: args.apiSeconds, connections: 20 });
+  const meetings = await loadTest({ url: `${base}/api/meetings?from=${benchWeek}&to=2025-06-22`, method: 'GET', seconds: args.apiSeconds, connections: 20 });
+  await stopProcess(api);
+  return { signup, meetings };
+}
+
+function printTable(figures: Record<string, number | null>, full: Phase | undefined, dry: Phase, api?: { signup: LoadResult; meetings: LoadResult }) {
+  const rows: [string, string][] = Object.entries(figures).map(([key, value]) => [key, value === null ? '(not run)' : String(value)]);
+  rows.push(['settings', `${args.workers} worker(s), WORKER_CONCURRENCY=${settings.WORKER_CONCURRENCY}, DIGEST_BATCH_SIZE=${settings.DIGEST_BATCH_SIZE}`]);
+  if (full) rows.push(['full run', `${round(full.seconds, 1)} s, ${full.run.sent} sent`]);
+  rows.push(['dry run', `${round(dry.seconds, 1)} s, ${dry.run.sent} built and rendered`]);
+  if (api) {
+    rows.push(['POST /api/subscriptions', `${api.signup.requestsPerSecond} req/s, p99 ${api.signup.p99Ms} ms, non-2xx ${api.signup.non2xx}`]);
+    rows.push(['GET /api/meetings (week)', `${api.meetings.requestsPerSecond} req/s, p99 ${api.meetings.p99Ms} ms, non-2xx ${api.meetings.non2xx}`]);
+  }
+  const width = Math.max(...rows.map(([key]) => key.length));
+  for (const [key, value] of rows) process.stdout.write(`${key.padEnd(width)}  ${value}\n`);
+}

@@ -1,0 +1,73 @@
+import { SMTPServer } from 'smtp-server';
+
+/**
+ * The benchmark's SMTP server, a child process of bench/run.ts so its CPU
+ * is not the sender's. It accepts everything, reads only the headers it
+ * needs (Message-ID), and answers the parent's IPC questions:
+ * 'stats' (counts) and 'reset'. It reports its port once listening.
+ */
+
+export interface SinkStats {
+  messages: number;
+  bytes: number;
+  recipients: number;
+  /** Recipients who got more than one message. */
+  repeated: number;
+  /** Distinct Message-IDs over all messages. */
+  messageIds: number;
+}
+
+const perRecipient = new Map<string, number>();
+const messageIds = new Set<string>();
+let messages = 0;
+let bytes = 0;
+
+function headerValue(head: string, name: string): string | undefined {
+  return new RegExp(`^${name}:\\s*(.+)$`, 'im').exec(head)?.[1]?.trim();
+}
+
+const server = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ['STARTTLS', 'AUTH'],
+  logger: false,
+  // Connections are pooled by the senders; the default cap would refuse a large pool.
+  maxClients: 1000,
+  onData(stream, session, callback) {
+    let head = '';
+    let size = 0;
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (head.length < 8192 && !head.includes('\r\n\r\n')) head += chunk.toString('latin1', 0, Math.min(chunk.length, 8192));
+    });
+    stream.on('end', () => {
+      messages += 1;
+      bytes += size;
+      const id = headerValue(head.split('\r\n\r\n')[0] ?? '', 'Message-ID');
+      if (id) messageIds.add(id);
+      for (const rcpt of session.envelope.rcptTo) perRecipient.set(rcpt.address, (perRecipient.get(rcpt.address) ?? 0) + 1);
+      callback();
+    });
+  },
+});
+
+function stats(): SinkStats {
+  let repeated = 0;
+  for (const count of perRecipient.values()) if (count > 1) repeated += 1;
+  return { messages, bytes, recipients: perRecipient.size, repeated, messageIds: messageIds.size };
+}
+
+process.on('message', (message: { type: 'stats' | 'reset' }) => {
+  if (message.type === 'reset') {
+    perRecipient.clear();
+    messageIds.clear();
+    messages = 0;
+    bytes = 0;
+  }
+  process.send!({ type: message.type, stats: stats() });
+});
+process.on('disconnect', () => server.close(() => process.exit(0)));
+
+server.listen(0, '127.0.0.1', () => {
+  const address = server.server.address();
+  process.send!({ type: 'listening', port: typeof address === 'object' && address ? address.port : 0 });
+});

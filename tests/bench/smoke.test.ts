@@ -1,0 +1,29 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Keeps `npm run bench` working: a few hundred subscribers through the real
+ * workers, the sink and the exactly-once check (the bench exits non-zero when
+ * any subscriber got no digest or two). No timing is asserted here.
+ */
+it('runs the benchmark end to end and prints its figures as the last line', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--subscribers', '100', '--no-api', '--json'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  expect(code, stderr).toBe(0);
+  const figures = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+  expect(Object.keys(figures).sort()).toEqual(
+    ['build_render_per_s', 'digests_per_s', 'fanout_s', 'peak_rss_mb', 'queries_per_digest', 'raw_smtp_per_s', 'smtp_ratio', 'subscribers'].sort(),
+  );
+  expect(figures.subscribers).toBe(100);
+  for (const value of Object.values(figures)) expect(typeof value).toBe('number');
+}, 120_000);
