@@ -59,21 +59,19 @@ export const deliveryStatuses = ['claimed', 'retry', 'sent', 'skipped', 'failed'
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
 /**
- * At most one digest per subscriber per week: the row is claimed before the
- * SMTP call and marked sent with the Message-ID after the server accepts.
- * Erasure nulls the subscriber and keeps the row, so counts survive.
+ * The columns every delivery table shares (subscribers' and feed
+ * recipients'): one life, claimed → sent | skipped | failed, and one set of
+ * statements in digests/delivery-repo.ts works on both. A function, because
+ * drizzle's column builders belong to one table each.
  */
-export const deliveries = pgTable(
-  'deliveries',
-  {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
+export function deliveryLifecycle() {
+  return {
     runId: bigint('run_id', { mode: 'number' })
       .notNull()
       .references(() => digestRuns.id, { onDelete: 'cascade' }),
-    subscriberId: bigint('subscriber_id', { mode: 'number' }).references(() => subscribers.id, { onDelete: 'set null' }),
     week: date('week').notNull(),
     status: text('status', { enum: deliveryStatuses }).notNull().default('claimed'),
-    /** Derived from (subscriber, week): a resend after a crash carries the same id. */
+    /** Derived from (recipient, week): a resend after a crash carries the same id. */
     messageId: text('message_id').notNull(),
     attempts: smallint('attempts').notNull().default(0),
     meetings: smallint('meetings').notNull().default(0),
@@ -84,6 +82,20 @@ export const deliveries = pgTable(
     counted: boolean('counted').notNull().default(false),
     claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
+  };
+}
+
+/**
+ * At most one digest per subscriber per week: the row is claimed before the
+ * SMTP call and marked sent with the Message-ID after the server accepts.
+ * Erasure nulls the subscriber and keeps the row, so counts survive.
+ */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    subscriberId: bigint('subscriber_id', { mode: 'number' }).references(() => subscribers.id, { onDelete: 'set null' }),
+    ...deliveryLifecycle(),
   },
   (table) => [
     uniqueIndex('deliveries_subscriber_week_key').on(table.subscriberId, table.week),

@@ -2,8 +2,6 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
-  boolean,
-  date,
   index,
   integer,
   pgTable,
@@ -13,7 +11,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { deliveryStatuses, digestRuns } from './digests.js';
+import { deliveryLifecycle } from './digests.js';
 
 /** An organisation that asks for feeds through the partner API. */
 export const partners = pgTable(
@@ -130,24 +128,9 @@ export const feedDeliveries = pgTable(
   'feed_deliveries',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    runId: bigint('run_id', { mode: 'number' })
-      .notNull()
-      .references(() => digestRuns.id, { onDelete: 'cascade' }),
     recipientId: bigint('recipient_id', { mode: 'number' }).references(() => feedRecipients.id, { onDelete: 'set null' }),
     feedId: bigint('feed_id', { mode: 'number' }).references(() => feeds.id, { onDelete: 'set null' }),
-    week: date('week').notNull(),
-    status: text('status', { enum: deliveryStatuses }).notNull().default('claimed'),
-    /** Derived from (recipient, week): a resend after a crash carries the same id. */
-    messageId: text('message_id').notNull(),
-    attempts: smallint('attempts').notNull().default(0),
-    meetings: smallint('meetings').notNull().default(0),
-    sections: smallint('sections').notNull().default(0),
-    subject: text('subject'),
-    error: text('error'),
-    /** Added to the run's counters: a batch counts what it settled exactly once, even when retried. */
-    counted: boolean('counted').notNull().default(false),
-    claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull().defaultNow(),
-    sentAt: timestamp('sent_at', { withTimezone: true }),
+    ...deliveryLifecycle(),
   },
   (table) => [
     uniqueIndex('feed_deliveries_recipient_week_key').on(table.recipientId, table.week),
