@@ -1,9 +1,9 @@
 import { asc, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { meetingTopics, meetings, sectionTopics, sections, topicRules, topics } from '../../db/schema/index.js';
+import { meetingTopics, meetings, sectionTopics, sections, topics } from '../../db/schema/index.js';
 import type { Meeting } from '../schema.js';
 import { blocksToText } from '../text.js';
-import type { TopicDefinition } from './taxonomy.js';
+import { listTopicsWithRules } from '../catalogue.js';
 import { compileTopics, scoreText, tagMeeting, type CompiledTopics } from './tagger.js';
 
 export interface Tag {
@@ -16,23 +16,6 @@ export type MeetingTagger = (meeting: Pick<Meeting, 'summary' | 'sections'>) => 
   meeting: Tag[];
   sections: Tag[][];
 };
-
-/** The taxonomy as operators have left it in the database. */
-export async function loadTopicDefinitions(db: Db): Promise<TopicDefinition[]> {
-  const [topicRows, ruleRows] = await Promise.all([
-    db.select().from(topics).orderBy(asc(topics.slug)),
-    db.select().from(topicRules).orderBy(asc(topicRules.id)),
-  ]);
-  return topicRows.map((topic) => ({
-    slug: topic.slug,
-    name: topic.name,
-    description: topic.description,
-    threshold: topic.threshold,
-    rules: ruleRows
-      .filter((rule) => rule.topicId === topic.id)
-      .map((rule) => ({ term: rule.term, weight: rule.weight })),
-  }));
-}
 
 export function taggerFor(compiled: CompiledTopics): MeetingTagger {
   return (meeting) => {
@@ -57,7 +40,8 @@ export function taggerFor(compiled: CompiledTopics): MeetingTagger {
 
 /** A tagger built from the database's current rules. */
 export async function loadTagger(db: Db): Promise<MeetingTagger> {
-  return taggerFor(compileTopics(await loadTopicDefinitions(db)));
+  // The taxonomy as operators have left it in the database.
+  return taggerFor(compileTopics(await listTopicsWithRules(db)));
 }
 
 export interface RetagProgress {
