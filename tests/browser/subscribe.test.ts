@@ -6,21 +6,11 @@ import { subscribers } from '../../src/db/schema/index.js';
 import { seedDatabase } from '../../src/meetings/seed.js';
 import { subscriberLinks } from '../../src/subscribers/links.js';
 import { tokenSecret } from '../helpers/app.js';
-import { browserMissing, launchBrowser, screenshot, startListeningApp, type ListeningApp } from '../helpers/browser.js';
+import { browserSkipReason, launchBrowser, screenshot, startListeningApp, type ListeningApp } from '../helpers/browser.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { linkIn } from '../subscribers/helpers.js';
 
-// CI sets REQUIRE_BROWSER=1: there a missing Chromium fails the run instead of skipping.
-const required = Boolean(process.env.REQUIRE_BROWSER);
-if (browserMissing && !required) console.warn(`Skipping the browser tests: ${browserMissing}`);
-
-describe.runIf(required && browserMissing)('the browser tests', () => {
-  it('need Chromium when REQUIRE_BROWSER is set', () => {
-    throw new Error(`REQUIRE_BROWSER is set but there is ${browserMissing}`);
-  });
-});
-
-describe.skipIf(browserMissing)('a resident in a browser', () => {
+describe.skipIf(browserSkipReason)('a resident in a browser', () => {
   let database: Database;
   let served: ListeningApp;
   let browser: Browser;

@@ -4,12 +4,11 @@ import { previewDigest } from '../../src/digests/preview.js';
 import { loadTemplates } from '../../src/mail/templates.js';
 import { seedDatabase } from '../../src/meetings/seed.js';
 import { tokenSecret } from '../helpers/app.js';
-import { browserMissing, launchBrowser, screenshot } from '../helpers/browser.js';
+import { browserSkipReason, launchBrowser, screenshot } from '../helpers/browser.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { addSubscriber } from '../helpers/subscribers.js';
 
-// CI sets REQUIRE_BROWSER=1 and the subscribe browser test fails the run when Chromium is missing.
-describe.skipIf(browserMissing)('a rendered digest in Chromium', () => {
+describe.skipIf(browserSkipReason)('a rendered digest in Chromium', () => {
   let browser: Browser;
   let html: string;
 
