@@ -133,6 +133,19 @@ describe('POST /api/admin/meetings', () => {
     expect(xml.statusCode).toBe(415);
   });
 
+  it('answers 400 for text Postgres cannot store (a NUL character), and writes nothing', async () => {
+    const before = await meetingCount();
+    const response = await postJson({
+      council: 'Hertfordshire County Council',
+      committee: 'Cabinet',
+      startsAt: '2025-11-11T10:00:00Z',
+      summary: 'Before\u0000after',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.message).toMatch(/NUL/);
+    expect(await meetingCount()).toBe(before);
+  });
+
   it('keeps markup in meeting text as text', async () => {
     const response = await postJson({
       council: 'Hertfordshire County Council',

@@ -7,6 +7,16 @@ import { ApiError, errorBody, errorCodes, type ErrorStatus, type FieldError } fr
  * The one error handler: 4xx say what was wrong (and which fields), 5xx hide
  * the details from the caller and are logged with the request id.
  */
+/** invalid byte sequence (22021) and unsupported Unicode escape in JSON (22P05): what NUL in text becomes. */
+const unstorableTextCodes = new Set(['22021', '22P05']);
+
+function isUnstorableText(error: unknown): boolean {
+  for (let cause: unknown = error; cause; cause = (cause as { cause?: unknown }).cause) {
+    if (unstorableTextCodes.has((cause as { code?: unknown }).code as string)) return true;
+  }
+  return false;
+}
+
 export function registerErrorHandling(app: FastifyInstance) {
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send(errorBody('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`));
@@ -40,6 +50,12 @@ export function registerErrorHandling(app: FastifyInstance) {
     if (isResponseSerializationError(error)) {
       request.log.error({ err: error, issues: error.cause.issues }, 'response did not match its schema');
       return reply.code(500).send(errorBody('internal', 'Something went wrong on our side; it has been logged.'));
+    }
+    if (isUnstorableText(error)) {
+      // Postgres text cannot hold NUL (and a few escapes); the transaction rolled back, nothing was written.
+      return reply
+        .code(400)
+        .send(errorBody('bad_request', 'The request contains characters that cannot be stored, such as the NUL character (\\u0000)'));
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
