@@ -2,46 +2,19 @@ import { asc, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { meetingTopics, meetings, sectionTopics, sections, topics } from '../../db/schema/index.js';
 import type { Meeting } from '../schema.js';
-import { blocksToText } from '../text.js';
 import { listTopicsWithRules } from '../catalogue.js';
-import { compileTopics, scoreText, tagMeeting, type CompiledTopics } from './tagger.js';
+import { compileTopics, scoreMeeting } from './tagger.js';
 
-export interface Tag {
-  slug: string;
-  score: number;
-}
+export type { ScoredTag as Tag } from './tagger.js';
 
 /** What the store asks of tagging: topics for the meeting and for each of its sections. */
-export type MeetingTagger = (meeting: Pick<Meeting, 'summary' | 'sections'>) => {
-  meeting: Tag[];
-  sections: Tag[][];
-};
-
-export function taggerFor(compiled: CompiledTopics): MeetingTagger {
-  return (meeting) => {
-    const slugs = tagMeeting(compiled, meeting);
-    const scoresOf = (input: { heading?: string; text: string }) =>
-      new Map(scoreText(compiled, input).map((entry) => [entry.slug, entry.score]));
-    const sectionScores = meeting.sections.map((section) =>
-      scoresOf({ heading: section.heading, text: blocksToText(section.blocks) }),
-    );
-    const summaryScores = scoresOf({ text: meeting.summary });
-    return {
-      meeting: slugs.meeting.map((slug) => ({
-        slug,
-        score: Math.max(summaryScores.get(slug) ?? 0, ...sectionScores.map((scores) => scores.get(slug) ?? 0)),
-      })),
-      sections: slugs.sections.map((list, index) =>
-        list.map((slug) => ({ slug, score: sectionScores[index]?.get(slug) ?? 0 })),
-      ),
-    };
-  };
-}
+export type MeetingTagger = (meeting: Pick<Meeting, 'summary' | 'sections'>) => ReturnType<typeof scoreMeeting>;
 
 /** A tagger built from the database's current rules. */
 export async function loadTagger(db: Db): Promise<MeetingTagger> {
   // The taxonomy as operators have left it in the database.
-  return taggerFor(compileTopics(await listTopicsWithRules(db)));
+  const compiled = compileTopics(await listTopicsWithRules(db));
+  return (meeting) => scoreMeeting(compiled, meeting);
 }
 
 export interface RetagProgress {

@@ -45,6 +45,7 @@ interface CompiledTopic {
 
 export interface CompiledTopics {
   readonly topics: readonly CompiledTopic[];
+  readonly thresholds: ReadonlyMap<string, number>;
   /**
    * Rules by one word every match contains (exact, or the stem of a `*`
    * word), so a text's own words pick the few rules worth running: a
@@ -169,7 +170,8 @@ export function compileTopics(defs: readonly TopicDefinition[]): CompiledTopics 
     };
   });
   const stemLengths = [...new Set([...byStem.keys()].map((stem) => stem.length))].sort((a, b) => a - b);
-  return { topics, byWord, byStem, stemLengths };
+  const thresholds = new Map(topics.map((topic) => [topic.slug, topic.threshold]));
+  return { topics, thresholds, byWord, byStem, stemLengths };
 }
 
 type Span = readonly [start: number, end: number];
@@ -260,17 +262,24 @@ export function scoreText(compiled: CompiledTopics, input: TaggableText): TopicS
     .sort((a, b) => b.score - a.score);
 }
 
+/** The topics whose score reaches their threshold, highest score first. */
+function tagScores(compiled: CompiledTopics, input: TaggableText): TopicScore[] {
+  return scoreText(compiled, input).filter((s) => s.score >= (compiled.thresholds.get(s.slug) ?? Infinity));
+}
+
 /** Slugs whose score reaches their topic's threshold, highest score first. */
 export function tagText(compiled: CompiledTopics, input: TaggableText): string[] {
-  const thresholds = new Map(compiled.topics.map((t) => [t.slug, t.threshold]));
-  return scoreText(compiled, input)
-    .filter((s) => s.score >= (thresholds.get(s.slug) ?? Infinity))
-    .map((s) => s.slug);
+  return tagScores(compiled, input).map((s) => s.slug);
 }
 
 export interface TaggableMeeting {
   summary: string;
   sections: readonly { heading: string; blocks: readonly Block[] }[];
+}
+
+export interface ScoredTag {
+  slug: string;
+  score: number;
 }
 
 /**
@@ -279,20 +288,33 @@ export interface TaggableMeeting {
  * are not inherited from, nor lent to, its parent item.
  * The meeting gets every topic of its sections plus what the summary alone
  * earns, ordered by how many sections carry it (the summary counts as one),
- * then in taxonomy order.
+ * then in taxonomy order; its score for a topic is the best any part earned.
+ * Each text is scored once.
  */
+export function scoreMeeting(
+  compiled: CompiledTopics,
+  meeting: TaggableMeeting,
+): { meeting: ScoredTag[]; sections: ScoredTag[][] } {
+  const strip = (scores: TopicScore[]) => scores.map(({ slug, score }) => ({ slug, score }));
+  const sections = meeting.sections.map((s) => strip(tagScores(compiled, { heading: s.heading, text: blocksToText(s.blocks) })));
+  const best = new Map<string, { count: number; score: number }>();
+  for (const tag of [...sections.flat(), ...strip(tagScores(compiled, { text: meeting.summary }))]) {
+    const seen = best.get(tag.slug);
+    best.set(tag.slug, { count: (seen?.count ?? 0) + 1, score: Math.max(seen?.score ?? 0, tag.score) });
+  }
+  const order = compiled.topics.map((t) => t.slug);
+  const topics = [...best.keys()].sort(
+    (a, b) => best.get(b)!.count - best.get(a)!.count || order.indexOf(a) - order.indexOf(b),
+  );
+  return { meeting: topics.map((slug) => ({ slug, score: best.get(slug)!.score })), sections };
+}
+
+/** The slugs of scoreMeeting. */
 export function tagMeeting(
   compiled: CompiledTopics,
   meeting: TaggableMeeting,
 ): { meeting: string[]; sections: string[][] } {
-  const sections = meeting.sections.map((s) => tagText(compiled, { heading: s.heading, text: blocksToText(s.blocks) }));
-  const counts = new Map<string, number>();
-  for (const slug of [...sections.flat(), ...tagText(compiled, { text: meeting.summary })]) {
-    counts.set(slug, (counts.get(slug) ?? 0) + 1);
-  }
-  const order = compiled.topics.map((t) => t.slug);
-  const topics = [...counts.keys()].sort(
-    (a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || order.indexOf(a) - order.indexOf(b),
-  );
-  return { meeting: topics, sections };
+  const scored = scoreMeeting(compiled, meeting);
+  const slugs = (tags: ScoredTag[]) => tags.map((tag) => tag.slug);
+  return { meeting: slugs(scored.meeting), sections: scored.sections.map(slugs) };
 }
