@@ -47,9 +47,11 @@ export async function importRecords(
   tagger?: MeetingTagger,
 ): Promise<ImportOutcome[]> {
   const knownTopics = await topicIdsBySlug(db);
-  records.forEach((record, index) => {
+  const meetings = records.map((record, index) => {
     try {
-      assertKnownTopics(validateMeeting(record), knownTopics);
+      const meeting = validateMeeting(record);
+      assertKnownTopics(meeting, knownTopics);
+      return meeting;
     } catch (error) {
       if (error instanceof ImportError && records.length > 1) {
         throw new ImportError(
@@ -63,6 +65,6 @@ export async function importRecords(
   // Rules are read fresh for each batch: operators may have edited them in another process.
   const tag = tagger ?? (await loadTagger(db));
   const outcomes: ImportOutcome[] = [];
-  for (const record of records) outcomes.push(await importMeeting(db, record, tag));
+  for (const meeting of meetings) outcomes.push(await importMeeting(db, meeting, tag, knownTopics));
   return outcomes;
 }

@@ -64,12 +64,15 @@ export function defaultTitle(meeting: Pick<Meeting, 'committee' | 'startsAt'>): 
  * (created on first sight), the meeting, its sections, attendees, documents,
  * decisions and topics. Re-importing the same meeting (same committee and
  * start, or same council page URL) replaces its content; it never duplicates.
+ * Takes a validated meeting: importRecords (meetings/import.ts) is the way in.
  */
-export async function importMeeting(db: Db, raw: unknown, tagger: MeetingTagger): Promise<ImportOutcome> {
-  const meeting = validateMeeting(raw);
-  const knownTopics = await topicIdsBySlug(db);
-  assertKnownTopics(meeting, knownTopics);
-  const title = meeting.title ?? defaultTitle(meeting);
+export async function importMeeting(
+  db: Db,
+  meeting: Meeting,
+  tagger: MeetingTagger,
+  /** Topic ids by slug; the caller has checked the meeting names only these (assertKnownTopics). */
+  knownTopics: Map<string, number>,
+): Promise<ImportOutcome> {  const title = meeting.title ?? defaultTitle(meeting);
   const contentHash = createHash('sha256').update(JSON.stringify(meeting)).digest('hex');
   const tags = tagger(meeting);
 
