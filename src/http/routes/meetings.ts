@@ -149,16 +149,19 @@ export async function meetingRoutes(app: FastifyInstance, deps: AppDeps) {
         throw new ApiError(400, 'cursor is not one this API gave out', [{ path: 'querystring.cursor', message: 'invalid' }]);
       }
       const zone = deps.config.DIGEST_TZ;
-      const [councilList, topicList] = await Promise.all([listCouncils(db), listTopics(db)]);
-      assertKnown('council', query.council, councilList.map((council) => council.slug));
-      assertKnown(
-        'committee',
-        query.committee,
-        councilList
-          .filter((council) => !query.council.length || query.council.includes(council.slug))
-          .flatMap((council) => council.committees.map((committee) => committee.slug)),
-      );
-      assertKnown('topic', query.topic, topicList.map((topic) => topic.slug));
+      // The catalogue is read only to check slugs the query names: a plain date range costs one query.
+      if (query.council.length || query.committee.length) {
+        const councilList = await listCouncils(db);
+        assertKnown('council', query.council, councilList.map((council) => council.slug));
+        assertKnown(
+          'committee',
+          query.committee,
+          councilList
+            .filter((council) => !query.council.length || query.council.includes(council.slug))
+            .flatMap((council) => council.committees.map((committee) => committee.slug)),
+        );
+      }
+      if (query.topic.length) assertKnown('topic', query.topic, (await listTopics(db)).map((topic) => topic.slug));
       return findMeetings(
         db,
         {
