@@ -9,9 +9,9 @@ import { importRecords } from '../../src/meetings/import.js';
 import { seedDatabase } from '../../src/meetings/seed.js';
 import { adminHeaders } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/db.js';
+import { itemsIn, rawHeader, type CapturedMail } from '../helpers/smtp.js';
 import { createDigestApp, createDigestHarness, runWeek, waitForRun, type DigestHarness } from '../helpers/digests.js';
 import { redisPrefix } from '../helpers/redis.js';
-import type { CapturedMail } from '../helpers/smtp.js';
 import { addSubscriber } from '../helpers/subscribers.js';
 import { createPartner, requestFeed } from '../feeds/fixtures.js';
 
@@ -97,17 +97,6 @@ async function partnerFeed(options: { recipients: string[]; confirm?: string[]; 
 async function recipient(email: string) {
   const [row] = await database.db.select().from(feedRecipients).where(eq(feedRecipients.email, email));
   return row!;
-}
-
-/** The agenda items a digest shows, read from its plain-text part (each is underlined with dashes). */
-function itemsIn(mail: CapturedMail): string[] {
-  return [...(mail.parsed.text ?? '').matchAll(/^(.+)\n-{3,}$/gm)].map((match) => match[1]!);
-}
-
-/** A header as it went over the wire, unfolded. */
-function rawHeader(mail: CapturedMail, name: string): string | undefined {
-  const head = mail.raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
-  return head.split(/\r?\n/).find((line) => line.toLowerCase().startsWith(`${name.toLowerCase()}:`))?.slice(name.length + 1).trim();
 }
 
 function only(address: string): CapturedMail {

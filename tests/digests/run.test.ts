@@ -9,8 +9,8 @@ import { importRecords } from '../../src/meetings/import.js';
 import { seedDatabase } from '../../src/meetings/seed.js';
 import { normaliseFilters } from '../../src/subscribers/filters.js';
 import { createTestDatabase } from '../helpers/db.js';
+import { itemsIn, rawHeader, type CapturedMail } from '../helpers/smtp.js';
 import { createDigestHarness, runWeek, waitForRun, type DigestHarness } from '../helpers/digests.js';
-import type { CapturedMail } from '../helpers/smtp.js';
 import { addSubscriber } from '../helpers/subscribers.js';
 
 const seededWeek = '2025-09-08';
@@ -39,17 +39,6 @@ beforeEach(async () => {
   await database.db.delete(suppressions);
   await database.db.update(subscribers).set({ status: 'unsubscribed' });
 });
-
-/** The agenda items a digest shows, read from its plain-text part (each is underlined with dashes). */
-function itemsIn(mail: CapturedMail): string[] {
-  return [...(mail.parsed.text ?? '').matchAll(/^(.+)\n-{3,}$/gm)].map((match) => match[1]!);
-}
-
-/** A header as it went over the wire, unfolded (mailparser merges the List-* headers into one object). */
-function rawHeader(mail: CapturedMail, name: string): string | undefined {
-  const head = mail.raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
-  return head.split(/\r?\n/).find((line) => line.toLowerCase().startsWith(`${name.toLowerCase()}:`))?.slice(name.length + 1).trim();
-}
 
 function only(address: string): CapturedMail {
   const mails = harness.smtp.to(address);

@@ -88,3 +88,14 @@ export async function startSmtpSink(behaviour: SinkBehaviour = {}): Promise<Smtp
     close,
   };
 }
+
+/** The agenda items a digest shows, read from its plain-text part (each is underlined with dashes). */
+export function itemsIn(mail: CapturedMail): string[] {
+  return [...(mail.parsed.text ?? '').matchAll(/^(.+)\n-{3,}$/gm)].map((match) => match[1]!);
+}
+
+/** A header as it went over the wire, unfolded (mailparser merges the List-* headers into one object). */
+export function rawHeader(mail: CapturedMail, name: string): string | undefined {
+  const head = mail.raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
+  return head.split(/\r?\n/).find((line) => line.toLowerCase().startsWith(`${name.toLowerCase()}:`))?.slice(name.length + 1).trim();
+}
