@@ -3,6 +3,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { SubscriberDeps } from '../../subscribers/deps.js';
 import { TokenError, type TokenPurpose } from '../../subscribers/tokens.js';
 import type { AppDeps } from '../app.js';
+import { clockOf, mailingDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { formToken, formTokenField, formTokenValid, fromThisSite } from './csrf.js';
 import { badLinkPage, statusPage } from './errors.js';
@@ -10,20 +11,9 @@ import { badLinkPage, statusPage } from './errors.js';
 /** The subscriber capability's dependencies, from the app's. */
 export function subscriberDeps(deps: AppDeps): SubscriberDeps {
   return {
-    db: deps.database.db,
-    mailer: deps.mailer,
-    templates: deps.templates,
-    secret: deps.tokenSecret,
-    baseUrl: deps.config.PUBLIC_BASE_URL,
+    ...mailingDeps(deps),
     mailLimit: { perAddress: deps.config.SIGNUP_RATE_LIMIT_PER_ADDRESS, windowMinutes: deps.config.SIGNUP_RATE_LIMIT_WINDOW_MINUTES },
-    logger: deps.logger,
-    now: clockOf(deps),
   };
-}
-
-/** The app's clock: tests pin it; link and form tokens are issued and checked against it. */
-export function clockOf(deps: Pick<AppDeps, 'now'>): () => Date {
-  return deps.now ?? (() => new Date());
 }
 
 /** Pages are personal (they show an address) or carry a form token: never cached, never indexed. */

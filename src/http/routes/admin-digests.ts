@@ -9,6 +9,7 @@ import { requestRun, retryFailed, summariseRun } from '../../digests/runs.js';
 import { parseWeek, WeekError } from '../../digests/week.js';
 import { EmailAddressError } from '../../subscribers/email.js';
 import type { AppDeps } from '../app.js';
+import { clockOf } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { requireAdmin } from '../plugins/auth.js';
 import { adminErrorResponses, errorResponse } from '../schemas.js';
@@ -56,7 +57,7 @@ export async function adminDigestRoutes(app: FastifyInstance, deps: AppDeps) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { db } = deps.database;
   const security = [{ adminToken: [] }];
-  const now = deps.now ?? (() => new Date());
+  const now = clockOf(deps);
   routes.addHook('onRequest', requireAdmin(deps.config.ADMIN_TOKEN));
 
   const running = (): DigestDeps => {

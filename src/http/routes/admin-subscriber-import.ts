@@ -15,7 +15,7 @@ import {
 import { loadFilterCatalogue } from '../../subscribers/signup.js';
 import type { AppDeps } from '../app.js';
 import { ApiError } from '../errors.js';
-import { clockOf } from '../pages/support.js';
+import { clockOf } from '../deps.js';
 import { adminErrorResponses, errorResponse } from '../schemas.js';
 
 /** 100,000 subscribers with long filter lists fit well inside this. */

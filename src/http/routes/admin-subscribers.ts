@@ -8,7 +8,7 @@ import { eraseSubscriberData, exportSubscriber, subscriberSummary } from '../../
 import type { AppDeps } from '../app.js';
 import { ApiError } from '../errors.js';
 import { requireAdmin } from '../plugins/auth.js';
-import { clockOf } from '../pages/support.js';
+import { clockOf } from '../deps.js';
 import { adminErrorResponses, errorResponse } from '../schemas.js';
 import { subscriberImportRoute } from './admin-subscriber-import.js';
 

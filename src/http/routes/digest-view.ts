@@ -5,6 +5,7 @@ import { previewDigest } from '../../digests/preview.js';
 import { parseWeek, weekLabel } from '../../digests/week.js';
 import { TokenError, verifyToken } from '../../subscribers/tokens.js';
 import type { AppDeps } from '../app.js';
+import { clockOf } from '../deps.js';
 import { badLinkPage } from '../pages/errors.js';
 import { messagePage } from '../pages/layout.js';
 import { emailPolicy } from './admin-digests.js';
@@ -17,7 +18,7 @@ import { emailPolicy } from './admin-digests.js';
  */
 export async function digestViewRoutes(app: FastifyInstance, deps: AppDeps) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
-  const now = deps.now ?? (() => new Date());
+  const now = clockOf(deps);
   const previewDeps = {
     db: deps.database.db,
     templates: deps.templates,

@@ -11,6 +11,7 @@ import { feedRequestSchema, feedView, requestFeed } from '../../feeds/requests.j
 import { generateAtomToken } from '../../feeds/secrets.js';
 import { decodeCursor } from '../../meetings/queries.js';
 import type { AppDeps } from '../app.js';
+import { mailingDeps } from '../deps.js';
 import { ApiError, type ErrorStatus } from '../errors.js';
 import { partnerOf, requirePartner } from '../plugins/partner-auth.js';
 import { errorResponse, errorResponses } from '../schemas.js';
@@ -19,14 +20,8 @@ import { meetingOut } from './meetings.js';
 /** The feed capability's dependencies, from the app's. */
 export function feedDepsFrom(deps: AppDeps): FeedDeps {
   return {
-    db: deps.database.db,
-    mailer: deps.mailer,
-    templates: deps.templates,
-    secret: deps.tokenSecret,
-    baseUrl: deps.config.PUBLIC_BASE_URL,
+    ...mailingDeps(deps),
     limits: { feedsPerPartner: deps.config.FEEDS_PER_PARTNER, recipientsPerFeed: deps.config.RECIPIENTS_PER_FEED },
-    logger: deps.logger,
-    now: deps.now ?? (() => new Date()),
   };
 }
 
