@@ -79,6 +79,8 @@ export function parseArgs(argv: string[]) {
     /** Build and render only: for sizes whose send would take too long (a million). */
     dryOnly: argv.includes('--dry-only'),
     api: !argv.includes('--no-api'),
+    /** Only the API under load: the digest runs are skipped. */
+    apiOnly: argv.includes('--api-only'),
     apiSeconds: Number(value('--api-seconds') ?? 10),
   };
 }

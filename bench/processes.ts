@@ -36,7 +36,9 @@ export async function startSink(): Promise<Sink> {
 
 /** One `council-digest <command>` process with these settings on top of ours. */
 export function startCommand(command: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [cli, command], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  // BENCH_PROFILE=<folder>: each process writes a V8 CPU profile there on exit (open it in Chrome's DevTools).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, cli, command], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   return child;
 }
 

@@ -77,7 +77,7 @@ try {
   const samples = await sampleDigests();
   let raw = 0;
   let full: Phase | undefined;
-  if (!args.dryOnly) {
+  if (!args.dryOnly && !args.apiOnly) {
     raw = await rawSmtpRate(mailer, samples, Math.min(args.subscribers, 5_000), config.WORKER_CONCURRENCY);
     const sent = await sink.stats();
     await sink.reset();
@@ -85,18 +85,18 @@ try {
     full = await runPhase(false);
     await checkExactlyOnce(full.run);
   }
-  const dry = await runPhase(true);
-  const api = args.api ? await apiLoad() : undefined;
+  const dry = args.apiOnly ? undefined : await runPhase(true);
+  const api = args.api || args.apiOnly ? await apiLoad() : undefined;
 
   const figures = {
     subscribers: args.subscribers,
     digests_per_s: full ? round(full.perSecond) : null,
     raw_smtp_per_s: full ? round(raw) : null,
     smtp_ratio: full ? round(full.perSecond / raw, 2) : null,
-    build_render_per_s: round(dry.perSecond),
-    peak_rss_mb: Math.max(full?.peakRssMb ?? 0, dry.peakRssMb),
-    queries_per_digest: round((full ?? dry).queries / args.subscribers, 2),
-    fanout_s: round((full ?? dry).fanoutSeconds, 2),
+    build_render_per_s: dry ? round(dry.perSecond) : null,
+    peak_rss_mb: dry ? Math.max(full?.peakRssMb ?? 0, dry.peakRssMb) : null,
+    queries_per_digest: dry ? round((full ?? dry).queries / args.subscribers, 2) : null,
+    fanout_s: dry ? round((full ?? dry).fanoutSeconds, 2) : null,
   };
   printTable(figures, full, dry, api);
   if (args.json) console.log(JSON.stringify({ ...figures, ...(api ? { api } : {}) }));
@@ -220,11 +220,11 @@ async function apiLoad(): Promise<{ signup: LoadResult; meetings: LoadResult }> 
   return { signup, meetings };
 }
 
-function printTable(figures: Record<string, number | null>, full: Phase | undefined, dry: Phase, api?: { signup: LoadResult; meetings: LoadResult }) {
+function printTable(figures: Record<string, number | null>, full: Phase | undefined, dry: Phase | undefined, api?: { signup: LoadResult; meetings: LoadResult }) {
   const rows: [string, string][] = Object.entries(figures).map(([key, value]) => [key, value === null ? '(not run)' : String(value)]);
   rows.push(['settings', `${args.workers} worker(s), WORKER_CONCURRENCY=${settings.WORKER_CONCURRENCY}, DIGEST_BATCH_SIZE=${settings.DIGEST_BATCH_SIZE}`]);
   if (full) rows.push(['full run', `${round(full.seconds, 1)} s, ${full.run.sent} sent`]);
-  rows.push(['dry run', `${round(dry.seconds, 1)} s, ${dry.run.sent} built and rendered`]);
+  if (dry) rows.push(['dry run', `${round(dry.seconds, 1)} s, ${dry.run.sent} built and rendered`]);
   if (api) {
     rows.push(['POST /api/subscriptions', `${api.signup.requestsPerSecond} req/s, p99 ${api.signup.p99Ms} ms, non-2xx ${api.signup.non2xx}`]);
     rows.push(['GET /api/meetings (week)', `${api.meetings.requestsPerSecond} req/s, p99 ${api.meetings.p99Ms} ms, non-2xx ${api.meetings.non2xx}`]);
