@@ -166,12 +166,15 @@ async function sampleDigests() {
   const { rows } = await database.pool.query<{ id: string }>(
     `select id from subscribers where id % greatest(1, (select count(*) from subscribers) / 50) = 0 order by id limit 50`,
   );
+  const builds = await deps.builds.forRun({ id: 0, week: benchWeek });
+  const recipients = (await recipientsByIds(database.db, rows.map((row) => Number(row.id)))).map((row) => ({ ...row, email: row.email! }));
+  await builds.learn(recipients.map((recipient) => recipient.filters));
   const samples = [];
-  for (const recipient of await recipientsByIds(database.db, rows.map((row) => Number(row.id)))) {
-    const content = await deps.contents.get({ id: 0, week: benchWeek }, recipient.filters, recipient.filterKey);
+  for (const recipient of recipients) {
+    const content = builds.content(recipient.filters);
     if (!content) continue;
-    const email = digestEmail(deps.mail, content, { ...recipient, email: recipient.email! });
-    samples.push({ ...renderDigest(templates, email), headers: digestHeaders(deps.mail, email, { ...recipient, email: recipient.email! }) });
+    const email = digestEmail(deps.mail, content, recipient);
+    samples.push({ ...renderDigest(templates, email), headers: digestHeaders(deps.mail, email, recipient) });
   }
   if (samples.length === 0) throw new Error('the bench week selected nothing for the sampled subscribers');
   return samples;

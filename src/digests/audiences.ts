@@ -2,17 +2,16 @@ import type { Db } from '../db/client.js';
 import { activeFeedRecipientsAfter, feedRecipientsForSend } from '../feeds/recipients.js';
 import type { JobData } from '../jobs/types.js';
 import type { FilterSet } from '../subscribers/filters.js';
-import type { DigestContent } from './compose.js';
 import { feedRecipientDeliveries, subscriberDeliveries, type DeliveryTable } from './delivery-repo.js';
 import {
-  digestEmail,
   digestHeaders,
   digestMessageId,
-  feedDigestEmail,
   feedDigestHeaders,
+  feedDigestLinks,
   feedDigestMessageId,
-  type DigestEmail,
+  subscriberDigestLinks,
   type MailSettings,
+  type PersonalPart,
 } from './email.js';
 import { recipientsByIds, subscribersAfter, type RecipientRow } from './run-repo.js';
 import type { Week } from './week.js';
@@ -53,7 +52,8 @@ export interface Audience {
   jobData(runId: number, ids: number[]): SendJob;
   load(db: Db, ids: number[]): Promise<Addressee[]>;
   messageId(addressee: Addressee, week: Week, mailFrom: string): string;
-  email(settings: MailSettings, content: DigestContent, addressee: Addressee, now: Date): { email: DigestEmail; headers: Record<string, string> };
+  /** The recipient's own part of a digest (address and links) and the headers made from it. */
+  personal(settings: MailSettings, addressee: Addressee, week: Week, now: Date): PersonalPart & { headers: Record<string, string> };
 }
 
 function subscriberAddressee(row: RecipientRow): Addressee {
@@ -70,9 +70,9 @@ export const subscriberAudience: Audience = {
   jobData: (runId, subscriberIds) => ({ runId, subscriberIds }),
   load: async (db, ids) => (await recipientsByIds(db, ids)).map(subscriberAddressee),
   messageId: (addressee, week, mailFrom) => digestMessageId(addressee.publicId, week, mailFrom),
-  email(settings, content, addressee) {
-    const email = digestEmail(settings, content, addressee);
-    return { email, headers: digestHeaders(settings, email, addressee) };
+  personal(settings, addressee, week) {
+    const part = { week, recipient: addressee.email, links: subscriberDigestLinks(settings, addressee, week) };
+    return { ...part, headers: digestHeaders(settings, part, addressee) };
   },
 };
 
@@ -96,9 +96,9 @@ export const feedRecipientAudience: Audience = {
       feed: { id: feed.id, publicId: feed.publicId, name: feed.name, partnerName: feed.partnerName },
     })),
   messageId: (addressee, week, mailFrom) => feedDigestMessageId(addressee.publicId, week, mailFrom),
-  email(settings, content, addressee, now) {
-    const email = feedDigestEmail(settings, content, feedAddress(addressee), now);
-    return { email, headers: feedDigestHeaders(settings, email, feedAddress(addressee)) };
+  personal(settings, addressee, week, now) {
+    const part = { week, recipient: addressee.email, links: feedDigestLinks(settings, feedAddress(addressee), now) };
+    return { ...part, headers: feedDigestHeaders(settings, part, feedAddress(addressee)) };
   },
 };
 

@@ -97,11 +97,14 @@ export function hasWideners(filters: FilterSet): boolean {
   return filters.topics.length > 0 || filters.keywords.length > 0;
 }
 
+/** How one meeting is composed: a run passes a memo of composeMeeting, so digests that select it alike share it. */
+export type ComposeMeeting = (meeting: MeetingView, filtered: boolean, zone: string) => DigestMeeting;
+
 /** The digest for one filter set and week, or null when the week has nothing for it. */
-export function composeDigest(input: ComposeInput): DigestContent | null {
+export function composeDigest(input: ComposeInput, compose: ComposeMeeting = composeMeeting): DigestContent | null {
   const meetings = input.meetings
     .filter((meeting) => meeting.status !== 'scheduled')
-    .map((meeting) => composeMeeting(meeting, hasWideners(input.filters), input.zone));
+    .map((meeting) => compose(meeting, hasWideners(input.filters), input.zone));
   if (meetings.length === 0) return null;
   const comingUp = input.upcoming
     .filter((meeting) => meeting.status === 'scheduled')
@@ -135,7 +138,7 @@ function itemsOf(meeting: MeetingView) {
   });
 }
 
-function composeMeeting(meeting: MeetingView, filtered: boolean, zone: string): DigestMeeting {
+export function composeMeeting(meeting: MeetingView, filtered: boolean, zone: string): DigestMeeting {
   const items = itemsOf(meeting);
   const chosen = filtered ? items.filter((section) => section.matched) : items;
   const shown = chosen.slice(0, limits.sectionsPerMeeting);

@@ -38,70 +38,83 @@ export const feedRecipientDeliveries: DeliveryTable = {
 
 export interface Claim {
   id: number;
+  recipientId: number;
   messageId: string;
 }
 
+/** A list of values as one Postgres array expression (drizzle would spread a JS array into a row). */
+function arrayOf(values: (string | number | null)[], type: 'bigint' | 'text') {
+  return sql`array[${sql.join(values.map((value) => sql`${value}`), sql`, `)}]::${sql.raw(type)}[]`;
+}
+
 /**
- * Claims a recipient's delivery for the week, or gives undefined when it is
- * not ours to send. A new row is ours; an existing one only when it was
- * released for a retry, or is still 'claimed' by an attempt that died before
- * `staleBefore` (re-sent with the same Message-ID). One statement, so two
- * workers can never both win. Plain SQL because the insert's columns depend
- * on the table.
+ * Claims recipients' deliveries for the week in one statement, answering
+ * the claims that are ours. A new row is ours; an existing one only when it
+ * was released for a retry, or is still 'claimed' by an attempt that died
+ * before `staleBefore` (re-sent with the same Message-ID). One statement per
+ * row set, so two workers can never both win a row. Plain SQL because the
+ * insert's columns depend on the table.
  */
-export async function claimDelivery(
+export async function claimDeliveries(
   db: Db,
   where: DeliveryTable,
-  claim: { runId: number; recipientId: number; feedId: number | null; week: Week; messageId: string; staleBefore: Date },
-): Promise<Claim | undefined> {
+  claim: { runId: number; week: Week; staleBefore: Date; recipients: { recipientId: number; feedId: number | null; messageId: string }[] },
+): Promise<Claim[]> {
+  if (claim.recipients.length === 0) return [];
   const recipient = sql.identifier(where.recipient.name);
-  const feed = where.feed ? { column: sql`, ${sql.identifier(where.feed.name)}`, value: sql`, ${claim.feedId}` } : { column: sql``, value: sql`` };
-  const result = await db.execute<{ id: string; message_id: string }>(sql`
+  const ids = arrayOf(claim.recipients.map((each) => each.recipientId), 'bigint');
+  const messageIds = arrayOf(claim.recipients.map((each) => each.messageId), 'text');
+  const feed = where.feed
+    ? { column: sql`, ${sql.identifier(where.feed.name)}`, value: sql`, r.feed_id`, array: sql`, ${arrayOf(claim.recipients.map((each) => each.feedId), 'bigint')}`, name: sql`, feed_id` }
+    : { column: sql``, value: sql``, array: sql``, name: sql`` };
+  const result = await db.execute<{ id: string; recipient_id: string; message_id: string }>(sql`
     insert into ${where.table} as d (run_id, ${recipient}${feed.column}, week, message_id, attempts)
-    values (${claim.runId}, ${claim.recipientId}${feed.value}, ${claim.week}, ${claim.messageId}, 1)
+    select ${claim.runId}, r.recipient_id${feed.value}, ${claim.week}, r.message_id, 1
+    from unnest(${ids}, ${messageIds}${feed.array}) as r(recipient_id, message_id${feed.name})
     on conflict (${recipient}, week) do update
       set status = 'claimed', claimed_at = now(), attempts = d.attempts + 1, error = null
       where d.status = 'retry' or (d.status = 'claimed' and d.claimed_at < ${claim.staleBefore.toISOString()})
-    returning id, message_id`);
-  const [row] = result.rows;
-  return row && { id: Number(row.id), messageId: row.message_id };
+    returning id, ${recipient} as recipient_id, message_id`);
+  return result.rows.map((row) => ({ id: Number(row.id), recipientId: Number(row.recipient_id), messageId: row.message_id }));
 }
 
-/** Where a recipient's delivery for the week stands, when there is one. */
-export async function deliveryStatus(db: Db, where: DeliveryTable, recipientId: number, week: Week): Promise<DeliveryStatus | undefined> {
-  const [row] = await db
-    .select({ status: where.table.status })
+/** Where recipients' deliveries for the week stand, for those that have one. */
+export async function deliveryStatuses(db: Db, where: DeliveryTable, recipientIds: number[], week: Week): Promise<Map<number, DeliveryStatus>> {
+  if (recipientIds.length === 0) return new Map();
+  const rows = await db
+    .select({ recipientId: where.recipient, status: where.table.status })
     .from(where.table)
-    .where(and(eq(where.recipient, recipientId), eq(where.table.week, week)));
-  return row?.status;
+    .where(and(inArray(where.recipient, recipientIds), eq(where.table.week, week)));
+  return new Map(rows.map((row) => [row.recipientId!, row.status]));
 }
 
-/** Written right after the SMTP server accepts: from here on the recipient has had this week's digest. */
-export async function markSent(
-  db: Db,
-  where: DeliveryTable,
-  id: number,
-  details: { subject: string; meetings: number; sections: number },
-): Promise<void> {
-  await db
-    .update(where.table)
-    .set({ status: 'sent', sentAt: sql`now()`, error: null, ...details })
-    .where(and(eq(where.table.id, id), eq(where.table.status, 'claimed')));
-}
+/** How one claimed delivery ended: sent (with what), skipped or failed for good, or released for a retry. */
+export type Settlement =
+  | { id: number; status: 'sent'; subject: string; meetings: number; sections: number }
+  | { id: number; status: 'skipped' | 'failed' | 'retry'; reason: string };
 
-export async function markSettled(db: Db, where: DeliveryTable, id: number, status: 'skipped' | 'failed', reason: string): Promise<void> {
-  await db
-    .update(where.table)
-    .set({ status, error: reason })
-    .where(and(eq(where.table.id, id), eq(where.table.status, 'claimed')));
-}
-
-/** A transient failure: the next attempt of the job may claim it again. */
-export async function releaseForRetry(db: Db, where: DeliveryTable, id: number, reason: string): Promise<void> {
-  await db
-    .update(where.table)
-    .set({ status: 'retry', error: reason })
-    .where(and(eq(where.table.id, id), eq(where.table.status, 'claimed')));
+/**
+ * Writes how a set of claimed deliveries ended, in one statement. 'sent' is
+ * written only after the SMTP server accepted; a row no longer 'claimed'
+ * by us (taken over as stale) is left alone.
+ */
+export async function settleDeliveries(db: Db, where: DeliveryTable, settled: Settlement[]): Promise<void> {
+  if (settled.length === 0) return;
+  const rows = settled.map((each) =>
+    each.status === 'sent'
+      ? sql`(${each.id}::bigint, 'sent', null::text, ${each.subject}::text, ${each.meetings}::int, ${each.sections}::int)`
+      : sql`(${each.id}::bigint, ${each.status}, ${each.reason}::text, null::text, null::int, null::int)`,
+  );
+  await db.execute(sql`
+    update ${where.table} d set
+      status = v.status,
+      error = v.error,
+      sent_at = case when v.status = 'sent' then now() else d.sent_at end,
+      subject = coalesce(v.subject, d.subject),
+      meetings = coalesce(v.meetings, d.meetings),
+      sections = coalesce(v.sections, d.sections)
+    from (values ${sql.join(rows, sql`, `)}) as v(id, status, error, subject, meetings, sections)
+    where d.id = v.id and d.status = 'claimed'`);
 }
 
 /**

@@ -6,7 +6,7 @@ import type { Templates } from '../mail/templates.js';
 import type { Mailer } from '../mail/transport.js';
 import type { MailSettings } from './email.js';
 import type { DigestMetrics } from './metrics.js';
-import { createContentCache, type ContentCache } from './select.js';
+import { createDigestBuilds, type DigestBuilds } from './select.js';
 
 /** What the weekly run needs: plain dependencies, so the worker, the API, the CLI and tests wire it alike. */
 export interface DigestDeps {
@@ -26,7 +26,8 @@ export interface DigestDeps {
   /** Hard bounces before an address is suppressed. */
   hardBounceLimit: number;
   metrics: DigestMetrics;
-  contents: ContentCache;
+  /** Each run's meetings and digests, built once in this process. */
+  builds: DigestBuilds;
   logger: Logger;
   now(): Date;
 }
@@ -36,14 +37,14 @@ export function digestDeps(
   parts: { db: Db; queue: JobQueue; mailer: Mailer; templates: Templates; tokenSecret: string; metrics: DigestMetrics; logger: Logger },
 ): DigestDeps {
   return {
-    pageSize: 500,
+    pageSize: 2000,
     ...parts,
     mail: { baseUrl: config.PUBLIC_BASE_URL, mailFrom: config.MAIL_FROM, tokenSecret: parts.tokenSecret },
     zone: config.DIGEST_TZ,
     batchSize: config.DIGEST_BATCH_SIZE,
     hardBounceLimit: config.HARD_BOUNCE_LIMIT,
     staleClaimMs: config.DIGEST_STALE_CLAIM_SECONDS * 1000,
-    contents: createContentCache(parts.db, config.DIGEST_TZ),
+    builds: createDigestBuilds(parts.db, { zone: config.DIGEST_TZ, templates: parts.templates, home: config.PUBLIC_BASE_URL }),
     now: () => new Date(),
   };
 }

@@ -9,10 +9,28 @@ import type { Week } from './week.js';
  * recipient's names the feed and has only the unsubscribe link: there is no
  * preference centre or browser view for them.
  */
-export interface DigestEmail extends DigestContent {
-  recipient: string;
+export interface DigestEmail extends DigestContent, PersonalPart {
   feed: { name: string; partnerName: string } | null;
-  links: { manage: string | null; unsubscribe: string; view: string | null; home: string };
+}
+
+export interface DigestLinks {
+  manage: string | null;
+  unsubscribe: string;
+  view: string | null;
+  home: string;
+}
+
+/** What differs between two recipients of the same digest. */
+export interface PersonalPart {
+  recipient: string;
+  links: DigestLinks;
+}
+
+/** The feed a feed recipient's digest is for. */
+export interface DigestFeed {
+  id: number;
+  name: string;
+  partnerName: string;
 }
 
 declare module '../mail/templates.js' {
@@ -46,14 +64,14 @@ export function digestMessageId(publicId: string, week: Week, mailFrom: string):
   return `<digest.${publicId}.${week}@${senderDomain(mailFrom)}>`;
 }
 
-export function digestEmail(settings: MailSettings, content: DigestContent, recipient: Recipient): DigestEmail {
+/** A subscriber's own links in their digest for a week. */
+export function subscriberDigestLinks(settings: MailSettings, recipient: LinkSubject, week: Week): DigestLinks {
   const links = subscriberLinks(settings.baseUrl, settings.tokenSecret, recipient);
-  return {
-    ...content,
-    recipient: recipient.email,
-    feed: null,
-    links: { manage: links.manage(), unsubscribe: links.unsubscribe(), view: links.digest(content.week), home: settings.baseUrl },
-  };
+  return { manage: links.manage(), unsubscribe: links.unsubscribe(), view: links.digest(week), home: settings.baseUrl };
+}
+
+export function digestEmail(settings: MailSettings, content: DigestContent, recipient: Recipient): DigestEmail {
+  return { ...content, recipient: recipient.email, feed: null, links: subscriberDigestLinks(settings, recipient, content.week) };
 }
 
 /**
@@ -61,7 +79,7 @@ export function digestEmail(settings: MailSettings, content: DigestContent, reci
  * POST to the https URL. List-Unsubscribe-Post goes through `headers` because
  * nodemailer's `list` option cannot emit it.
  */
-function listHeaders(email: DigestEmail, mailto: string, listId: string): Record<string, string> {
+function listHeaders(email: HeaderSource, mailto: string, listId: string): Record<string, string> {
   return {
     'List-Unsubscribe': `<${email.links.unsubscribe}>, <${mailto}>`,
     'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
@@ -70,7 +88,10 @@ function listHeaders(email: DigestEmail, mailto: string, listId: string): Record
   };
 }
 
-export function digestHeaders(settings: MailSettings, email: DigestEmail, recipient: Recipient): Record<string, string> {
+/** What the headers are made from: a whole DigestEmail will do. */
+type HeaderSource = Pick<DigestEmail, 'week' | 'links'>;
+
+export function digestHeaders(settings: MailSettings, email: HeaderSource, recipient: Recipient): Record<string, string> {
   const mailto = unsubscribeMailto(settings.mailFrom, settings.tokenSecret, recipient);
   return listHeaders(email, mailto, `Council Digest weekly <weekly.${senderDomain(settings.mailFrom)}>`);
 }
@@ -85,13 +106,18 @@ export function feedDigestMessageId(publicId: string, week: Week, mailFrom: stri
   return feedDeliveryMessageId(publicId, week, senderDomain(mailFrom));
 }
 
-export function feedDigestEmail(settings: MailSettings, content: DigestContent, recipient: FeedRecipientAddress, now: Date): DigestEmail {
+/** A feed recipient has only the unsubscribe link: no preference centre or browser view. */
+export function feedDigestLinks(settings: MailSettings, recipient: FeedRecipientAddress, now: Date): DigestLinks {
   const { unsubscribe } = feedRecipientLinks(settings.baseUrl, settings.tokenSecret, recipient, now);
+  return { manage: null, unsubscribe, view: null, home: settings.baseUrl };
+}
+
+export function feedDigestEmail(settings: MailSettings, content: DigestContent, recipient: FeedRecipientAddress, now: Date): DigestEmail {
   return {
     ...content,
     recipient: recipient.email,
     feed: { name: recipient.feed.name, partnerName: recipient.feed.partnerName },
-    links: { manage: null, unsubscribe, view: null, home: settings.baseUrl },
+    links: feedDigestLinks(settings, recipient, now),
   };
 }
 
@@ -100,7 +126,7 @@ export function feedDigestEmail(settings: MailSettings, content: DigestContent, 
  * is a partner's: only characters that need no quoting or encoding are kept,
  * because nodemailer would MIME-encode the whole header, id and all.
  */
-export function feedDigestHeaders(settings: MailSettings, email: DigestEmail, recipient: FeedRecipientAddress): Record<string, string> {
+export function feedDigestHeaders(settings: MailSettings, email: HeaderSource, recipient: FeedRecipientAddress): Record<string, string> {
   const mailto = feedUnsubscribeMailto(settings.mailFrom, settings.tokenSecret, recipient);
   const name = recipient.feed.name.replace(/[^\w!#$%&'*+\-/=?^`{|}~ ]/g, '').replace(/\s+/g, ' ').trim() || 'Council Digest feed';
   return listHeaders(email, mailto, `${name} <feed.${recipient.feed.publicId}.${senderDomain(settings.mailFrom)}>`);
@@ -108,4 +134,36 @@ export function feedDigestHeaders(settings: MailSettings, email: DigestEmail, re
 
 export function renderDigest(templates: Templates, email: DigestEmail): RenderedEmail {
   return templates.render('digest', email);
+}
+
+/** A digest rendered once for everyone who gets it: `render` adds one recipient's part. */
+export interface PreparedDigest {
+  content: DigestContent;
+  /** Equal to renderDigest of the DigestEmail with this personal part. */
+  render(personal: PersonalPart): RenderedEmail;
+}
+
+/**
+ * A subscriber digest (feed null) or a feed's: the two differ in which links
+ * they have. For one recipient (`reused` false) it renders straight away, as
+ * preparing would cost more than it saves.
+ */
+export function prepareDigest(templates: Templates, content: DigestContent, feed: DigestFeed | null, home: string, reused = true): PreparedDigest {
+  if (!reused) {
+    const named = feed && { name: feed.name, partnerName: feed.partnerName };
+    return { content, render: ({ recipient, links }) => renderDigest(templates, { ...content, recipient, links, feed: named }) };
+  }
+  const prepared = templates.prepare('digest', (slot) => ({
+    ...content,
+    recipient: slot('recipient'),
+    feed: feed && { name: feed.name, partnerName: feed.partnerName },
+    links: { manage: feed ? null : slot('manage'), unsubscribe: slot('unsubscribe'), view: feed ? null : slot('view'), home },
+  }));
+  return {
+    content,
+    render({ recipient, links }) {
+      if ((links.manage === null || links.view === null) !== Boolean(feed)) throw new Error('a feed digest has no manage or view link, and a subscriber digest has both');
+      return prepared.fill({ recipient, unsubscribe: links.unsubscribe, ...(feed ? {} : { manage: links.manage!, view: links.view! }) });
+    },
+  };
 }

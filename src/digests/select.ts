@@ -1,9 +1,13 @@
+import { LRUCache } from 'lru-cache';
 import { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import { listCouncils, listTopics } from '../meetings/catalogue.js';
 import { findMeetings, type MeetingFilter, type MeetingView } from '../meetings/queries.js';
+import type { Templates } from '../mail/templates.js';
 import type { FilterCatalogue, FilterSet } from '../subscribers/filters.js';
-import { composeDigest, type DigestContent } from './compose.js';
+import { composeDigest, composeMeeting, type DigestContent, type DigestMeeting } from './compose.js';
+import { prepareDigest, type DigestFeed, type PreparedDigest } from './email.js';
+import { WeekMeetings } from './week-meetings.js';
 import { weekBounds, type Week } from './week.js';
 
 /** How far ahead "coming up" looks from the end of the week. */
@@ -49,43 +53,89 @@ export async function buildDigest(db: Db, request: DigestRequest): Promise<Diges
 }
 
 /**
- * Subscribers who share a filter set share one build within a run: the
- * content is cached by (run, filter key), the catalogue by run. Bounded, so
- * a long-lived worker forgets old runs and its memory stays flat however many
- * one-off filter sets a run has (the bench: 242 MB at 2,000 subscribers, 561
- * MB at 20,000 with room for 500 builds).
+ * One run's builds in one worker: the week's meetings loaded once, and for
+ * each filter set (and feed) the digest composed and rendered once, ready
+ * for each recipient's own links. Popular filter sets stay built while
+ * one-off ones pass through: at most `capacity` are kept, least recently
+ * used going first.
  */
-export function createContentCache(db: Db, zone: string, capacity = 100) {
-  const contents = new Map<string, Promise<DigestContent | null>>();
-  const catalogues = new Map<number, Promise<FilterCatalogue>>();
-  const remember = <K, V>(map: Map<K, V>, key: K, make: () => V, limit: number): V => {
-    const known = map.get(key);
-    if (known) {
-      // Least recently used goes first: the popular filter sets stay built while one-off sets pass through.
-      map.delete(key);
-      map.set(key, known);
-      return known;
-    }
-    const value = make();
-    map.set(key, value);
-    if (map.size > limit) map.delete(map.keys().next().value!);
-    return value;
-  };
+export class RunBuilds {
+  private readonly prepared: LRUCache<string, { digest: PreparedDigest | null }>;
+  /** Filter sets met once recently: meeting one again admits it to `prepared`. */
+  private readonly seen = new LRUCache<string, true>({ max: 50_000 });
+  private readonly composed = { filtered: new WeakMap<MeetingView, DigestMeeting>(), whole: new WeakMap<MeetingView, DigestMeeting>() };
+
+  constructor(
+    readonly run: { id: number; week: Week },
+    private readonly meetings: WeekMeetings,
+    private readonly catalogue: FilterCatalogue,
+    private readonly settings: { zone: string; templates: Templates; home: string; capacity: number },
+  ) {
+    this.prepared = new LRUCache({ max: settings.capacity });
+  }
+
+  /** Readies a batch's filter sets: their keywords are asked of Postgres together, once per run. */
+  async learn(filterSets: FilterSet[]): Promise<void> {
+    await this.meetings.learnKeywords(filterSets.flatMap((filters) => filters.keywords));
+  }
+
+  /** What findMeetings would give this filter set for the week, composed (learn its keywords first). */
+  content(filters: FilterSet): DigestContent | null {
+    const views = (range: 'held' | 'upcoming') => this.meetings.select(filters, range).map((selected) => selected.view);
+    return composeDigest(
+      { week: this.run.week, zone: this.settings.zone, filters, catalogue: this.catalogue, meetings: views('held'), upcoming: views('upcoming') },
+      (meeting, filtered, zone) => {
+        // Selections are shared objects (see WeekMeetings.select), so one composition serves every digest that has it.
+        const memo = filtered ? this.composed.filtered : this.composed.whole;
+        let made = memo.get(meeting);
+        if (!made) memo.set(meeting, (made = composeMeeting(meeting, filtered, zone)));
+        return made;
+      },
+    );
+  }
+
+  /**
+   * The digest for a filter set (and the feed it is for, if any), or null
+   * when nothing matched. Kept from the second recipient who needs it on: a
+   * one-off filter set is built, used and dropped at once, so the cache holds
+   * the sets many people share and one-offs die young instead of crowding
+   * the heap (a worker's memory stays flat however many a run has).
+   */
+  digest(filters: FilterSet, filterKey: string, feed: DigestFeed | null): PreparedDigest | null {
+    const key = `${filterKey}:${feed?.id ?? ''}`;
+    const known = this.prepared.get(key);
+    if (known) return known.digest;
+    const content = this.content(filters);
+    const again = this.seen.delete(key);
+    const made = content && prepareDigest(this.settings.templates, content, feed, this.settings.home, again);
+    if (again) this.prepared.set(key, { digest: made });
+    else this.seen.set(key, true);
+    return made;
+  }
+}
+
+/**
+ * Each worker keeps the builds of its latest few runs; a run's first batch
+ * loads them, and a failed load (a database blip) is forgotten so the
+ * retry loads again.
+ */
+export function createDigestBuilds(db: Db, settings: { zone: string; templates: Templates; home: string; capacity?: number }) {
+  const runs = new LRUCache<number, Promise<RunBuilds>>({ max: 4 });
   return {
-    // A failed build (a database blip) is forgotten, so the retry builds again.
-    get(run: { id: number; week: Week }, filters: FilterSet, filterKey: string): Promise<DigestContent | null> {
-      const catalogue = remember(catalogues, run.id, () => loadCatalogue(db), 8);
-      catalogue.catch(() => catalogues.delete(run.id));
-      const content = remember(
-        contents,
-        `${run.id}:${filterKey}`,
-        async () => buildDigest(db, { week: run.week, zone, filters, catalogue: await catalogue }),
-        capacity,
-      );
-      content.catch(() => contents.delete(`${run.id}:${filterKey}`));
-      return content;
+    forRun(run: { id: number; week: Week }): Promise<RunBuilds> {
+      const known = runs.get(run.id);
+      if (known) return known;
+      const loading = (async () => {
+        const { from, to } = weekBounds(run.week, settings.zone);
+        const ahead = DateTime.fromJSDate(to).plus({ days: comingUpDays }).toJSDate();
+        const [meetings, catalogue] = await Promise.all([WeekMeetings.load(db, { from, to, ahead }), loadCatalogue(db)]);
+        return new RunBuilds(run, meetings, catalogue, { capacity: 200, ...settings });
+      })();
+      runs.set(run.id, loading);
+      loading.catch(() => runs.delete(run.id));
+      return loading;
     },
   };
 }
 
-export type ContentCache = ReturnType<typeof createContentCache>;
+export type DigestBuilds = ReturnType<typeof createDigestBuilds>;

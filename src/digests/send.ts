@@ -2,33 +2,30 @@ import type { JobContext, JobData, JobOutcome } from '../jobs/types.js';
 import { isPermanentSmtpError } from '../mail/transport.js';
 import { audienceOf, type Addressee, type Audience } from './audiences.js';
 import type { DigestDeps } from './deps.js';
-import {
-  claimDelivery,
-  countSettled,
-  deliveryStatus,
-  markSent,
-  markSettled,
-  recordHardBounce,
-  releaseForRetry,
-  type DeliveryTable,
-} from './delivery-repo.js';
-import { renderDigest } from './email.js';
-import { addRunCounts, completeIfSettled, findRun, type DigestRun, type RunSample } from './run-repo.js';
+import { claimDeliveries, countSettled, deliveryStatuses, recordHardBounce, settleDeliveries, type Claim, type Settlement } from './delivery-repo.js';
+import { addRunCounts, completeIfSettled, findRun, sampleLimit, type DigestRun, type RunSample } from './run-repo.js';
+import { chunk } from './runs.js';
+import type { RunBuilds } from './select.js';
 
 /** Thrown after a batch so the queue retries it with backoff; what was settled stays settled. */
 export class TransientSendError extends Error {
   override readonly name = 'TransientSendError';
 }
 
-/** elsewhere: another attempt holds the claim right now; done: settled by an earlier attempt. */
-type Result = 'sent' | 'skipped' | 'failed' | 'retry' | 'elsewhere' | 'done';
+/**
+ * Recipients claimed together, then sent one by one, then settled together:
+ * two statements per group instead of two per recipient. It is also how many
+ * a killed worker can have sent without recording it (each re-sent later
+ * with the same Message-ID).
+ */
+export const claimGroup = 25;
 
 /**
- * The send job: each recipient of the batch (subscribers, or a feed's
- * recipients) is claimed, built (shared per filter set), rendered, sent and
- * marked, one at a time. Transient failures are released and retried as one
- * error at the end of the batch; permanent ones are settled at once.
- * Counters move once per batch.
+ * The send job: the batch's recipients (subscribers, or a feed's
+ * recipients) are read in one query, their digests come from the run's
+ * builds (one per filter set), and each group is claimed, sent and settled.
+ * Transient failures are released and retried as one error at the end of
+ * the batch; permanent ones are settled at once. Counters move once per batch.
  */
 export async function sendDigestBatch(deps: DigestDeps, data: JobData['digest-send'], context: JobContext): Promise<JobOutcome> {
   const { audience, ids } = audienceOf(data);
@@ -37,19 +34,49 @@ export async function sendDigestBatch(deps: DigestDeps, data: JobData['digest-se
     deps.logger.warn({ runId: data.runId }, 'send job for a run that no longer exists');
     return { sent: 0, skipped: 0, failed: 0 };
   }
-  const addressees = new Map((await audience.load(deps.db, ids)).map((row) => [row.id, row]));
+  const loaded = new Map((await audience.load(deps.db, ids)).map((row) => [row.id, row]));
+  const addressees = [...new Set(ids)].flatMap((id) => loaded.get(id) ?? []);
   // Recipients deleted since the fan-out still count as settled; only the first attempt counts them.
-  const vanished = ids.filter((id) => !addressees.has(id)).length;
-  if (run.dryRun) return rehearse(deps, run, audience, [...addressees.values()], vanished);
+  const vanished = ids.length - addressees.length;
+  const builds = await deps.builds.forRun(run);
+  await builds.learn(addressees.filter((addressee) => !addressee.unsendable).map((addressee) => addressee.filters));
+  if (run.dryRun) return rehearse(deps, run, builds, audience, addressees, vanished);
 
   const outcome: JobOutcome = { sent: 0, skipped: vanished, failed: 0 };
   const retries: string[] = [];
-  for (const id of ids) {
-    const addressee = addressees.get(id);
-    if (!addressee) continue;
-    const result = await deliver(deps, run, audience, addressee, context);
-    if (result === 'retry' || result === 'elsewhere') retries.push(`${audience.name} ${id}: ${result}`);
-    else if (result !== 'done') outcome[result] += 1;
+  for (const group of chunk(addressees, claimGroup)) {
+    const claims = await claimDeliveries(deps.db, audience.deliveries, {
+      runId: run.id,
+      week: run.week,
+      // An older claim belongs to an attempt that died (a killed worker). The default (five minutes) is longer
+      // than any SMTP exchange and shorter than a job's whole retry budget.
+      staleBefore: new Date(deps.now().getTime() - deps.staleClaimMs),
+      recipients: group.map((addressee) => ({
+        recipientId: addressee.id,
+        feedId: addressee.feed?.id ?? null,
+        messageId: audience.messageId(addressee, run.week, deps.mail.mailFrom),
+      })),
+    });
+    const claimed = new Map(claims.map((claim) => [claim.recipientId, claim]));
+    // Not claimed: settled already (a repeated job), or another attempt is sending it right now.
+    const unclaimed = group.filter((addressee) => !claimed.has(addressee.id)).map((addressee) => addressee.id);
+    for (const [id, status] of await deliveryStatuses(deps.db, audience.deliveries, unclaimed, run.week)) {
+      if (status === 'claimed' && !context.lastAttempt) retries.push(`${audience.name} ${id}: elsewhere`);
+    }
+    const settled: Settlement[] = [];
+    try {
+      for (const addressee of group) {
+        const claim = claimed.get(addressee.id);
+        if (!claim) continue;
+        const settlement = await deliver(deps, run, builds, audience, addressee, claim, context);
+        settled.push(settlement);
+        if (settlement.status === 'retry') retries.push(`${audience.name} ${addressee.id}: ${settlement.reason}`);
+        else outcome[settlement.status] += 1;
+      }
+    } finally {
+      // Whatever was sent is recorded, even when something after it threw.
+      await settleDeliveries(deps.db, audience.deliveries, settled);
+    }
   }
   await countSettled(deps.db, audience.deliveries, run.id, ids);
   if (vanished && context.attempt === 1) await addRunCounts(deps.db, run.id, { sent: 0, skipped: vanished, failed: 0 });
@@ -60,57 +87,46 @@ export async function sendDigestBatch(deps: DigestDeps, data: JobData['digest-se
   return outcome;
 }
 
-async function deliver(deps: DigestDeps, run: DigestRun, audience: Audience, addressee: Addressee, context: JobContext): Promise<Result> {
-  const table = audience.deliveries;
-  const claim = await claimDelivery(deps.db, table, {
-    runId: run.id,
-    recipientId: addressee.id,
-    feedId: addressee.feed?.id ?? null,
-    week: run.week,
-    messageId: audience.messageId(addressee, run.week, deps.mail.mailFrom),
-    // An older claim belongs to an attempt that died (a killed worker). The default (five minutes) is longer
-    // than any SMTP exchange and shorter than a job's whole retry budget.
-    staleBefore: new Date(deps.now().getTime() - deps.staleClaimMs),
-  });
-  if (!claim) {
-    // Settled already (a repeated job), or another attempt is sending it right now.
-    const held = await deliveryStatus(deps.db, table, addressee.id, run.week);
-    return held === 'claimed' && !context.lastAttempt ? 'elsewhere' : 'done';
-  }
-  if (addressee.unsendable) return settle(deps, table, claim.id, 'skipped', addressee.unsendable);
+/** One claimed recipient: rendered from the shared build, sent, and how it ended (written by the caller). */
+async function deliver(
+  deps: DigestDeps,
+  run: DigestRun,
+  builds: RunBuilds,
+  audience: Audience,
+  addressee: Addressee,
+  claim: Claim,
+  context: JobContext,
+): Promise<Settlement> {
+  const settle = (status: 'skipped' | 'failed', reason: string): Settlement => {
+    deps.metrics[status].inc();
+    return { id: claim.id, status, reason };
+  };
+  if (addressee.unsendable) return settle('skipped', addressee.unsendable);
   const who = { runId: run.id, audience: audience.name, recipientId: addressee.id };
   try {
-    const content = await deps.contents.get(run, addressee.filters, addressee.filterKey);
-    if (!content) return settle(deps, table, claim.id, 'skipped', 'nothing matched this week');
-    const { email, headers } = audience.email(deps.mail, content, addressee, deps.now());
-    const rendered = renderDigest(deps.templates, email);
+    const digest = builds.digest(addressee.filters, addressee.filterKey, addressee.feed);
+    if (!digest) return settle('skipped', 'nothing matched this week');
+    const { headers, ...personal } = audience.personal(deps.mail, addressee, run.week, deps.now());
+    const rendered = digest.render(personal);
     const stopTimer = deps.metrics.smtpSeconds.startTimer();
     try {
       await deps.mailer.send({ to: addressee.email, ...rendered, messageId: claim.messageId, headers });
     } finally {
       stopTimer();
     }
-    await markSent(deps.db, table, claim.id, { subject: rendered.subject, meetings: content.meetings.length, sections: content.sectionCount });
     deps.metrics.sent.inc();
-    return 'sent';
+    return { id: claim.id, status: 'sent', subject: rendered.subject, meetings: digest.content.meetings.length, sections: digest.content.sectionCount };
   } catch (error) {
     const message = (error as Error).message ?? String(error);
     if (isPermanentSmtpError(error)) {
-      const suppressed = await recordHardBounce(deps.db, table, addressee.id, deps.hardBounceLimit, message);
+      const suppressed = await recordHardBounce(deps.db, audience.deliveries, addressee.id, deps.hardBounceLimit, message);
       deps.logger.warn({ ...who, suppressed, err: error }, 'digest refused permanently');
-      return settle(deps, table, claim.id, 'failed', message);
+      return settle('failed', message);
     }
-    if (context.lastAttempt) return settle(deps, table, claim.id, 'failed', `gave up after ${context.attempt} attempts: ${message}`);
+    if (context.lastAttempt) return settle('failed', `gave up after ${context.attempt} attempts: ${message}`);
     deps.logger.info({ ...who, attempt: context.attempt, err: error }, 'digest send failed: will retry');
-    await releaseForRetry(deps.db, table, claim.id, message);
-    return 'retry';
+    return { id: claim.id, status: 'retry', reason: message };
   }
-}
-
-async function settle(deps: DigestDeps, table: DeliveryTable, deliveryId: number, status: 'skipped' | 'failed', reason: string): Promise<'skipped' | 'failed'> {
-  await markSettled(deps.db, table, deliveryId, status, reason);
-  deps.metrics[status].inc();
-  return status;
 }
 
 /**
@@ -118,18 +134,18 @@ async function settle(deps: DigestDeps, table: DeliveryTable, deliveryId: number
  * and writes no deliveries (they would block the real run's week); counts and
  * a few samples go on the run.
  */
-async function rehearse(deps: DigestDeps, run: DigestRun, audience: Audience, addressees: Addressee[], vanished: number): Promise<JobOutcome> {
+async function rehearse(deps: DigestDeps, run: DigestRun, builds: RunBuilds, audience: Audience, addressees: Addressee[], vanished: number): Promise<JobOutcome> {
   const outcome: JobOutcome = { sent: 0, skipped: vanished, failed: 0 };
   const samples: RunSample[] = [];
   for (const addressee of addressees) {
-    const content = addressee.unsendable ? null : await deps.contents.get(run, addressee.filters, addressee.filterKey);
-    if (!content) {
+    const digest = addressee.unsendable ? null : builds.digest(addressee.filters, addressee.filterKey, addressee.feed);
+    if (!digest) {
       outcome.skipped += 1;
       continue;
     }
-    const rendered = renderDigest(deps.templates, audience.email(deps.mail, content, addressee, deps.now()).email);
+    const rendered = digest.render(audience.personal(deps.mail, addressee, run.week, deps.now()));
     outcome.sent += 1;
-    samples.push({ email: addressee.email, subject: rendered.subject, meetings: content.meetings.length, sections: content.sectionCount });
+    if (samples.length < sampleLimit) samples.push({ email: addressee.email, subject: rendered.subject, meetings: digest.content.meetings.length, sections: digest.content.sectionCount });
   }
   await addRunCounts(deps.db, run.id, outcome, samples);
   await completeIfSettled(deps.db, run.id);

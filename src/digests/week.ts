@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { DateTime } from 'luxon';
 
 /**
@@ -38,6 +39,23 @@ export function weekBounds(week: Week, zone: string): { from: Date; to: Date } {
 
 /** "8–14 September 2025", "29 September – 5 October 2025", "29 December 2025 – 4 January 2026". */
 export function weekLabel(week: Week): string {
+  return remembered(`week|${week}`, () => makeWeekLabel(week));
+}
+
+/**
+ * Labels are pure functions of their inputs, and a run asks for the same few
+ * thousands of times (each digest names its week and its meetings' days):
+ * luxon's formatting is kept for the recent ones.
+ */
+const labels = new LRUCache<string, string>({ max: 5000 });
+
+function remembered(key: string, make: () => string): string {
+  let label = labels.get(key);
+  if (label === undefined) labels.set(key, (label = make()));
+  return label;
+}
+
+function makeWeekLabel(week: Week): string {
   const start = DateTime.fromISO(week, { zone: 'UTC', locale: 'en-GB' });
   const end = start.plus({ days: 6 });
   if (start.year !== end.year) return `${start.toFormat('d MMMM yyyy')} – ${end.toFormat('d MMMM yyyy')}`;
@@ -47,6 +65,10 @@ export function weekLabel(week: Week): string {
 
 /** A meeting's day in the reader's zone: "Wednesday 10 September, 10am". */
 export function meetingDateLabel(startsAt: string, zone: string, withTime = true): string {
+  return remembered(`day|${startsAt}|${zone}|${withTime}`, () => makeDateLabel(startsAt, zone, withTime));
+}
+
+function makeDateLabel(startsAt: string, zone: string, withTime: boolean): string {
   const local = DateTime.fromISO(startsAt, { zone, locale: 'en-GB' });
   const day = local.toFormat('cccc d MMMM');
   if (!withTime || (local.hour === 0 && local.minute === 0)) return day;
@@ -56,5 +78,5 @@ export function meetingDateLabel(startsAt: string, zone: string, withTime = true
 
 /** "10 Sep": short enough for a subject line. */
 export function shortDate(startsAt: string, zone: string): string {
-  return DateTime.fromISO(startsAt, { zone, locale: 'en-GB' }).toFormat('d MMM');
+  return remembered(`short|${startsAt}|${zone}`, () => DateTime.fromISO(startsAt, { zone, locale: 'en-GB' }).toFormat('d MMM'));
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +27,21 @@ export interface RenderedEmail {
 
 export interface Templates {
   render<Name extends TemplateName>(name: Name, data: TemplateData[Name]): RenderedEmail;
+  /**
+   * Renders once for many recipients: `make` builds the data with `slot(key)`
+   * in place of each personal value (an address, a link with a token), and
+   * `fill` puts one recipient's values in, escaped as the template would
+   * have escaped them. `fill(values)` equals `render` of the data with those
+   * values, provided the template prints personal values plainly
+   * ({{value}}, not through a helper or {{{raw}}}) and they hold no white
+   * space (addresses and URLs).
+   */
+  prepare<Name extends TemplateName>(name: Name, make: (slot: (key: string) => string) => TemplateData[Name]): PreparedEmail;
   names(): string[];
+}
+
+export interface PreparedEmail {
+  fill(values: Record<string, string>): RenderedEmail;
 }
 
 export const templatesFolder = fileURLToPath(new URL('../../templates', import.meta.url));
@@ -76,15 +91,56 @@ export async function loadTemplates(folder = templatesFolder): Promise<Templates
       subject: handlebars.compile(subjectSource.trim(), { strict: true, noEscape: true }),
     });
   }
+  // Marks personal values in prepared emails: hex and dots pass every escape unchanged, and a nonce fresh
+  // to this process never occurs in meeting text.
+  const nonce = randomBytes(8).toString('hex');
+  const render = <Name extends TemplateName>(name: Name, data: TemplateData[Name]): RenderedEmail => {
+    const template = compiled.get(name);
+    if (!template) throw new TemplateError(`No email template "${name}" in ${folder}`);
+    return {
+      subject: template.subject(data).replace(/\s+/g, ' ').trim(),
+      html: template.html(data),
+      text: template.text(data).replace(/\n{3,}/g, '\n\n').trim() + '\n',
+    };
+  };
   return {
     names: () => [...compiled.keys()].sort(),
-    render(name, data) {
-      const template = compiled.get(name);
-      if (!template) throw new TemplateError(`No email template "${name}" in ${folder}`);
+    render,
+    prepare(name, make) {
+      const rendered = render(name, make((key) => `${nonce}.${key}.${nonce}`));
+      // Literal, key, literal, key, ..., literal: indexOf rather than a regular expression, as this runs per digest.
+      const split = (text: string): string[] => {
+        const pieces: string[] = [];
+        let from = 0;
+        for (let start = text.indexOf(nonce); start >= 0; start = text.indexOf(nonce, from)) {
+          const end = text.indexOf(nonce, start + nonce.length);
+          pieces.push(text.slice(from, start), text.slice(start + nonce.length + 1, end - 1));
+          from = end + nonce.length;
+        }
+        pieces.push(text.slice(from));
+        return pieces;
+      };
+      const parts = { subject: split(rendered.subject), html: split(rendered.html), text: split(rendered.text) };
+      const join = (pieces: string[], values: Record<string, string>, escape: (value: string) => string) => {
+        if (pieces.length === 1) return pieces[0]!;
+        let out = '';
+        for (let index = 0; index < pieces.length; index += 1) {
+          if (index % 2 === 0) out += pieces[index];
+          else {
+            const value = values[pieces[index]!];
+            if (value === undefined) throw new TemplateError(`No value for "${pieces[index]}" in a prepared "${name}" email`);
+            out += escape(value);
+          }
+        }
+        return out;
+      };
+      const plain = (value: string) => value;
       return {
-        subject: template.subject(data).replace(/\s+/g, ' ').trim(),
-        html: template.html(data),
-        text: template.text(data).replace(/\n{3,}/g, '\n\n').trim() + '\n',
+        fill: (values) => ({
+          subject: join(parts.subject, values, plain),
+          html: join(parts.html, values, handlebars.Utils.escapeExpression),
+          text: join(parts.text, values, plain),
+        }),
       };
     },
   };
@@ -97,4 +153,20 @@ function registerHelpers(handlebars: typeof Handlebars) {
   );
   // Underlines a heading in the plain-text part.
   handlebars.registerHelper('underline', (text: string, char: string) => String(char).repeat(String(text).length));
+  /**
+   * {{#memo "name"}}...{{/memo}} renders its block once per context object
+   * and name: a meeting card that many digests share is rendered once. The
+   * block may read only its context (`this` and below), never a personal
+   * value, and a context object is never changed once rendered (digest
+   * content is built once and shared).
+   */
+  const memos = new WeakMap<object, Map<string, string>>();
+  handlebars.registerHelper('memo', function (this: unknown, name: string, options: Handlebars.HelperOptions) {
+    if (typeof this !== 'object' || this === null) return options.fn(this);
+    let byName = memos.get(this);
+    if (!byName) memos.set(this, (byName = new Map()));
+    let html = byName.get(name);
+    if (html === undefined) byName.set(name, (html = options.fn(this)));
+    return html;
+  });
 }

@@ -4,10 +4,8 @@ import type { Database } from '../../src/db/client.js';
 import { deliveries, digestRuns, subscribers, suppressions } from '../../src/db/schema/index.js';
 import { createOrJoinRun } from '../../src/digests/run-repo.js';
 import { fanOut, requestRun, retryFailed } from '../../src/digests/runs.js';
-import { createContentCache } from '../../src/digests/select.js';
 import { importRecords } from '../../src/meetings/import.js';
 import { seedDatabase } from '../../src/meetings/seed.js';
-import { normaliseFilters } from '../../src/subscribers/filters.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { itemsIn, rawHeader, type CapturedMail } from '../helpers/smtp.js';
 import { createDigestHarness, runWeek, waitForRun, type DigestHarness } from '../helpers/digests.js';
@@ -247,19 +245,5 @@ describe('a dry run', () => {
     const real = await runWeek(database, harness, seededWeek);
     expect(real.id).not.toBe(run.id);
     expect(real).toMatchObject({ sent: 1, skipped: 1 });
-  });
-});
-
-describe('content builds', () => {
-  it('are shared by subscribers with the same filter set within a run', async () => {
-    const cache = createContentCache(database.db, 'Europe/London');
-    const filters = normaliseFilters({ topics: ['care-leavers'] });
-    const run = { id: 1, week: seededWeek };
-    const builds = [cache.get(run, filters, 'key-a'), cache.get(run, filters, 'key-a'), cache.get(run, filters, 'key-b'), cache.get({ id: 2, week: seededWeek }, filters, 'key-a')];
-    expect(builds[1]).toBe(builds[0]);
-    expect(builds[2]).not.toBe(builds[0]);
-    expect(builds[3]).not.toBe(builds[0]);
-    expect((await builds[0])!.sectionCount).toBe(2);
-    await Promise.all(builds);
   });
 });

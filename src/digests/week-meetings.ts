@@ -1,0 +1,151 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { meetings, sections } from '../db/schema/index.js';
+import { loadMeetingViews, type MeetingFilter, type MeetingView } from '../meetings/queries.js';
+
+/**
+ * A run's meetings in memory: the week's and the fortnight's after it,
+ * loaded once per run in each worker, with findMeetings' filter rule applied
+ * here instead of one query per filter set. Keywords are the part only
+ * Postgres can judge (its English stemming and web-search syntax), so each
+ * distinct keyword is asked once per run, all of a batch's new ones in one
+ * query. tests/digests/week-meetings.test.ts holds every answer to
+ * findMeetings' own.
+ */
+export interface RangeMeetings {
+  /** In findMeetings' order: start, then id. */
+  views: MeetingView[];
+  sectionIds: number[][];
+}
+
+/** What one keyword matches among the loaded meetings, and where those meetings are in each range. */
+interface KeywordMatch {
+  sections: Set<number>;
+  meetings: Set<number>;
+  positions: Record<'held' | 'upcoming', number[]>;
+}
+
+type Range = 'held' | 'upcoming';
+
+/** A selected meeting: the view with its `matched` flags, and which sections those are (a key for sharing builds). */
+export interface Selected {
+  view: MeetingView;
+  /** The meeting's index in its range. */
+  index: number;
+  /** 'all' when no topic or keyword narrowed it; else one 0/1 per section, then the meeting's own flag. */
+  mask: string;
+}
+
+export class WeekMeetings {
+  private readonly keywords = new Map<string, KeywordMatch>();
+  private readonly selections = new Map<string, MeetingView>();
+  /** Where a meeting is in its range, by id. */
+  private readonly position = new Map<number, { range: Range; index: number }>();
+  /** The meetings (positions) tagged with a topic, on the meeting or any section. */
+  private readonly topics: Record<Range, Map<string, number[]>> = { held: new Map(), upcoming: new Map() };
+
+  private constructor(
+    private readonly db: Db,
+    readonly held: RangeMeetings,
+    readonly upcoming: RangeMeetings,
+  ) {
+    for (const range of ['held', 'upcoming'] as const) {
+      this[range].views.forEach((view, index) => {
+        this.position.set(view.id, { range, index });
+        for (const topic of new Set([...view.topics, ...view.sections.flatMap((section) => section.topics)])) {
+          this.topics[range].set(topic, [...(this.topics[range].get(topic) ?? []), index]);
+        }
+      });
+    }
+  }
+
+  /** Meetings starting in [from, to) and in [to, ahead), with every child row, in a fixed number of queries. */
+  static async load(db: Db, range: { from: Date; to: Date; ahead: Date }): Promise<WeekMeetings> {
+    const rows = await db
+      .select({ id: meetings.id, startsAt: meetings.startsAt })
+      .from(meetings)
+      .where(sql`${meetings.startsAt} >= ${range.from.toISOString()} and ${meetings.startsAt} < ${range.ahead.toISOString()}`)
+      .orderBy(meetings.startsAt, meetings.id);
+    const loaded = new Map((await loadMeetingViews(db, rows.map((row) => row.id))).map((view) => [view.id, view]));
+    const part = (inRange: (startsAt: Date) => boolean): RangeMeetings => {
+      const views = rows.filter((row) => inRange(row.startsAt)).map((row) => loaded.get(row.id)!);
+      return { views: views.map(({ sectionIds: _ids, ...view }) => view), sectionIds: views.map((view) => view.sectionIds) };
+    };
+    return new WeekMeetings(db, part((startsAt) => startsAt < range.to), part((startsAt) => startsAt >= range.to));
+  }
+
+  /** Asks Postgres, in one query, what the keywords it has not seen match; the rest is memory. */
+  async learnKeywords(keywords: Iterable<string>): Promise<void> {
+    const unknown = [...new Set(keywords)].filter((keyword) => !this.keywords.has(keyword));
+    if (unknown.length === 0) return;
+    const ids = [...this.held.views, ...this.upcoming.views].map((view) => view.id);
+    const idList = sql`array[${sql.join([0, ...ids].map((id) => sql`${id}`), sql`, `)}]::bigint[]`;
+    const result = await this.db.execute<{ keyword: string; sections: string[]; meetings: string[] }>(sql`
+      select k.keyword,
+        array(select s.id from ${sections} s where s.meeting_id = any(${idList})
+          and s.search @@ websearch_to_tsquery('english', k.keyword)) as sections,
+        array(select m.id from ${meetings} m where m.id = any(${idList})
+          and m.search @@ websearch_to_tsquery('english', k.keyword)) as meetings
+      from unnest(${sql`array[${sql.join(unknown.map((keyword) => sql`${keyword}`), sql`, `)}]::text[]`}) as k(keyword)`);
+    const sectionMeeting = new Map<number, number>();
+    for (const range of ['held', 'upcoming'] as const) {
+      this[range].sectionIds.forEach((ids, index) => ids.forEach((id) => sectionMeeting.set(id, this[range].views[index]!.id)));
+    }
+    for (const row of result.rows) {
+      const match: KeywordMatch = { sections: new Set(row.sections.map(Number)), meetings: new Set(row.meetings.map(Number)), positions: { held: [], upcoming: [] } };
+      for (const id of new Set([...match.meetings, ...[...match.sections].map((section) => sectionMeeting.get(section)!)])) {
+        const where = this.position.get(id)!;
+        match.positions[where.range].push(where.index);
+      }
+      this.keywords.set(row.keyword, match);
+    }
+  }
+
+  /**
+   * What findMeetings would answer for these filters over one range: the
+   * same meetings in the same order, with the same `matched` flags. Equal
+   * selections give the same objects, so what is built from them can be
+   * shared. Keywords must have been learnt first.
+   */
+  select(filter: Pick<MeetingFilter, 'councils' | 'committees' | 'topics' | 'keywords'>, range: Range): Selected[] {
+    const { views, sectionIds } = this[range];
+    const councils = filter.councils ?? [];
+    const committees = filter.committees ?? [];
+    const topics = new Set(filter.topics ?? []);
+    const keywords = (filter.keywords ?? []).map((keyword) => {
+      const match = this.keywords.get(keyword);
+      if (!match) throw new Error(`keyword "${keyword}" was not learnt before select`);
+      return match;
+    });
+    const widened = topics.size > 0 || keywords.length > 0;
+    // A topic or keyword can only select the meetings it is in: look at those alone, in order.
+    const candidates = widened
+      ? [...new Set([...[...topics].flatMap((topic) => this.topics[range].get(topic) ?? []), ...keywords.flatMap((match) => match.positions[range])])].sort((a, b) => a - b)
+      : views.map((_view, index) => index);
+    const chosen: Selected[] = [];
+    for (const index of candidates) {
+      const view = views[index]!;
+      if (councils.length && !councils.includes(view.council.slug)) continue;
+      if (committees.length && !committees.includes(view.committee.slug)) continue;
+      if (!widened) {
+        chosen.push({ view, index, mask: 'all' });
+        continue;
+      }
+      const sectionFlags = view.sections.map(
+        (section, position) =>
+          section.topics.some((topic) => topics.has(topic)) || keywords.some((match) => match.sections.has(sectionIds[index]![position]!)),
+      );
+      const meetingFlag = view.topics.some((topic) => topics.has(topic)) || keywords.some((match) => match.meetings.has(view.id));
+      if (!meetingFlag && !sectionFlags.includes(true)) continue;
+      const mask = `${sectionFlags.map(Number).join('')}${Number(meetingFlag)}`;
+      const key = `${range}:${index}:${mask}`;
+      let flagged = this.selections.get(key);
+      if (!flagged) {
+        flagged = { ...view, matched: meetingFlag, sections: view.sections.map((section, position) => ({ ...section, matched: sectionFlags[position]! })) };
+        this.selections.set(key, flagged);
+      }
+      chosen.push({ view: flagged, index, mask });
+    }
+    return chosen;
+  }
+}
