@@ -44,8 +44,9 @@ const settings = {
   LOG_LEVEL: 'warn',
   // The SMTP server is the limit under test, not the configured politeness rate.
   SEND_RATE_PER_SECOND: process.env.SEND_RATE_PER_SECOND ?? '10000',
-  WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY ?? '4',
-  DIGEST_BATCH_SIZE: process.env.DIGEST_BATCH_SIZE ?? '10',
+  // The project's defaults unless the environment names others.
+  ...(process.env.WORKER_CONCURRENCY ? { WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY } : {}),
+  ...(process.env.DIGEST_BATCH_SIZE ? { DIGEST_BATCH_SIZE: process.env.DIGEST_BATCH_SIZE } : {}),
 };
 
 const started = performance.now();
@@ -78,10 +79,14 @@ try {
   let raw = 0;
   let full: Phase | undefined;
   if (!args.dryOnly && !args.apiOnly) {
-    raw = await rawSmtpRate(mailer, samples, Math.min(args.subscribers, 5_000), config.WORKER_CONCURRENCY);
+    raw = await rawSmtpRate(
+      { url: sink.url, from: config.MAIL_FROM, processes: args.workers, inFlight: config.WORKER_CONCURRENCY },
+      samples,
+      Math.min(args.subscribers, 5_000),
+    );
     const sent = await sink.stats();
     await sink.reset();
-    log(`raw SMTP: ${round(raw)} messages/s, ${Math.round(sent.bytes / sent.messages)} bytes each on average`);
+    log(`raw SMTP: ${round(raw)} messages/s from ${args.workers} process(es), ${Math.round(sent.bytes / sent.messages)} bytes each on average`);
     full = await runPhase(false);
     await checkExactlyOnce(full.run);
   }
@@ -158,14 +163,16 @@ async function waitForWorkers(workers: ChildProcess[]): Promise<void> {
 }
 
 /**
- * Fifty subscribers' digests, evenly spread over the list, rendered as the
+ * Two hundred subscribers' digests, spread over the list, rendered as the
  * workers render them: the raw test cycles through these, so it sends the
  * run's own mix of message sizes.
  */
 async function sampleDigests() {
-  const { rows } = await database.pool.query<{ id: string }>(
-    `select id from subscribers where id % greatest(1, (select count(*) from subscribers) / 50) = 0 order by id limit 50`,
-  );
+  // Spread over the list and over its pattern (every fifth subscriber has keywords, the rest cycle through 30 sets).
+  const step = Math.max(1, Math.floor(args.subscribers / 200));
+  const { rows } = await database.pool.query<{ id: string }>(`select id from subscribers where id = any($1::bigint[]) order by id`, [
+    Array.from({ length: 200 }, (_, index) => 1 + index * step + (index % 30)),
+  ]);
   const builds = await deps.builds.forRun({ id: 0, week: benchWeek });
   const recipients = (await recipientsByIds(database.db, rows.map((row) => Number(row.id)))).map((row) => ({ ...row, email: row.email! }));
   await builds.learn(recipients.map((recipient) => recipient.filters));
@@ -225,7 +232,7 @@ async function apiLoad(): Promise<{ signup: LoadResult; meetings: LoadResult }> 
 
 function printTable(figures: Record<string, number | null>, full: Phase | undefined, dry: Phase | undefined, api?: { signup: LoadResult; meetings: LoadResult }) {
   const rows: [string, string][] = Object.entries(figures).map(([key, value]) => [key, value === null ? '(not run)' : String(value)]);
-  rows.push(['settings', `${args.workers} worker(s), WORKER_CONCURRENCY=${settings.WORKER_CONCURRENCY}, DIGEST_BATCH_SIZE=${settings.DIGEST_BATCH_SIZE}`]);
+  rows.push(['settings', `${args.workers} worker(s), WORKER_CONCURRENCY=${config.WORKER_CONCURRENCY}, DIGEST_BATCH_SIZE=${config.DIGEST_BATCH_SIZE}`]);
   if (full) rows.push(['full run', `${round(full.seconds, 1)} s, ${full.run.sent} sent`]);
   if (dry) rows.push(['dry run', `${round(dry.seconds, 1)} s, ${dry.run.sent} built and rendered`]);
   if (api) {

@@ -1,0 +1,37 @@
+import { createSmtpMailer } from '../src/mail/transport.js';
+
+/**
+ * One raw sender (bench/measure.ts starts as many as the run has workers):
+ * the given messages, cycled, straight through the project's pooled
+ * nodemailer transport to the sink, to distinct recipients. It connects
+ * first, says 'ready', sends on 'go' and says 'done'.
+ */
+interface Orders {
+  url: string;
+  from: string;
+  messages: { subject: string; html: string; text: string; headers: Record<string, string> }[];
+  /** This sender's share, and where its recipient numbers start. */
+  count: number;
+  first: number;
+  inFlight: number;
+}
+
+process.once('message', async (orders: Orders) => {
+  const mailer = createSmtpMailer({ url: orders.url, from: orders.from, maxConnections: orders.inFlight });
+  const send = (index: number) =>
+    mailer.send({ ...orders.messages[index % orders.messages.length]!, to: `raw-${index}@bench.example`, messageId: `<raw.${index}@bench.example>` });
+  // One message per connection first, so 'go' measures sending, not connecting.
+  await Promise.all(Array.from({ length: orders.inFlight }, (_, lane) => send(orders.first + orders.count + lane)));
+  process.send!({ type: 'ready' });
+  process.once('message', async () => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: orders.inFlight }, async () => {
+        while (next < orders.count) await send(orders.first + next++);
+      }),
+    );
+    process.send!({ type: 'done' });
+    await mailer.close();
+    process.disconnect();
+  });
+});
