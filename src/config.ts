@@ -91,7 +91,7 @@ const envSchema = z.object({
   // hard bounces suppress an address.
   WORKER_CONCURRENCY: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').max(100).default(4),
   SEND_RATE_PER_SECOND: z.coerce.number({ error: 'must be a number' }).positive('must be more than 0').max(10_000).default(10),
-  DIGEST_BATCH_SIZE: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').max(500).default(10),
+  DIGEST_BATCH_SIZE: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').max(1000).default(100),
   // A delivery claimed this long ago by an attempt that never finished (a killed worker) is taken over and re-sent with its Message-ID.
   DIGEST_STALE_CLAIM_SECONDS: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').default(300),
   HARD_BOUNCE_LIMIT: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').default(3),
