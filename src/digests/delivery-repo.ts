@@ -71,6 +71,8 @@ export async function claimDeliveries(
     insert into ${where.table} as d (run_id, ${recipient}${feed.column}, week, message_id, attempts)
     select ${claim.runId}, r.recipient_id${feed.value}, ${claim.week}, r.message_id, 1
     from unnest(${ids}, ${messageIds}${feed.array}) as r(recipient_id, message_id${feed.name})
+    -- One order for every claimer, so two attempts claiming overlapping groups wait rather than deadlock.
+    order by r.recipient_id
     on conflict (${recipient}, week) do update
       set status = 'claimed', claimed_at = now(), attempts = d.attempts + 1, error = null
       where d.status = 'retry' or (d.status = 'claimed' and d.claimed_at < ${claim.staleBefore.toISOString()})
