@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { pgArray } from '../db/arrays.js';
 import type { Db } from '../db/client.js';
 import {
   deliveries,
@@ -42,11 +43,6 @@ export interface Claim {
   messageId: string;
 }
 
-/** A list of values as one Postgres array expression (drizzle would spread a JS array into a row). */
-function arrayOf(values: (string | number | null)[], type: 'bigint' | 'text') {
-  return sql`array[${sql.join(values.map((value) => sql`${value}`), sql`, `)}]::${sql.raw(type)}[]`;
-}
-
 /**
  * Claims recipients' deliveries for the week in one statement, answering
  * the claims that are ours. A new row is ours; an existing one only when it
@@ -62,10 +58,10 @@ export async function claimDeliveries(
 ): Promise<Claim[]> {
   if (claim.recipients.length === 0) return [];
   const recipient = sql.identifier(where.recipient.name);
-  const ids = arrayOf(claim.recipients.map((each) => each.recipientId), 'bigint');
-  const messageIds = arrayOf(claim.recipients.map((each) => each.messageId), 'text');
+  const ids = pgArray(claim.recipients.map((each) => each.recipientId), 'bigint');
+  const messageIds = pgArray(claim.recipients.map((each) => each.messageId), 'text');
   const feed = where.feed
-    ? { column: sql`, ${sql.identifier(where.feed.name)}`, value: sql`, r.feed_id`, array: sql`, ${arrayOf(claim.recipients.map((each) => each.feedId), 'bigint')}`, name: sql`, feed_id` }
+    ? { column: sql`, ${sql.identifier(where.feed.name)}`, value: sql`, r.feed_id`, array: sql`, ${pgArray(claim.recipients.map((each) => each.feedId), 'bigint')}`, name: sql`, feed_id` }
     : { column: sql``, value: sql``, array: sql``, name: sql`` };
   const result = await db.execute<{ id: string; recipient_id: string; message_id: string }>(sql`
     insert into ${where.table} as d (run_id, ${recipient}${feed.column}, week, message_id, attempts)
@@ -102,11 +98,8 @@ export type Settlement =
  */
 export async function settleDeliveries(db: Db, where: DeliveryTable, settled: Settlement[]): Promise<void> {
   if (settled.length === 0) return;
-  const rows = settled.map((each) =>
-    each.status === 'sent'
-      ? sql`(${each.id}::bigint, 'sent', null::text, ${each.subject}::text, ${each.meetings}::int, ${each.sections}::int)`
-      : sql`(${each.id}::bigint, ${each.status}, ${each.reason}::text, null::text, null::int, null::int)`,
-  );
+  const sent = (each: Settlement) => (each.status === 'sent' ? each : undefined);
+  const column = <T extends string | number>(pick: (each: Settlement) => T | undefined) => settled.map((each) => pick(each) ?? null);
   await db.execute(sql`
     update ${where.table} d set
       status = v.status,
@@ -115,7 +108,11 @@ export async function settleDeliveries(db: Db, where: DeliveryTable, settled: Se
       subject = coalesce(v.subject, d.subject),
       meetings = coalesce(v.meetings, d.meetings),
       sections = coalesce(v.sections, d.sections)
-    from (values ${sql.join(rows, sql`, `)}) as v(id, status, error, subject, meetings, sections)
+    from unnest(
+      ${pgArray(column((each) => each.id), 'bigint')}, ${pgArray(column((each) => each.status), 'text')},
+      ${pgArray(column((each) => (each.status === 'sent' ? undefined : each.reason)), 'text')}, ${pgArray(column((each) => sent(each)?.subject), 'text')},
+      ${pgArray(column((each) => sent(each)?.meetings), 'int')}, ${pgArray(column((each) => sent(each)?.sections), 'int')}
+    ) as v(id, status, error, subject, meetings, sections)
     where d.id = v.id and d.status = 'claimed'`);
 }
 

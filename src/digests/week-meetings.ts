@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { pgArray } from '../db/arrays.js';
 import type { Db } from '../db/client.js';
 import { meetings, sections } from '../db/schema/index.js';
 import { loadMeetingViews, type MeetingFilter, type MeetingView } from '../meetings/queries.js';
@@ -79,14 +80,14 @@ export class WeekMeetings {
     const unknown = [...new Set(keywords)].filter((keyword) => !this.keywords.has(keyword));
     if (unknown.length === 0) return;
     const ids = [...this.held.views, ...this.upcoming.views].map((view) => view.id);
-    const idList = sql`array[${sql.join([0, ...ids].map((id) => sql`${id}`), sql`, `)}]::bigint[]`;
+    const idList = pgArray(ids, 'bigint');
     const result = await this.db.execute<{ keyword: string; sections: string[]; meetings: string[] }>(sql`
       select k.keyword,
         array(select s.id from ${sections} s where s.meeting_id = any(${idList})
           and s.search @@ websearch_to_tsquery('english', k.keyword)) as sections,
         array(select m.id from ${meetings} m where m.id = any(${idList})
           and m.search @@ websearch_to_tsquery('english', k.keyword)) as meetings
-      from unnest(${sql`array[${sql.join(unknown.map((keyword) => sql`${keyword}`), sql`, `)}]::text[]`}) as k(keyword)`);
+      from unnest(${pgArray(unknown, 'text')}) as k(keyword)`);
     const sectionMeeting = new Map<number, number>();
     for (const range of ['held', 'upcoming'] as const) {
       this[range].sectionIds.forEach((ids, index) => ids.forEach((id) => sectionMeeting.set(id, this[range].views[index]!.id)));
