@@ -37,7 +37,7 @@ export function digestDeps(
   parts: { db: Db; queue: JobQueue; mailer: Mailer; templates: Templates; tokenSecret: string; metrics: DigestMetrics; logger: Logger },
 ): DigestDeps {
   return {
-    pageSize: 2000,
+    pageSize: 5000,
     ...parts,
     mail: { baseUrl: config.PUBLIC_BASE_URL, mailFrom: config.MAIL_FROM, tokenSecret: parts.tokenSecret },
     zone: config.DIGEST_TZ,

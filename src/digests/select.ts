@@ -61,8 +61,14 @@ export async function buildDigest(db: Db, request: DigestRequest): Promise<Diges
  */
 export class RunBuilds {
   private readonly prepared: LRUCache<string, { digest: PreparedDigest | null }>;
-  /** Filter sets met once recently: meeting one again admits it to `prepared`. */
-  private readonly seen = new LRUCache<string, true>({ max: 50_000 });
+  /**
+   * Filter sets met once lately: meeting one again soon admits it to
+   * `prepared`. "Soon" is a few cache-fulls of other sets, so a set that
+   * comes round only every hundred thousand subscribers is never kept (it
+   * would be evicted before its next recipient, having cost a render and
+   * heap churn).
+   */
+  private readonly seen: LRUCache<string, true>;
   private readonly composed = { filtered: new WeakMap<MeetingView, DigestMeeting>(), whole: new WeakMap<MeetingView, DigestMeeting>() };
 
   constructor(
@@ -72,6 +78,7 @@ export class RunBuilds {
     private readonly settings: { zone: string; templates: Templates; home: string; capacity: number },
   ) {
     this.prepared = new LRUCache({ max: settings.capacity });
+    this.seen = new LRUCache({ max: settings.capacity * 5 });
   }
 
   /** Readies a batch's filter sets: their keywords are asked of Postgres together, once per run. */

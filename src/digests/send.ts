@@ -74,8 +74,11 @@ export async function sendDigestBatch(deps: DigestDeps, data: JobData['digest-se
         else outcome[settlement.status] += 1;
       }
     } finally {
-      // Whatever was sent is recorded, even when something after it threw.
-      await settleDeliveries(deps.db, audience.deliveries, settled);
+      // Whatever was sent is recorded even when something threw (a database error recording a bounce); what was
+      // claimed and not yet tried is released, so the job's retry can take it at once rather than when it goes stale.
+      const tried = new Set(settled.map((settlement) => settlement.id));
+      const untried = claims.filter((claim) => !tried.has(claim.id)).map((claim) => ({ id: claim.id, status: 'retry' as const, reason: 'not tried: the batch stopped early' }));
+      await settleDeliveries(deps.db, audience.deliveries, [...settled, ...untried]);
     }
   }
   await countSettled(deps.db, audience.deliveries, run.id, ids);
@@ -137,7 +140,9 @@ async function deliver(
 async function rehearse(deps: DigestDeps, run: DigestRun, builds: RunBuilds, audience: Audience, addressees: Addressee[], vanished: number): Promise<JobOutcome> {
   const outcome: JobOutcome = { sent: 0, skipped: vanished, failed: 0 };
   const samples: RunSample[] = [];
-  for (const addressee of addressees) {
+  for (const [position, addressee] of addressees.entries()) {
+    // A rehearsal never waits on SMTP: let other work on this event loop (a fan-out queueing the run) in between.
+    if (position % claimGroup === claimGroup - 1) await new Promise((resolve) => setImmediate(resolve));
     const digest = addressee.unsendable ? null : builds.digest(addressee.filters, addressee.filterKey, addressee.feed);
     if (!digest) {
       outcome.skipped += 1;
