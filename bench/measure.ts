@@ -50,7 +50,8 @@ export async function rawSmtpRate(
 ): Promise<number> {
   const share = Math.ceil(count / options.processes);
   const senders = Array.from({ length: options.processes }, (_, index) => {
-    const child = fork(fileURLToPath(new URL('./raw-sender.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+    const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+    const child = fork(fileURLToPath(new URL('./raw-sender.ts', import.meta.url)), [], { execArgv: [...profile, '--import', 'tsx'], stdio: 'inherit' });
     const said = (type: string) => new Promise<void>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`a raw sender exited with ${code}`)));
       child.on('message', (message: { type: string }) => message.type === type && resolve());

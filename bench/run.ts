@@ -136,9 +136,15 @@ async function runPhase(dryRun: boolean): Promise<Phase> {
   const triggered = performance.now();
   const { run } = await requestRun(deps, { week: benchWeek, dryRun, trigger: 'cli' });
   let current = run;
+  let reported = performance.now();
   while (current.status !== 'completed' && current.status !== 'failed') {
     await new Promise((resolve) => setTimeout(resolve, 50));
     current = (await findRun(database.db, run.id))!;
+    // Progress on stderr every few seconds: a large run takes minutes.
+    if (performance.now() - reported > 5000) {
+      reported = performance.now();
+      log(`  ${round(seconds(triggered))} s: ${current.status}, ${current.sent + current.skipped + current.failed} of ${current.total} settled`);
+    }
   }
   const elapsed = seconds(triggered);
   const peak = peakRssMb(workers.map((worker) => worker.pid!));
