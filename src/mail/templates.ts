@@ -82,14 +82,25 @@ export async function loadTemplates(folder = templatesFolder): Promise<Templates
         `${filePath}: ${result.errors.map((error) => `line ${error.line}: ${error.message}`).join('; ')}`,
       );
     }
-    compiled.set(entry.name, {
+    const parts = {
       // MJML indents its output generously; a run of white space holding a newline renders as one
       // space either way, and dropping the rest cuts a digest by a fifth: bytes every send pays for.
       html: handlebars.compile(result.html.replace(/[ \t]*\n\s*/g, '\n'), { strict: true }),
       // Plain text is not HTML: no entity escaping there.
       text: handlebars.compile(textSource, { strict: true, noEscape: true }),
       subject: handlebars.compile(subjectSource.trim(), { strict: true, noEscape: true }),
-    });
+    };
+    // Handlebars compiles a template on its first use (180 ms for the digest's three); do it now, at start-up,
+    // rather than in the first recipient's send, and report a broken template now too. Empty data fails strict
+    // mode after compiling, as meant.
+    for (const part of Object.values(parts)) {
+      try {
+        part({});
+      } catch (error) {
+        if (!/ not defined in /.test((error as Error).message)) throw new TemplateError(`${dir}: ${(error as Error).message}`);
+      }
+    }
+    compiled.set(entry.name, parts);
   }
   // Marks personal values in prepared emails: hex and dots pass every escape unchanged, and a nonce fresh
   // to this process never occurs in meeting text.

@@ -1,0 +1,59 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadTemplates, TemplateError } from '../../src/mail/templates.js';
+
+// A throwaway templates folder: one email whose parts print personal values and a memoised block.
+let folder: string;
+const html = `<mjml><mj-body><mj-section><mj-column><mj-text>
+  <p>Hello {{name}}</p><a href="{{link}}">{{link}}</a>
+  <mj-raw></mj-raw>{{#each items}}{{#memo "item"}}<p>{{title}} {{count}}</p>{{/memo}}{{/each}}
+</mj-text></mj-column></mj-section></mj-body></mjml>`;
+
+async function writeEmail(name: string, parts: { html?: string; text?: string; subject?: string }) {
+  await mkdir(path.join(folder, name), { recursive: true });
+  await writeFile(path.join(folder, name, 'html.mjml'), parts.html ?? html);
+  await writeFile(path.join(folder, name, 'text.hbs'), parts.text ?? 'Hello {{name}}\n{{#each items}}{{#memo "item-text"}}* {{title}}\n{{/memo}}{{/each}}Link: {{link}}\n');
+  await writeFile(path.join(folder, name, 'subject.hbs'), parts.subject ?? 'For {{name}}: {{items.length}} items');
+}
+
+beforeAll(async () => {
+  folder = await mkdtemp(path.join(tmpdir(), 'cd-templates-'));
+});
+afterAll(() => rm(folder, { recursive: true, force: true }));
+
+describe('email templates', () => {
+  it('refuse to load a broken template, naming its folder, at start-up rather than at the first send', async () => {
+    await writeEmail('broken', { text: 'Hello {{#if name}} never closed' });
+    await expect(loadTemplates(folder)).rejects.toThrow(TemplateError);
+    await expect(loadTemplates(folder)).rejects.toThrow(/broken/);
+    await rm(path.join(folder, 'broken'), { recursive: true });
+  });
+
+  it('fill a prepared email to exactly what a render with the same values gives, escaping HTML as the render does', async () => {
+    await writeEmail('note', {});
+    const templates = await loadTemplates(folder);
+    const items = [{ title: 'Budget <b>&</b> "tax"', count: 3 }, { title: 'Roads', count: 1 }];
+    // 'note' is not one of the project's typed emails, hence the casts.
+    const prepared = templates.prepare('note' as never, (slot) => ({ name: slot('name'), link: slot('link'), items }) as never);
+    for (const values of [
+      { name: 'anna+x@example.org', link: 'https://digest.example.org/u/abc.def?x=1&y="2"' },
+      { name: "o'brien<script>@example.org", link: 'https://digest.example.org/u/`=`' },
+    ]) {
+      expect(prepared.fill(values)).toEqual(templates.render('note' as never, { ...values, items } as never));
+    }
+  });
+
+  it('render a memoised block once per context object, so shared cards are not rendered again', async () => {
+    const templates = await loadTemplates(folder);
+    const card = { title: 'Housing', count: 1 };
+    const first = templates.render('note' as never, { name: 'a@example.org', link: 'https://x.example', items: [card] } as never);
+    // The same object changed behind the memo's back keeps its first rendering: contexts must not change.
+    card.count = 2;
+    const again = templates.render('note' as never, { name: 'a@example.org', link: 'https://x.example', items: [card] } as never);
+    expect(again.html).toBe(first.html);
+    const fresh = templates.render('note' as never, { name: 'a@example.org', link: 'https://x.example', items: [{ ...card }] } as never);
+    expect(fresh.html).toContain('Housing 2');
+  });
+});
