@@ -12,7 +12,7 @@ import { loadTemplates } from '../src/mail/templates.js';
 import { createSmtpMailer } from '../src/mail/transport.js';
 import { benchWeek, createBenchDatabase, dropBenchDatabase, dropLeftoverDatabases, importBenchMeetings, insertSubscribers } from './data.js';
 import { committedTransactions, countOwnQueries, deleteRedisKeys, parseArgs, rawSmtpRate } from './measure.js';
-import { loadTest, peakRssMb, startCommand, startSink, stopProcess, waitForHttp, type LoadResult } from './processes.js';
+import { cpuSeconds, loadTest, peakRssMb, startCommand, startSink, stopProcess, waitForHttp, type LoadResult } from './processes.js';
 
 /**
  * `npm run bench [-- --subscribers N --workers W --json --dry-only --no-api]`
@@ -102,6 +102,8 @@ try {
     peak_rss_mb: dry ? Math.max(full?.peakRssMb ?? 0, dry.peakRssMb) : null,
     queries_per_digest: dry ? round((full ?? dry).queries / args.subscribers, 2) : null,
     fanout_s: dry ? round((full ?? dry).fanoutSeconds, 2) : null,
+    cpu_ms_per_digest: full ? round(full.cpuMsPerDigest, 2) : null,
+    dry_cpu_ms_per_digest: dry ? round(dry.cpuMsPerDigest, 3) : null,
   };
   printTable(figures, full, dry, api);
   if (args.json) console.log(JSON.stringify({ ...figures, ...(api ? { api } : {}) }));
@@ -122,6 +124,8 @@ interface Phase {
   fanoutSeconds: number;
   peakRssMb: number;
   queries: number;
+  /** The workers' CPU time (user and system) from trigger to completion, per digest: the cost that should not grow with N. */
+  cpuMsPerDigest: number;
 }
 
 /** One real or dry run of the bench week, on freshly started worker processes. */
@@ -133,6 +137,7 @@ async function runPhase(dryRun: boolean): Promise<Phase> {
   await new Promise((resolve) => setTimeout(resolve, 1100));
   const before = await committedTransactions(serverUrl, name);
   const ownBefore = ownQueries();
+  const cpuBefore = cpuSeconds(workers.map((worker) => worker.pid!));
   const triggered = performance.now();
   const { run } = await requestRun(deps, { week: benchWeek, dryRun, trigger: 'cli' });
   let current = run;
@@ -148,6 +153,7 @@ async function runPhase(dryRun: boolean): Promise<Phase> {
   }
   const elapsed = seconds(triggered);
   const peak = peakRssMb(workers.map((worker) => worker.pid!));
+  const cpu = cpuSeconds(workers.map((worker) => worker.pid!)) - cpuBefore;
   const own = ownQueries() - ownBefore;
   await Promise.all(workers.map(stopProcess));
   await new Promise((resolve) => setTimeout(resolve, 1100));
@@ -155,7 +161,7 @@ async function runPhase(dryRun: boolean): Promise<Phase> {
   if (current.status === 'failed') throw new Error(`run ${run.id} failed: ${current.error}`);
   const fanoutSeconds = (current.fannedOutAt!.getTime() - current.startedAt!.getTime()) / 1000;
   log(`${dryRun ? 'dry' : 'full'} run: ${current.sent} sent, ${current.skipped} skipped, ${current.failed} failed in ${round(elapsed, 1)} s`);
-  return { run: current, seconds: elapsed, perSecond: current.sent / elapsed, fanoutSeconds, peakRssMb: peak, queries };
+  return { run: current, seconds: elapsed, perSecond: current.sent / elapsed, fanoutSeconds, peakRssMb: peak, queries, cpuMsPerDigest: (cpu * 1000) / current.sent };
 }
 
 async function waitForWorkers(workers: ChildProcess[]): Promise<void> {
