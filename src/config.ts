@@ -97,6 +97,8 @@ const envSchema = z.object({
   HARD_BOUNCE_LIMIT: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').default(3),
   // The worker's own /metrics listener (its counters live in its process); 0 turns it off.
   WORKER_METRICS_PORT: z.coerce.number({ error: 'must be a whole number' }).int().min(0).max(65_535).default(9464),
+  // How long the API keeps a serialised listing (meetings, councils, topics) and the catalogue in memory; 0 keeps nothing.
+  API_CACHE_SECONDS: z.coerce.number({ error: 'must be a whole number' }).int().min(0, 'must be 0 or more').max(3600).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

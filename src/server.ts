@@ -1,20 +1,27 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './http/app.js';
+import { workOptions } from './jobs/index.js';
 import type { Runtime } from './runtime.js';
 import { openServices, type Services } from './services.js';
+import { subscriberMailDeps } from './subscribers/deps.js';
+import { subscriberProcessors } from './subscribers/processors.js';
 
 /**
  * The API process: builds the app on the runtime's database and listens.
- * Without REDIS_URL it is also the worker: the jobs and the weekly schedule
- * run here. Shutdown is two-phase: stop accepting requests and finish those
- * in flight, then drain the jobs and close the mail transport (the caller
- * closes the database).
+ * Without REDIS_URL it is also the worker: every job (sign-up mail too) and
+ * the weekly schedule run here. Shutdown is two-phase: stop accepting
+ * requests and finish those in flight, then drain the jobs and close the
+ * mail transport (the caller closes the database).
  */
 export async function startServer(runtime: Runtime, given?: Services): Promise<FastifyInstance> {
   const { config, logger, database } = runtime;
   const inline = !config.REDIS_URL;
   const services = given ?? (await openServices(runtime, { work: inline, schedule: inline }));
   const { mailer, templates, tokenSecret, digests, queue } = services;
+  if (queue.mode === 'inline') {
+    const mail = subscriberMailDeps(config, { db: database.db, mailer, templates, tokenSecret, logger });
+    await queue.work(subscriberProcessors(mail), workOptions(config));
+  }
   const app = await buildApp({
     config,
     database,
@@ -23,6 +30,7 @@ export async function startServer(runtime: Runtime, given?: Services): Promise<F
     templates,
     tokenSecret,
     digests,
+    queue,
     ...(queue.mode === 'redis' ? { redis: queue } : {}),
   });
   app.addHook('onClose', () => services.close());

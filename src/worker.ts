@@ -1,15 +1,19 @@
 import { createServer, type Server } from 'node:http';
+import { workOptions } from './jobs/index.js';
 import type { Runtime } from './runtime.js';
 import { openServices, type Services } from './services.js';
+import { subscriberMailDeps } from './subscribers/deps.js';
+import { subscriberProcessors } from './subscribers/processors.js';
 
 export class WorkerSetupError extends Error {
   override readonly name = 'WorkerSetupError';
 }
 
 /**
- * The worker process: BullMQ workers for every job, the weekly schedule, and
- * its own /metrics (its counters live here, not in the API). Shutdown drains:
- * workers finish the jobs in flight before the connections close.
+ * The worker process: BullMQ workers for every job (the weekly run's and
+ * sign-up mail), the weekly schedule, and its own /metrics (its counters
+ * live here, not in the API). Shutdown drains: workers finish the jobs in
+ * flight before the connections close.
  */
 export async function startWorker(runtime: Runtime): Promise<{ services: Services; close(): Promise<void> }> {
   const { config, logger } = runtime;
@@ -17,6 +21,9 @@ export async function startWorker(runtime: Runtime): Promise<{ services: Service
     throw new WorkerSetupError('council-digest worker needs REDIS_URL; without it jobs run inside `council-digest serve`.');
   }
   const services = await openServices(runtime, { work: true, schedule: true });
+  const { mailer, templates, tokenSecret, queue } = services;
+  const mail = subscriberMailDeps(config, { db: runtime.database.db, mailer, templates, tokenSecret, logger });
+  await queue.work(subscriberProcessors(mail), workOptions(config));
   const metricsServer = config.WORKER_METRICS_PORT ? await serveMetrics(services, config.HOST, config.WORKER_METRICS_PORT, logger) : undefined;
   logger.info({ cron: config.DIGEST_CRON, tz: config.DIGEST_TZ }, 'council-digest worker running');
   return {

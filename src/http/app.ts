@@ -13,6 +13,8 @@ import type { Logger } from '../logger.js';
 import type { Templates } from '../mail/templates.js';
 import type { Mailer } from '../mail/transport.js';
 import type { DigestDeps } from '../digests/deps.js';
+import type { JobQueue } from '../jobs/types.js';
+import { createApiCache } from './caches.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { answerFrameworkError, registerSecurityHeaders } from './plugins/security.js';
 import { adminDigestRoutes } from './routes/admin-digests.js';
@@ -39,6 +41,8 @@ export interface AppDeps {
   templates: Templates;
   /** HMAC key for link tokens (see subscribers/tokens.ts). */
   tokenSecret: string;
+  /** Where sign-up mail is queued; whoever works the `subscribers` jobs sends it. */
+  queue: JobQueue;
   /** Present when jobs go through Redis; /readyz pings it. */
   redis?: { ping(): Promise<unknown> };
   /** The clock; tests pin it. Default: the system's. */
@@ -91,13 +95,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transformStaticCSP: (policy) => policy.replace(/\s*upgrade-insecure-requests;?/, ''),
   });
 
+  const cache = createApiCache(deps.database.db, { ttlMs: deps.config.API_CACHE_SECONDS * 1000 });
   await app.register(async (scope) => healthRoutes(scope, deps));
-  await app.register(async (scope) => meetingRoutes(scope, deps));
-  await app.register(async (scope) => adminMeetingRoutes(scope, deps));
+  await app.register(async (scope) => meetingRoutes(scope, deps, cache));
+  await app.register(async (scope) => adminMeetingRoutes(scope, deps, cache));
   await app.register(async (scope) => adminPartnerRoutes(scope, deps));
   await app.register(async (scope) => partnerFeedRoutes(scope, deps));
   await app.register(async (scope) => feedPublicRoutes(scope, deps));
-  await app.register(async (scope) => subscriptionRoutes(scope, deps));
+  await app.register(async (scope) => subscriptionRoutes(scope, deps, cache));
   await app.register(async (scope) => adminSubscriberRoutes(scope, deps));
   await app.register(async (scope) => adminDigestRoutes(scope, deps));
   await app.register(async (scope) => adminQueueRoutes(scope, deps));

@@ -5,11 +5,14 @@ import {
   jobDefaults,
   queueNames,
   queueOf,
+  queuePolicy,
+  queuesOf,
   runProcessor,
+  type GroupProcessors,
   type JobName,
   type JobQueue,
   type NewJob,
-  type Processors,
+  type ProcessorTable,
   type QueueName,
 } from './types.js';
 
@@ -23,8 +26,9 @@ export interface BullOptions {
 
 /**
  * Jobs on Redis through BullMQ. Every process that queues work has the Queue
- * objects; only `work()` (the worker process) starts Workers. A Worker only
- * wraps a processor: the attempt number goes in, the outcome comes back.
+ * objects; only `work()` (the worker process) starts Workers, for the queues
+ * of the group it is given. A Worker only wraps a processor: the attempt
+ * number goes in, the outcome comes back.
  */
 export function createBullQueue(options: BullOptions): JobQueue {
   // BullMQ blocks on Redis: commands must wait out a reconnect rather than fail.
@@ -42,6 +46,7 @@ export function createBullQueue(options: BullOptions): JobQueue {
   );
   const queueFor = (name: JobName) => queues.get(queueOf[name])!;
   const workers: Worker[] = [];
+  const processors: ProcessorTable = {};
   const log = options.logger;
 
   return {
@@ -65,28 +70,28 @@ export function createBullQueue(options: BullOptions): JobQueue {
       await queueFor(job.name).upsertJobScheduler(id, repeat, { name: job.name, data: job.data });
     },
 
-    async work(processors: Processors, work) {
-      checkProcessors(processors);
+    async work(given: GroupProcessors, work) {
+      const started = new Set(workers.map((worker) => worker.name));
+      const mine = queuesOf(checkProcessors(given));
+      const twice = mine.filter((name) => started.has(name));
+      if (twice.length) throw new Error(`Already working queue ${twice.join(', ')} in this process`);
+      Object.assign(processors, given);
       const run = async (job: Job) => {
         const attempt = job.attemptsMade + 1;
         return runProcessor(processors, job.name as JobName, job.data, { attempt, lastAttempt: attempt >= (job.opts.attempts ?? 1) });
       };
-      for (const name of queueNames) {
-        const sends = name === 'digest-sends';
-        const worker = new Worker(name, run, {
-          connection,
-          prefix,
-          concurrency: sends ? work.concurrency : 1,
-          ...(sends ? { limiter: work.limiter } : {}),
-        });
+      const added = mine.map((name) => {
+        const { concurrency, limiter } = queuePolicy(name, work);
+        const worker = new Worker(name, run, { connection, prefix, concurrency, ...(limiter ? { limiter } : {}) });
         worker.on('failed', (job, error) =>
           log.warn({ job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error }, 'job failed'),
         );
         worker.on('error', (error) => log.error({ err: error, queue: name }, 'worker error'));
-        workers.push(worker);
-      }
-      await Promise.all(workers.map((worker) => worker.waitUntilReady()));
-      log.info({ queues: queueNames, concurrency: work.concurrency, limiter: work.limiter }, 'BullMQ workers started');
+        return worker;
+      });
+      workers.push(...added);
+      await Promise.all(added.map((worker) => worker.waitUntilReady()));
+      log.info({ queues: mine, concurrency: work.concurrency, limiter: work.limiter }, 'BullMQ workers started');
     },
 
     async depth() {

@@ -5,16 +5,21 @@ import {
   jobDefaults,
   queueNames,
   queueOf,
+  queuePolicy,
+  queuesOf,
   runProcessor,
+  type GroupProcessors,
   type JobQueue,
   type NewJob,
-  type Processors,
+  type ProcessorTable,
   type QueueName,
   type Repeat,
   type WorkOptions,
 } from './types.js';
 
 interface QueueState {
+  /** Jobs start only once `work()` was given this queue's group. */
+  worked: boolean;
   waiting: { job: NewJob; attempt: number }[];
   active: number;
   concurrency: number;
@@ -36,13 +41,13 @@ export function createInlineQueue(options: { logger: Logger; retry?: { attempts:
   const retry = options.retry ?? jobDefaults;
   const log = options.logger;
   const states = new Map<QueueName, QueueState>(
-    queueNames.map((name) => [name, { waiting: [], active: 0, concurrency: 1, starts: [] }]),
+    queueNames.map((name) => [name, { worked: false, waiting: [], active: 0, concurrency: 1, starts: [] }]),
   );
   // Job ids seen, so a repeated id adds nothing (as in BullMQ); the oldest are forgotten.
   const seen = new Set<string>();
   const timers = new Set<NodeJS.Timeout>();
   const schedulers = new Map<string, NodeJS.Timeout>();
-  let processors: Processors | undefined;
+  const processors: ProcessorTable = {};
   let closed = false;
 
   const later = (ms: number, action: () => void) => {
@@ -57,7 +62,7 @@ export function createInlineQueue(options: { logger: Logger; retry?: { attempts:
 
   const pump = (name: QueueName) => {
     const state = states.get(name)!;
-    while (processors && !closed && state.active < state.concurrency && state.waiting.length > 0) {
+    while (state.worked && !closed && state.active < state.concurrency && state.waiting.length > 0) {
       if (state.limiter) {
         const now = Date.now();
         state.starts = state.starts.filter((start) => start > now - state.limiter!.duration);
@@ -133,13 +138,17 @@ export function createInlineQueue(options: { logger: Logger; retry?: { attempts:
       }
       arm(Date.now());
     },
-    async work(given, work: WorkOptions) {
-      checkProcessors(given);
-      processors = given;
-      const sends = states.get('digest-sends')!;
-      sends.concurrency = work.concurrency;
-      sends.limiter = work.limiter;
-      for (const name of queueNames) pump(name);
+    async work(given: GroupProcessors, work: WorkOptions) {
+      const mine = queuesOf(checkProcessors(given));
+      const twice = mine.filter((name) => states.get(name)!.worked);
+      if (twice.length) throw new Error(`Already working queue ${twice.join(', ')} in this process`);
+      Object.assign(processors, given);
+      for (const name of mine) {
+        const state = states.get(name)!;
+        const { concurrency, limiter } = queuePolicy(name, work);
+        Object.assign(state, { worked: true, concurrency, limiter });
+        pump(name);
+      }
     },
     async depth() {
       return [...states].flatMap(([queue, state]) => [

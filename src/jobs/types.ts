@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
  * The jobs of the service and what each carries: ids and cursors, never
  * objects, so a processor always reads the current truth from the database.
  */
-export interface JobData {
+export interface DigestJobData {
   /** The weekly schedule's job: start (or join) the run for the week that just ended. */
   'digest-run': { trigger: 'schedule' };
   /** Queue a run's send jobs, resuming from the run's cursors. */
@@ -13,18 +13,36 @@ export interface JobData {
   'digest-send': { runId: number; subscriberIds: number[] } | { runId: number; feedRecipientIds: number[] };
 }
 
+export interface SubscriberJobData {
+  /** Render and send the confirmation or manage-link mails that sign-ups recorded (subscriber_emails rows). */
+  'subscriber-mail': { emailIds: number[] };
+}
+
+export interface JobData extends DigestJobData, SubscriberJobData {}
+
 export type JobName = keyof JobData;
 
-export const jobNames = ['digest-run', 'digest-fan-out', 'digest-send'] as const satisfies readonly JobName[];
+/**
+ * Jobs in groups, one per capability: a process works a whole group or none
+ * of it (the API without Redis works both; `digest run` only the digests).
+ */
+export const jobGroups = {
+  digests: ['digest-run', 'digest-fan-out', 'digest-send'],
+  subscribers: ['subscriber-mail'],
+} as const satisfies Record<string, readonly JobName[]>;
+
+export type JobGroup = keyof typeof jobGroups;
 
 /**
- * Two queues: sends are rate-limited together, while starting and fanning
- * out a run must never wait behind a week's worth of sends.
+ * Three queues: sends are rate-limited together, while starting and fanning
+ * out a run must never wait behind a week's worth of sends, and a sign-up's
+ * mail must never wait behind either.
  */
 export const queueOf = {
   'digest-run': 'digest-runs',
   'digest-fan-out': 'digest-runs',
   'digest-send': 'digest-sends',
+  'subscriber-mail': 'subscriber-mails',
 } as const satisfies Record<JobName, string>;
 
 export type QueueName = (typeof queueOf)[JobName];
@@ -45,11 +63,21 @@ export interface JobContext {
 }
 
 export type Processor<Name extends JobName> = (data: JobData[Name], context: JobContext) => Promise<JobOutcome>;
-export type Processors = { [Name in JobName]: Processor<Name> };
+type ProcessorsOf<Names extends JobName> = { [Name in Names]: Processor<Name> };
+/** The weekly run's processors (src/digests/processors.ts). */
+export type Processors = ProcessorsOf<keyof DigestJobData>;
+/** Sign-up mail's processor (src/subscribers/processors.ts). */
+export type SubscriberProcessors = ProcessorsOf<keyof SubscriberJobData>;
+/** What one `JobQueue.work` call takes: every processor of one group. */
+export type GroupProcessors = Processors | SubscriberProcessors;
+/** Every processor a process has been given so far, by job name. */
+export type ProcessorTable = Partial<Record<JobName, Processor<JobName>>>;
 
 /** Calls the processor for a job by its name (the runners know names only at run time). */
-export function runProcessor(processors: Processors, name: JobName, data: unknown, context: JobContext): Promise<JobOutcome> {
-  return (processors[name] as Processor<JobName>)(data as never, context);
+export function runProcessor(processors: ProcessorTable, name: JobName, data: unknown, context: JobContext): Promise<JobOutcome> {
+  const processor = processors[name];
+  if (!processor) return Promise.reject(new MissingProcessorError(`No processor for job "${name}" in this process`));
+  return processor(data as never, context);
 }
 
 export interface NewJob<Name extends JobName = JobName> {
@@ -70,8 +98,11 @@ export interface JobQueue {
   addBulk(jobs: NewJob[]): Promise<void>;
   /** Creates or updates a repeating job; the same id replaces the earlier schedule. */
   upsertScheduler<Name extends JobName>(id: string, repeat: Repeat, job: { name: Name; data: JobData[Name] }): Promise<void>;
-  /** Starts processing with these processors (each job name must have one). */
-  work(processors: Processors, options: WorkOptions): Promise<void>;
+  /**
+   * Starts processing one group's queues with its processors (each of its
+   * jobs must have one). Called once per group a process works.
+   */
+  work(processors: GroupProcessors, options: WorkOptions): Promise<void>;
   /** Jobs per queue and state, read when /metrics is scraped. */
   depth(): Promise<{ queue: QueueName; state: string; count: number }[]>;
   /** Redis answers (readyz); the inline runner always does. */
@@ -81,7 +112,7 @@ export interface JobQueue {
 }
 
 export interface WorkOptions {
-  /** Send jobs in flight at once in this process. */
+  /** Send jobs (and, separately, sign-up mail jobs) in flight at once in this process. */
   concurrency: number;
   /** At most `max` send jobs start per `duration` ms, across every worker. */
   limiter: { max: number; duration: number };
@@ -100,8 +131,31 @@ export class MissingProcessorError extends Error {
   override readonly name = 'MissingProcessorError';
 }
 
-/** Start-up fails, naming the job, when a job could be queued that nothing would process. */
-export function checkProcessors(processors: Partial<Processors>): asserts processors is Processors {
-  const missing = jobNames.filter((name) => typeof processors[name] !== 'function');
+/**
+ * The groups a set of processors covers. Start-up fails, naming the job,
+ * when a group is covered only in part: a job of it could be queued that
+ * nothing would process.
+ */
+export function checkProcessors(processors: Partial<Record<JobName, unknown>>): JobGroup[] {
+  const covered = (Object.keys(jobGroups) as JobGroup[]).filter((group) => jobGroups[group].some((name) => name in processors));
+  const missing = covered.flatMap((group) => jobGroups[group].filter((name) => typeof processors[name] !== 'function'));
   if (missing.length) throw new MissingProcessorError(`No processor for job ${missing.map((name) => `"${name}"`).join(', ')}`);
+  if (!covered.length) throw new MissingProcessorError('No processor for any job');
+  return covered;
+}
+
+/** The queues a group's jobs go through. */
+export function queuesOf(groups: JobGroup[]): QueueName[] {
+  return [...new Set(groups.flatMap((group) => jobGroups[group].map((name) => queueOf[name])))];
+}
+
+/**
+ * How each queue is worked: sends share the global rate limiter; sign-up
+ * mail goes out at once, as many at a time as a run's sends; starting and
+ * fanning out a run one at a time.
+ */
+export function queuePolicy(queue: QueueName, work: WorkOptions): { concurrency: number; limiter?: WorkOptions['limiter'] } {
+  if (queue === 'digest-sends') return { concurrency: work.concurrency, limiter: work.limiter };
+  if (queue === 'subscriber-mails') return { concurrency: work.concurrency };
+  return { concurrency: 1 };
 }

@@ -1,13 +1,15 @@
+import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Templates } from '../mail/templates.js';
 import type { Mailer } from '../mail/transport.js';
+import type { SignUpMailQueue } from './mail-queue.js';
 
 /** What the subscriber capability needs: plain dependencies, so the HTTP layer, CLI and tests wire it alike. */
 export interface SubscriberDeps {
   db: Db;
-  mailer: Mailer;
-  templates: Templates;
+  /** Sign-up mail is queued here; the `subscriber-mail` job renders and sends it. */
+  mail: SignUpMailQueue;
   /** HMAC key for link tokens. */
   secret: string;
   /** PUBLIC_BASE_URL: the start of every mailed link. */
@@ -16,4 +18,33 @@ export interface SubscriberDeps {
   mailLimit: { perAddress: number; windowMinutes: number };
   logger: Logger;
   now(): Date;
+}
+
+/** What the `subscriber-mail` job needs to render and send the mail a sign-up recorded. */
+export interface SubscriberMailDeps {
+  db: Db;
+  mailer: Mailer;
+  templates: Templates;
+  secret: string;
+  baseUrl: string;
+  /** MAIL_FROM: its domain names the Message-IDs. */
+  mailFrom: string;
+  logger: Logger;
+  now(): Date;
+}
+
+export function subscriberMailDeps(
+  config: Pick<Config, 'PUBLIC_BASE_URL' | 'MAIL_FROM'>,
+  parts: { db: Db; mailer: Mailer; templates: Templates; tokenSecret: string; logger: Logger; now?: () => Date },
+): SubscriberMailDeps {
+  return {
+    db: parts.db,
+    mailer: parts.mailer,
+    templates: parts.templates,
+    secret: parts.tokenSecret,
+    baseUrl: config.PUBLIC_BASE_URL,
+    mailFrom: config.MAIL_FROM,
+    logger: parts.logger,
+    now: parts.now ?? (() => new Date()),
+  };
 }

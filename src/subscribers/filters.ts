@@ -67,15 +67,24 @@ export interface UnknownFilterValues {
  * so a committee of another council is caught rather than matching nothing.
  */
 export function unknownFilterValues(filters: FilterSet, catalogue: FilterCatalogue): UnknownFilterValues[] {
-  const chosenCouncils = catalogue.councils.filter((council) => !filters.councils.length || filters.councils.includes(council.slug));
+  // Each list of choices is made only for a field the filter set uses: this runs on every sign-up.
   const choices = {
-    councils: catalogue.councils.map((council) => council.slug),
-    committees: [...new Set(chosenCouncils.flatMap((council) => council.committees.map((committee) => committee.slug)))].sort(),
-    topics: catalogue.topics.map((topic) => topic.slug),
+    councils: () => catalogue.councils.map((council) => council.slug),
+    committees: () =>
+      [
+        ...new Set(
+          catalogue.councils
+            .filter((council) => !filters.councils.length || filters.councils.includes(council.slug))
+            .flatMap((council) => council.committees.map((committee) => committee.slug)),
+        ),
+      ].sort(),
+    topics: () => catalogue.topics.map((topic) => topic.slug),
   };
   return (['councils', 'committees', 'topics'] as const).flatMap((field) => {
-    const unknown = filters[field].filter((slug) => !choices[field].includes(slug));
-    return unknown.length ? [{ field, unknown, valid: choices[field] }] : [];
+    if (!filters[field].length) return [];
+    const valid = choices[field]();
+    const unknown = filters[field].filter((slug) => !valid.includes(slug));
+    return unknown.length ? [{ field, unknown, valid }] : [];
   });
 }
 

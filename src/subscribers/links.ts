@@ -33,9 +33,14 @@ export function subscriberLinks(baseUrl: string, secret: string, subscriber: Lin
   };
 }
 
+/** The domain of MAIL_FROM ("Council Digest <digest@Example.org>" → example.org): it names Message-IDs, List-Ids and unsubscribe addresses. */
+export function senderDomain(mailFrom: string): string {
+  return /@([^>\s]+)>?\s*$/.exec(mailFrom)?.[1]?.toLowerCase() ?? 'localhost';
+}
+
 /** The mailto half of List-Unsubscribe: an address at the sender's domain with the token in the subject. */
 export function unsubscribeMailto(mailFrom: string, secret: string, subscriber: LinkSubject): string {
-  const domain = /@([^>\s]+)>?\s*$/.exec(mailFrom)?.[1] ?? 'localhost';
+  const domain = senderDomain(mailFrom);
   const token = signToken(secret, { purpose: 'unsubscribe', subject: subscriber.publicId, version: subscriber.tokenVersion });
   return `mailto:unsubscribe@${domain}?subject=${encodeURIComponent(`unsubscribe ${token}`)}`;
 }

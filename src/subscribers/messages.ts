@@ -1,7 +1,10 @@
-import type { FilterLine } from './filters.js';
-import type { SubscriberDeps } from './deps.js';
-import { confirmLinkDays, subscriberLinks } from './links.js';
-import { noteSubscriberEmailSent, recordSubscriberEmail, type Subscriber } from './repo.js';
+import type { JobContext, JobData, JobOutcome } from '../jobs/types.js';
+import { isPermanentSmtpError } from '../mail/transport.js';
+import type { SubscriberMailDeps } from './deps.js';
+import { describeFilters, type FilterCatalogue, type FilterLine } from './filters.js';
+import { confirmLinkDays, senderDomain, subscriberLinks } from './links.js';
+import { findSubscriberMail, noteSubscriberEmailSent, type Subscriber } from './repo.js';
+import { loadFilterCatalogue } from './signup.js';
 
 export interface ConfirmEmail {
   confirmUrl: string;
@@ -30,22 +33,91 @@ const standings: Record<Subscriber['status'], string> = {
   erased: '',
 };
 
-export type SubscriberMail = { kind: 'confirm'; choices: FilterLine[] } | { kind: 'manage' };
+/**
+ * Derived from the recorded mail, never random: if the process dies between
+ * the SMTP server's accept and noting it, the retry carries the same
+ * Message-ID and mailbox providers fold the two into one.
+ */
+function subscriberMailMessageId(kind: string, subscriber: Subscriber, recordedAt: Date, mailFrom: string): string {
+  return `<${kind}.${subscriber.publicId}.${recordedAt.getTime()}@${senderDomain(mailFrom)}>`;
+}
+
+/** Thrown after a job's mails were tried, so the queue retries the ones a 4xx or a dropped connection held back. */
+class TransientMailError extends Error {
+  override readonly name = 'TransientMailError';
+}
 
 /**
- * Sends a confirmation or manage-link mail. It is recorded first (the
- * per-address limit counts it even while the SMTP call is in flight), then
- * the Message-ID is noted once the server accepts.
+ * The `subscriber-mail` job: renders and sends, one after another, the
+ * confirmation or manage mails sign-ups recorded, with links made now (a
+ * confirmation link works seven days from sending). Each is sent once: a
+ * repeated job finds its Message-ID noted and passes over it. Nothing goes
+ * to an address erased or suppressed since. A 5xx is final and logged; a
+ * 4xx or a dropped connection is retried with backoff (the job throws at
+ * the end), and logged as an error when the last attempt gives up.
  */
-export async function sendSubscriberMail(deps: SubscriberDeps, subscriber: Subscriber, mail: SubscriberMail): Promise<void> {
-  if (!subscriber.email) return;
-  const now = deps.now();
-  const links = subscriberLinks(deps.baseUrl, deps.secret, subscriber, now);
+export async function sendSubscriberMails(
+  deps: SubscriberMailDeps,
+  data: JobData['subscriber-mail'],
+  context: JobContext,
+): Promise<JobOutcome> {
+  const outcome: JobOutcome = { sent: 0, skipped: 0, failed: 0 };
+  const retries: unknown[] = [];
+  // Read once per job, and only if a confirmation needs it (it names the chosen councils and topics).
+  let catalogue: Promise<FilterCatalogue> | undefined;
+  const readCatalogue = () => (catalogue ??= loadFilterCatalogue(deps.db));
+  for (const emailId of data.emailIds) {
+    const result = await sendOne(deps, emailId, readCatalogue, context);
+    if (typeof result === 'string') outcome[result] += 1;
+    else retries.push(result.retry);
+  }
+  if (retries.length) {
+    const first = retries[0] instanceof Error ? retries[0].message : String(retries[0]);
+    throw new TransientMailError(`${retries.length} of ${data.emailIds.length} subscriber mails to retry (${first})`, { cause: retries[0] });
+  }
+  return outcome;
+}
+
+/** One mail: sent, skipped (sent before, or nobody to send it to), failed for good, or to retry. */
+async function sendOne(
+  deps: SubscriberMailDeps,
+  emailId: number,
+  readCatalogue: () => Promise<FilterCatalogue>,
+  context: JobContext,
+): Promise<keyof JobOutcome | { retry: unknown }> {
+  const found = await findSubscriberMail(deps.db, emailId);
+  if (found?.mail.messageId) return 'skipped';
+  const subscriber = found?.subscriber;
+  const who = { emailId, subscriber: subscriber?.id, kind: found?.mail.kind };
+  if (!found || !subscriber?.email || found.suppressed) {
+    deps.logger.info(who, 'subscriber mail not sent: the address was erased or suppressed since');
+    return 'skipped';
+  }
+  const links = subscriberLinks(deps.baseUrl, deps.secret, subscriber, deps.now());
   const rendered =
-    mail.kind === 'confirm'
-      ? deps.templates.render('confirm', { confirmUrl: links.confirm(), days: confirmLinkDays, choices: mail.choices })
+    found.mail.kind === 'confirm'
+      ? deps.templates.render('confirm', {
+          confirmUrl: links.confirm(),
+          days: confirmLinkDays,
+          choices: describeFilters(subscriber, await readCatalogue()),
+        })
       : deps.templates.render('manage', { manageUrl: links.manage(), standing: standings[subscriber.status] });
-  const recordId = await recordSubscriberEmail(deps.db, subscriber.id, mail.kind, now);
-  const sent = await deps.mailer.send({ to: subscriber.email, ...rendered });
-  await noteSubscriberEmailSent(deps.db, recordId, sent.messageId);
+  let messageId: string;
+  try {
+    const sent = await deps.mailer.send({
+      to: subscriber.email,
+      ...rendered,
+      messageId: subscriberMailMessageId(found.mail.kind, subscriber, found.mail.sentAt, deps.mailFrom),
+    });
+    messageId = sent.messageId;
+  } catch (error) {
+    if (isPermanentSmtpError(error)) {
+      deps.logger.warn({ ...who, err: error }, 'subscriber mail refused permanently: not retried');
+      return 'failed';
+    }
+    if (context.lastAttempt) deps.logger.error({ ...who, attempt: context.attempt, err: error }, 'subscriber mail not sent: giving up');
+    return { retry: error };
+  }
+  await noteSubscriberEmailSent(deps.db, emailId, messageId);
+  return 'sent';
 }

@@ -1,4 +1,4 @@
-import { and, count, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { subscriberEmails, subscribers, suppressions, type SubscriberStatus } from '../db/schema/index.js';
 import { filterKey, type FilterSet } from './filters.js';
@@ -19,11 +19,6 @@ function filterColumns(filters: FilterSet) {
   return { ...filters, filterKey: filterKey(filters) };
 }
 
-export async function findSubscriberByEmailKey(db: Executor, emailKey: string): Promise<Subscriber | undefined> {
-  const [row] = await db.select().from(subscribers).where(eq(subscribers.emailKey, emailKey));
-  return row;
-}
-
 export async function findSubscriberByPublicId(db: Executor, publicId: string): Promise<Subscriber | undefined> {
   if (!uuidPattern.test(publicId)) return undefined;
   const [row] = await db.select().from(subscribers).where(eq(subscribers.publicId, publicId));
@@ -35,25 +30,66 @@ export async function findSubscriberById(db: Executor, id: number): Promise<Subs
   return row;
 }
 
-/** A new pending subscriber, or undefined when the address is already known (the caller then reads it). */
-export async function insertPendingSubscriber(
-  db: Executor,
-  values: { email: string; emailKey: string; filters: FilterSet; consentSource: 'form' | 'api' },
-): Promise<Subscriber | undefined> {
-  const [row] = await db
-    .insert(subscribers)
-    .values({ email: values.email, emailKey: values.emailKey, consentSource: values.consentSource, ...filterColumns(values.filters) })
-    .onConflictDoNothing({ target: subscribers.emailKey, where: sql`email_key is not null` })
-    .returning();
-  return row;
+/** What one sign-up did: whether the address is suppressed, and the mail it recorded (none when suppressed or past the limit). */
+export interface SignUpRecord {
+  suppressed: boolean;
+  mail: { id: number; kind: 'confirm' | 'manage' } | undefined;
 }
 
-/** A second sign-up before confirming: the latest request's choices are the ones confirmed. */
-export async function refreshPendingSubscriber(db: Executor, id: number, values: { email: string; filters: FilterSet }, now: Date) {
-  await db
-    .update(subscribers)
-    .set({ email: values.email, ...filterColumns(values.filters), updatedAt: now })
-    .where(and(eq(subscribers.id, id), eq(subscribers.status, 'pending')));
+/**
+ * A sign-up in one statement, whatever the address: unless it is suppressed,
+ * a new address is inserted as pending; a pending one takes the latest
+ * spelling and choices; any other is left as it is. Then, unless the address
+ * had `perAddress` mails since `since`, its mail (confirm for pending, manage
+ * for the rest) is recorded, so a burst counts against the limit at once.
+ * One statement does the same work for every kind of address, so the timing
+ * tells them apart no more than the answer does, and it is prepared once per
+ * connection: this is the busiest write of the public API. Concurrent
+ * sign-ups of one new address meet in ON CONFLICT and cannot duplicate it.
+ */
+const signUpStatement = `
+with suppressed as (
+  select 1 from suppressions where email_key = $2
+), subscriber as (
+  insert into subscribers as s (email, email_key, consent_source, councils, committees, topics, keywords, filter_key)
+  select $1, $2, $3, $4::text[], $5::text[], $6::text[], $7::text[], $8
+  where not exists (select 1 from suppressed)
+  on conflict (email_key) where email_key is not null do update set
+    email = case when s.status = 'pending' then excluded.email else s.email end,
+    councils = case when s.status = 'pending' then excluded.councils else s.councils end,
+    committees = case when s.status = 'pending' then excluded.committees else s.committees end,
+    topics = case when s.status = 'pending' then excluded.topics else s.topics end,
+    keywords = case when s.status = 'pending' then excluded.keywords else s.keywords end,
+    filter_key = case when s.status = 'pending' then excluded.filter_key else s.filter_key end,
+    updated_at = case when s.status = 'pending' then $9::timestamptz else s.updated_at end
+  returning s.id, s.status
+), mail as (
+  insert into subscriber_emails (subscriber_id, kind, sent_at)
+  select subscriber.id, case when subscriber.status = 'pending' then 'confirm' else 'manage' end, $9::timestamptz
+  from subscriber
+  where (select count(*) from subscriber_emails e where e.subscriber_id = subscriber.id and e.sent_at >= $10::timestamptz) < $11
+  returning id, kind
+)
+select exists (select 1 from suppressed) as suppressed, mail.id as mail_id, mail.kind as mail_kind
+from (values (1)) as one left join mail on true`;
+
+export async function signUpSubscriber(
+  db: Db,
+  values: { email: string; emailKey: string; filters: FilterSet; consentSource: 'form' | 'api' },
+  limit: { perAddress: number; since: Date },
+  now: Date,
+): Promise<SignUpRecord> {
+  const { councils, committees, topics, keywords, filterKey: key } = filterColumns(values.filters);
+  const { rows } = await db.$client.query<{ suppressed: boolean; mail_id: string | null; mail_kind: 'confirm' | 'manage' | null }>({
+    name: 'sign-up',
+    text: signUpStatement,
+    values: [values.email, values.emailKey, values.consentSource, councils, committees, topics, keywords, key, now.toISOString(), limit.since.toISOString(), limit.perAddress],
+  });
+  const [row] = rows;
+  return {
+    suppressed: row!.suppressed,
+    mail: row!.mail_id && row!.mail_kind ? { id: Number(row!.mail_id), kind: row!.mail_kind } : undefined,
+  };
 }
 
 export async function confirmSubscriber(db: Executor, id: number, now: Date): Promise<Subscriber | undefined> {
@@ -110,27 +146,21 @@ export async function resubscribeSubscriber(db: Executor, id: number, now: Date)
   return row;
 }
 
-export async function isSuppressed(db: Executor, emailKey: string): Promise<boolean> {
-  const [row] = await db.select({ emailKey: suppressions.emailKey }).from(suppressions).where(eq(suppressions.emailKey, emailKey));
-  return Boolean(row);
-}
-
-/** How many confirmation or manage mails an address got since `since` (the per-address limit). */
-export async function countSubscriberEmailsSince(db: Executor, subscriberId: number, since: Date): Promise<number> {
+/** A recorded confirmation or manage mail with its subscriber (gone once erased), for the job that sends it. */
+export async function findSubscriberMail(db: Executor, id: number) {
   const [row] = await db
-    .select({ n: count() })
+    .select({
+      mail: subscriberEmails,
+      subscriber: subscribers,
+      suppressed: sql<boolean>`exists (select 1 from ${suppressions} where ${suppressions.emailKey} = ${subscribers.emailKey})`,
+    })
     .from(subscriberEmails)
-    .where(and(eq(subscriberEmails.subscriberId, subscriberId), gte(subscriberEmails.sentAt, since)));
-  return row?.n ?? 0;
+    .leftJoin(subscribers, eq(subscribers.id, subscriberEmails.subscriberId))
+    .where(eq(subscriberEmails.id, id));
+  return row;
 }
 
-/** Recorded before sending, so a burst of requests counts against the limit at once. */
-export async function recordSubscriberEmail(db: Executor, subscriberId: number, kind: 'confirm' | 'manage', now: Date): Promise<number> {
-  const [row] = await db.insert(subscriberEmails).values({ subscriberId, kind, sentAt: now }).returning({ id: subscriberEmails.id });
-  return row!.id;
-}
-
+/** The SMTP server accepted the mail: what a repeated job checks before sending again. */
 export async function noteSubscriberEmailSent(db: Executor, id: number, messageId: string) {
   await db.update(subscriberEmails).set({ messageId }).where(eq(subscriberEmails.id, id));
 }
-

@@ -3,22 +3,13 @@ import { listCouncils, listTopics } from '../meetings/catalogue.js';
 import type { SubscriberDeps } from './deps.js';
 import { EmailAddressError, emailKey } from './email.js';
 import {
-  describeFilters,
   filterSetSchema,
   normaliseFilters,
   unknownFilterValues,
   type FilterCatalogue,
   type FilterSet,
 } from './filters.js';
-import { sendSubscriberMail, type SubscriberMail } from './messages.js';
-import {
-  countSubscriberEmailsSince,
-  findSubscriberByEmailKey,
-  insertPendingSubscriber,
-  isSuppressed,
-  refreshPendingSubscriber,
-  type Subscriber,
-} from './repo.js';
+import { signUpSubscriber } from './repo.js';
 
 /** One thing wrong with a request, named by the field it came from. */
 export interface Problem {
@@ -85,57 +76,38 @@ function describeProblems(problems: Problem[]): string {
 }
 
 /** What a sign-up did; the caller answers the same whatever it was, so nobody learns which addresses are known. */
-export type SignUpOutcome = 'confirm-sent' | 'manage-sent' | 'suppressed' | 'mail-limit';
+export type SignUpOutcome = 'confirm-queued' | 'manage-queued' | 'suppressed' | 'mail-limit';
 
 /**
  * Double opt-in. A new address is stored as pending and mailed a
  * confirmation link; a pending one is mailed a fresh link (with the latest
  * choices); a confirmed or unsubscribed one is mailed its manage link and
- * nothing about it changes. Both branches do the same work (a lookup, a
- * write, one mail), so the answer's timing does not tell them apart either.
- * Suppressed addresses are never mailed, nor stored.
+ * nothing about it changes. Suppressed addresses are never mailed, nor
+ * stored. Every case is one statement (see `signUpSubscriber`) and, when
+ * there is mail, one job on the queue: the worker renders and sends it, so
+ * neither the answer nor its timing waits on the SMTP server or tells the
+ * cases apart.
  */
 export async function signUp(
   deps: SubscriberDeps,
   request: { email: string; emailKey: string; filters: FilterSet; source: 'form' | 'api' },
-  catalogue: FilterCatalogue,
 ): Promise<SignUpOutcome> {
-  const { db } = deps;
-  if (await isSuppressed(db, request.emailKey)) {
+  const now = deps.now();
+  const since = new Date(now.getTime() - deps.mailLimit.windowMinutes * 60_000);
+  const { suppressed, mail } = await signUpSubscriber(
+    deps.db,
+    { email: request.email, emailKey: request.emailKey, filters: request.filters, consentSource: request.source },
+    { perAddress: deps.mailLimit.perAddress, since },
+    now,
+  );
+  if (suppressed) {
     deps.logger.info({ outcome: 'suppressed' }, 'sign-up for a suppressed address: nothing sent');
     return 'suppressed';
   }
-  const { subscriber, mail } = await createOrFind(deps, request, catalogue);
-  const since = new Date(deps.now().getTime() - deps.mailLimit.windowMinutes * 60_000);
-  if ((await countSubscriberEmailsSince(db, subscriber.id, since)) >= deps.mailLimit.perAddress) {
-    deps.logger.warn({ subscriber: subscriber.id }, 'sign-up mail limit reached for an address: nothing sent');
+  if (!mail) {
+    deps.logger.warn({ outcome: 'mail-limit' }, 'sign-up mail limit reached for an address: nothing sent');
     return 'mail-limit';
   }
-  await sendSubscriberMail(deps, subscriber, mail);
-  return mail.kind === 'confirm' ? 'confirm-sent' : 'manage-sent';
-}
-
-async function createOrFind(
-  deps: SubscriberDeps,
-  request: { email: string; emailKey: string; filters: FilterSet; source: 'form' | 'api' },
-  catalogue: FilterCatalogue,
-): Promise<{ subscriber: Subscriber; mail: SubscriberMail }> {
-  const confirm: SubscriberMail = { kind: 'confirm', choices: describeFilters(request.filters, catalogue) };
-  // Two rounds at most: an erasure between the insert and the read frees the address again.
-  for (let round = 0; ; round += 1) {
-    const created = await insertPendingSubscriber(deps.db, {
-      email: request.email,
-      emailKey: request.emailKey,
-      filters: request.filters,
-      consentSource: request.source,
-    });
-    if (created) return { subscriber: created, mail: confirm };
-    const known = await findSubscriberByEmailKey(deps.db, request.emailKey);
-    if (known?.status === 'pending') {
-      await refreshPendingSubscriber(deps.db, known.id, request, deps.now());
-      return { subscriber: { ...known, email: request.email }, mail: confirm };
-    }
-    if (known) return { subscriber: known, mail: { kind: 'manage' } };
-    if (round > 0) throw new Error('sign-up: the address was neither insertable nor found');
-  }
+  await deps.mail.queueMail(mail.id);
+  return mail.kind === 'confirm' ? 'confirm-queued' : 'manage-queued';
 }

@@ -3,9 +3,13 @@ import { afterAll } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import { buildApp, type AppDeps } from '../../src/http/app.js';
+import { workOptions } from '../../src/jobs/index.js';
+import { createInlineQueue } from '../../src/jobs/inline.js';
 import { createLogger } from '../../src/logger.js';
 import { loadTemplates } from '../../src/mail/templates.js';
 import { createSmtpMailer } from '../../src/mail/transport.js';
+import { subscriberMailDeps } from '../../src/subscribers/deps.js';
+import { subscriberProcessors } from '../../src/subscribers/processors.js';
 import { startSmtpSink, type SmtpSink } from './smtp.js';
 
 export const adminToken = 'test-operator-token-0123456789';
@@ -33,7 +37,8 @@ export interface TestApp {
 
 /**
  * The production app factory on this file's database, sending mail over SMTP
- * to a real sink in the test process; closed when the file ends.
+ * to a real sink in the test process, with sign-up mail sent by its job in
+ * this process (as `serve` does without Redis); closed when the file ends.
  */
 export async function createTestApp(
   database: Database,
@@ -51,19 +56,27 @@ export async function createTestAppWithMail(
   const smtp = await startSmtpSink();
   const config = testConfig(database, { SMTP_URL: smtp.url, ...env });
   const mailer = createSmtpMailer({ url: smtp.url, from: config.MAIL_FROM });
+  const logger = createLogger({ level: 'silent' });
+  const queue = createInlineQueue({ logger, retry: { attempts: 3, backoffMs: 25 } });
   const deps: AppDeps = {
     config,
     database,
-    logger: createLogger({ level: 'silent' }),
+    logger,
     mailer,
     templates: await loadTemplates(),
     tokenSecret,
+    queue,
     ...overrides,
   };
+  if (deps.queue === queue) {
+    const mail = subscriberMailDeps(config, { db: database.db, mailer: deps.mailer, templates: deps.templates, tokenSecret, logger: deps.logger, now: deps.now });
+    await queue.work(subscriberProcessors(mail), workOptions(config));
+  }
   const app = await buildApp(deps);
   await app.ready();
   afterAll(async () => {
     await app.close();
+    await queue.close();
     await mailer.close();
   });
   return { app, deps, smtp };

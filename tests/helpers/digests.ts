@@ -15,6 +15,8 @@ import type { JobQueue } from '../../src/jobs/types.js';
 import { createLogger } from '../../src/logger.js';
 import { loadTemplates, type Templates } from '../../src/mail/templates.js';
 import { createSmtpMailer, type Mailer } from '../../src/mail/transport.js';
+import { subscriberMailDeps } from '../../src/subscribers/deps.js';
+import { subscriberProcessors } from '../../src/subscribers/processors.js';
 import { testConfig, tokenSecret } from './app.js';
 import { testRedisUrl } from './redis.js';
 import { startSmtpSink, type SinkBehaviour, type SmtpSink } from './smtp.js';
@@ -53,7 +55,11 @@ export async function createDigestHarness(
   templates ??= loadTemplates();
   // Small fan-out pages, so every run walks several.
   const deps = { ...digestDeps(config, { db: database.db, queue, mailer, templates: await templates, tokenSecret, metrics, logger }), pageSize: 3 };
-  if (options.work ?? true) await queue.work(digestProcessors(deps), workOptions(config));
+  if (options.work ?? true) {
+    // Both groups of jobs, as the worker process works them.
+    await queue.work(digestProcessors(deps), workOptions(config));
+    await queue.work(subscriberProcessors(subscriberMailDeps(config, { db: database.db, mailer, templates: deps.templates, tokenSecret, logger })), workOptions(config));
+  }
   afterAll(async () => {
     await queue.close();
     await mailer.close();
@@ -71,6 +77,7 @@ export async function createDigestApp(database: Database, harness: DigestHarness
     templates: harness.deps.templates,
     tokenSecret,
     digests: harness.deps,
+    queue: harness.queue,
   });
   await app.ready();
   afterAll(() => app.close());

@@ -82,6 +82,14 @@ describe('the weekly run on BullMQ', () => {
     expect(workerA.smtp.to(reader!.email!)).toHaveLength(1);
   });
 
+  it('sends a sign-up\'s confirmation through the subscriber-mails queue', async () => {
+    const response = await app.inject({ method: 'POST', url: '/api/subscriptions', payload: { email: 'queued@bullmq.example.org' } });
+    expect(response.statusCode).toBe(202);
+    const deadline = Date.now() + 10_000;
+    while (!workerA.smtp.to('queued@bullmq.example.org').length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(workerA.smtp.to('queued@bullmq.example.org').map((mail) => mail.parsed.subject)).toEqual(['Confirm your Council Digest subscription']);
+  });
+
   it('offers Bull Board at /admin/queues behind the operator token', async () => {
     const anonymous = await app.inject({ method: 'GET', url: '/admin/queues' });
     expect(anonymous.statusCode).toBe(401);
@@ -90,7 +98,7 @@ describe('the weekly run on BullMQ', () => {
     expect(board.statusCode).toBe(200);
     expect(board.body).toMatch(/bull/i);
     const api = await app.inject({ method: 'GET', url: '/admin/queues/api/queues', headers: adminHeaders });
-    expect(api.json().queues.map((queue: { name: string }) => queue.name).sort()).toEqual(['digest-runs', 'digest-sends']);
+    expect(api.json().queues.map((queue: { name: string }) => queue.name).sort()).toEqual(['digest-runs', 'digest-sends', 'subscriber-mails']);
   });
 
   it('starts the run for the week just ended when the job scheduler fires', async () => {

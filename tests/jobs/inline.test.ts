@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createInlineQueue } from '../../src/jobs/inline.js';
-import type { JobContext, Processors } from '../../src/jobs/types.js';
+import { MissingProcessorError, type JobContext, type Processors } from '../../src/jobs/types.js';
 import { createLogger } from '../../src/logger.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -93,5 +93,29 @@ describe('the in-process job runner', () => {
     await until(() => started);
     await queue.close();
     expect(finished).toBe(true);
+  });
+
+  it('works each group of jobs on its own: a group nobody works yet keeps its jobs waiting', async () => {
+    const queue = createInlineQueue({ logger });
+    const mailed: number[][] = [];
+    await queue.work(processors(async () => done), work);
+    await queue.add({ name: 'subscriber-mail', data: { emailIds: [1, 2] }, jobId: 'mail-1' });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(mailed).toEqual([]);
+    await queue.work({ 'subscriber-mail': async (data) => (mailed.push(data.emailIds), { ...done, sent: data.emailIds.length }) }, work);
+    await until(() => mailed.length === 1);
+    expect(mailed).toEqual([[1, 2]]);
+    await queue.close();
+  });
+
+  it('refuses to work a group twice in one process', async () => {
+    const queue = createInlineQueue({ logger });
+    await queue.work(processors(async () => done), work);
+    await expect(queue.work(processors(async () => done), work)).rejects.toThrow(/Already working queue digest-runs, digest-sends/);
+    await queue.close();
+  });
+
+  it('refuses processors that cover no job', async () => {
+    await expect(createInlineQueue({ logger }).work({} as Processors, work)).rejects.toThrow(MissingProcessorError);
   });
 });

@@ -48,6 +48,7 @@ export async function appWithRouteTable(database: Database, harness: DigestHarne
     templates: harness.deps.templates,
     tokenSecret,
     digests: harness.deps,
+    queue: harness.queue,
     onRoute: (route: RouteOptions) => {
       const query = schemaKeys(route.schema?.querystring);
       for (const method of [route.method].flat()) routes.push({ method, url: route.url, query, body: Boolean(route.schema?.body) });

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { SubscriberDeps } from '../../subscribers/deps.js';
+import { createSignUpMailQueue } from '../../subscribers/mail-queue.js';
 import { TokenError, type TokenPurpose } from '../../subscribers/tokens.js';
 import type { AppDeps } from '../app.js';
 import { clockOf, mailingDeps } from '../deps.js';
@@ -10,8 +11,14 @@ import { badLinkPage, statusPage } from './errors.js';
 
 /** The subscriber capability's dependencies, from the app's. */
 export function subscriberDeps(deps: AppDeps): SubscriberDeps {
+  const { db, secret, baseUrl, logger, now } = mailingDeps(deps);
   return {
-    ...mailingDeps(deps),
+    db,
+    mail: createSignUpMailQueue(deps.queue),
+    secret,
+    baseUrl,
+    logger,
+    now,
     mailLimit: { perAddress: deps.config.SIGNUP_RATE_LIMIT_PER_ADDRESS, windowMinutes: deps.config.SIGNUP_RATE_LIMIT_WINDOW_MINUTES },
   };
 }

@@ -5,6 +5,7 @@ import { listTopicsWithRules, saveTopic } from '../../meetings/catalogue.js';
 import { importRecords, recordsFromJson, recordsFromText } from '../../meetings/import.js';
 import { retagAll } from '../../meetings/topics/service.js';
 import type { AppDeps } from '../app.js';
+import type { ApiCache } from '../caches.js';
 import { ApiError } from '../errors.js';
 import { requireAdmin } from '../plugins/auth.js';
 import { adminErrorResponses } from '../schemas.js';
@@ -43,7 +44,8 @@ const topicBody = z.object({
 /** Pages and records are small; a whole year of them in one JSON array is not. */
 const importBodyLimit = 5 * 1024 * 1024;
 
-export async function adminMeetingRoutes(app: FastifyInstance, deps: AppDeps) {
+/** Operators' writes to meetings and topics; each drops this process's cached answers at once. */
+export async function adminMeetingRoutes(app: FastifyInstance, deps: AppDeps, cache: ApiCache) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { db } = deps.database;
   const security = [{ adminToken: [] }];
@@ -77,7 +79,8 @@ export async function adminMeetingRoutes(app: FastifyInstance, deps: AppDeps) {
       } else {
         throw new ApiError(400, 'The request body is empty: send a meeting as JSON, or page text as text/plain');
       }
-      const imported = await importRecords(db, records);
+      // Each meeting is its own transaction: even a batch that fails part-way may have written some.
+      const imported = await importRecords(db, records).finally(() => cache.invalidate());
       request.log.info(
         { imported: imported.map(({ id, action, committee, startsAt }) => ({ id, action, committee, startsAt })) },
         'meetings imported',
@@ -119,6 +122,7 @@ export async function adminMeetingRoutes(app: FastifyInstance, deps: AppDeps) {
         throw new ApiError(422, 'A new topic needs a name', [{ path: 'body.name', message: 'required for a new topic' }]);
       }
       await saveTopic(db, request.params.slug, request.body, true);
+      cache.invalidate();
       const saved = (await listTopicsWithRules(db)).find((topic) => topic.slug === request.params.slug)!;
       return reply.code(existing ? 200 : 201).send(saved);
     },
@@ -138,7 +142,7 @@ export async function adminMeetingRoutes(app: FastifyInstance, deps: AppDeps) {
       },
     },
     async (request) => {
-      const totals = await retagAll(db);
+      const totals = await retagAll(db).finally(() => cache.invalidate());
       request.log.info(totals, 'meetings retagged');
       return totals;
     },

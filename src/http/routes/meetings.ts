@@ -1,10 +1,11 @@
-import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import fastifyEtag from '@fastify/etag';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { listCouncils, listTopics } from '../../meetings/catalogue.js';
-import { decodeCursor, findMeetings, loadMeetingViews } from '../../meetings/queries.js';
+import { decodeCursor, findMeetings, loadMeetingViews, type MeetingFilter } from '../../meetings/queries.js';
 import type { AppDeps } from '../app.js';
+import { checkWithCatalogue, type ApiCache, type CachedAnswer, type Catalogue } from '../caches.js';
 import { ApiError } from '../errors.js';
 import { errorResponses, listParam } from '../schemas.js';
 
@@ -69,6 +70,31 @@ export const meetingOut = z.object({
   footnotes: z.array(z.object({ number: z.number(), text: z.string(), anchor: z.string().optional() })),
 });
 
+const meetingsOut = z.object({ meetings: z.array(meetingOut), nextCursor: z.string().nullable() });
+
+const councilsOut = z.object({
+  councils: z.array(
+    z.object({
+      slug: z.string(),
+      name: z.string(),
+      aliases: z.array(z.string()),
+      website: z.string().nullable(),
+      committees: z.array(z.object({ slug: z.string(), name: z.string() })),
+    }),
+  ),
+});
+
+const topicsOut = z.object({ topics: z.array(z.object({ slug: z.string(), name: z.string(), description: z.string() })) });
+
+/** The route's own response serialiser (checks against the schema, then JSON), applied once per cached answer. */
+function serializerFor(schema: z.ZodType, url: string): (data: unknown) => string {
+  return serializerCompiler({ schema, method: 'GET', url, httpStatus: '200' });
+}
+
+const serialiseMeetings = serializerFor(meetingsOut, '/api/meetings');
+const serialiseCouncils = serializerFor(councilsOut, '/api/councils');
+const serialiseTopics = serializerFor(topicsOut, '/api/topics');
+
 function toInstant(value: string | undefined, zone: string, endOfDay: boolean): Date | undefined {
   if (!value) return undefined;
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
@@ -80,16 +106,67 @@ function toInstant(value: string | undefined, zone: string, endOfDay: boolean): 
 }
 
 /** Slugs must name things that exist; a typo answers 422 with the valid choices. */
-function assertKnown(kind: string, given: string[], valid: string[]) {
+function unknownSlug(kind: string, given: string[], valid: string[]): ApiError | undefined {
   const unknown = given.filter((slug) => !valid.includes(slug));
-  if (unknown.length) {
-    throw new ApiError(422, `Unknown ${kind}: ${unknown.join(', ')}. Valid ${kind}: ${valid.join(', ')}`, [
-      { path: kind, message: `unknown: ${unknown.join(', ')}` },
-    ]);
-  }
+  if (!unknown.length) return undefined;
+  return new ApiError(422, `Unknown ${kind}: ${unknown.join(', ')}. Valid ${kind}: ${valid.join(', ')}`, [
+    { path: kind, message: `unknown: ${unknown.join(', ')}` },
+  ]);
 }
 
-export async function meetingRoutes(app: FastifyInstance, deps: AppDeps) {
+function checkSlugs(query: { council: string[]; committee: string[]; topic: string[] }, catalogue: Catalogue) {
+  const committees = catalogue.councils
+    .filter((council) => !query.council.length || query.council.includes(council.slug))
+    .flatMap((council) => council.committees.map((committee) => committee.slug));
+  const error =
+    unknownSlug('council', query.council, catalogue.councils.map((council) => council.slug)) ??
+    unknownSlug('committee', query.committee, committees) ??
+    unknownSlug('topic', query.topic, catalogue.topics.map((topic) => topic.slug));
+  return error ? { ok: false as const, status: 422, error } : { ok: true as const };
+}
+
+type MeetingsQuery = z.output<typeof meetingsQuery>;
+
+/**
+ * One key for every request that asks for the same page: list order and
+ * repeats do not matter. Dates stay as given (turning them into instants
+ * costs more than the rest of a cached answer), so two spellings of one
+ * day are two keys with the same answer.
+ */
+function answerKey(query: MeetingsQuery): string {
+  const set = (values: string[]) => [...new Set(values)].sort();
+  return JSON.stringify([
+    query.from ?? null,
+    query.to ?? null,
+    set(query.council),
+    set(query.committee),
+    set(query.topic),
+    query.q ?? null,
+    query.limit,
+    query.cursor ?? null,
+  ]);
+}
+
+/**
+ * A cached answer as it was serialised, with its ETag (a request that sends
+ * it back gets 304 from @fastify/etag). `no-cache`: clients and proxies may
+ * keep it but ask each time, so nobody sees a listing older than the
+ * server's own cache.
+ */
+function sendAnswer(reply: FastifyReply, answer: CachedAnswer) {
+  return reply
+    .header('etag', answer.etag)
+    .header('cache-control', 'public, no-cache')
+    .type('application/json; charset=utf-8')
+    .send(answer.body);
+}
+
+/**
+ * The public reading routes. Answers are cached (see caches.ts) and carry
+ * ETags, so a repeated request costs neither Postgres nor serialising.
+ */
+export async function meetingRoutes(app: FastifyInstance, deps: AppDeps, cache: ApiCache) {
+  await app.register(fastifyEtag);
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { db } = deps.database;
 
@@ -99,22 +176,11 @@ export async function meetingRoutes(app: FastifyInstance, deps: AppDeps) {
       schema: {
         tags: ['public'],
         summary: 'Councils and their committees',
-        response: {
-          200: z.object({
-            councils: z.array(
-              z.object({
-                slug: z.string(),
-                name: z.string(),
-                aliases: z.array(z.string()),
-                website: z.string().nullable(),
-                committees: z.array(z.object({ slug: z.string(), name: z.string() })),
-              }),
-            ),
-          }),
-        },
+        response: { 200: councilsOut },
       },
     },
-    async () => ({ councils: await listCouncils(db) }),
+    async (_request, reply) =>
+      sendAnswer(reply, await cache.answer('councils', async () => serialiseCouncils({ councils: (await cache.catalogue()).councils }))),
   );
 
   routes.get(
@@ -123,12 +189,11 @@ export async function meetingRoutes(app: FastifyInstance, deps: AppDeps) {
       schema: {
         tags: ['public'],
         summary: 'The topic taxonomy',
-        response: {
-          200: z.object({ topics: z.array(z.object({ slug: z.string(), name: z.string(), description: z.string() })) }),
-        },
+        response: { 200: topicsOut },
       },
     },
-    async () => ({ topics: await listTopics(db) }),
+    async (_request, reply) =>
+      sendAnswer(reply, await cache.answer('topics', async () => serialiseTopics({ topics: (await cache.catalogue()).topics }))),
   );
 
   routes.get(
@@ -140,40 +205,32 @@ export async function meetingRoutes(app: FastifyInstance, deps: AppDeps) {
         description:
           'Councils and committees narrow; topics and q widen each other: a meeting is listed when its summary or any section has a chosen topic or matches q. Sections carry `matched` when a topic or q was given.',
         querystring: meetingsQuery,
-        response: { 200: z.object({ meetings: z.array(meetingOut), nextCursor: z.string().nullable() }), ...errorResponses },
+        response: { 200: meetingsOut, ...errorResponses },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const query = request.query;
       if (query.cursor && !decodeCursor(query.cursor)) {
         throw new ApiError(400, 'cursor is not one this API gave out', [{ path: 'querystring.cursor', message: 'invalid' }]);
       }
       const zone = deps.config.DIGEST_TZ;
-      // The catalogue is read only to check slugs the query names: a plain date range costs one query.
-      if (query.council.length || query.committee.length) {
-        const councilList = await listCouncils(db);
-        assertKnown('council', query.council, councilList.map((council) => council.slug));
-        assertKnown(
-          'committee',
-          query.committee,
-          councilList
-            .filter((council) => !query.council.length || query.council.includes(council.slug))
-            .flatMap((council) => council.committees.map((committee) => committee.slug)),
-        );
+      // The catalogue is checked only for slugs the query names: a plain date range goes straight to the answer.
+      if (query.council.length || query.committee.length || query.topic.length) {
+        const { result } = await checkWithCatalogue(cache, (catalogue) => checkSlugs(query, catalogue));
+        if (!result.ok) throw result.error;
       }
-      if (query.topic.length) assertKnown('topic', query.topic, (await listTopics(db)).map((topic) => topic.slug));
-      return findMeetings(
-        db,
-        {
+      const answer = await cache.answer(`meetings:${answerKey(query)}`, async () => {
+        const filter: MeetingFilter = {
           from: toInstant(query.from, zone, false),
           to: toInstant(query.to, zone, true),
           councils: query.council,
           committees: query.committee,
           topics: query.topic,
           keywords: query.q ? [query.q] : [],
-        },
-        { limit: query.limit, cursor: query.cursor },
-      );
+        };
+        return serialiseMeetings(await findMeetings(db, filter, { limit: query.limit, cursor: query.cursor }));
+      });
+      return sendAnswer(reply, answer);
     },
   );
 

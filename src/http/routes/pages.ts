@@ -6,6 +6,7 @@ import { subscriberLinks } from '../../subscribers/links.js';
 import { confirmSubscription } from '../../subscribers/preferences.js';
 import { checkSignUp, loadFilterCatalogue, signUp } from '../../subscribers/signup.js';
 import type { AppDeps } from '../app.js';
+import { checkWithCatalogue, type ApiCache } from '../caches.js';
 import { formToken } from '../pages/csrf.js';
 import { filtersFromForm, readForm } from '../pages/forms.js';
 import { stylesheet, stylesheetPath } from '../pages/layout.js';
@@ -18,7 +19,7 @@ export const formBodyLimit = 16 * 1024;
 const tokenParams = z.object({ token: z.string().max(4096) });
 
 /** The sign-up side of the site: the form, its post, and the confirmation link. */
-export async function signUpPages(app: FastifyInstance, deps: AppDeps, limits: { signUp: onRequestHookHandler }) {
+export async function signUpPages(app: FastifyInstance, deps: AppDeps, cache: ApiCache, limits: { signUp: onRequestHookHandler }) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const subscribers = subscriberDeps(deps);
   const { db } = deps.database;
@@ -28,7 +29,7 @@ export async function signUpPages(app: FastifyInstance, deps: AppDeps, limits: {
   );
 
   routes.get('/', { schema: { hide: true } }, async (_request, reply) => {
-    const catalogue = await loadFilterCatalogue(db);
+    const catalogue = await cache.catalogue();
     return sendPage(reply, 200, signUpPage({ catalogue, formToken: formToken(deps.tokenSecret, signUpAction, subscribers.now()) }));
   });
 
@@ -39,8 +40,7 @@ export async function signUpPages(app: FastifyInstance, deps: AppDeps, limits: {
     assertFormPost(request, deps);
     const form = readForm(request.body);
     const input = { email: form.text('email'), ...filtersFromForm(form) };
-    const catalogue = await loadFilterCatalogue(db);
-    const checked = checkSignUp(input, catalogue);
+    const { result: checked, catalogue } = await checkWithCatalogue(cache, (known) => checkSignUp(input, known));
     if (!checked.ok) {
       const page = signUpPage({
         catalogue,
@@ -51,7 +51,7 @@ export async function signUpPages(app: FastifyInstance, deps: AppDeps, limits: {
       });
       return sendPage(reply, checked.status, page);
     }
-    await signUp(subscribers, { ...checked, source: 'form' }, catalogue);
+    await signUp(subscribers, { ...checked, source: 'form' });
     return sendPage(reply, 200, checkInboxPage(checked.email));
   });
 

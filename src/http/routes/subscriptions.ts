@@ -3,8 +3,9 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { checkSignUp, loadFilterCatalogue, signUp } from '../../subscribers/signup.js';
+import { checkSignUp, signUp } from '../../subscribers/signup.js';
 import type { AppDeps } from '../app.js';
+import { checkWithCatalogue, type ApiCache } from '../caches.js';
 import { ApiError } from '../errors.js';
 import { usePageErrors, subscriberDeps } from '../pages/support.js';
 import { errorResponse, errorResponses } from '../schemas.js';
@@ -29,7 +30,7 @@ const signUpAccepted = {
  * the preference centre and unsubscribing. One per-IP limit covers both
  * ways of signing up, so switching between them gains nothing.
  */
-export async function subscriptionRoutes(app: FastifyInstance, deps: AppDeps) {
+export async function subscriptionRoutes(app: FastifyInstance, deps: AppDeps, cache: ApiCache) {
   // In-memory counters: one API process per limit. Behind several, each counts its own share.
   await app.register(fastifyRateLimit, { global: false });
   const signUpLimit = app.rateLimit({
@@ -39,16 +40,16 @@ export async function subscriptionRoutes(app: FastifyInstance, deps: AppDeps) {
       new ApiError(429, `Too many sign-ups from your network: try again in ${context.after}.`),
   }) as onRequestHookHandler;
 
-  await app.register(async (scope) => subscriptionApi(scope, deps, signUpLimit));
+  await app.register(async (scope) => subscriptionApi(scope, deps, cache, signUpLimit));
   await app.register(async (scope) => {
     await scope.register(fastifyFormbody, { bodyLimit: formBodyLimit });
     usePageErrors(scope);
-    await scope.register(async (pages) => signUpPages(pages, deps, { signUp: signUpLimit }));
+    await scope.register(async (pages) => signUpPages(pages, deps, cache, { signUp: signUpLimit }));
     await scope.register(async (pages) => preferencePages(pages, deps));
   });
 }
 
-async function subscriptionApi(app: FastifyInstance, deps: AppDeps, signUpLimit: onRequestHookHandler) {
+async function subscriptionApi(app: FastifyInstance, deps: AppDeps, cache: ApiCache, signUpLimit: onRequestHookHandler) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const subscribers = subscriberDeps(deps);
 
@@ -61,14 +62,13 @@ async function subscriptionApi(app: FastifyInstance, deps: AppDeps, signUpLimit:
         tags: ['public'],
         summary: 'Sign up for the weekly digest (double opt-in)',
         description:
-          'Stores the address as pending and mails a confirmation link (valid 7 days); only confirmed addresses get digests. An address already known answers exactly the same and is mailed a link to manage its subscription instead. Unknown councils, committees or topics answer 422 with the valid ones.',
+          'Stores the address as pending and mails a confirmation link (valid 7 days); only confirmed addresses get digests. An address already known answers exactly the same and is mailed a link to manage its subscription instead. The mail is queued and sent by the worker, so the answer does not wait for it. Unknown councils, committees or topics answer 422 with the valid ones.',
         body: subscriptionBody,
         response: { 202: z.object({ message: z.string() }), ...errorResponses, 413: errorResponse, 429: errorResponse },
       },
     },
     async (request, reply) => {
-      const catalogue = await loadFilterCatalogue(deps.database.db);
-      const checked = checkSignUp(request.body, catalogue);
+      const { result: checked } = await checkWithCatalogue(cache, (catalogue) => checkSignUp(request.body, catalogue));
       if (!checked.ok) {
         const fields = checked.problems.map((problem) => ({
           path: `body.${problem.path}`,
@@ -77,7 +77,7 @@ async function subscriptionApi(app: FastifyInstance, deps: AppDeps, signUpLimit:
         // 400s read like the schema's own validation failures; 422s are "well-formed, but names nothing we know".
         throw new ApiError(checked.status, checked.message, fields, checked.status === 400 ? 'validation_failed' : undefined);
       }
-      await signUp(subscribers, { ...checked, source: 'api' }, catalogue);
+      await signUp(subscribers, { ...checked, source: 'api' });
       return reply.code(202).send(signUpAccepted);
     },
   );
