@@ -1,6 +1,6 @@
 import { feedDeliveryMessageId, feedRecipientLinks, feedUnsubscribeMailto } from '../feeds/recipients.js';
 import type { RenderedEmail, Templates } from '../mail/templates.js';
-import { subscriberLinks, unsubscribeMailto, type LinkSubject } from '../subscribers/links.js';
+import { senderDomain, subscriberLinks, unsubscribeMailto, type LinkSubject } from '../subscribers/links.js';
 import type { DigestContent } from './compose.js';
 import type { Week } from './week.js';
 
@@ -49,10 +49,6 @@ export interface MailSettings {
 
 export interface Recipient extends LinkSubject {
   email: string;
-}
-
-export function senderDomain(mailFrom: string): string {
-  return /@([^>\s]+)>?\s*$/.exec(mailFrom)?.[1]?.toLowerCase() ?? 'localhost';
 }
 
 /**
