@@ -4,7 +4,8 @@ import type { DigestContent } from './compose.js';
 import type { DigestDeps } from './deps.js';
 import { digestEmail, renderDigest } from './email.js';
 import { recipientByEmailKey, recipientByPublicId, type RecipientRow } from './run-repo.js';
-import { buildDigest, loadCatalogue } from './select.js';
+import { loadCatalogue } from '../meetings/catalogue.js';
+import { buildDigest } from './select.js';
 import { previousWeek, type Week } from './week.js';
 
 export type PreviewDeps = Pick<DigestDeps, 'db' | 'templates' | 'mail' | 'zone' | 'now'>;

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { partners } from '../db/schema/index.js';
-import { listCouncils, listTopics } from '../meetings/catalogue.js';
+import { loadCatalogue } from '../meetings/catalogue.js';
 import { EmailAddressError, emailKey } from '../subscribers/email.js';
-import { filterSetSchema, normaliseFilters, unknownFilterValues, type FilterSet } from '../subscribers/filters.js';
+import { describeUnknown, filterSetSchema, normaliseFilters, unknownFilterValues, type FilterSet } from '../subscribers/filters.js';
 import type { FeedDeps } from './deps.js';
 import { sendFeedConfirmations, sendFeedDecision, type ConfirmationsSent } from './emails.js';
 import { FeedError } from './errors.js';
@@ -58,12 +58,11 @@ export type FeedView = ReturnType<typeof feedView>;
 
 /** Slugs that name nothing answer with the valid ones, so a typo is fixed in one go. */
 async function assertKnownSlugs(deps: FeedDeps, filters: FilterSet) {
-  const [councils, topics] = await Promise.all([listCouncils(deps.db), listTopics(deps.db)]);
-  const unknown = unknownFilterValues(filters, { councils, topics });
+  const unknown = unknownFilterValues(filters, await loadCatalogue(deps.db));
   if (unknown.length) {
     throw new FeedError(
       'unknown_values',
-      unknown.map(({ field, unknown: names, valid }) => `Unknown ${field}: ${names.join(', ')}. Valid ${field}: ${valid.join(', ')}`).join('. '),
+      unknown.map((each) => describeUnknown(each)).join(' '),
       unknown.map(({ field, unknown: names }) => ({ path: `body.${field}`, message: `unknown: ${names.join(', ')}` })),
     );
   }

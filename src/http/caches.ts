@@ -1,13 +1,9 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../db/client.js';
-import { listCouncils, listTopics } from '../meetings/catalogue.js';
+import { loadCatalogue, type Catalogue } from '../meetings/catalogue.js';
 
-/** The councils (with their committees and aliases) and topics: what forms offer and every filter is checked against. */
-export interface Catalogue {
-  councils: Awaited<ReturnType<typeof listCouncils>>;
-  topics: Awaited<ReturnType<typeof listTopics>>;
-}
+export type { Catalogue };
 
 /** A serialised answer, kept for requests that normalise to the same key. */
 export interface CachedAnswer {
@@ -53,8 +49,8 @@ export function createApiCache(db: Db, options: { ttlMs: number; maxBytes?: numb
   let generation = 0;
   let catalogue: { value: Promise<Catalogue>; loadedAt: number; loading: boolean } | undefined;
 
-  const loadCatalogue = () => {
-    const value = Promise.all([listCouncils(db), listTopics(db)]).then(([councils, topics]) => ({ councils, topics }));
+  const readCatalogue = () => {
+    const value = loadCatalogue(db);
     const entry = { value, loadedAt: Date.now(), loading: true };
     catalogue = entry;
     value.then(
@@ -70,7 +66,7 @@ export function createApiCache(db: Db, options: { ttlMs: number; maxBytes?: numb
   return {
     catalogue({ recheck = false } = {}) {
       if (catalogue && (recheck ? catalogue.loading : Date.now() - catalogue.loadedAt < ttlMs)) return catalogue.value;
-      return loadCatalogue();
+      return readCatalogue();
     },
     answer(key, build) {
       const cached = answers?.get(key);

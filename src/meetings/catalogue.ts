@@ -26,6 +26,14 @@ export async function listTopics(db: Db) {
     .orderBy(asc(topics.name));
 }
 
+/** Every council (with its committees) and topic: what forms offer and every filter set is checked against. */
+export async function loadCatalogue(db: Db) {
+  const [councilList, topicList] = await Promise.all([listCouncils(db), listTopics(db)]);
+  return { councils: councilList, topics: topicList };
+}
+
+export type Catalogue = Awaited<ReturnType<typeof loadCatalogue>>;
+
 export async function listTopicsWithRules(db: Db) {
   const [topicRows, ruleRows] = await Promise.all([
     db.select().from(topics).orderBy(asc(topics.slug)),

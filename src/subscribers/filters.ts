@@ -61,6 +61,11 @@ export interface UnknownFilterValues {
   valid: string[];
 }
 
+/** "Unknown topics: potholes. Valid topics: care-leavers, …." `label` names the field as the caller's input does. */
+export function describeUnknown({ field, unknown, valid }: UnknownFilterValues, label: string = field): string {
+  return `Unknown ${label}: ${unknown.join(', ')}. Valid ${label}: ${valid.join(', ') || '(none yet)'}.`;
+}
+
 /**
  * The slugs a filter set names that do not exist, with the valid choices.
  * Committees are checked against the chosen councils (all when none is chosen),

@@ -4,7 +4,7 @@ import type { SubscriberMailDeps } from './deps.js';
 import { describeFilters, type FilterCatalogue, type FilterLine } from './filters.js';
 import { confirmLinkDays, senderDomain, subscriberLinks } from './links.js';
 import { findSubscriberMail, noteSubscriberEmailSent, type Subscriber } from './repo.js';
-import { loadFilterCatalogue } from './signup.js';
+import { loadCatalogue } from '../meetings/catalogue.js';
 
 export interface ConfirmEmail {
   confirmUrl: string;
@@ -65,7 +65,7 @@ export async function sendSubscriberMails(
   const retries: unknown[] = [];
   // Read once per job, and only if a confirmation needs it (it names the chosen councils and topics).
   let catalogue: Promise<FilterCatalogue> | undefined;
-  const readCatalogue = () => (catalogue ??= loadFilterCatalogue(deps.db));
+  const readCatalogue = () => (catalogue ??= loadCatalogue(deps.db));
   for (const emailId of data.emailIds) {
     const result = await sendOne(deps, emailId, readCatalogue, context);
     if (typeof result === 'string') outcome[result] += 1;

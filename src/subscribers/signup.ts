@@ -1,8 +1,7 @@
-import type { Db } from '../db/client.js';
-import { listCouncils, listTopics } from '../meetings/catalogue.js';
 import type { SubscriberDeps } from './deps.js';
 import { EmailAddressError, emailKey } from './email.js';
 import {
+  describeUnknown,
   filterSetSchema,
   normaliseFilters,
   unknownFilterValues,
@@ -33,11 +32,6 @@ export type CheckedSignUp =
   /** 400: the input is malformed; 422: well-formed, but names councils, committees or topics that do not exist. */
   | { ok: false; status: 400 | 422; message: string; problems: Problem[] };
 
-export async function loadFilterCatalogue(db: Db): Promise<FilterCatalogue> {
-  const [councils, topics] = await Promise.all([listCouncils(db), listTopics(db)]);
-  return { councils, topics };
-}
-
 /** Checks a filter set as given: its shape (400), then that every slug exists (422, with the valid ones). */
 export function checkFilters(input: Partial<FilterSet>, catalogue: FilterCatalogue): { ok: true; filters: FilterSet } | { ok: false; status: 400 | 422; message: string; problems: Problem[] } {
   const parsed = filterSetSchema.safeParse(input);
@@ -49,9 +43,7 @@ export function checkFilters(input: Partial<FilterSet>, catalogue: FilterCatalog
   const unknown = unknownFilterValues(filters, catalogue);
   if (unknown.length) {
     const problems = unknown.map(({ field, unknown: names, valid }) => ({ path: field, message: `unknown ${field}: ${names.join(', ')}`, valid }));
-    const message = unknown
-      .map(({ field, unknown: names, valid }) => `Unknown ${field}: ${names.join(', ')}. Valid ${field}: ${valid.join(', ') || '(none yet)'}.`)
-      .join(' ');
+    const message = unknown.map((each) => describeUnknown(each)).join(' ');
     return { ok: false, status: 422, message, problems };
   }
   return { ok: true, filters };

@@ -12,7 +12,7 @@ import {
   ndjsonRows,
   type RawRow,
 } from '../../subscribers/import-formats.js';
-import { loadFilterCatalogue } from '../../subscribers/signup.js';
+import { loadCatalogue } from '../../meetings/catalogue.js';
 import type { AppDeps } from '../app.js';
 import { ApiError } from '../errors.js';
 import { clockOf } from '../deps.js';
@@ -71,7 +71,7 @@ export async function subscriberImportRoute(app: FastifyInstance, deps: AppDeps)
       const body = limitBytes(request.body as Readable, importBodyLimit);
       try {
         return await importSubscribers(deps.database.db, read(body), {
-          catalogue: await loadFilterCatalogue(deps.database.db),
+          catalogue: await loadCatalogue(deps.database.db),
           ...(request.query.note ? { note: request.query.note } : {}),
           now: clockOf(deps)(),
         });

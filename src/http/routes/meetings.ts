@@ -4,6 +4,7 @@ import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { decodeCursor, findMeetings, loadMeetingViews, type MeetingFilter } from '../../meetings/queries.js';
+import { describeUnknown, unknownFilterValues } from '../../subscribers/filters.js';
 import type { AppDeps } from '../app.js';
 import { checkWithCatalogue, type ApiCache, type CachedAnswer, type Catalogue } from '../caches.js';
 import { ApiError } from '../errors.js';
@@ -105,24 +106,16 @@ function toInstant(value: string | undefined, zone: string, endOfDay: boolean): 
   return new Date(value);
 }
 
-/** Slugs must name things that exist; a typo answers 422 with the valid choices. */
-function unknownSlug(kind: string, given: string[], valid: string[]): ApiError | undefined {
-  const unknown = given.filter((slug) => !valid.includes(slug));
-  if (!unknown.length) return undefined;
-  return new ApiError(422, `Unknown ${kind}: ${unknown.join(', ')}. Valid ${kind}: ${valid.join(', ')}`, [
-    { path: kind, message: `unknown: ${unknown.join(', ')}` },
-  ]);
-}
+/** The query parameter each filter field comes from. */
+const parameterOf = { councils: 'council', committees: 'committee', topics: 'topic' } as const;
 
+/** Slugs must name things that exist (the rule sign-ups and feeds follow); a typo answers 422 with the valid choices. */
 function checkSlugs(query: { council: string[]; committee: string[]; topic: string[] }, catalogue: Catalogue) {
-  const committees = catalogue.councils
-    .filter((council) => !query.council.length || query.council.includes(council.slug))
-    .flatMap((council) => council.committees.map((committee) => committee.slug));
-  const error =
-    unknownSlug('council', query.council, catalogue.councils.map((council) => council.slug)) ??
-    unknownSlug('committee', query.committee, committees) ??
-    unknownSlug('topic', query.topic, catalogue.topics.map((topic) => topic.slug));
-  return error ? { ok: false as const, status: 422, error } : { ok: true as const };
+  const [first] = unknownFilterValues({ councils: query.council, committees: query.committee, topics: query.topic, keywords: [] }, catalogue);
+  if (!first) return { ok: true as const };
+  const parameter = parameterOf[first.field];
+  const error = new ApiError(422, describeUnknown(first, parameter), [{ path: parameter, message: `unknown: ${first.unknown.join(', ')}` }]);
+  return { ok: false as const, status: 422, error };
 }
 
 type MeetingsQuery = z.output<typeof meetingsQuery>;

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { describeFilters } from '../../subscribers/filters.js';
 import { subscriberLinks } from '../../subscribers/links.js';
 import { confirmSubscription } from '../../subscribers/preferences.js';
-import { checkSignUp, loadFilterCatalogue, signUp } from '../../subscribers/signup.js';
+import { loadCatalogue } from '../../meetings/catalogue.js';
+import { checkSignUp, signUp } from '../../subscribers/signup.js';
 import type { AppDeps } from '../app.js';
 import { checkWithCatalogue, type ApiCache } from '../caches.js';
 import { formToken } from '../pages/csrf.js';
@@ -60,7 +61,7 @@ export async function signUpPages(app: FastifyInstance, deps: AppDeps, cache: Ap
     { schema: { hide: true, params: tokenParams }, config: { linkPurpose: 'confirm' } },
     async (request, reply) => {
       const { subscriber, confirmedNow } = await confirmSubscription(subscribers, request.params.token);
-      const catalogue = await loadFilterCatalogue(db);
+      const catalogue = await loadCatalogue(db);
       return sendPage(
         reply,
         200,

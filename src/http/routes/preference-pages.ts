@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { subscriberLinks } from '../../subscribers/links.js';
 import { applyAction, availableActions, changeFilters, openLink, type SubscriberAction } from '../../subscribers/preferences.js';
 import type { Subscriber } from '../../subscribers/repo.js';
-import { checkFilters, loadFilterCatalogue, type Problem } from '../../subscribers/signup.js';
+import { loadCatalogue } from '../../meetings/catalogue.js';
+import { checkFilters, type Problem } from '../../subscribers/signup.js';
 import type { AppDeps } from '../app.js';
 import { ApiError } from '../errors.js';
 import { filtersFromForm, readForm } from '../pages/forms.js';
@@ -47,7 +48,7 @@ export async function preferencePages(app: FastifyInstance, deps: AppDeps) {
       email: subscriber.email ?? '',
       status: subscriber.status,
       actions: availableActions(subscriber.status),
-      catalogue: await loadFilterCatalogue(deps.database.db),
+      catalogue: await loadCatalogue(deps.database.db),
       chosen: extra.chosen ?? subscriber,
       preferences: target(paths(subscriber).manage()),
       unsubscribe: target(paths(subscriber).unsubscribe()),
@@ -70,7 +71,7 @@ export async function preferencePages(app: FastifyInstance, deps: AppDeps) {
       const action = form.text('action') || 'save';
       if (action === 'save') {
         const chosen = filtersFromForm(form);
-        const checked = checkFilters(chosen, await loadFilterCatalogue(deps.database.db));
+        const checked = checkFilters(chosen, await loadCatalogue(deps.database.db));
         if (!checked.ok) {
           return sendPage(reply, checked.status, await renderPreferences(subscriber, { problems: checked.problems, chosen: { ...subscriber, ...chosen } }));
         }
