@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
-import { listCouncils, listTopics } from '../meetings/catalogue.js';
+import { loadCatalogue } from '../meetings/catalogue.js';
 import { findMeetings, type MeetingFilter, type MeetingView } from '../meetings/queries.js';
 import type { Templates } from '../mail/templates.js';
 import type { FilterCatalogue, FilterSet } from '../subscribers/filters.js';
@@ -27,11 +27,6 @@ async function allMeetings(db: Db, filter: MeetingFilter): Promise<MeetingView[]
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   return found;
-}
-
-export async function loadCatalogue(db: Db): Promise<FilterCatalogue> {
-  const [councils, topics] = await Promise.all([listCouncils(db), listTopics(db)]);
-  return { councils, topics };
 }
 
 export interface DigestRequest {
@@ -88,9 +83,15 @@ export class RunBuilds {
 
   /** What findMeetings would give this filter set for the week, composed (learn its keywords first). */
   content(filters: FilterSet): DigestContent | null {
-    const views = (range: 'held' | 'upcoming') => this.meetings.select(filters, range).map((selected) => selected.view);
     return composeDigest(
-      { week: this.run.week, zone: this.settings.zone, filters, catalogue: this.catalogue, meetings: views('held'), upcoming: views('upcoming') },
+      {
+        week: this.run.week,
+        zone: this.settings.zone,
+        filters,
+        catalogue: this.catalogue,
+        meetings: this.meetings.select(filters, 'held'),
+        upcoming: this.meetings.select(filters, 'upcoming'),
+      },
       (meeting, filtered, zone) => {
         // Selections are shared objects (see WeekMeetings.select), so one composition serves every digest that has it.
         const memo = filtered ? this.composed.filtered : this.composed.whole;

@@ -28,15 +28,6 @@ interface KeywordMatch {
 
 type Range = 'held' | 'upcoming';
 
-/** A selected meeting: the view with its `matched` flags, and which sections those are (a key for sharing builds). */
-export interface Selected {
-  view: MeetingView;
-  /** The meeting's index in its range. */
-  index: number;
-  /** 'all' when no topic or keyword narrowed it; else one 0/1 per section, then the meeting's own flag. */
-  mask: string;
-}
-
 export class WeekMeetings {
   private readonly keywords = new Map<string, KeywordMatch>();
   private readonly selections = new Map<string, MeetingView>();
@@ -108,7 +99,7 @@ export class WeekMeetings {
    * selections give the same objects, so what is built from them can be
    * shared. Keywords must have been learnt first.
    */
-  select(filter: Pick<MeetingFilter, 'councils' | 'committees' | 'topics' | 'keywords'>, range: Range): Selected[] {
+  select(filter: Pick<MeetingFilter, 'councils' | 'committees' | 'topics' | 'keywords'>, range: Range): MeetingView[] {
     const { views, sectionIds } = this[range];
     const councils = filter.councils ?? [];
     const committees = filter.committees ?? [];
@@ -123,13 +114,13 @@ export class WeekMeetings {
     const candidates = widened
       ? [...new Set([...[...topics].flatMap((topic) => this.topics[range].get(topic) ?? []), ...keywords.flatMap((match) => match.positions[range])])].sort((a, b) => a - b)
       : views.map((_view, index) => index);
-    const chosen: Selected[] = [];
+    const chosen: MeetingView[] = [];
     for (const index of candidates) {
       const view = views[index]!;
       if (councils.length && !councils.includes(view.council.slug)) continue;
       if (committees.length && !committees.includes(view.committee.slug)) continue;
       if (!widened) {
-        chosen.push({ view, index, mask: 'all' });
+        chosen.push(view);
         continue;
       }
       const sectionFlags = view.sections.map(
@@ -138,14 +129,14 @@ export class WeekMeetings {
       );
       const meetingFlag = view.topics.some((topic) => topics.has(topic)) || keywords.some((match) => match.meetings.has(view.id));
       if (!meetingFlag && !sectionFlags.includes(true)) continue;
-      const mask = `${sectionFlags.map(Number).join('')}${Number(meetingFlag)}`;
-      const key = `${range}:${index}:${mask}`;
+      // One 0/1 per section, then the meeting's own flag.
+      const key = `${range}:${index}:${sectionFlags.map(Number).join('')}${Number(meetingFlag)}`;
       let flagged = this.selections.get(key);
       if (!flagged) {
         flagged = { ...view, matched: meetingFlag, sections: view.sections.map((section, position) => ({ ...section, matched: sectionFlags[position]! })) };
         this.selections.set(key, flagged);
       }
-      chosen.push({ view: flagged, index, mask });
+      chosen.push(flagged);
     }
     return chosen;
   }
