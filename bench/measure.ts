@@ -2,7 +2,6 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import pg from 'pg';
-import { Redis } from 'ioredis';
 import type { Database } from '../src/db/client.js';
 
 /** What the bench counts and times, outside the project's own code. */
@@ -66,21 +65,6 @@ export async function rawSmtpRate(
   for (const sender of senders) sender.child.send({ type: 'go' });
   await Promise.all(senders.map((sender) => sender.done));
   return (share * options.processes) / ((performance.now() - started) / 1000);
-}
-
-/** Deletes every Redis key under the bench's BullMQ prefix. */
-export async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length) await redis.unlink(...keys);
-      cursor = nextCursor;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 export function parseArgs(argv: string[]) {

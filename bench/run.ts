@@ -6,12 +6,12 @@ import { digestEmail, digestHeaders, renderDigest } from '../src/digests/email.j
 import { createDigestMetrics } from '../src/digests/metrics.js';
 import { findRun, recipientsByIds, type DigestRun } from '../src/digests/run-repo.js';
 import { requestRun } from '../src/digests/runs.js';
-import { createBullQueue } from '../src/jobs/bullmq.js';
+import { createBullQueue, deleteQueueKeys } from '../src/jobs/bullmq.js';
 import { createLogger } from '../src/logger.js';
 import { loadTemplates } from '../src/mail/templates.js';
 import { createSmtpMailer } from '../src/mail/transport.js';
 import { benchWeek, createBenchDatabase, dropBenchDatabase, dropLeftoverDatabases, importBenchMeetings, insertSubscribers } from './data.js';
-import { committedTransactions, countOwnQueries, deleteRedisKeys, parseArgs, rawSmtpRate } from './measure.js';
+import { committedTransactions, countOwnQueries, parseArgs, rawSmtpRate } from './measure.js';
 import { cpuSeconds, loadTest, peakRssMb, startCommand, startSink, stopProcess, waitForHttp, type LoadResult } from './processes.js';
 
 /**
@@ -50,7 +50,7 @@ const settings = {
 };
 
 const started = performance.now();
-for (const pid of await dropLeftoverDatabases(serverUrl)) await deleteRedisKeys(redisUrl, `cd-bench-${pid}`);
+for (const pid of await dropLeftoverDatabases(serverUrl)) await deleteQueueKeys(redisUrl, `cd-bench-${pid}`);
 const database = await createBenchDatabase(serverUrl, name);
 const sink = await startSink();
 const children: ChildProcess[] = [];
@@ -114,7 +114,7 @@ try {
   sink.close();
   await database.close();
   await dropBenchDatabase(serverUrl, name);
-  await deleteRedisKeys(redisUrl, prefix);
+  await deleteQueueKeys(redisUrl, prefix);
 }
 
 interface Phase {

@@ -1,4 +1,5 @@
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import {
   checkProcessors,
@@ -117,4 +118,19 @@ export function createBullQueue(options: BullOptions): JobQueue {
       await Promise.all([...queues.values()].map((queue) => queue.close()));
     },
   };
+}
+
+/** Deletes every key under a QUEUE_PREFIX: what a throwaway prefix (a test file's, a bench run's) leaves in Redis. */
+export async function deleteQueueKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { deleteQueueKeys } from '../../src/jobs/bullmq.js';
 import { afterAll } from 'vitest';
 import { testRedisUrl } from './env.js';
 
@@ -13,19 +13,6 @@ export { testRedisUrl };
  */
 export function redisPrefix(): string {
   const prefix = `cd-test-${process.pid}-${randomBytes(4).toString('hex')}`;
-  afterAll(async () => {
-    const redis = new Redis(testRedisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    await redis.connect();
-    try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-        if (keys.length) await redis.unlink(...keys);
-        cursor = next;
-      } while (cursor !== '0');
-    } finally {
-      redis.disconnect();
-    }
-  });
+  afterAll(() => deleteQueueKeys(testRedisUrl, prefix));
   return prefix;
 }
