@@ -65,11 +65,11 @@ export interface JobContext {
 export type Processor<Name extends JobName> = (data: JobData[Name], context: JobContext) => Promise<JobOutcome>;
 type ProcessorsOf<Names extends JobName> = { [Name in Names]: Processor<Name> };
 /** The weekly run's processors (src/digests/processors.ts). */
-export type Processors = ProcessorsOf<keyof DigestJobData>;
+export type DigestProcessors = ProcessorsOf<keyof DigestJobData>;
 /** Sign-up mail's processor (src/subscribers/processors.ts). */
 export type SubscriberProcessors = ProcessorsOf<keyof SubscriberJobData>;
 /** What one `JobQueue.work` call takes: every processor of one group. */
-export type GroupProcessors = Processors | SubscriberProcessors;
+export type GroupProcessors = DigestProcessors | SubscriberProcessors;
 /** Every processor a process has been given so far, by job name. */
 export type ProcessorTable = Partial<Record<JobName, Processor<JobName>>>;
 

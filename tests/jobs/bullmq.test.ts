@@ -8,7 +8,7 @@ import { previousWeek } from '../../src/digests/week.js';
 import { createBullQueue } from '../../src/jobs/bullmq.js';
 import { createInlineQueue } from '../../src/jobs/inline.js';
 import { scheduleWeeklyRun } from '../../src/jobs/scheduler.js';
-import { MissingProcessorError, type Processors } from '../../src/jobs/types.js';
+import { MissingProcessorError, type DigestProcessors } from '../../src/jobs/types.js';
 import { createLogger } from '../../src/logger.js';
 import { seedDatabase } from '../../src/meetings/seed.js';
 import { adminHeaders } from '../helpers/app.js';
@@ -115,7 +115,7 @@ describe('the weekly run on BullMQ', () => {
 });
 
 describe('job queues', () => {
-  const idle: Processors = {
+  const idle: DigestProcessors = {
     'digest-run': async () => ({ sent: 0, skipped: 0, failed: 0 }),
     'digest-fan-out': async () => ({ sent: 0, skipped: 0, failed: 0 }),
     'digest-send': async () => ({ sent: 0, skipped: 0, failed: 0 }),
@@ -124,9 +124,9 @@ describe('job queues', () => {
 
   it('refuse to start when a job has no processor', async () => {
     const { 'digest-send': _missing, ...partial } = idle;
-    await expect(createInlineQueue({ logger }).work(partial as Processors, work)).rejects.toThrow(MissingProcessorError);
+    await expect(createInlineQueue({ logger }).work(partial as DigestProcessors, work)).rejects.toThrow(MissingProcessorError);
     const queue = createBullQueue({ url: testRedisUrl, prefix: soloPrefix, logger });
-    await expect(queue.work(partial as Processors, work)).rejects.toThrow('No processor for job "digest-send"');
+    await expect(queue.work(partial as DigestProcessors, work)).rejects.toThrow('No processor for job "digest-send"');
     await queue.close();
   });
 

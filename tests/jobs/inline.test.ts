@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createInlineQueue } from '../../src/jobs/inline.js';
-import { MissingProcessorError, type JobContext, type Processors } from '../../src/jobs/types.js';
+import { MissingProcessorError, type JobContext, type DigestProcessors } from '../../src/jobs/types.js';
 import { createLogger } from '../../src/logger.js';
 
 const logger = createLogger({ level: 'silent' });
 const done = { sent: 0, skipped: 0, failed: 0 };
 const work = { concurrency: 2, limiter: { max: 100, duration: 1000 } };
 
-function processors(send: Processors['digest-send'], run: Processors['digest-run'] = async () => done): Processors {
+function processors(send: DigestProcessors['digest-send'], run: DigestProcessors['digest-run'] = async () => done): DigestProcessors {
   return { 'digest-run': run, 'digest-fan-out': async () => done, 'digest-send': send };
 }
 
@@ -116,6 +116,6 @@ describe('the in-process job runner', () => {
   });
 
   it('refuses processors that cover no job', async () => {
-    await expect(createInlineQueue({ logger }).work({} as Processors, work)).rejects.toThrow(MissingProcessorError);
+    await expect(createInlineQueue({ logger }).work({} as DigestProcessors, work)).rejects.toThrow(MissingProcessorError);
   });
 });
