@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, notExists, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { feedRecipients, feeds, partners, suppressions } from '../db/schema/index.js';
 import type { FilterSet } from '../subscribers/filters.js';
-import { confirmLinkDays, senderDomain } from '../subscribers/links.js';
+import { confirmLinkDays, mailtoWithToken } from '../subscribers/links.js';
 import { signToken, verifyToken } from '../subscribers/tokens.js';
 import { feedFilters, type Feed, type FeedRecipient } from './repo.js';
 
@@ -29,9 +29,7 @@ export function feedRecipientLinks(baseUrl: string, secret: string, recipient: P
 
 /** The mailto half of List-Unsubscribe, as subscribers have it: an address at the sender's domain, the token in the subject. */
 export function feedUnsubscribeMailto(mailFrom: string, secret: string, recipient: Pick<FeedRecipient, 'publicId' | 'tokenVersion'>): string {
-  const domain = senderDomain(mailFrom);
-  const token = signToken(secret, { purpose: 'feed-unsubscribe', subject: recipient.publicId, version: recipient.tokenVersion });
-  return `mailto:unsubscribe@${domain}?subject=${encodeURIComponent(`unsubscribe ${token}`)}`;
+  return mailtoWithToken(mailFrom, signToken(secret, { purpose: 'feed-unsubscribe', subject: recipient.publicId, version: recipient.tokenVersion }));
 }
 
 /** Derived from (recipient, week), so the one resend a crash can cause carries the same Message-ID. */

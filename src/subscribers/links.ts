@@ -38,9 +38,12 @@ export function senderDomain(mailFrom: string): string {
   return /@([^>\s]+)>?\s*$/.exec(mailFrom)?.[1]?.toLowerCase() ?? 'localhost';
 }
 
-/** The mailto half of List-Unsubscribe: an address at the sender's domain with the token in the subject. */
+/** The mailto half of List-Unsubscribe: an address at the sender's domain with an unsubscribe token in the subject. */
+export function mailtoWithToken(mailFrom: string, token: string): string {
+  return `mailto:unsubscribe@${senderDomain(mailFrom)}?subject=${encodeURIComponent(`unsubscribe ${token}`)}`;
+}
+
+/** A subscriber's List-Unsubscribe mailto. */
 export function unsubscribeMailto(mailFrom: string, secret: string, subscriber: LinkSubject): string {
-  const domain = senderDomain(mailFrom);
-  const token = signToken(secret, { purpose: 'unsubscribe', subject: subscriber.publicId, version: subscriber.tokenVersion });
-  return `mailto:unsubscribe@${domain}?subject=${encodeURIComponent(`unsubscribe ${token}`)}`;
+  return mailtoWithToken(mailFrom, signToken(secret, { purpose: 'unsubscribe', subject: subscriber.publicId, version: subscriber.tokenVersion }));
 }
