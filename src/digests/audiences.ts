@@ -52,8 +52,10 @@ export interface Audience {
   jobData(runId: number, ids: number[]): SendJob;
   load(db: Db, ids: number[]): Promise<Addressee[]>;
   messageId(addressee: Addressee, week: Week, mailFrom: string): string;
-  /** The recipient's own part of a digest (address and links) and the headers made from it. */
-  personal(settings: MailSettings, addressee: Addressee, week: Week, now: Date): PersonalPart & { headers: Record<string, string> };
+  /** The recipient's own part of a digest: address and links. */
+  personal(settings: MailSettings, addressee: Addressee, week: Week, now: Date): PersonalPart & { week: Week };
+  /** The list headers made from it (a send needs them; a dry run does not). */
+  headers(settings: MailSettings, addressee: Addressee, part: PersonalPart & { week: Week }): Record<string, string>;
 }
 
 function subscriberAddressee(row: RecipientRow): Addressee {
@@ -70,10 +72,8 @@ export const subscriberAudience: Audience = {
   jobData: (runId, subscriberIds) => ({ runId, subscriberIds }),
   load: async (db, ids) => (await recipientsByIds(db, ids)).map(subscriberAddressee),
   messageId: (addressee, week, mailFrom) => digestMessageId(addressee.publicId, week, mailFrom),
-  personal(settings, addressee, week) {
-    const part = { week, recipient: addressee.email, links: subscriberDigestLinks(settings, addressee, week) };
-    return { ...part, headers: digestHeaders(settings, part, addressee) };
-  },
+  personal: (settings, addressee, week) => ({ week, recipient: addressee.email, links: subscriberDigestLinks(settings, addressee, week) }),
+  headers: (settings, addressee, part) => digestHeaders(settings, part, addressee),
 };
 
 /** A feed recipient's address with the feed it is for: what the feed's links and headers need. */
@@ -96,10 +96,8 @@ export const feedRecipientAudience: Audience = {
       feed: { id: feed.id, publicId: feed.publicId, name: feed.name, partnerName: feed.partnerName },
     })),
   messageId: (addressee, week, mailFrom) => feedDigestMessageId(addressee.publicId, week, mailFrom),
-  personal(settings, addressee, week, now) {
-    const part = { week, recipient: addressee.email, links: feedDigestLinks(settings, feedAddress(addressee), now) };
-    return { ...part, headers: feedDigestHeaders(settings, part, feedAddress(addressee)) };
-  },
+  personal: (settings, addressee, week, now) => ({ week, recipient: addressee.email, links: feedDigestLinks(settings, feedAddress(addressee), now) }),
+  headers: (settings, addressee, part) => feedDigestHeaders(settings, part, feedAddress(addressee)),
 };
 
 /** In fan-out order: subscribers first, then feed recipients. */

@@ -145,14 +145,12 @@ export interface PreparedDigest {
  * preparing would cost more than it saves.
  */
 export function prepareDigest(templates: Templates, content: DigestContent, feed: DigestFeed | null, home: string, reused = true): PreparedDigest {
-  if (!reused) {
-    const named = feed && { name: feed.name, partnerName: feed.partnerName };
-    return { content, render: ({ recipient, links }) => renderDigest(templates, { ...content, recipient, links, feed: named }) };
-  }
+  const named = feed && { name: feed.name, partnerName: feed.partnerName };
+  if (!reused) return { content, render: ({ recipient, links }) => renderDigest(templates, { ...content, recipient, links, feed: named }) };
   const prepared = templates.prepare('digest', (slot) => ({
     ...content,
     recipient: slot('recipient'),
-    feed: feed && { name: feed.name, partnerName: feed.partnerName },
+    feed: named,
     links: { manage: feed ? null : slot('manage'), unsubscribe: slot('unsubscribe'), view: feed ? null : slot('view'), home },
   }));
   return {

@@ -109,8 +109,9 @@ async function deliver(
   try {
     const digest = builds.digest(addressee.filters, addressee.filterKey, addressee.feed);
     if (!digest) return settle('skipped', 'nothing matched this week');
-    const { headers, ...personal } = audience.personal(deps.mail, addressee, run.week, deps.now());
+    const personal = audience.personal(deps.mail, addressee, run.week, deps.now());
     const rendered = digest.render(personal);
+    const headers = audience.headers(deps.mail, addressee, personal);
     const stopTimer = deps.metrics.smtpSeconds.startTimer();
     try {
       await deps.mailer.send({ to: addressee.email, ...rendered, messageId: claim.messageId, headers });
