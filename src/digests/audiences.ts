@@ -73,7 +73,7 @@ export const subscriberAudience: Audience = {
   load: async (db, ids) => (await recipientsByIds(db, ids)).map(subscriberAddressee),
   messageId: (addressee, week, mailFrom) => digestMessageId(addressee.publicId, week, mailFrom),
   personal: (settings, addressee, week) => ({ week, recipient: addressee.email, links: subscriberDigestLinks(settings, addressee, week) }),
-  headers: (settings, addressee, part) => digestHeaders(settings, part, addressee),
+  headers: (settings, _addressee, part) => digestHeaders(settings, part),
 };
 
 /** A feed recipient's address with the feed it is for: what the feed's links and headers need. */

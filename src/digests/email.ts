@@ -1,6 +1,6 @@
-import { feedDeliveryMessageId, feedRecipientLinks, feedUnsubscribeMailto } from '../feeds/recipients.js';
+import { feedDeliveryMessageId, feedRecipientLinks } from '../feeds/recipients.js';
 import type { RenderedEmail, Templates } from '../mail/templates.js';
-import { senderDomain, subscriberLinks, unsubscribeMailto, type LinkSubject } from '../subscribers/links.js';
+import { mailtoWithToken, senderDomain, subscriberLinks, type LinkSubject } from '../subscribers/links.js';
 import type { DigestContent } from './compose.js';
 import type { Week } from './week.js';
 
@@ -73,11 +73,14 @@ export function digestEmail(settings: MailSettings, content: DigestContent, reci
 /**
  * RFC 2369 and RFC 8058 headers: mail clients show an unsubscribe button and
  * POST to the https URL. List-Unsubscribe-Post goes through `headers` because
- * nodemailer's `list` option cannot emit it.
+ * nodemailer's `list` option cannot emit it. The mailto carries the https
+ * link's own token (its last path segment): one signature serves both.
  */
-function listHeaders(email: HeaderSource, mailto: string, listId: string): Record<string, string> {
+function listHeaders(email: HeaderSource, mailFrom: string, listId: string): Record<string, string> {
+  const url = email.links.unsubscribe;
+  const mailto = mailtoWithToken(mailFrom, url.slice(url.lastIndexOf('/') + 1));
   return {
-    'List-Unsubscribe': `<${email.links.unsubscribe}>, <${mailto}>`,
+    'List-Unsubscribe': `<${url}>, <${mailto}>`,
     'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     'List-Id': listId,
     'X-Digest-Week': email.week,
@@ -87,9 +90,8 @@ function listHeaders(email: HeaderSource, mailto: string, listId: string): Recor
 /** What the headers are made from: a whole DigestEmail will do. */
 type HeaderSource = Pick<DigestEmail, 'week' | 'links'>;
 
-export function digestHeaders(settings: MailSettings, email: HeaderSource, recipient: Recipient): Record<string, string> {
-  const mailto = unsubscribeMailto(settings.mailFrom, settings.tokenSecret, recipient);
-  return listHeaders(email, mailto, `Council Digest weekly <weekly.${senderDomain(settings.mailFrom)}>`);
+export function digestHeaders(settings: MailSettings, email: HeaderSource): Record<string, string> {
+  return listHeaders(email, settings.mailFrom, `Council Digest weekly <weekly.${senderDomain(settings.mailFrom)}>`);
 }
 
 /** A feed recipient: their link subject, and the feed as the digest names it. */
@@ -123,9 +125,8 @@ export function feedDigestEmail(settings: MailSettings, content: DigestContent, 
  * because nodemailer would MIME-encode the whole header, id and all.
  */
 export function feedDigestHeaders(settings: MailSettings, email: HeaderSource, recipient: FeedRecipientAddress): Record<string, string> {
-  const mailto = feedUnsubscribeMailto(settings.mailFrom, settings.tokenSecret, recipient);
   const name = recipient.feed.name.replace(/[^\w!#$%&'*+\-/=?^`{|}~ ]/g, '').replace(/\s+/g, ' ').trim() || 'Council Digest feed';
-  return listHeaders(email, mailto, `${name} <feed.${recipient.feed.publicId}.${senderDomain(settings.mailFrom)}>`);
+  return listHeaders(email, settings.mailFrom, `${name} <feed.${recipient.feed.publicId}.${senderDomain(settings.mailFrom)}>`);
 }
 
 export function renderDigest(templates: Templates, email: DigestEmail): RenderedEmail {

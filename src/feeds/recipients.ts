@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, notExists, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { feedRecipients, feeds, partners, suppressions } from '../db/schema/index.js';
 import type { FilterSet } from '../subscribers/filters.js';
-import { confirmLinkDays, mailtoWithToken } from '../subscribers/links.js';
+import { confirmLinkDays } from '../subscribers/links.js';
 import { signToken, verifyToken } from '../subscribers/tokens.js';
 import { feedFilters, type Feed, type FeedRecipient } from './repo.js';
 
@@ -25,11 +25,6 @@ export function feedRecipientLinks(baseUrl: string, secret: string, recipient: P
     })}`,
     unsubscribe: `${baseUrl}/feeds/unsubscribe/${signToken(secret, { purpose: 'feed-unsubscribe', ...claims })}`,
   };
-}
-
-/** The mailto half of List-Unsubscribe, as subscribers have it: an address at the sender's domain, the token in the subject. */
-export function feedUnsubscribeMailto(mailFrom: string, secret: string, recipient: Pick<FeedRecipient, 'publicId' | 'tokenVersion'>): string {
-  return mailtoWithToken(mailFrom, signToken(secret, { purpose: 'feed-unsubscribe', subject: recipient.publicId, version: recipient.tokenVersion }));
 }
 
 /** Derived from (recipient, week), so the one resend a crash can cause carries the same Message-ID. */

@@ -42,8 +42,3 @@ export function senderDomain(mailFrom: string): string {
 export function mailtoWithToken(mailFrom: string, token: string): string {
   return `mailto:unsubscribe@${senderDomain(mailFrom)}?subject=${encodeURIComponent(`unsubscribe ${token}`)}`;
 }
-
-/** A subscriber's List-Unsubscribe mailto. */
-export function unsubscribeMailto(mailFrom: string, secret: string, subscriber: LinkSubject): string {
-  return mailtoWithToken(mailFrom, signToken(secret, { purpose: 'unsubscribe', subject: subscriber.publicId, version: subscriber.tokenVersion }));
-}

@@ -52,6 +52,9 @@ describe("a feed recipient's digest", () => {
     expect(headers['List-Unsubscribe']).toMatch(
       /^<https:\/\/digest\.example\.org\/feeds\/unsubscribe\/[\w.-]+>, <mailto:unsubscribe@news\.example\.org\?subject=unsubscribe%20[\w.-]+>$/,
     );
+    const [, url, mailtoToken] = /^<(.+)>, <mailto:.+?subject=unsubscribe%20(.+)>$/.exec(headers['List-Unsubscribe']!)!;
+    expect(mailtoToken).toBe(url!.split('/feeds/unsubscribe/')[1]);
+    expect(verifyToken(settings.tokenSecret, mailtoToken!, 'feed-unsubscribe')).toMatchObject({ subject: recipient.publicId, version: 2 });
     expect(headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
     expect(headers['List-Id']).toBe(`Care bleavers/b weekly <feed.${recipient.feed.publicId}.news.example.org>`);
   });

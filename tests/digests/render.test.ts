@@ -97,8 +97,11 @@ describe('the rendered digest', () => {
 describe('the digest headers', () => {
   it('offer one-click unsubscribe over https and mailto, and name the list', () => {
     const email = digestEmail(settings, content, recipient);
-    const headers = digestHeaders(settings, email, recipient);
+    const headers = digestHeaders(settings, email);
     expect(headers['List-Unsubscribe']).toMatch(/^<https:\/\/digest\.example\.org\/unsubscribe\/[\w.-]+>, <mailto:unsubscribe@news\.example\.org\?subject=unsubscribe%20[\w.-]+>$/);
+    const [, url, mailtoToken] = /^<(.+)>, <mailto:.+?subject=unsubscribe%20(.+)>$/.exec(headers['List-Unsubscribe']!)!;
+    expect(mailtoToken).toBe(url!.split('/unsubscribe/')[1]);
+    expect(verifyToken(settings.tokenSecret, mailtoToken!, 'unsubscribe')).toMatchObject({ subject: recipient.publicId });
     expect(headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
     expect(headers['List-Id']).toBe('Council Digest weekly <weekly.news.example.org>');
   });
