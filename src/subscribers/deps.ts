@@ -29,12 +29,14 @@ export interface SubscriberMailDeps {
   baseUrl: string;
   /** MAIL_FROM: its domain names the Message-IDs. */
   mailFrom: string;
+  /** HARD_BOUNCE_LIMIT: a 5xx counts toward it, as one in the weekly run does. */
+  hardBounceLimit: number;
   logger: Logger;
   now(): Date;
 }
 
 export function subscriberMailDeps(
-  config: Pick<Config, 'PUBLIC_BASE_URL' | 'MAIL_FROM'>,
+  config: Pick<Config, 'PUBLIC_BASE_URL' | 'MAIL_FROM' | 'HARD_BOUNCE_LIMIT'>,
   parts: { db: Db; mailer: Mailer; templates: Templates; tokenSecret: string; logger: Logger; now?: () => Date },
 ): SubscriberMailDeps {
   return {
@@ -44,6 +46,7 @@ export function subscriberMailDeps(
     secret: parts.tokenSecret,
     baseUrl: config.PUBLIC_BASE_URL,
     mailFrom: config.MAIL_FROM,
+    hardBounceLimit: config.HARD_BOUNCE_LIMIT,
     logger: parts.logger,
     now: parts.now ?? (() => new Date()),
   };

@@ -1,3 +1,4 @@
+import { recordHardBounce, subscriberDeliveries } from '../digests/delivery-repo.js';
 import type { JobContext, JobData, JobOutcome } from '../jobs/types.js';
 import { isPermanentSmtpError } from '../mail/transport.js';
 import type { SubscriberMailDeps } from './deps.js';
@@ -52,9 +53,11 @@ class TransientMailError extends Error {
  * confirmation or manage mails sign-ups recorded, with links made now (a
  * confirmation link works seven days from sending). Each is sent once: a
  * repeated job finds its Message-ID noted and passes over it. Nothing goes
- * to an address erased or suppressed since. A 5xx is final and logged; a
- * 4xx or a dropped connection is retried with backoff (the job throws at
- * the end), and logged as an error when the last attempt gives up.
+ * to an address erased or suppressed since. A 5xx is final, logged and
+ * counted as a hard bounce (the address is suppressed at HARD_BOUNCE_LIMIT,
+ * as in the weekly run); a 4xx or a dropped connection is retried with
+ * backoff (the job throws at the end), and logged as an error when the last
+ * attempt gives up.
  */
 export async function sendSubscriberMails(
   deps: SubscriberMailDeps,
@@ -112,7 +115,9 @@ async function sendOne(
     messageId = sent.messageId;
   } catch (error) {
     if (isPermanentSmtpError(error)) {
-      deps.logger.warn({ ...who, err: error }, 'subscriber mail refused permanently: not retried');
+      const note = `${found.mail.kind} mail refused: ${error instanceof Error ? error.message : String(error)}`;
+      const suppressed = await recordHardBounce(deps.db, subscriberDeliveries, subscriber.id, deps.hardBounceLimit, note);
+      deps.logger.warn({ ...who, err: error, suppressed }, 'subscriber mail refused permanently: not retried');
       return 'failed';
     }
     if (context.lastAttempt) deps.logger.error({ ...who, attempt: context.attempt, err: error }, 'subscriber mail not sent: giving up');

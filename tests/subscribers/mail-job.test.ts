@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
-import { subscriberEmails, subscribers } from '../../src/db/schema/index.js';
+import { subscriberEmails, subscribers, suppressions } from '../../src/db/schema/index.js';
 import { loggerOptions } from '../../src/logger.js';
 import { loadTemplates } from '../../src/mail/templates.js';
 import { createSmtpMailer, type Mailer } from '../../src/mail/transport.js';
@@ -53,7 +53,7 @@ const logged = (message: string) => lines.filter((line) => line.msg === message)
 /** The job's dependencies, for running it by hand. */
 async function mailDeps() {
   return subscriberMailDeps(
-    { PUBLIC_BASE_URL: 'https://digest.example.org', MAIL_FROM: 'Council Digest <digest@example.org>' },
+    { PUBLIC_BASE_URL: 'https://digest.example.org', MAIL_FROM: 'Council Digest <digest@example.org>', HARD_BOUNCE_LIMIT: 2 },
     { db: database.db, mailer, templates: await loadTemplates(), tokenSecret, logger: pino({ level: 'silent' }) },
   );
 }
@@ -140,6 +140,24 @@ describe('sign-up mail, sent by its job', () => {
     expect(rcptTries.get('nobody@example.org')).toBe(1);
     expect(smtp.to('nobody@example.org')).toHaveLength(0);
     expect((await mailsRecordedFor('nobody@example.org'))[0]!.messageId).toBeNull();
+  });
+
+  it('counts a permanent SMTP refusal as a hard bounce, and stops mailing the address at HARD_BOUNCE_LIMIT', async () => {
+    unknownMailboxes.add('bounced@example.org');
+    await subscribe('bounced@example.org');
+    const [recorded] = await mailsRecordedFor('bounced@example.org');
+    await until(() => logged('subscriber mail refused permanently: not retried').some((line) => line.emailId === recorded!.id), 'the first refusal');
+    const bounces = async () => (await database.db.select().from(subscribers).where(eq(subscribers.emailKey, 'bounced@example.org')))[0]!.hardBounces;
+    const suppressed = async () => database.db.select().from(suppressions).where(eq(suppressions.emailKey, 'bounced@example.org'));
+    expect(await bounces()).toBe(1);
+    expect(await suppressed()).toEqual([]);
+    // The limit here is 2: the second refusal suppresses the address, and after that nothing is tried.
+    const deps = await mailDeps();
+    expect(await sendSubscriberMails(deps, { emailIds: [recorded!.id] }, { attempt: 1, lastAttempt: false })).toEqual({ sent: 0, skipped: 0, failed: 1 });
+    expect(await bounces()).toBe(2);
+    expect(await suppressed()).toMatchObject([{ reason: 'hard_bounce', note: expect.stringContaining('confirm mail refused') }]);
+    expect(await sendSubscriberMails(deps, { emailIds: [recorded!.id] }, { attempt: 1, lastAttempt: false })).toEqual({ sent: 0, skipped: 1, failed: 0 });
+    expect(rcptTries.get('bounced@example.org')).toBe(2);
   });
 
   it('logs an error when the last attempt at a temporary refusal gives up', async () => {
