@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
@@ -40,6 +41,30 @@ describe('cached public answers', () => {
       expect(changed.statusCode).toBe(200);
       expect(changed.body).toBe(first.body);
     }
+  });
+
+  it('come gzipped, with an ETag of their own, to clients that accept gzip; small ones come as they are', async () => {
+    const plain = await app.inject({ method: 'GET', url: week });
+    const zipped = await app.inject({ method: 'GET', url: week, headers: { 'accept-encoding': 'br;q=1, gzip;q=0.8, deflate' } });
+    expect(zipped.statusCode).toBe(200);
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toMatch(/accept-encoding/i);
+    expect(plain.headers.vary).toMatch(/accept-encoding/i);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(gunzipSync(zipped.rawPayload).toString()).toBe(plain.body);
+    expect(zipped.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2);
+    expect(zipped.headers.etag).not.toBe(plain.headers.etag);
+    const again = await app.inject({ method: 'GET', url: week, headers: { 'accept-encoding': 'gzip', 'if-none-match': zipped.headers.etag as string } });
+    expect(again.statusCode).toBe(304);
+    // The gzip copy's ETag does not match the plain answer, so a client that stopped accepting gzip gets the bytes it can read.
+    const refused = await app.inject({ method: 'GET', url: week, headers: { 'accept-encoding': 'gzip;q=0', 'if-none-match': zipped.headers.etag as string } });
+    expect(refused.statusCode).toBe(200);
+    expect(refused.headers['content-encoding']).toBeUndefined();
+    expect(refused.body).toBe(plain.body);
+    const small = await app.inject({ method: 'GET', url: '/api/meetings?from=2020-01-06&to=2020-01-07', headers: { 'accept-encoding': 'gzip' } });
+    expect(small.statusCode).toBe(200);
+    expect(small.headers['content-encoding']).toBeUndefined();
+    expect(small.json()).toMatchObject({ meetings: [] });
   });
 
   it('give the same answer to the same query however its lists are written', async () => {

@@ -1,6 +1,8 @@
+import { Negotiator } from '@fastify/accept-negotiator';
 import fastifyEtag from '@fastify/etag';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { LRUCache } from 'lru-cache';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { decodeCursor, findMeetings, loadMeetingViews, type MeetingFilter } from '../../meetings/queries.js';
@@ -146,12 +148,19 @@ function answerKey(query: MeetingsQuery): string {
  * keep it but ask each time, so nobody sees a listing older than the
  * server's own cache.
  */
-function sendAnswer(reply: FastifyReply, answer: CachedAnswer) {
+const encodings = new Negotiator({ supportedValues: ['gzip'], cache: new LRUCache<string, string>({ max: 100 }) });
+
+/** The cached answer, gzipped for clients that accept it; @fastify/etag answers a matching If-None-Match with 304. */
+function sendAnswer(request: FastifyRequest, reply: FastifyReply, answer: CachedAnswer) {
+  const gzipped = answer.gzip && encodings.negotiate(request.headers['accept-encoding'] ?? '') === 'gzip' ? answer.gzip : null;
+  if (gzipped) reply.header('content-encoding', 'gzip');
+  const chosen = gzipped ?? answer;
   return reply
-    .header('etag', answer.etag)
+    .header('etag', chosen.etag)
+    .header('vary', 'accept-encoding')
     .header('cache-control', 'public, no-cache')
     .type('application/json; charset=utf-8')
-    .send(answer.body);
+    .send(chosen.body);
 }
 
 /**
@@ -172,8 +181,8 @@ export async function meetingRoutes(app: FastifyInstance, deps: AppDeps, cache: 
         response: { 200: councilsOut },
       },
     },
-    async (_request, reply) =>
-      sendAnswer(reply, await cache.answer('councils', async () => serialiseCouncils({ councils: (await cache.catalogue()).councils }))),
+    async (request, reply) =>
+      sendAnswer(request, reply, await cache.answer('councils', async () => serialiseCouncils({ councils: (await cache.catalogue()).councils }))),
   );
 
   routes.get(
@@ -185,8 +194,8 @@ export async function meetingRoutes(app: FastifyInstance, deps: AppDeps, cache: 
         response: { 200: topicsOut },
       },
     },
-    async (_request, reply) =>
-      sendAnswer(reply, await cache.answer('topics', async () => serialiseTopics({ topics: (await cache.catalogue()).topics }))),
+    async (request, reply) =>
+      sendAnswer(request, reply, await cache.answer('topics', async () => serialiseTopics({ topics: (await cache.catalogue()).topics }))),
   );
 
   routes.get(
@@ -223,7 +232,7 @@ export async function meetingRoutes(app: FastifyInstance, deps: AppDeps, cache: 
         };
         return serialiseMeetings(await findMeetings(db, filter, { limit: query.limit, cursor: query.cursor }));
       });
-      return sendAnswer(reply, answer);
+      return sendAnswer(request, reply, answer);
     },
   );
 
