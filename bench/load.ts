@@ -7,7 +7,14 @@ import autocannon from 'autocannon';
  * CLI's own id replacement leaves a stale Content-Length, and the server
  * waits for bytes that never come.)
  */
-const options = JSON.parse(process.argv[2]!) as { url: string; method: 'GET' | 'POST'; body?: string; seconds: number; connections: number };
+const options = JSON.parse(process.argv[2]!) as {
+  url: string;
+  method: 'GET' | 'POST';
+  body?: string;
+  headers?: Record<string, string>;
+  seconds: number;
+  connections: number;
+};
 let next = 0;
 const result = await autocannon({
   url: options.url,
@@ -16,7 +23,7 @@ const result = await autocannon({
   requests: [
     {
       method: options.method,
-      ...(options.body ? { headers: { 'content-type': 'application/json' } } : {}),
+      headers: { ...(options.body ? { 'content-type': 'application/json' } : {}), ...options.headers },
       setupRequest: (request) => (options.body ? { ...request, body: options.body.replaceAll('[<id>]', String(next++)) } : request),
     },
   ],

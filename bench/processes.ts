@@ -92,7 +92,14 @@ export interface LoadResult {
 }
 
 /** Load from bench/load.ts, a process of its own; `[<id>]` in the body becomes a new value per request. */
-export async function loadTest(options: { url: string; method: 'GET' | 'POST'; body?: string; seconds: number; connections: number }): Promise<LoadResult> {
+export async function loadTest(options: {
+  url: string;
+  method: 'GET' | 'POST';
+  body?: string;
+  headers?: Record<string, string>;
+  seconds: number;
+  connections: number;
+}): Promise<LoadResult> {
   const args = ['--import', 'tsx', fileURLToPath(new URL('./load.ts', import.meta.url)), JSON.stringify(options)];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
   let output = '';
