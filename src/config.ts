@@ -1,5 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
+import { confirmLinkDays } from './subscribers/links.js';
 
 /**
  * Every setting the service reads, validated once at start-up. Anything wrong
@@ -95,6 +96,12 @@ const envSchema = z.object({
   // A delivery claimed this long ago by an attempt that never finished (a killed worker) is taken over and re-sent with its Message-ID.
   DIGEST_STALE_CLAIM_SECONDS: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').default(300),
   HARD_BOUNCE_LIMIT: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').default(3),
+  // Sign-ups never confirmed are erased this many days after their last confirmation mail; 0 keeps them.
+  PENDING_EXPIRY_DAYS: z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .refine((days) => days === 0 || days >= confirmLinkDays, `must be 0 (keep) or at least ${confirmLinkDays}: a confirmation link works that long`)
+    .default(30),
   // The worker's own /metrics listener (its counters live in its process); 0 turns it off.
   WORKER_METRICS_PORT: z.coerce.number({ error: 'must be a whole number' }).int().min(0).max(65_535).default(9464),
   // How long the API keeps a serialised listing (meetings, councils, topics) and the catalogue in memory; 0 keeps nothing.

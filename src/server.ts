@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './http/app.js';
-import { workOptions } from './jobs/index.js';
 import type { Runtime } from './runtime.js';
 import { openServices, type Services } from './services.js';
 import { subscriberMailDeps } from './subscribers/deps.js';
-import { subscriberProcessors } from './subscribers/processors.js';
+import { workSubscriberJobs } from './subscribers/processors.js';
 
 /**
  * The API process: builds the app on the runtime's database and listens.
@@ -20,7 +19,7 @@ export async function startServer(runtime: Runtime, given?: Services): Promise<F
   const { mailer, templates, tokenSecret, digests, queue } = services;
   if (queue.mode === 'inline') {
     const mail = subscriberMailDeps(config, { db: database.db, mailer, templates, tokenSecret, logger });
-    await queue.work(subscriberProcessors(mail), workOptions(config));
+    await workSubscriberJobs(queue, mail, config);
   }
   const app = await buildApp({
     config,

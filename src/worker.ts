@@ -1,9 +1,8 @@
 import { createServer, type Server } from 'node:http';
-import { workOptions } from './jobs/index.js';
 import type { Runtime } from './runtime.js';
 import { openServices, type Services } from './services.js';
 import { subscriberMailDeps } from './subscribers/deps.js';
-import { subscriberProcessors } from './subscribers/processors.js';
+import { workSubscriberJobs } from './subscribers/processors.js';
 
 export class WorkerSetupError extends Error {
   override readonly name = 'WorkerSetupError';
@@ -23,7 +22,7 @@ export async function startWorker(runtime: Runtime): Promise<{ services: Service
   const services = await openServices(runtime, { work: true, schedule: true });
   const { mailer, templates, tokenSecret, queue } = services;
   const mail = subscriberMailDeps(config, { db: runtime.database.db, mailer, templates, tokenSecret, logger });
-  await queue.work(subscriberProcessors(mail), workOptions(config));
+  await workSubscriberJobs(queue, mail, config);
   const metricsServer = config.WORKER_METRICS_PORT ? await serveMetrics(services, config.HOST, config.WORKER_METRICS_PORT, logger) : undefined;
   logger.info({ cron: config.DIGEST_CRON, tz: config.DIGEST_TZ }, 'council-digest worker running');
   return {

@@ -16,6 +16,8 @@ export interface DigestJobData {
 export interface SubscriberJobData {
   /** Render and send the confirmation or manage-link mails that sign-ups recorded (subscriber_emails rows). */
   'subscriber-mail': { emailIds: number[] };
+  /** Daily: erase the sign-ups never confirmed within PENDING_EXPIRY_DAYS. */
+  'pending-expiry': { trigger: 'schedule' };
 }
 
 export interface JobData extends DigestJobData, SubscriberJobData {}
@@ -28,7 +30,7 @@ export type JobName = keyof JobData;
  */
 export const jobGroups = {
   digests: ['digest-run', 'digest-fan-out', 'digest-send'],
-  subscribers: ['subscriber-mail'],
+  subscribers: ['subscriber-mail', 'pending-expiry'],
 } as const satisfies Record<string, readonly JobName[]>;
 
 export type JobGroup = keyof typeof jobGroups;
@@ -43,6 +45,7 @@ export const queueOf = {
   'digest-fan-out': 'digest-runs',
   'digest-send': 'digest-sends',
   'subscriber-mail': 'subscriber-mails',
+  'pending-expiry': 'subscriber-mails',
 } as const satisfies Record<JobName, string>;
 
 export type QueueName = (typeof queueOf)[JobName];

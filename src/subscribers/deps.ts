@@ -31,12 +31,14 @@ export interface SubscriberMailDeps {
   mailFrom: string;
   /** HARD_BOUNCE_LIMIT: a 5xx counts toward it, as one in the weekly run does. */
   hardBounceLimit: number;
+  /** PENDING_EXPIRY_DAYS: unconfirmed sign-ups are erased this long after their last change; 0 keeps them. */
+  pendingExpiryDays: number;
   logger: Logger;
   now(): Date;
 }
 
 export function subscriberMailDeps(
-  config: Pick<Config, 'PUBLIC_BASE_URL' | 'MAIL_FROM' | 'HARD_BOUNCE_LIMIT'>,
+  config: Pick<Config, 'PUBLIC_BASE_URL' | 'MAIL_FROM' | 'HARD_BOUNCE_LIMIT' | 'PENDING_EXPIRY_DAYS'>,
   parts: { db: Db; mailer: Mailer; templates: Templates; tokenSecret: string; logger: Logger; now?: () => Date },
 ): SubscriberMailDeps {
   return {
@@ -47,6 +49,7 @@ export function subscriberMailDeps(
     baseUrl: config.PUBLIC_BASE_URL,
     mailFrom: config.MAIL_FROM,
     hardBounceLimit: config.HARD_BOUNCE_LIMIT,
+    pendingExpiryDays: config.PENDING_EXPIRY_DAYS,
     logger: parts.logger,
     now: parts.now ?? (() => new Date()),
   };

@@ -48,27 +48,45 @@ export async function subscriberRecord(db: Executor, id: number) {
 }
 
 /**
- * Removes the personal data and keeps the row, so delivery counts and the
- * mail log still add up. The version bump kills every link ever mailed.
+ * What erasing sets: the personal data goes and the row stays, so delivery
+ * counts and the mail log still add up. The version bump kills every link
+ * ever mailed.
  */
-export async function eraseSubscriber(db: Executor, id: number, now: Date): Promise<Subscriber | undefined> {
+function erasedColumns(now: Date) {
   const none: FilterSet = { councils: [], committees: [], topics: [], keywords: [] };
+  return {
+    email: null,
+    emailKey: null,
+    ...none,
+    filterKey: filterKey(none),
+    consentNote: null,
+    status: 'erased' as const,
+    tokenVersion: sql`${subscribers.tokenVersion} + 1`,
+    erasedAt: now,
+    updatedAt: now,
+  };
+}
+
+export async function eraseSubscriber(db: Executor, id: number, now: Date): Promise<Subscriber | undefined> {
   const [row] = await db
     .update(subscribers)
-    .set({
-      email: null,
-      emailKey: null,
-      ...none,
-      filterKey: filterKey(none),
-      consentNote: null,
-      status: 'erased',
-      tokenVersion: sql`${subscribers.tokenVersion} + 1`,
-      erasedAt: now,
-      updatedAt: now,
-    })
+    .set(erasedColumns(now))
     .where(and(eq(subscribers.id, id), sql`${subscribers.status} <> 'erased'`))
     .returning();
   return row;
+}
+
+/**
+ * Erases every sign-up still pending that last changed (its sign-up, or a
+ * repeated one that mailed a fresh link) before `cutoff`; answers how many.
+ */
+export async function erasePendingBefore(db: Executor, cutoff: Date, now: Date): Promise<number> {
+  const rows = await db
+    .update(subscribers)
+    .set(erasedColumns(now))
+    .where(and(eq(subscribers.status, 'pending'), lt(subscribers.updatedAt, cutoff)))
+    .returning({ id: subscribers.id });
+  return rows.length;
 }
 
 export async function countDeliveries(db: Executor, subscriberId: number): Promise<number> {

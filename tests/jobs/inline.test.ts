@@ -102,7 +102,10 @@ describe('the in-process job runner', () => {
     await queue.add({ name: 'subscriber-mail', data: { emailIds: [1, 2] }, jobId: 'mail-1' });
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(mailed).toEqual([]);
-    await queue.work({ 'subscriber-mail': async (data) => (mailed.push(data.emailIds), { ...done, sent: data.emailIds.length }) }, work);
+    await queue.work(
+      { 'subscriber-mail': async (data) => (mailed.push(data.emailIds), { ...done, sent: data.emailIds.length }), 'pending-expiry': async () => done },
+      work,
+    );
     await until(() => mailed.length === 1);
     expect(mailed).toEqual([[1, 2]]);
     await queue.close();

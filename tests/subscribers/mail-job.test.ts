@@ -53,7 +53,7 @@ const logged = (message: string) => lines.filter((line) => line.msg === message)
 /** The job's dependencies, for running it by hand. */
 async function mailDeps() {
   return subscriberMailDeps(
-    { PUBLIC_BASE_URL: 'https://digest.example.org', MAIL_FROM: 'Council Digest <digest@example.org>', HARD_BOUNCE_LIMIT: 2 },
+    { PUBLIC_BASE_URL: 'https://digest.example.org', MAIL_FROM: 'Council Digest <digest@example.org>', HARD_BOUNCE_LIMIT: 2, PENDING_EXPIRY_DAYS: 30 },
     { db: database.db, mailer, templates: await loadTemplates(), tokenSecret, logger: pino({ level: 'silent' }) },
   );
 }

@@ -21,7 +21,7 @@ export function badLinkPage(problem: TokenProblem, purpose: TokenPurpose): strin
   if (problem === 'revoked') {
     return messagePage({
       title: 'This link no longer works',
-      lead: 'Links stop working once an address unsubscribes, so old emails cannot change anything.',
+      lead: 'Links stop working once an address unsubscribes, or a sign-up left unconfirmed is deleted, so old emails cannot change anything.',
       more: html`<p>If you still get digests, use the link in the newest one. To start again, <a href="/">sign up</a>.</p>`,
     });
   }
