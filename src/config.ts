@@ -87,6 +87,8 @@ const envSchema = z.object({
   // Partner feeds: what one partner may ask for, so one key cannot flood recipients or the weekly run.
   FEEDS_PER_PARTNER: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').default(20),
   RECIPIENTS_PER_FEED: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').default(50),
+  // Requests one partner key may make to the partner API a minute, so one misbehaving client cannot crowd out the rest.
+  PARTNER_RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').default(120),
   // The weekly run: sends in flight per worker, the global send rate (a BullMQ
   // limiter shared by every worker), subscribers per send job, and how many
   // hard bounces suppress an address.

@@ -119,7 +119,7 @@ describe('asking for a feed', () => {
 
   it('refuses a feed past FEEDS_PER_PARTNER with 409, and rejected feeds do not count', async () => {
     const limited = await createTestApp(database, { FEEDS_PER_PARTNER: '2' }, { now: () => now });
-    const { key: other } = await createPartner(limited, 'Busy Partner');
+    const { key: other } = await createPartner(limited, `Busy Partner ${Date.now()}`);
     const first = await requestFeed(limited, other, { name: 'First' });
     await requestFeed(limited, other, { name: 'Second' });
     const refused = await limited.inject({ method: 'POST', url: '/api/partner/feeds', headers: bearer(other), payload: { name: 'One too many' } });
@@ -232,5 +232,28 @@ describe('the Atom feed', () => {
     expect(fresh).not.toBe(atomPath);
     expect((await app.inject({ method: 'GET', url: atomPath })).statusCode).toBe(404);
     expect((await app.inject({ method: 'GET', url: fresh })).statusCode).toBe(200);
+  });
+});
+
+describe('the partner rate limit', () => {
+  it('answers 429 with Retry-After past PARTNER_RATE_LIMIT_PER_MINUTE, counting each partner apart and all its keys together', async () => {
+    const limited = await createTestApp(database, { PARTNER_RATE_LIMIT_PER_MINUTE: '3' }, { now: () => now });
+    const busy = await createPartner(limited, `Busy Partner ${Date.now()}`);
+    const calm = await createPartner(limited, `Calm Partner ${Date.now()}`);
+    const secondKey = await limited.inject({ method: 'POST', url: `/api/admin/partners/${busy.id}/keys`, headers: adminHeaders });
+    expect(secondKey.statusCode).toBe(201);
+    const list = (partnerKey: string) => limited.inject({ method: 'GET', url: '/api/partner/feeds', headers: bearer(partnerKey) });
+
+    for (let index = 0; index < 2; index += 1) expect((await list(busy.key)).statusCode).toBe(200);
+    const third = await list(secondKey.json().key.key);
+    expect(third.statusCode).toBe(200);
+    expect(third.headers['x-ratelimit-remaining']).toBe('0');
+    const refused = await list(busy.key);
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused.json()).toEqual({ error: { code: 'rate_limited', message: expect.stringMatching(/^Too many requests for this partner \(3 a minute\): try again in \d+ (seconds?|minute)\.$/) } });
+    expect((await list(calm.key)).statusCode).toBe(200);
+    // A caller without a valid key is refused before it is counted: it cannot use up a partner's allowance.
+    expect((await list('cdp_not-a-key')).statusCode).toBe(401);
   });
 });

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import fastifyRateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
@@ -50,7 +51,7 @@ export const feedOut = z.object({
   createdAt: z.string(),
 });
 
-export const partnerErrorResponses = { ...errorResponses, 401: errorResponse, 404: errorResponse, 409: errorResponse } as const;
+export const partnerErrorResponses = { ...errorResponses, 401: errorResponse, 404: errorResponse, 409: errorResponse, 429: errorResponse } as const;
 
 const feedParams = z.object({ id: z.string().max(100).describe('The feed id (a UUID)') });
 
@@ -95,6 +96,18 @@ export async function partnerFeedRoutes(app: FastifyInstance, deps: AppDeps) {
   handleFeedErrors(app);
   // On request, before the body is read: a caller without a key learns nothing, not even what the body should be.
   routes.addHook('onRequest', requirePartner(db, feedDeps.now));
+  // Then counted per partner, whichever of its keys it uses. In-memory: behind several API processes each counts its own share.
+  await app.register(fastifyRateLimit, { global: false });
+  routes.addHook(
+    'onRequest',
+    app.rateLimit({
+      max: deps.config.PARTNER_RATE_LIMIT_PER_MINUTE,
+      timeWindow: 60_000,
+      keyGenerator: (request) => `partner-${partnerOf(request).partnerId}`,
+      errorResponseBuilder: (_request, context) =>
+        new ApiError(429, `Too many requests for this partner (${context.max} a minute): try again in ${context.after}.`),
+    }) as onRequestHookHandler,
+  );
 
   routes.post(
     '/api/partner/feeds',
