@@ -59,6 +59,10 @@ const envSchema = z.object({
   ADMIN_TOKEN: optionalString.pipe(
     z.string().min(16, 'must be at least 16 characters').optional(),
   ),
+  // Unset: /metrics is open (keep it off the public internet); set: scrapes send it as a bearer token.
+  METRICS_TOKEN: optionalString.pipe(
+    z.string().min(16, 'must be at least 16 characters').optional(),
+  ),
   TOKEN_SECRET: optionalString.pipe(
     z.string().min(32, 'must be at least 32 characters').optional(),
   ),

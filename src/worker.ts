@@ -1,4 +1,6 @@
 import { createServer, type Server } from 'node:http';
+import type { Registry } from 'prom-client';
+import { metricsAccess } from './http/plugins/auth.js';
 import type { Runtime } from './runtime.js';
 import { openServices, type Services } from './services.js';
 import { subscriberMailDeps } from './subscribers/deps.js';
@@ -23,7 +25,9 @@ export async function startWorker(runtime: Runtime): Promise<{ services: Service
   const { mailer, templates, tokenSecret, queue } = services;
   const mail = subscriberMailDeps(config, { db: runtime.database.db, mailer, templates, tokenSecret, logger });
   await workSubscriberJobs(queue, mail, config);
-  const metricsServer = config.WORKER_METRICS_PORT ? await serveMetrics(services, config.HOST, config.WORKER_METRICS_PORT, logger) : undefined;
+  const metricsServer = config.WORKER_METRICS_PORT
+    ? await serveMetrics(services.metrics.registry, { host: config.HOST, port: config.WORKER_METRICS_PORT, token: config.METRICS_TOKEN }, logger)
+    : undefined;
   logger.info({ cron: config.DIGEST_CRON, tz: config.DIGEST_TZ }, 'council-digest worker running');
   return {
     services,
@@ -34,11 +38,25 @@ export async function startWorker(runtime: Runtime): Promise<{ services: Service
   };
 }
 
-async function serveMetrics(services: Services, host: string, port: number, logger: Runtime['logger']): Promise<Server | undefined> {
-  const { registry } = services.metrics;
+/**
+ * The worker's own /metrics listener: plain node:http, as the worker has no
+ * Fastify. METRICS_TOKEN guards it as it guards the API's.
+ */
+export async function serveMetrics(
+  registry: Registry,
+  options: { host: string; port: number; token: string | undefined },
+  logger: Runtime['logger'],
+): Promise<Server | undefined> {
+  const { host, port } = options;
   const server = createServer((request, response) => {
     if (request.url !== '/metrics') {
       response.writeHead(404).end();
+      return;
+    }
+    const access = metricsAccess(request.headers.authorization, options.token);
+    if (access !== 200) {
+      response.writeHead(access, { 'content-type': 'text/plain; charset=utf-8', ...(access === 401 ? { 'www-authenticate': 'Bearer' } : {}) });
+      response.end(access === 401 ? 'Send the metrics token as "Authorization: Bearer <METRICS_TOKEN>"\n' : 'That token does not grant access to the metrics\n');
       return;
     }
     registry.metrics().then(

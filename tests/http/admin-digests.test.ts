@@ -10,7 +10,7 @@ import { createLogger } from '../../src/logger.js';
 import { createMailer, type Mailer } from '../../src/mail/transport.js';
 import { seedDatabase } from '../../src/meetings/seed.js';
 import { subscriberLinks } from '../../src/subscribers/links.js';
-import { adminHeaders, adminToken, tokenSecret } from '../helpers/app.js';
+import { adminHeaders, adminToken, createTestApp, tokenSecret } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { createDigestApp, createDigestHarness, waitForRun, type DigestHarness } from '../helpers/digests.js';
 import { addSubscriber } from '../helpers/subscribers.js';
@@ -230,6 +230,20 @@ describe('GET /metrics', () => {
     expect(response.body).toMatch(/^digests_failed_total \d+$/m);
     expect(response.body).toMatch(/^smtp_send_seconds_count [1-9]\d*$/m);
     expect(response.body).toMatch(/^digest_queue_depth\{queue="digest-sends",state="waiting"\} 0$/m);
+  });
+});
+
+describe('GET /metrics with METRICS_TOKEN set', () => {
+  it('answers only scrapes that send the token: 401 without one, 403 with another', async () => {
+    const metricsToken = 'scrape-token-0123456789';
+    const guarded = await createTestApp(database, { METRICS_TOKEN: metricsToken });
+    const without = await guarded.inject({ method: 'GET', url: '/metrics' });
+    expect(without.statusCode).toBe(401);
+    expect(without.json()).toMatchObject({ error: { message: 'Send the metrics token as "Authorization: Bearer <METRICS_TOKEN>"' } });
+    expect((await guarded.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${adminToken}` } })).statusCode).toBe(403);
+    const scraped = await guarded.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${metricsToken}` } });
+    expect(scraped.statusCode).toBe(200);
+    expect(scraped.body).toMatch(/^digests_sent_total \d+$/m);
   });
 });
 

@@ -12,10 +12,26 @@ export function secretsEqual(given: string, expected: string): boolean {
 }
 
 export function bearerToken(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
+  return bearerOf(request.headers.authorization);
+}
+
+/** The token of an `Authorization: Bearer <token>` header. */
+export function bearerOf(header: string | undefined): string | undefined {
   if (!header) return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match?.[1];
+}
+
+/**
+ * Whether a scrape may read /metrics (the API's and the worker's alike):
+ * anyone without METRICS_TOKEN; with it, only a request carrying it as a
+ * bearer token. Answers the HTTP status to give.
+ */
+export function metricsAccess(authorization: string | undefined, metricsToken: string | undefined): 200 | 401 | 403 {
+  if (!metricsToken) return 200;
+  const given = bearerOf(authorization);
+  if (!given) return 401;
+  return secretsEqual(given, metricsToken) ? 200 : 403;
 }
 
 /**
