@@ -11,9 +11,9 @@ export class WorkerSetupError extends Error {
 }
 
 /**
- * The worker process: BullMQ workers for every job (the weekly run's and
- * sign-up mail), the weekly schedule, and its own /metrics (its counters
- * live here, not in the API). Shutdown drains: workers finish the jobs in
+ * The worker process: BullMQ workers for every job (the weekly run's,
+ * sign-up mail and the nightly expiry of unconfirmed sign-ups), their
+ * schedules, and its own /metrics (its counters live here, not in the API). Shutdown drains: workers finish the jobs in
  * flight before the connections close.
  */
 export async function startWorker(runtime: Runtime): Promise<{ services: Services; close(): Promise<void> }> {

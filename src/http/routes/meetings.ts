@@ -142,15 +142,15 @@ function answerKey(query: MeetingsQuery): string {
   ]);
 }
 
-/**
- * A cached answer as it was serialised, with its ETag (a request that sends
- * it back gets 304 from @fastify/etag). `no-cache`: clients and proxies may
- * keep it but ask each time, so nobody sees a listing older than the
- * server's own cache.
- */
+/** Accept-Encoding headers come in a handful of spellings: each is parsed once. */
 const encodings = new Negotiator({ supportedValues: ['gzip'], cache: new LRUCache<string, string>({ max: 100 }) });
 
-/** The cached answer, gzipped for clients that accept it; @fastify/etag answers a matching If-None-Match with 304. */
+/**
+ * A cached answer as it was serialised, gzipped for clients that accept it,
+ * with the ETag of the bytes sent (a request that sends it back gets 304
+ * from @fastify/etag). `no-cache`: clients and proxies may keep it but ask
+ * each time, so nobody sees a listing older than the server's own cache.
+ */
 function sendAnswer(request: FastifyRequest, reply: FastifyReply, answer: CachedAnswer) {
   const gzipped = answer.gzip && encodings.negotiate(request.headers['accept-encoding'] ?? '') === 'gzip' ? answer.gzip : null;
   if (gzipped) reply.header('content-encoding', 'gzip');
