@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import type { LoadOptions } from './processes.js';
 
 /**
  * autocannon in its own process (bench/processes.ts starts it), so the load
@@ -7,14 +8,7 @@ import autocannon from 'autocannon';
  * CLI's own id replacement leaves a stale Content-Length, and the server
  * waits for bytes that never come.)
  */
-const options = JSON.parse(process.argv[2]!) as {
-  url: string;
-  method: 'GET' | 'POST';
-  body?: string;
-  headers?: Record<string, string>;
-  seconds: number;
-  connections: number;
-};
+const options = JSON.parse(process.argv[2]!) as LoadOptions;
 let next = 0;
 const result = await autocannon({
   url: options.url,

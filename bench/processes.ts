@@ -91,15 +91,18 @@ export interface LoadResult {
   errors: number;
 }
 
-/** Load from bench/load.ts, a process of its own; `[<id>]` in the body becomes a new value per request. */
-export async function loadTest(options: {
+/** What bench/load.ts is asked to do (it gets these as JSON in its argument). */
+export interface LoadOptions {
   url: string;
   method: 'GET' | 'POST';
   body?: string;
   headers?: Record<string, string>;
   seconds: number;
   connections: number;
-}): Promise<LoadResult> {
+}
+
+/** Load from bench/load.ts, a process of its own; `[<id>]` in the body becomes a new value per request. */
+export async function loadTest(options: LoadOptions): Promise<LoadResult> {
   const args = ['--import', 'tsx', fileURLToPath(new URL('./load.ts', import.meta.url)), JSON.stringify(options)];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
   let output = '';

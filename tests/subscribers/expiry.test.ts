@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { Queue } from 'bullmq';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import { subscribers } from '../../src/db/schema/index.js';
 import { createBullQueue } from '../../src/jobs/bullmq.js';
@@ -14,6 +14,7 @@ import { createTestDatabase } from '../helpers/db.js';
 import { redisPrefix, testRedisUrl } from '../helpers/redis.js';
 import { addSubscriber } from '../helpers/subscribers.js';
 import { linkIn } from './helpers.js';
+import { problemsOf } from '../helpers/config.js';
 
 const prefix = redisPrefix();
 const now = new Date('2026-03-02T03:20:00Z');
@@ -116,16 +117,6 @@ describe('unconfirmed sign-ups', () => {
 });
 
 describe('the PENDING_EXPIRY_DAYS setting', () => {
-  const problemsOf = (env: Record<string, string>) => {
-    try {
-      loadConfig(env);
-      return [];
-    } catch (error) {
-      if (error instanceof ConfigError) return error.problems;
-      throw error;
-    }
-  };
-
   it('defaults to 30 days; 0 keeps unconfirmed sign-ups', () => {
     expect(loadConfig({}).PENDING_EXPIRY_DAYS).toBe(30);
     expect(loadConfig({ PENDING_EXPIRY_DAYS: '0' }).PENDING_EXPIRY_DAYS).toBe(0);

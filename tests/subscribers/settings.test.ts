@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
+import { loadConfig } from '../../src/config.js';
+import { problemsOf } from '../helpers/config.js';
 
 describe('sign-up limit settings', () => {
   it('default to 20 sign-ups per IP and 3 mails per address an hour', () => {
