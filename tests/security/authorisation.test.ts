@@ -39,7 +39,7 @@ let aliceFeed: string;
 beforeAll(async () => {
   const database = await createTestDatabase();
   await seedCouncils(database.db);
-  const harness = await createDigestHarness(database, { redisPrefix: prefix, work: false });
+  const harness = await createDigestHarness(database, { redisPrefix: prefix, work: false, env: { PARTNER_RATE_LIMIT_PER_MINUTE: '1000000' } });
   ({ app, routes } = await appWithRouteTable(database, harness));
   alice = await createPartner(app, 'Alice Trust');
   bob = await createPartner(app, 'Bob Council');
