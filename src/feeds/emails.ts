@@ -1,5 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { feedRecipients, suppressions } from '../db/schema/index.js';
+import { feedRecipientDeliveries, recordHardBounce } from '../digests/delivery-repo.js';
+import { isPermanentSmtpError } from '../mail/transport.js';
 import { listCouncils, listTopics } from '../meetings/catalogue.js';
 import { describeFilters, type FilterLine } from '../subscribers/filters.js';
 import { confirmLinkDays } from '../subscribers/links.js';
@@ -43,7 +45,8 @@ export interface ConfirmationsSent {
 /**
  * Mails every pending recipient of a feed its confirmation link. A failure
  * for one address is logged and counted, not thrown: the others still go,
- * and the operator sees the count.
+ * and the operator sees the count. A 5xx also counts as a hard bounce, so
+ * an address that keeps refusing is suppressed at HARD_BOUNCE_LIMIT.
  */
 export async function sendFeedConfirmations(
   deps: FeedDeps,
@@ -85,8 +88,14 @@ export async function sendFeedConfirmations(
         .where(and(eq(feedRecipients.id, recipient.id), eq(feedRecipients.status, 'pending')));
       result.sent += 1;
     } catch (error) {
-      deps.logger.error({ err: error, feed: feed.publicId, recipient: recipient.publicId }, 'feed confirmation not sent');
       result.failed += 1;
+      if (!isPermanentSmtpError(error)) {
+        deps.logger.error({ err: error, feed: feed.publicId, recipient: recipient.publicId }, 'feed confirmation not sent');
+        continue;
+      }
+      const note = `feed confirmation refused: ${error instanceof Error ? error.message : String(error)}`;
+      const suppressed = await recordHardBounce(deps.db, feedRecipientDeliveries, recipient.id, deps.hardBounceLimit, note);
+      deps.logger.warn({ err: error, feed: feed.publicId, recipient: recipient.publicId, suppressed }, 'feed confirmation refused permanently');
     }
   }
   return result;

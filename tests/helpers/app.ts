@@ -10,7 +10,7 @@ import { loadTemplates } from '../../src/mail/templates.js';
 import { createSmtpMailer } from '../../src/mail/transport.js';
 import { subscriberMailDeps } from '../../src/subscribers/deps.js';
 import { subscriberProcessors } from '../../src/subscribers/processors.js';
-import { startSmtpSink, type SmtpSink } from './smtp.js';
+import { startSmtpSink, type SinkBehaviour, type SmtpSink } from './smtp.js';
 
 export const adminToken = 'test-operator-token-0123456789';
 export const adminHeaders = { authorization: `Bearer ${adminToken}` };
@@ -52,8 +52,9 @@ export async function createTestAppWithMail(
   database: Database,
   env: Record<string, string> = {},
   overrides: Partial<AppDeps> = {},
+  sink: SinkBehaviour = {},
 ): Promise<TestApp> {
-  const smtp = await startSmtpSink();
+  const smtp = await startSmtpSink(sink);
   const config = testConfig(database, { SMTP_URL: smtp.url, ...env });
   const mailer = createSmtpMailer({ url: smtp.url, from: config.MAIL_FROM });
   const logger = createLogger({ level: 'silent' });

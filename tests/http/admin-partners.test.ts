@@ -197,6 +197,26 @@ describe('a rejected feed request', () => {
     expect(smtp.messages.map((message) => message.envelope.to[0])).toEqual(['feeds@care-partnership.example.org']);
   });
 
+  it('counts a confirmation the mail server refuses for good as a hard bounce, and suppresses the address at HARD_BOUNCE_LIMIT', async () => {
+    const refusing = await createTestAppWithMail(database, { HARD_BOUNCE_LIMIT: '1' }, { now: () => now }, {
+      rejectRecipient: (address) => (address === 'nobody@example.org' ? { code: 550, message: 'no such user here' } : undefined),
+    });
+    const approve = (feedId: string) => refusing.app.inject({ method: 'POST', url: `/api/admin/feed-requests/${feedId}/approve`, headers: adminHeaders });
+    const bouncer = await createPartner(refusing.app, 'Bounce Partnership');
+
+    const first = await requestFeed(refusing.app, bouncer.key, { name: 'First', recipients: ['nobody@example.org', 'eve@example.org'] });
+    expect((await approve(first.feed.id)).json().confirmations).toEqual({ sent: 1, suppressed: 0, failed: 1 });
+    const [refused] = await database.db.select().from(feedRecipients).where(eq(feedRecipients.emailKey, 'nobody@example.org'));
+    expect(refused!.hardBounces).toBe(1);
+    const listed = await database.db.select().from(suppressions).where(eq(suppressions.emailKey, 'nobody@example.org'));
+    expect(listed).toMatchObject([{ reason: 'hard_bounce', note: expect.stringContaining('feed confirmation refused') }]);
+
+    // Suppressed now: a later feed naming the address never mails it.
+    const second = await requestFeed(refusing.app, bouncer.key, { name: 'Second', recipients: ['nobody@example.org'] });
+    expect((await approve(second.feed.id)).json().confirmations).toEqual({ sent: 0, suppressed: 1, failed: 0 });
+    expect(refusing.smtp.to('nobody@example.org')).toEqual([]);
+  });
+
   it('lists every request with status=all', async () => {
     const all = (await admin('GET', '/api/admin/feed-requests?status=all')).json().feedRequests;
     expect(new Set(all.map((request: { status: string }) => request.status))).toEqual(new Set(['active', 'rejected', 'requested']));
