@@ -35,6 +35,9 @@ export class WeekMeetings {
   private readonly position = new Map<number, { range: Range; index: number }>();
   /** The meetings (positions) tagged with a topic, on the meeting or any section. */
   private readonly topics: Record<Range, Map<string, number[]>> = { held: new Map(), upcoming: new Map() };
+  /** Every loaded meeting's id, and the meeting each section belongs to: what a keyword query asks about and answers. */
+  private readonly meetingIds: number[] = [];
+  private readonly sectionMeeting = new Map<number, number>();
 
   private constructor(
     private readonly db: Db,
@@ -44,6 +47,8 @@ export class WeekMeetings {
     for (const range of ['held', 'upcoming'] as const) {
       this[range].views.forEach((view, index) => {
         this.position.set(view.id, { range, index });
+        this.meetingIds.push(view.id);
+        for (const sectionId of this[range].sectionIds[index]!) this.sectionMeeting.set(sectionId, view.id);
         for (const topic of new Set([...view.topics, ...view.sections.flatMap((section) => section.topics)])) {
           this.topics[range].set(topic, [...(this.topics[range].get(topic) ?? []), index]);
         }
@@ -70,8 +75,7 @@ export class WeekMeetings {
   async learnKeywords(keywords: Iterable<string>): Promise<void> {
     const unknown = [...new Set(keywords)].filter((keyword) => !this.keywords.has(keyword));
     if (unknown.length === 0) return;
-    const ids = [...this.held.views, ...this.upcoming.views].map((view) => view.id);
-    const idList = pgArray(ids, 'bigint');
+    const idList = pgArray(this.meetingIds, 'bigint');
     const result = await this.db.execute<{ keyword: string; sections: string[]; meetings: string[] }>(sql`
       select k.keyword,
         array(select s.id from ${sections} s where s.meeting_id = any(${idList})
@@ -79,13 +83,9 @@ export class WeekMeetings {
         array(select m.id from ${meetings} m where m.id = any(${idList})
           and m.search @@ websearch_to_tsquery('english', k.keyword)) as meetings
       from unnest(${pgArray(unknown, 'text')}) as k(keyword)`);
-    const sectionMeeting = new Map<number, number>();
-    for (const range of ['held', 'upcoming'] as const) {
-      this[range].sectionIds.forEach((ids, index) => ids.forEach((id) => sectionMeeting.set(id, this[range].views[index]!.id)));
-    }
     for (const row of result.rows) {
       const match: KeywordMatch = { sections: new Set(row.sections.map(Number)), meetings: new Set(row.meetings.map(Number)), positions: { held: [], upcoming: [] } };
-      for (const id of new Set([...match.meetings, ...[...match.sections].map((section) => sectionMeeting.get(section)!)])) {
+      for (const id of new Set([...match.meetings, ...[...match.sections].map((section) => this.sectionMeeting.get(section)!)])) {
         const where = this.position.get(id)!;
         match.positions[where.range].push(where.index);
       }
