@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { Registry } from 'prom-client';
-import { metricsAccess } from './http/plugins/auth.js';
+import { metricsRefusal } from './http/plugins/auth.js';
 import type { Runtime } from './runtime.js';
 import { openServices, type Services } from './services.js';
 import { subscriberMailDeps } from './subscribers/deps.js';
@@ -13,8 +13,9 @@ export class WorkerSetupError extends Error {
 /**
  * The worker process: BullMQ workers for every job (the weekly run's,
  * sign-up mail and the nightly expiry of unconfirmed sign-ups), their
- * schedules, and its own /metrics (its counters live here, not in the API). Shutdown drains: workers finish the jobs in
- * flight before the connections close.
+ * schedules, and its own /metrics (its counters live here, not in the API).
+ * Shutdown drains: workers finish the jobs in flight before the connections
+ * close.
  */
 export async function startWorker(runtime: Runtime): Promise<{ services: Services; close(): Promise<void> }> {
   const { config, logger } = runtime;
@@ -53,10 +54,10 @@ export async function serveMetrics(
       response.writeHead(404).end();
       return;
     }
-    const access = metricsAccess(request.headers.authorization, options.token);
-    if (access !== 200) {
-      response.writeHead(access, { 'content-type': 'text/plain; charset=utf-8', ...(access === 401 ? { 'www-authenticate': 'Bearer' } : {}) });
-      response.end(access === 401 ? 'Send the metrics token as "Authorization: Bearer <METRICS_TOKEN>"\n' : 'That token does not grant access to the metrics\n');
+    const refusal = metricsRefusal(request.headers.authorization, options.token);
+    if (refusal) {
+      response.writeHead(refusal.status, { 'content-type': 'text/plain; charset=utf-8', ...(refusal.status === 401 ? { 'www-authenticate': 'Bearer' } : {}) });
+      response.end(`${refusal.message}\n`);
       return;
     }
     registry.metrics().then(

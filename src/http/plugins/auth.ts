@@ -23,15 +23,15 @@ export function bearerOf(header: string | undefined): string | undefined {
 }
 
 /**
- * Whether a scrape may read /metrics (the API's and the worker's alike):
- * anyone without METRICS_TOKEN; with it, only a request carrying it as a
- * bearer token. Answers the HTTP status to give.
+ * Why a scrape may not read /metrics (the API's and the worker's alike), or
+ * null when it may: anyone may without METRICS_TOKEN; with it, only a
+ * request carrying it as a bearer token.
  */
-export function metricsAccess(authorization: string | undefined, metricsToken: string | undefined): 200 | 401 | 403 {
-  if (!metricsToken) return 200;
+export function metricsRefusal(authorization: string | undefined, metricsToken: string | undefined): { status: 401 | 403; message: string } | null {
+  if (!metricsToken) return null;
   const given = bearerOf(authorization);
-  if (!given) return 401;
-  return secretsEqual(given, metricsToken) ? 200 : 403;
+  if (!given) return { status: 401, message: 'Send the metrics token as "Authorization: Bearer <METRICS_TOKEN>"' };
+  return secretsEqual(given, metricsToken) ? null : { status: 403, message: 'That token does not grant access to the metrics' };
 }
 
 /**

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { createDigestMetrics } from '../../digests/metrics.js';
 import type { AppDeps } from '../app.js';
 import { ApiError } from '../errors.js';
-import { metricsAccess } from '../plugins/auth.js';
+import { metricsRefusal } from '../plugins/auth.js';
 
 /**
  * Prometheus exposition of this process: the weekly run's counters, SMTP
@@ -12,9 +12,8 @@ import { metricsAccess } from '../plugins/auth.js';
 export async function metricsRoutes(app: FastifyInstance, deps: AppDeps) {
   const metrics = deps.digests?.metrics ?? createDigestMetrics();
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
-    const access = metricsAccess(request.headers.authorization, deps.config.METRICS_TOKEN);
-    if (access === 401) throw new ApiError(401, 'Send the metrics token as "Authorization: Bearer <METRICS_TOKEN>"');
-    if (access === 403) throw new ApiError(403, 'That token does not grant access to the metrics');
+    const refusal = metricsRefusal(request.headers.authorization, deps.config.METRICS_TOKEN);
+    if (refusal) throw new ApiError(refusal.status, refusal.message);
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 }
