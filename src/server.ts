@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './http/app.js';
 import type { Runtime } from './runtime.js';
 import { openServices, type Services } from './services.js';
-import { subscriberMailDeps } from './subscribers/deps.js';
 import { workSubscriberJobs } from './subscribers/processors.js';
 
 /**
@@ -18,8 +17,7 @@ export async function startServer(runtime: Runtime, given?: Services): Promise<F
   const services = given ?? (await openServices(runtime, { work: inline, schedule: inline }));
   const { mailer, templates, tokenSecret, digests, queue } = services;
   if (queue.mode === 'inline') {
-    const mail = subscriberMailDeps(config, { db: database.db, mailer, templates, tokenSecret, logger });
-    await workSubscriberJobs(queue, mail, config);
+    await workSubscriberJobs(config, { queue, db: database.db, mailer, templates, tokenSecret, logger });
   }
   const app = await buildApp({
     config,

@@ -3,7 +3,6 @@ import type { Registry } from 'prom-client';
 import { metricsRefusal } from './http/plugins/auth.js';
 import type { Runtime } from './runtime.js';
 import { openServices, type Services } from './services.js';
-import { subscriberMailDeps } from './subscribers/deps.js';
 import { workSubscriberJobs } from './subscribers/processors.js';
 
 export class WorkerSetupError extends Error {
@@ -24,8 +23,7 @@ export async function startWorker(runtime: Runtime): Promise<{ services: Service
   }
   const services = await openServices(runtime, { work: true, schedule: true });
   const { mailer, templates, tokenSecret, queue } = services;
-  const mail = subscriberMailDeps(config, { db: runtime.database.db, mailer, templates, tokenSecret, logger });
-  await workSubscriberJobs(queue, mail, config);
+  await workSubscriberJobs(config, { queue, db: runtime.database.db, mailer, templates, tokenSecret, logger });
   const metricsServer = config.WORKER_METRICS_PORT
     ? await serveMetrics(services.metrics.registry, { host: config.HOST, port: config.WORKER_METRICS_PORT, token: config.METRICS_TOKEN }, logger)
     : undefined;

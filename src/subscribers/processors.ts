@@ -1,7 +1,11 @@
 import type { Config } from '../config.js';
 import { workOptions } from '../jobs/index.js';
 import type { JobOutcome, JobQueue, SubscriberProcessors } from '../jobs/types.js';
-import type { SubscriberMailDeps } from './deps.js';
+import type { Db } from '../db/client.js';
+import type { Logger } from '../logger.js';
+import type { Templates } from '../mail/templates.js';
+import type { Mailer } from '../mail/transport.js';
+import { subscriberMailDeps, type SubscriberMailDeps } from './deps.js';
 import { sendSubscriberMails } from './messages.js';
 import { erasePendingBefore } from './operator-repo.js';
 
@@ -16,12 +20,17 @@ export function subscriberProcessors(deps: SubscriberMailDeps): SubscriberProces
 export const pendingExpiryScheduleId = 'pending-expiry';
 
 /**
- * Works the subscriber jobs in this process and keeps their daily schedule:
- * unconfirmed sign-ups are looked at every night at 03:20 in DIGEST_TZ.
- * Upserting under a fixed id means every process that starts may call this.
+ * Works the subscriber jobs in this process (the worker, or `serve` without
+ * Redis) and keeps their daily schedule: unconfirmed sign-ups are looked at
+ * every night at 03:20 in DIGEST_TZ. Upserting under a fixed id means every
+ * process that starts may call this.
  */
-export async function workSubscriberJobs(queue: JobQueue, deps: SubscriberMailDeps, config: Config): Promise<void> {
-  await queue.work(subscriberProcessors(deps), workOptions(config));
+export async function workSubscriberJobs(
+  config: Config,
+  parts: { queue: JobQueue; db: Db; mailer: Mailer; templates: Templates; tokenSecret: string; logger: Logger },
+): Promise<void> {
+  const { queue } = parts;
+  await queue.work(subscriberProcessors(subscriberMailDeps(config, parts)), workOptions(config));
   await queue.upsertScheduler(pendingExpiryScheduleId, { pattern: '20 3 * * *', tz: config.DIGEST_TZ }, { name: 'pending-expiry', data: { trigger: 'schedule' } });
 }
 

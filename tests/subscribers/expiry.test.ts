@@ -105,7 +105,7 @@ describe('unconfirmed sign-ups', () => {
     const config = { ...testConfig(database), REDIS_URL: testRedisUrl, DIGEST_TZ: 'Europe/London' };
     const queues = [createBullQueue({ url: testRedisUrl, prefix, logger: createLogger({ level: 'silent' }) }), createBullQueue({ url: testRedisUrl, prefix, logger: createLogger({ level: 'silent' }) })];
     try {
-      for (const queue of queues) await workSubscriberJobs(queue, expiryDeps(30), config);
+      for (const queue of queues) await workSubscriberJobs(config, { queue, db: database.db, mailer: test.deps.mailer, templates: test.deps.templates, tokenSecret, logger: createLogger({ level: 'silent' }) });
       const mails = new Queue('subscriber-mails', { connection: { url: testRedisUrl }, prefix });
       const schedulers = await mails.getJobSchedulers();
       await mails.close();
