@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import pg from 'pg';
 import type { Database } from '../src/db/client.js';
+import { profileFlags } from './processes.js';
+import type { RawMessage } from './raw-sender.js';
 
 /** What the bench counts and times, outside the project's own code. */
 
@@ -44,13 +46,12 @@ export function countOwnQueries(database: Database): () => number {
  */
 export async function rawSmtpRate(
   options: { url: string; from: string; processes: number; inFlight: number },
-  messages: { subject: string; html: string; text: string; headers: Record<string, string> }[],
+  messages: RawMessage[],
   count: number,
 ): Promise<number> {
   const share = Math.ceil(count / options.processes);
   const senders = Array.from({ length: options.processes }, (_, index) => {
-    const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-    const child = fork(fileURLToPath(new URL('./raw-sender.ts', import.meta.url)), [], { execArgv: [...profile, '--import', 'tsx'], stdio: 'inherit' });
+    const child = fork(fileURLToPath(new URL('./raw-sender.ts', import.meta.url)), [], { execArgv: [...profileFlags(), '--import', 'tsx'], stdio: 'inherit' });
     const said = (type: string) => new Promise<void>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`a raw sender exited with ${code}`)));
       child.on('message', (message: { type: string }) => message.type === type && resolve());

@@ -34,11 +34,14 @@ export async function startSink(): Promise<Sink> {
   return { url: `smtp://127.0.0.1:${port}`, stats: () => ask('stats'), reset: () => ask('reset'), close: () => child.disconnect() };
 }
 
+/** BENCH_PROFILE=<folder>: a process started with these flags writes a V8 CPU profile there on exit (open it in Chrome's DevTools). */
+export function profileFlags(): string[] {
+  return process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+}
+
 /** One `council-digest <command>` process with these settings on top of ours. */
 export function startCommand(command: string, env: Record<string, string>): ChildProcess {
-  // BENCH_PROFILE=<folder>: each process writes a V8 CPU profile there on exit (open it in Chrome's DevTools).
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, cli, command], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...profileFlags(), cli, command], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   return child;
 }
 

@@ -1,5 +1,13 @@
 import { createSmtpMailer } from '../src/mail/transport.js';
 
+/** One of the run's rendered digests, as the raw test sends it. */
+export interface RawMessage {
+  subject: string;
+  html: string;
+  text: string;
+  headers: Record<string, string>;
+}
+
 /**
  * One raw sender (bench/measure.ts starts as many as the run has workers):
  * the given messages, cycled, straight through the project's pooled
@@ -9,7 +17,7 @@ import { createSmtpMailer } from '../src/mail/transport.js';
 interface Orders {
   url: string;
   from: string;
-  messages: { subject: string; html: string; text: string; headers: Record<string, string> }[];
+  messages: RawMessage[];
   /** This sender's share, and where its recipient numbers start. */
   count: number;
   first: number;
