@@ -50,6 +50,14 @@ async function mailsRecordedFor(email: string) {
 
 const logged = (message: string) => lines.filter((line) => line.msg === message);
 
+/** Signs an address up and waits until its mail's job logs `message` about it; answers the recorded mail. */
+async function signUpUntilLogged(email: string, message: string) {
+  await subscribe(email);
+  const [recorded] = await mailsRecordedFor(email);
+  await until(() => logged(message).some((line) => line.emailId === recorded!.id), `"${message}" for ${email}`);
+  return recorded!;
+}
+
 /** The job's dependencies, for running it by hand. */
 async function mailDeps() {
   return subscriberMailDeps(
@@ -132,9 +140,7 @@ describe('sign-up mail, sent by its job', () => {
 
   it('logs a permanent SMTP refusal and does not try again', async () => {
     unknownMailboxes.add('nobody@example.org');
-    await subscribe('nobody@example.org');
-    const [recorded] = await mailsRecordedFor('nobody@example.org');
-    await until(() => logged('subscriber mail refused permanently: not retried').some((line) => line.emailId === recorded!.id), 'the log line');
+    await signUpUntilLogged('nobody@example.org', 'subscriber mail refused permanently: not retried');
     // Retries here come after 25 and 50 ms: none may come.
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(rcptTries.get('nobody@example.org')).toBe(1);
@@ -144,28 +150,24 @@ describe('sign-up mail, sent by its job', () => {
 
   it('counts a permanent SMTP refusal as a hard bounce, and stops mailing the address at HARD_BOUNCE_LIMIT', async () => {
     unknownMailboxes.add('bounced@example.org');
-    await subscribe('bounced@example.org');
-    const [recorded] = await mailsRecordedFor('bounced@example.org');
-    await until(() => logged('subscriber mail refused permanently: not retried').some((line) => line.emailId === recorded!.id), 'the first refusal');
+    const recorded = await signUpUntilLogged('bounced@example.org', 'subscriber mail refused permanently: not retried');
     const bounces = async () => (await database.db.select().from(subscribers).where(eq(subscribers.emailKey, 'bounced@example.org')))[0]!.hardBounces;
     const suppressed = async () => database.db.select().from(suppressions).where(eq(suppressions.emailKey, 'bounced@example.org'));
     expect(await bounces()).toBe(1);
     expect(await suppressed()).toEqual([]);
     // The limit here is 2: the second refusal suppresses the address, and after that nothing is tried.
     const deps = await mailDeps();
-    expect(await sendSubscriberMails(deps, { emailIds: [recorded!.id] }, { attempt: 1, lastAttempt: false })).toEqual({ sent: 0, skipped: 0, failed: 1 });
+    expect(await sendSubscriberMails(deps, { emailIds: [recorded.id] }, { attempt: 1, lastAttempt: false })).toEqual({ sent: 0, skipped: 0, failed: 1 });
     expect(await bounces()).toBe(2);
     expect(await suppressed()).toMatchObject([{ reason: 'hard_bounce', note: expect.stringContaining('confirm mail refused') }]);
-    expect(await sendSubscriberMails(deps, { emailIds: [recorded!.id] }, { attempt: 1, lastAttempt: false })).toEqual({ sent: 0, skipped: 1, failed: 0 });
+    expect(await sendSubscriberMails(deps, { emailIds: [recorded.id] }, { attempt: 1, lastAttempt: false })).toEqual({ sent: 0, skipped: 1, failed: 0 });
     expect(rcptTries.get('bounced@example.org')).toBe(2);
   });
 
   it('logs an error when the last attempt at a temporary refusal gives up', async () => {
     refusedAlways.add('full@example.org');
-    await subscribe('full@example.org');
-    const [recorded] = await mailsRecordedFor('full@example.org');
-    await until(() => logged('subscriber mail not sent: giving up').some((line) => line.emailId === recorded!.id), 'the error');
-    expect(logged('subscriber mail not sent: giving up').find((line) => line.emailId === recorded!.id)!.level).toBe(50);
+    const recorded = await signUpUntilLogged('full@example.org', 'subscriber mail not sent: giving up');
+    expect(logged('subscriber mail not sent: giving up').find((line) => line.emailId === recorded.id)!.level).toBe(50);
     expect((await mailsRecordedFor('full@example.org'))[0]!.messageId).toBeNull();
   });
 
