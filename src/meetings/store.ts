@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import {
   attendees,
@@ -9,13 +9,14 @@ import {
   documents,
   meetingTopics,
   meetings,
+  type Origin,
   sectionTopics,
   sections,
   topics,
 } from '../db/schema/index.js';
 import { ImportError } from './errors.js';
 import { preferredName, slugify } from './names.js';
-import { meetingSchema, type Meeting } from './schema.js';
+import { meetingSchema, type Block, type Meeting } from './schema.js';
 import { blocksToText } from './text.js';
 import type { MeetingTagger, Tag } from './topics/service.js';
 
@@ -59,12 +60,30 @@ export function defaultTitle(meeting: Pick<Meeting, 'committee' | 'startsAt'>): 
   return `${meeting.committee}, ${day}`;
 }
 
+/** Which writer is storing, and the council site's id for the meeting when a harvest is. */
+export interface StoreOptions {
+  origin?: Origin;
+  harvestKey?: string;
+}
+
+/** The position a harvested agenda item is stored at: after every section of an imported page. */
+const harvestPositions = 1000;
+
 /**
  * Stores one meeting in one transaction: the council and committee it names
  * (created on first sight), the meeting, its sections, attendees, documents,
- * decisions and topics. Re-importing the same meeting (same committee and
- * start, or same council page URL) replaces its content; it never duplicates.
- * Takes a validated meeting: importRecords (meetings/import.ts) is the way in.
+ * decisions and topics. Re-storing the same meeting (same committee and
+ * start, same council page URL, or for a harvest the same id on the
+ * council's site) replaces what this writer wrote before; it never
+ * duplicates, and identical content writes nothing.
+ *
+ * Two writers share a meeting, each replacing only its own part (the
+ * `origin` of each row): an imported record or page owns the title, summary,
+ * footnotes, video and transcript and its discussion sections; a harvest of
+ * the council's site owns the status, the agenda items with their decisions
+ * and minutes, and the documents and attendees (an import's are kept only
+ * until a harvest brings some). Takes a validated meeting: importRecords
+ * (meetings/import.ts) and the harvest (harvest/run.ts) are the ways in.
  */
 export async function importMeeting(
   db: Db,
@@ -72,26 +91,31 @@ export async function importMeeting(
   tagger: MeetingTagger,
   /** Topic ids by slug; the caller has checked the meeting names only these (assertKnownTopics). */
   knownTopics: Map<string, number>,
-): Promise<ImportOutcome> {  const title = meeting.title ?? defaultTitle(meeting);
-  const contentHash = createHash('sha256').update(JSON.stringify(meeting)).digest('hex');
-  const tags = tagger(meeting);
+  options: StoreOptions = {},
+): Promise<ImportOutcome> {
+  const origin = options.origin ?? 'import';
+  const harvested = origin === 'harvest';
+  const title = meeting.title ?? defaultTitle(meeting);
+  const contentHash = createHash('sha256')
+    .update(JSON.stringify(harvested ? [options.harvestKey, meeting] : meeting))
+    .digest('hex');
 
   return db.transaction(async (tx) => {
     const council = await resolveCouncil(tx, meeting.council);
     const committee = await resolveCommittee(tx, council.id, meeting.committee);
-    // Two imports of one new meeting at once would both miss the lookup below and insert twice.
+    // Two stores of one new meeting at once would both miss the lookup below and insert twice.
     await tx.execute(
-      sql`select pg_advisory_xact_lock(hashtext(${`meeting:${committee.id}:${meeting.startsAt}`}))`,
+      sql`select pg_advisory_xact_lock(hashtext(${`meeting:${committee.id}:${new Date(meeting.startsAt).toISOString()}`}))`,
     );
-    const existing = await findExisting(tx, committee.id, meeting);
+    const existing = await findExisting(tx, committee.id, meeting, options.harvestKey);
     const outcome = {
       council: council.name,
       committee: committee.name,
       startsAt: new Date(meeting.startsAt).toISOString(),
-      title,
+      title: existing && harvested && existing.contentHash ? existing.title : title,
       sections: meeting.sections.length,
     };
-    if (existing && existing.contentHash === contentHash) {
+    if (existing && (harvested ? existing.harvestHash : existing.contentHash) === contentHash) {
       const stored = await tx
         .select({ slug: topics.slug })
         .from(meetingTopics)
@@ -100,36 +124,29 @@ export async function importMeeting(
       return { id: existing.id, action: 'unchanged', ...outcome, topics: stored.map((row) => row.slug) };
     }
 
-    const values = {
-      councilId: council.id,
-      committeeId: committee.id,
-      title,
-      kind: meeting.kind,
-      status: meeting.status,
-      startsAt: new Date(meeting.startsAt),
-      councilUrl: meeting.sources.council ?? null,
-      videoUrl: meeting.sources.video ?? null,
-      transcriptUrl: meeting.sources.transcript ?? null,
-      summary: meeting.summary,
-      footnotes: meeting.footnotes,
-      contentHash,
-      updatedAt: new Date(),
-    };
-    let meetingId: number;
-    if (existing) {
-      meetingId = existing.id;
-      await tx.update(meetings).set(values).where(eq(meetings.id, meetingId));
-      // Children are replaced whole: a re-import is the new truth about the meeting.
-      await tx.delete(sections).where(eq(sections.meetingId, meetingId));
-      await tx.delete(attendees).where(eq(attendees.meetingId, meetingId));
-      await tx.delete(documents).where(eq(documents.meetingId, meetingId));
-      await tx.delete(decisions).where(eq(decisions.meetingId, meetingId));
-      await tx.delete(meetingTopics).where(eq(meetingTopics.meetingId, meetingId));
-    } else {
-      const [row] = await tx.insert(meetings).values(values).returning({ id: meetings.id });
-      meetingId = row!.id;
-    }
+    const startsAt = new Date(meeting.startsAt);
+    const meetingId = existing
+      ? await updateMeeting(tx, existing, { ...meeting, title }, { origin, contentHash, harvestKey: options.harvestKey, startsAt, committeeId: committee.id })
+      : await insertMeeting(tx, { ...meeting, title }, { origin, contentHash, harvestKey: options.harvestKey, startsAt, councilId: council.id, committeeId: committee.id });
 
+    // Children are replaced whole, each writer its own: a re-store is the new truth about its part.
+    const others = harvested ? 'import' : 'harvest';
+    const manualTopics = harvested ? await manualMeetingTopics(tx, existing?.id, knownTopics) : meeting.topics;
+    await tx.delete(sections).where(and(eq(sections.meetingId, meetingId), eq(sections.origin, origin)));
+    await tx.delete(decisions).where(and(eq(decisions.meetingId, meetingId), eq(decisions.origin, origin)));
+    await tx.delete(meetingTopics).where(eq(meetingTopics.meetingId, meetingId));
+    // The council's site wins for who attended and which papers there are: they come with links and attendance.
+    const [harvestedPeople, harvestedPapers] = harvested
+      ? [meeting.attendees.length > 0, meeting.documents.length > 0]
+      : await Promise.all([hasRows(tx, attendees, meetingId), hasRows(tx, documents, meetingId)]);
+    await tx
+      .delete(attendees)
+      .where(and(eq(attendees.meetingId, meetingId), harvested && harvestedPeople ? undefined : eq(attendees.origin, origin)));
+    await tx
+      .delete(documents)
+      .where(and(eq(documents.meetingId, meetingId), harvested && harvestedPapers ? undefined : eq(documents.origin, origin)));
+
+    const offset = harvested ? harvestPositions : 0;
     const sectionIds = meeting.sections.length
       ? (
           await tx
@@ -137,11 +154,12 @@ export async function importMeeting(
             .values(
               meeting.sections.map((section, position) => ({
                 meetingId,
-                position,
+                position: offset + position,
                 level: section.level,
                 heading: section.heading,
                 blocks: section.blocks,
                 body: blocksToText(section.blocks),
+                origin,
               })),
             )
             .returning({ id: sections.id, position: sections.position })
@@ -150,14 +168,14 @@ export async function importMeeting(
           .map((row) => row.id)
       : [];
 
-    if (meeting.attendees.length) {
+    if (meeting.attendees.length && (harvested || !harvestedPeople)) {
       await tx.insert(attendees).values(
-        meeting.attendees.map((person, position) => ({ meetingId, position, ...person })),
+        meeting.attendees.map((person, position) => ({ meetingId, position: offset + position, origin, ...person })),
       );
     }
-    if (meeting.documents.length) {
+    if (meeting.documents.length && (harvested || !harvestedPapers)) {
       await tx.insert(documents).values(
-        meeting.documents.map((document, position) => ({ meetingId, position, ...document })),
+        meeting.documents.map((document, position) => ({ meetingId, position: offset + position, origin, ...document })),
       );
     }
     if (meeting.decisions.length) {
@@ -167,7 +185,7 @@ export async function importMeeting(
       await tx.insert(decisions).values(
         meeting.decisions.map((decision, position) => ({
           meetingId,
-          position,
+          position: offset + position,
           sectionId: decision.section ? (sectionByHeading.get(decision.section) ?? null) : null,
           reference: decision.reference,
           decidedBy: decision.decidedBy,
@@ -175,16 +193,28 @@ export async function importMeeting(
           status: decision.status,
           title: decision.title,
           text: decision.text,
+          origin,
         })),
       );
     }
 
-    const meetingTags = tagRows(meeting.topics, tags.meeting, knownTopics);
+    // The meeting's topics come from both parts; each section's from its own text.
+    const other = await tx
+      .select({ heading: sections.heading, level: sections.level, blocks: sections.blocks })
+      .from(sections)
+      .where(and(eq(sections.meetingId, meetingId), eq(sections.origin, others)))
+      .orderBy(asc(sections.position));
+    const summary = harvested ? ((await tx.select({ summary: meetings.summary }).from(meetings).where(eq(meetings.id, meetingId)))[0]?.summary ?? '') : meeting.summary;
+    const combined = harvested ? [...other.map(asSection), ...meeting.sections] : [...meeting.sections, ...other.map(asSection)];
+    const tags = tagger({ summary, sections: combined });
+    const ownTags = harvested ? tags.sections.slice(other.length) : tags.sections.slice(0, meeting.sections.length);
+
+    const meetingTags = tagRows(manualTopics, tags.meeting, knownTopics);
     if (meetingTags.length) {
       await tx.insert(meetingTopics).values(meetingTags.map((tag) => ({ meetingId, ...tag })));
     }
     const sectionTags = meeting.sections.flatMap((section, index) =>
-      tagRows(section.topics, tags.sections[index] ?? [], knownTopics).map((tag) => ({
+      tagRows(section.topics, ownTags[index] ?? [], knownTopics).map((tag) => ({
         sectionId: sectionIds[index]!,
         ...tag,
       })),
@@ -272,8 +302,22 @@ async function resolveCommittee(tx: Tx, councilId: number, name: string) {
   return created!;
 }
 
-async function findExisting(tx: Tx, committeeId: number, meeting: Meeting) {
-  const columns = { id: meetings.id, contentHash: meetings.contentHash };
+type Existing = NonNullable<Awaited<ReturnType<typeof findExisting>>>;
+
+async function findExisting(tx: Tx, committeeId: number, meeting: Meeting, harvestKey: string | undefined) {
+  const columns = {
+    id: meetings.id,
+    title: meetings.title,
+    contentHash: meetings.contentHash,
+    harvestHash: meetings.harvestHash,
+    councilUrl: meetings.councilUrl,
+    startsAt: meetings.startsAt,
+  };
+  // The council site's own id first: a meeting it moves to another day is still the same meeting.
+  if (harvestKey) {
+    const [byKey] = await tx.select(columns).from(meetings).where(eq(meetings.harvestKey, harvestKey));
+    if (byKey) return byKey;
+  }
   if (meeting.sources.council) {
     const [byUrl] = await tx.select(columns).from(meetings).where(eq(meetings.councilUrl, meeting.sources.council));
     if (byUrl) return byUrl;
@@ -285,3 +329,105 @@ async function findExisting(tx: Tx, committeeId: number, meeting: Meeting) {
   return bySlot;
 }
 
+interface Written {
+  origin: Origin;
+  contentHash: string;
+  harvestKey: string | undefined;
+  startsAt: Date;
+  committeeId: number;
+}
+
+async function insertMeeting(tx: Tx, meeting: Meeting & { title: string }, written: Written & { councilId: number }): Promise<number> {
+  const harvested = written.origin === 'harvest';
+  const [row] = await tx
+    .insert(meetings)
+    .values({
+      councilId: written.councilId,
+      committeeId: written.committeeId,
+      title: meeting.title,
+      kind: meeting.kind,
+      status: meeting.status,
+      startsAt: written.startsAt,
+      councilUrl: meeting.sources.council ?? null,
+      videoUrl: meeting.sources.video ?? null,
+      transcriptUrl: meeting.sources.transcript ?? null,
+      summary: meeting.summary,
+      footnotes: meeting.footnotes,
+      contentHash: harvested ? '' : written.contentHash,
+      harvestKey: written.harvestKey ?? null,
+      harvestHash: harvested ? written.contentHash : null,
+    })
+    .returning({ id: meetings.id });
+  return row!.id;
+}
+
+/** Sets the columns this writer owns on a stored meeting, leaving the other writer's alone. */
+async function updateMeeting(tx: Tx, existing: Existing, meeting: Meeting & { title: string }, written: Written): Promise<number> {
+  const updatedAt = new Date();
+  if (written.origin === 'harvest') {
+    // The site may move a meeting to another day or time; it moves unless another meeting already has that slot.
+    const moved = existing.startsAt.getTime() !== written.startsAt.getTime();
+    const slotTaken =
+      moved &&
+      (await tx
+        .select({ id: meetings.id })
+        .from(meetings)
+        .where(and(eq(meetings.committeeId, written.committeeId), eq(meetings.startsAt, written.startsAt)))
+        .limit(1)).length > 0;
+    await tx
+      .update(meetings)
+      .set({
+        status: meeting.status,
+        harvestKey: written.harvestKey ?? null,
+        harvestHash: written.contentHash,
+        councilUrl: existing.councilUrl ?? meeting.sources.council ?? null,
+        ...(moved && !slotTaken ? { startsAt: written.startsAt } : {}),
+        // A page's own title is better than "<committee>, <date>".
+        ...(existing.contentHash ? {} : { title: meeting.title }),
+        updatedAt,
+      })
+      .where(eq(meetings.id, existing.id));
+    return existing.id;
+  }
+  await tx
+    .update(meetings)
+    .set({
+      title: meeting.title,
+      kind: meeting.kind,
+      // The council's site knows best whether a meeting was held, is to come, or was cancelled.
+      ...(existing.harvestHash ? {} : { status: meeting.status }),
+      startsAt: written.startsAt,
+      councilUrl: meeting.sources.council ?? (existing.harvestHash ? existing.councilUrl : null),
+      videoUrl: meeting.sources.video ?? null,
+      transcriptUrl: meeting.sources.transcript ?? null,
+      summary: meeting.summary,
+      footnotes: meeting.footnotes,
+      contentHash: written.contentHash,
+      updatedAt,
+    })
+    .where(eq(meetings.id, existing.id));
+  return existing.id;
+}
+
+async function hasRows(tx: Tx, table: typeof attendees | typeof documents, meetingId: number): Promise<boolean> {
+  const rows = await tx
+    .select({ id: table.id })
+    .from(table)
+    .where(and(eq(table.meetingId, meetingId), eq(table.origin, 'harvest')))
+    .limit(1);
+  return rows.length > 0;
+}
+
+/** Topics a stored record named for the meeting itself: a harvest keeps them rather than tagging over them. */
+async function manualMeetingTopics(tx: Tx, meetingId: number | undefined, known: Map<string, number>): Promise<string[] | undefined> {
+  if (meetingId === undefined) return undefined;
+  const rows = await tx
+    .select({ topicId: meetingTopics.topicId })
+    .from(meetingTopics)
+    .where(and(eq(meetingTopics.meetingId, meetingId), eq(meetingTopics.source, 'manual')));
+  return rows.length ? rows.map((row) => slugOf(known, row.topicId)) : undefined;
+}
+
+function asSection(row: { heading: string; level: number; blocks: Block[] }): Meeting['sections'][number] {
+  return { heading: row.heading, level: row.level === 2 ? 2 : 1, blocks: row.blocks };
+}

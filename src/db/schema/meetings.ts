@@ -19,6 +19,10 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { Block, FootnoteInput } from '../../meetings/schema.js';
 
+/** Where a meeting's parts came from: see "One meeting, two sources" in src/harvest/README.md. */
+export const origins = ['import', 'harvest'] as const;
+export type Origin = (typeof origins)[number];
+
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
 export const councils = pgTable('councils', {
@@ -65,8 +69,12 @@ export const meetings = pgTable(
     transcriptUrl: text('transcript_url'),
     summary: text('summary').notNull().default(''),
     footnotes: jsonb('footnotes').$type<FootnoteInput[]>().notNull().default([]),
-    /** sha256 of the canonical input: a re-import of identical content changes nothing. */
+    /** sha256 of the imported record ('' when only a harvest brought it): a re-import of identical content changes nothing. */
     contentHash: text('content_hash').notNull(),
+    /** The council site's id for it (`<source id>:<ModernGov meeting id>`), when a harvest brought it. */
+    harvestKey: text('harvest_key'),
+    /** sha256 of what the last harvest read: an unchanged meeting on the council's site costs no writes. */
+    harvestHash: text('harvest_hash'),
     search: tsvector('search')
       .notNull()
       .generatedAlwaysAs(
@@ -79,6 +87,7 @@ export const meetings = pgTable(
     // The identity of a meeting: re-importing it updates, never duplicates.
     uniqueIndex('meetings_committee_starts_at_key').on(table.committeeId, table.startsAt),
     uniqueIndex('meetings_council_url_key').on(table.councilUrl).where(sql`council_url is not null`),
+    uniqueIndex('meetings_harvest_key_key').on(table.harvestKey).where(sql`harvest_key is not null`),
     // The weekly run and /api/meetings select by time range first.
     index('meetings_starts_at_idx').on(table.startsAt),
     index('meetings_search_idx').using('gin', table.search),
@@ -94,6 +103,8 @@ export const sections = pgTable(
       .references(() => meetings.id, { onDelete: 'cascade' }),
     position: smallint('position').notNull(),
     level: smallint('level').notNull().default(1),
+    /** Who wrote the row: an imported record or page, or a harvest of the council's site (each replaces only its own). */
+    origin: text('origin', { enum: origins }).notNull().default('import'),
     heading: text('heading').notNull(),
     blocks: jsonb('blocks').$type<Block[]>().notNull().default([]),
     /** The blocks as plain text (list items one a line): what search and tagging read. */
@@ -122,6 +133,8 @@ export const attendees = pgTable(
     name: text('name').notNull(),
     role: text('role'),
     party: text('party'),
+    /** Who wrote the row: an imported record or page, or a harvest of the council's site (each replaces only its own). */
+    origin: text('origin', { enum: origins }).notNull().default('import'),
   },
   (table) => [index('attendees_meeting_idx').on(table.meetingId)],
 );
@@ -137,6 +150,8 @@ export const documents = pgTable(
     title: text('title').notNull(),
     category: text('category', { enum: ['Agenda', 'Reports Pack', 'Additional Documents'] }).notNull(),
     url: text('url'),
+    /** Who wrote the row: an imported record or page, or a harvest of the council's site (each replaces only its own). */
+    origin: text('origin', { enum: origins }).notNull().default('import'),
   },
   (table) => [index('documents_meeting_idx').on(table.meetingId)],
 );
@@ -158,6 +173,8 @@ export const decisions = pgTable(
     status: text('status', { enum: ['made', 'anticipated', 'consequence'] }).notNull().default('made'),
     title: text('title'),
     text: text('text').notNull(),
+    /** Who wrote the row: an imported record or page, or a harvest of the council's site (each replaces only its own). */
+    origin: text('origin', { enum: origins }).notNull().default('import'),
   },
   (table) => [index('decisions_meeting_idx').on(table.meetingId)],
 );

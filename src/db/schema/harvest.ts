@@ -1,0 +1,70 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, boolean, date, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { councils } from './meetings.js';
+
+export const sourceKinds = ['moderngov'] as const;
+export type SourceKind = (typeof sourceKinds)[number];
+
+/** A council's own publishing site, read by harvests (see src/harvest/README.md). */
+export const sources = pgTable(
+  'sources',
+  {
+    id: serial('id').primaryKey(),
+    councilId: integer('council_id')
+      .notNull()
+      .references(() => councils.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: sourceKinds }).notNull(),
+    /** The site's base URL, sub-path included (https://example.gov.uk/moderngov), without a trailing slash. */
+    url: text('url').notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    lastHarvestAt: timestamp('last_harvest_at', { withTimezone: true }),
+    lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
+    /** Harvests in a row that read nothing at all; a success sets it back to 0. */
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex('sources_council_kind_key').on(table.councilId, table.kind)],
+);
+
+export const harvestStatuses = ['queued', 'running', 'finished', 'failed'] as const;
+export type HarvestStatus = (typeof harvestStatuses)[number];
+
+export interface HarvestError {
+  /** The site's meeting id, or the committee, that could not be read; absent for the harvest as a whole. */
+  meeting?: string;
+  message: string;
+}
+
+/** One reading of one source over a window of days. */
+export const harvests = pgTable(
+  'harvests',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: harvestStatuses }).notNull().default('queued'),
+    /** How it started: schedule, api, cli. */
+    trigger: text('trigger').notNull(),
+    fromDate: date('from_date').notNull(),
+    toDate: date('to_date').notNull(),
+    /** Meetings in the window, known once the committees' lists are read; `done` counts up to it. */
+    total: integer('total').notNull().default(0),
+    done: integer('done').notNull().default(0),
+    created: integer('created').notNull().default(0),
+    updated: integer('updated').notNull().default(0),
+    unchanged: integer('unchanged').notNull().default(0),
+    skipped: integer('skipped').notNull().default(0),
+    requests: integer('requests').notNull().default(0),
+    errors: jsonb('errors').$type<HarvestError[]>().notNull().default([]),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (table) => [
+    index('harvests_source_idx').on(table.sourceId, table.id),
+    // At most one harvest of a source waits or runs at a time: a second request joins it.
+    uniqueIndex('harvests_source_active_key').on(table.sourceId).where(sql`status in ('queued', 'running')`),
+  ],
+);

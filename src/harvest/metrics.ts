@@ -1,0 +1,29 @@
+import { Counter, type Registry } from 'prom-client';
+import type { HarvestCounts } from './repo.js';
+
+/** Harvest counters per source (the council's slug), in the registry of the process that harvests. */
+export interface HarvestMetrics {
+  harvests: Counter;
+  meetings: Counter;
+  requests: Counter;
+  errors: Counter;
+  recordHarvest(source: string, status: string, counts: HarvestCounts): void;
+}
+
+export function createHarvestMetrics(registry: Registry): HarvestMetrics {
+  const harvests = new Counter({ name: 'harvests_total', help: 'Harvests ended, per source and status (finished, failed)', labelNames: ['source', 'status'], registers: [registry] });
+  const meetings = new Counter({ name: 'harvest_meetings_total', help: 'Meetings harvested, per source and what the store did (created, updated, unchanged)', labelNames: ['source', 'action'], registers: [registry] });
+  const requests = new Counter({ name: 'harvest_requests_total', help: 'Requests sent to councils\' sites, retries included, per source', labelNames: ['source'], registers: [registry] });
+  const errors = new Counter({ name: 'harvest_errors_total', help: 'Meetings or committees a harvest could not read, per source', labelNames: ['source'], registers: [registry] });
+  return {
+    harvests,
+    meetings,
+    requests,
+    errors,
+    recordHarvest(source, status, counts) {
+      harvests.inc({ source, status });
+      requests.inc({ source }, counts.requests);
+      if (counts.errors.length) errors.inc({ source }, counts.errors.length);
+    },
+  };
+}

@@ -1,0 +1,208 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { councils, harvests, sources, type HarvestError, type HarvestStatus, type SourceKind } from '../db/schema/index.js';
+import { resolveCouncil } from '../meetings/store.js';
+
+/** Every query of sources and harvests. */
+
+/** Failures in a row after which a source is flagged (and each further failure logged at warn). */
+export const failingAfter = 3;
+
+const sourceColumns = {
+  id: sources.id,
+  council: councils.name,
+  councilSlug: councils.slug,
+  kind: sources.kind,
+  url: sources.url,
+  enabled: sources.enabled,
+  lastHarvestAt: sources.lastHarvestAt,
+  lastSuccessAt: sources.lastSuccessAt,
+  consecutiveFailures: sources.consecutiveFailures,
+};
+
+export type SourceRow = Awaited<ReturnType<typeof sourcesWhere>>[number];
+
+function sourcesWhere(db: Db, where?: ReturnType<typeof eq>) {
+  return db.select(sourceColumns).from(sources).innerJoin(councils, eq(councils.id, sources.councilId)).where(where).orderBy(councils.name);
+}
+
+export async function listSources(db: Db, options: { enabledOnly?: boolean } = {}): Promise<SourceRow[]> {
+  return sourcesWhere(db, options.enabledOnly ? eq(sources.enabled, true) : undefined);
+}
+
+export async function findSource(db: Db, id: number): Promise<SourceRow | undefined> {
+  const [row] = await sourcesWhere(db, eq(sources.id, id));
+  return row;
+}
+
+/** The source of a council named by its name, slug or an alias. */
+export async function findSourceOfCouncil(db: Db, council: string): Promise<SourceRow | undefined> {
+  const rows = await db
+    .select(sourceColumns)
+    .from(sources)
+    .innerJoin(councils, eq(councils.id, sources.councilId))
+    .where(
+      sql`${councils.slug} = lower(${council}) or lower(${councils.name}) = lower(${council})
+        or exists (select 1 from unnest(${councils.aliases}) alias where lower(alias) = lower(${council}))`,
+    )
+    .limit(1);
+  return rows[0];
+}
+
+export class SourceExistsError extends Error {
+  override readonly name = 'SourceExistsError';
+  constructor(readonly existing: SourceRow) {
+    super(`${existing.council} already has a ${existing.kind} source (id ${existing.id}): change it with PATCH /api/admin/sources/${existing.id}`);
+  }
+}
+
+/** Adds a source; `council` is a name or alias, and a new name creates the council, as imports do. */
+export async function createSource(db: Db, input: { council: string; kind: SourceKind; url: string; enabled?: boolean }): Promise<SourceRow> {
+  const council = await resolveCouncil(db, input.council);
+  const [row] = await db
+    .insert(sources)
+    .values({ councilId: council.id, kind: input.kind, url: input.url, enabled: input.enabled ?? true })
+    .onConflictDoNothing()
+    .returning({ id: sources.id });
+  if (!row) {
+    const [existing] = await sourcesWhere(db, and(eq(sources.councilId, council.id), eq(sources.kind, input.kind)) as ReturnType<typeof eq>);
+    throw new SourceExistsError(existing!);
+  }
+  return (await findSource(db, row.id))!;
+}
+
+/** Sets a council's source as seeds/councils.json gives it, keeping its history and whether it is enabled. */
+export async function upsertSource(db: Db, councilId: number, kind: SourceKind, url: string): Promise<void> {
+  await db
+    .insert(sources)
+    .values({ councilId, kind, url })
+    .onConflictDoUpdate({ target: [sources.councilId, sources.kind], set: { url, updatedAt: new Date() } });
+}
+
+export async function updateSource(db: Db, id: number, change: { url?: string; enabled?: boolean }): Promise<SourceRow | undefined> {
+  const [row] = await db
+    .update(sources)
+    .set({ ...change, updatedAt: new Date() })
+    .where(eq(sources.id, id))
+    .returning({ id: sources.id });
+  return row && findSource(db, row.id);
+}
+
+const harvestColumns = {
+  id: harvests.id,
+  sourceId: harvests.sourceId,
+  council: councils.name,
+  url: sources.url,
+  status: harvests.status,
+  trigger: harvests.trigger,
+  from: harvests.fromDate,
+  to: harvests.toDate,
+  total: harvests.total,
+  done: harvests.done,
+  created: harvests.created,
+  updated: harvests.updated,
+  unchanged: harvests.unchanged,
+  skipped: harvests.skipped,
+  requests: harvests.requests,
+  errors: harvests.errors,
+  createdAt: harvests.createdAt,
+  startedAt: harvests.startedAt,
+  finishedAt: harvests.finishedAt,
+};
+
+export type HarvestRow = Awaited<ReturnType<typeof findHarvest>> & {};
+
+export async function findHarvest(db: Db, id: number) {
+  const [row] = await db
+    .select(harvestColumns)
+    .from(harvests)
+    .innerJoin(sources, eq(sources.id, harvests.sourceId))
+    .innerJoin(councils, eq(councils.id, sources.councilId))
+    .where(eq(harvests.id, id));
+  return row;
+}
+
+/** The newest harvests first, of one source or all. */
+export async function listHarvests(db: Db, options: { sourceId?: number; limit: number }) {
+  return db
+    .select(harvestColumns)
+    .from(harvests)
+    .innerJoin(sources, eq(sources.id, harvests.sourceId))
+    .innerJoin(councils, eq(councils.id, sources.councilId))
+    .where(options.sourceId === undefined ? undefined : eq(harvests.sourceId, options.sourceId))
+    .orderBy(desc(harvests.id))
+    .limit(options.limit);
+}
+
+/** The latest harvest of each source, for the sources listing. */
+export async function latestHarvests(db: Db) {
+  const rows = await db.execute<{ id: string }>(sql`select max(id) as id from ${harvests} group by source_id`);
+  const latest = await Promise.all(rows.rows.map((row) => findHarvest(db, Number(row.id))));
+  return new Map(latest.filter((row) => row !== undefined).map((row) => [row.sourceId, row]));
+}
+
+/**
+ * Queues a harvest of a source, or answers the one already queued or
+ * running: a second request joins it rather than reading the site twice.
+ */
+export async function queueHarvest(db: Db, input: { sourceId: number; from: string; to: string; trigger: string }): Promise<{ id: number; joined: boolean }> {
+  const [row] = await db
+    .insert(harvests)
+    .values({ sourceId: input.sourceId, fromDate: input.from, toDate: input.to, trigger: input.trigger })
+    .onConflictDoNothing()
+    .returning({ id: harvests.id });
+  if (row) return { id: row.id, joined: false };
+  const [active] = await db
+    .select({ id: harvests.id })
+    .from(harvests)
+    .where(and(eq(harvests.sourceId, input.sourceId), sql`${harvests.status} in ('queued', 'running')`));
+  if (!active) return queueHarvest(db, input);
+  return { id: active.id, joined: true };
+}
+
+export async function markRunning(db: Db, id: number, at: Date): Promise<void> {
+  await db
+    .update(harvests)
+    .set({ status: 'running', startedAt: at, total: 0, done: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, requests: 0, errors: [] })
+    .where(eq(harvests.id, id));
+}
+
+export interface HarvestCounts {
+  total: number;
+  done: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  requests: number;
+  errors: HarvestError[];
+}
+
+export async function recordProgress(db: Db, id: number, counts: HarvestCounts): Promise<void> {
+  await db.update(harvests).set(counts).where(eq(harvests.id, id));
+}
+
+/** Ends a harvest and keeps its source's health: when it last ran, last read something, and failures in a row. */
+export async function finishHarvest(
+  db: Db,
+  id: number,
+  outcome: { status: Extract<HarvestStatus, 'finished' | 'failed'>; counts: HarvestCounts; at: Date },
+): Promise<{ consecutiveFailures: number }> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(harvests)
+      .set({ ...outcome.counts, status: outcome.status, finishedAt: outcome.at })
+      .where(eq(harvests.id, id))
+      .returning({ sourceId: harvests.sourceId });
+    const failed = outcome.status === 'failed';
+    const [source] = await tx
+      .update(sources)
+      .set({
+        lastHarvestAt: outcome.at,
+        ...(failed ? { consecutiveFailures: sql`${sources.consecutiveFailures} + 1` } : { lastSuccessAt: outcome.at, consecutiveFailures: 0 }),
+      })
+      .where(eq(sources.id, row!.sourceId))
+      .returning({ consecutiveFailures: sources.consecutiveFailures });
+    return { consecutiveFailures: source!.consecutiveFailures };
+  });
+}

@@ -1,0 +1,155 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * A real HTTP server that answers like a council's ModernGov web service,
+ * from answers the test gives it: `GetCommittees`, `GetMeetings:<committee
+ * id>`, `GetMeeting:<meeting id>`. An answer may be a list, one per request
+ * in turn (the last repeats), to make a site fail and then recover.
+ */
+
+export interface SiteAnswer {
+  status?: number;
+  body: string;
+  contentType?: string;
+  delayMs?: number;
+}
+
+export type SiteRoute = SiteAnswer | SiteAnswer[];
+
+export interface SiteRequest {
+  key: string;
+  path: string;
+  query: Record<string, string>;
+  userAgent: string;
+}
+
+export interface ModernGovSite {
+  /** The base URL a source names (with its sub-path). */
+  url: string;
+  requests: SiteRequest[];
+  /** The most requests this site had in flight at once. */
+  maxInFlight: number;
+  route(key: string, answer: SiteRoute): void;
+  close(): Promise<void>;
+}
+
+export const xml = (body: string, status = 200): SiteAnswer => ({ status, body, contentType: 'text/xml; charset=utf-8' });
+
+export const htmlErrorPage: SiteAnswer = {
+  status: 200,
+  contentType: 'text/html; charset=utf-8',
+  body: '<!DOCTYPE html><html><head><title>Runtime Error</title></head><body><h1>Server Error in \'/\' Application.</h1></body></html>',
+};
+
+export const unavailable: SiteAnswer = { status: 503, body: 'Service Unavailable', contentType: 'text/plain' };
+
+const fixtures = fileURLToPath(new URL('../fixtures/moderngov/', import.meta.url));
+
+/** The recorded answers in tests/fixtures/moderngov, by route key. */
+export function recordedAnswers(): Map<string, SiteRoute> {
+  const answers = new Map<string, SiteRoute>();
+  for (const file of readdirSync(fixtures).filter((name) => name.endsWith('.xml'))) {
+    const body = readFileSync(`${fixtures}${file}`, 'utf8');
+    const key =
+      file === 'committees.xml'
+        ? 'GetCommittees'
+        : file.replace(/^meetings-(\d+)\.xml$/, 'GetMeetings:$1').replace(/^meeting-(\d+)\.xml$/, 'GetMeeting:$1');
+    answers.set(key, xml(body));
+  }
+  return answers;
+}
+
+export async function startModernGovSite(options: { answers?: Map<string, SiteRoute>; basePath?: string } = {}): Promise<ModernGovSite> {
+  const answers = new Map(options.answers ?? recordedAnswers());
+  const served = new Map<string, number>();
+  const basePath = options.basePath ?? '/moderngov';
+  const site = { requests: [] as SiteRequest[], maxInFlight: 0 };
+  let inFlight = 0;
+
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const match = new RegExp(`^${basePath}/mgWebService\\.asmx/(\\w+)$`, 'i').exec(url.pathname);
+    const query = Object.fromEntries(url.searchParams);
+    const operation = match?.[1] ?? '';
+    const key =
+      operation === 'GetMeetings' ? `GetMeetings:${query.lCommitteeId}` : operation === 'GetMeeting' ? `GetMeeting:${query.lMeetingId}` : operation;
+    site.requests.push({ key, path: url.pathname, query, userAgent: request.headers['user-agent'] ?? '' });
+    inFlight += 1;
+    site.maxInFlight = Math.max(site.maxInFlight, inFlight);
+    const route = answers.get(key);
+    const count = served.get(key) ?? 0;
+    served.set(key, count + 1);
+    const answer: SiteAnswer = !route
+      ? { status: 404, body: 'Not found', contentType: 'text/plain' }
+      : Array.isArray(route)
+        ? route[Math.min(count, route.length - 1)]!
+        : route;
+    setTimeout(() => {
+      inFlight -= 1;
+      response.writeHead(answer.status ?? 200, { 'content-type': answer.contentType ?? 'text/xml' }).end(answer.body);
+    }, answer.delayMs ?? 2);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${basePath}`,
+    get requests() {
+      return site.requests;
+    },
+    get maxInFlight() {
+      return site.maxInFlight;
+    },
+    route(key, answer) {
+      answers.set(key, answer);
+      served.delete(key);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * A made-up site of `committees` committees with `perCommittee` meetings
+ * each, every meeting with a few items of minutes and decisions: what the
+ * bench harvests.
+ */
+export function generatedAnswers(options: { committees: number; perCommittee: number; start: Date }): Map<string, SiteRoute> {
+  const answers = new Map<string, SiteRoute>();
+  const day = (offset: number) => {
+    const date = new Date(options.start.getTime() + offset * 86_400_000);
+    return `${String(date.getUTCDate()).padStart(2, '0')}/${String(date.getUTCMonth() + 1).padStart(2, '0')}/${date.getUTCFullYear()}`;
+  };
+  const committees: string[] = [];
+  for (let c = 1; c <= options.committees; c += 1) {
+    committees.push(`<committee><committeeid>${c}</committeeid><committeetitle>Committee ${c}</committeetitle><committeedeleted>False</committeedeleted><committeeexpired>False</committeeexpired></committee>`);
+    const meetings: string[] = [];
+    for (let m = 0; m < options.perCommittee; m += 1) {
+      const id = c * 1000 + m;
+      const date = day((c + m * 7) % 80);
+      meetings.push(`<meeting><meetingid>${id}</meetingid><meetingdate>${date}</meetingdate><meetingtime>14:00</meetingtime><meetingstatus>Confirmed</meetingstatus></meeting>`);
+      const items = [1, 2, 3, 4]
+        .map(
+          (n) => `<agendaitem><agendaitemnumber>${n}</agendaitemnumber><agendaitemtitle>Item ${n}: school transport and foster care budget</agendaitemtitle><isrestricted>False</isrestricted>
+<minutesnonemptyhtmlbody>&lt;p&gt;Members discussed the report on school transport, costing &amp;pound;${n}.5m, and foster carers&amp;#39; allowances.&lt;/p&gt;&lt;ul&gt;&lt;li&gt;First point&lt;/li&gt;&lt;li&gt;Second point&lt;/li&gt;&lt;/ul&gt;</minutesnonemptyhtmlbody>
+<decisionnonemptyhtmlbody>&lt;p&gt;RESOLVED: the report was noted.&lt;/p&gt;</decisionnonemptyhtmlbody>
+<linkeddocuments><linkeddoc><title>Report ${n}</title><url>http://example.gov.uk/documents/s${id}${n}.pdf</url></linkeddoc></linkeddocuments></agendaitem>`,
+        )
+        .join('');
+      answers.set(
+        `GetMeeting:${id}`,
+        xml(`<getmeeting><meeting><meetingid>${id}</meetingid><committeeid>${c}</committeeid><committeetitle>Committee ${c}</committeetitle><meetingdate>${date}</meetingdate><meetingtime>14:00</meetingtime><meetingstatus>Confirmed</meetingstatus>
+<attendees><attendee name="Councillor A ${c}" role="Chair" party="Independent" attendance="Present"/></attendees><agenda>${items}</agenda>
+<documents><linkeddoc><title>Agenda frontsheet</title><url>http://example.gov.uk/documents/g${id}/agenda.pdf</url></linkeddoc></documents></meeting></getmeeting>`),
+      );
+    }
+    answers.set(`GetMeetings:${c}`, xml(`<getmeetings><committee><committeeid>${c}</committeeid><meetings>${meetings.join('')}</meetings></committee></getmeetings>`));
+  }
+  answers.set('GetCommittees', xml(`<committees>${committees.join('')}</committees>`));
+  return answers;
+}
