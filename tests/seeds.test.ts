@@ -129,15 +129,22 @@ function ownProse(meeting: Meeting): string[] {
 }
 
 describe('seeds/councils.json', () => {
-  const councils = readJson(councilsFile) as { name: string; slug: string; aliases: string[]; website: string }[];
+  const councils = readJson(councilsFile) as { name: string; slug: string; aliases: string[]; website: string; source?: { kind: string; url: string } }[];
 
-  it('lists Hertfordshire County Council with its slug, aliases and website', () => {
+  it('lists Hertfordshire County Council with its slug, aliases, website and ModernGov site', () => {
     expect(councils).toContainEqual({
       name: 'Hertfordshire County Council',
       slug: 'hertfordshire',
       aliases: ['Hertfordshire Council', 'Herts County Council'],
       website: 'https://www.hertfordshire.gov.uk',
+      source: { kind: 'moderngov', url: 'https://democracy.hertfordshire.gov.uk' },
     });
+  });
+
+  it("lists all eleven of Hertfordshire's councils, each with a ModernGov site", () => {
+    expect(councils).toHaveLength(11);
+    for (const council of councils) expect(council.source, council.name).toEqual({ kind: 'moderngov', url: expect.stringMatching(/^https?:\/\/[a-z.-]+$/) });
+    expect(councils.find((council) => council.slug === 'st-albans')!.source!.url).toBe('http://stalbans.moderngov.co.uk');
   });
 
   it('has a unique slug for every council', () => {

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
-import { councils } from '../db/schema/index.js';
+import { councils, sourceKinds } from '../db/schema/index.js';
+import { upsertSource } from '../harvest/repo.js';
+import { normaliseBaseUrl } from '../harvest/site.js';
 import { ImportError } from './errors.js';
 import { importRecords, recordsFromText } from './import.js';
 import { slugify } from './names.js';
@@ -17,6 +19,8 @@ const councilSeed = z.array(
     slug: z.string().optional(),
     aliases: z.array(z.string()).default([]),
     website: z.url().optional(),
+    /** The council's own publishing site, which harvests read. */
+    source: z.object({ kind: z.enum(sourceKinds), url: z.url({ protocol: /^https?$/ }) }).optional(),
   }),
 );
 
@@ -41,7 +45,8 @@ export async function seedDatabase(db: Db, folder = seedsFolder): Promise<{ coun
 }
 
 /**
- * The councils alone, with the other names pages use for them: load these
+ * The councils alone, with the other names pages use for them and their
+ * sites (harvest sources; an operator's enabling or disabling is kept): load these
  * before importing pages, so "Hertfordshire Council" lands on the county.
  */
 export async function seedCouncils(db: Db, folder = seedsFolder): Promise<number> {
@@ -52,7 +57,8 @@ export async function seedCouncils(db: Db, folder = seedsFolder): Promise<number
   }
   for (const council of parsed.data) {
     const values = { slug: council.slug ?? slugify(council.name), name: council.name, aliases: council.aliases, website: council.website ?? null };
-    await db.insert(councils).values(values).onConflictDoUpdate({ target: councils.slug, set: values });
+    const [row] = await db.insert(councils).values(values).onConflictDoUpdate({ target: councils.slug, set: values }).returning({ id: councils.id });
+    if (council.source) await upsertSource(db, row!.id, council.source.kind, normaliseBaseUrl(council.source.url));
   }
   return parsed.data.length;
 }
