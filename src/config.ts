@@ -112,6 +112,24 @@ const envSchema = z.object({
   WORKER_METRICS_PORT: z.coerce.number({ error: 'must be a whole number' }).int().min(0).max(65_535).default(9464),
   // How long the API keeps a serialised listing (meetings, councils, topics) and the catalogue in memory; 0 keeps nothing.
   API_CACHE_SECONDS: z.coerce.number({ error: 'must be a whole number' }).int().min(0, 'must be 0 or more').max(3600).default(10),
+  // Harvests of the councils' sites (src/harvest): when every enabled source is read (in DIGEST_TZ), and how gently.
+  HARVEST_CRON: z
+    .string()
+    .trim()
+    .refine(isCron, 'must be a five-field cron expression such as "0 5 * * *"')
+    .default('0 5 * * *'),
+  HARVEST_PAUSE_MS: z.coerce
+    .number({ error: 'must be a whole number of milliseconds from 0 to 60000' })
+    .int('must be a whole number of milliseconds from 0 to 60000')
+    .min(0, 'must be a whole number of milliseconds from 0 to 60000')
+    .max(60_000, 'must be a whole number of milliseconds from 0 to 60000')
+    .default(250),
+  HARVEST_TIMEOUT_SECONDS: z.coerce
+    .number({ error: 'must be a whole number of seconds from 1 to 600' })
+    .int('must be a whole number of seconds from 1 to 600')
+    .min(1, 'must be a whole number of seconds from 1 to 600')
+    .max(600, 'must be a whole number of seconds from 1 to 600')
+    .default(90),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

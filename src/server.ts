@@ -2,14 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './http/app.js';
 import type { Runtime } from './runtime.js';
 import { openServices, type Services } from './services.js';
+import { createHarvestMetrics } from './harvest/metrics.js';
+import { workHarvestJobs } from './harvest/processors.js';
 import { workSubscriberJobs } from './subscribers/processors.js';
 
 /**
  * The API process: builds the app on the runtime's database and listens.
- * Without REDIS_URL it is also the worker: every job (sign-up mail too) and
- * the weekly schedule run here. Shutdown is two-phase: stop accepting
- * requests and finish those in flight, then drain the jobs and close the
- * mail transport (the caller closes the database).
+ * Without REDIS_URL it is also the worker: every job (sign-up mail and
+ * harvests too) and the weekly and nightly schedules run here. Shutdown is
+ * two-phase: stop accepting requests and finish those in flight, then drain
+ * the jobs and close the mail transport (the caller closes the database).
  */
 export async function startServer(runtime: Runtime, given?: Services): Promise<FastifyInstance> {
   const { config, logger, database } = runtime;
@@ -18,6 +20,7 @@ export async function startServer(runtime: Runtime, given?: Services): Promise<F
   const { mailer, templates, tokenSecret, digests, queue } = services;
   if (queue.mode === 'inline') {
     await workSubscriberJobs(config, { queue, db: database.db, mailer, templates, tokenSecret, logger });
+    await workHarvestJobs(config, { queue, db: database.db, logger, metrics: createHarvestMetrics(services.metrics.registry) });
   }
   const app = await buildApp({
     config,

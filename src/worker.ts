@@ -3,6 +3,8 @@ import type { Registry } from 'prom-client';
 import { metricsRefusal } from './http/plugins/auth.js';
 import type { Runtime } from './runtime.js';
 import { openServices, type Services } from './services.js';
+import { createHarvestMetrics } from './harvest/metrics.js';
+import { workHarvestJobs } from './harvest/processors.js';
 import { workSubscriberJobs } from './subscribers/processors.js';
 
 export class WorkerSetupError extends Error {
@@ -11,7 +13,8 @@ export class WorkerSetupError extends Error {
 
 /**
  * The worker process: BullMQ workers for every job (the weekly run's,
- * sign-up mail and the nightly expiry of unconfirmed sign-ups), their
+ * sign-up mail, the nightly expiry of unconfirmed sign-ups and the nightly
+ * harvest of the councils' sites), their
  * schedules, and its own /metrics (its counters live here, not in the API).
  * Shutdown drains: workers finish the jobs in flight before the connections
  * close.
@@ -24,10 +27,11 @@ export async function startWorker(runtime: Runtime): Promise<{ services: Service
   const services = await openServices(runtime, { work: true, schedule: true });
   const { mailer, templates, tokenSecret, queue } = services;
   await workSubscriberJobs(config, { queue, db: runtime.database.db, mailer, templates, tokenSecret, logger });
+  await workHarvestJobs(config, { queue, db: runtime.database.db, logger, metrics: createHarvestMetrics(services.metrics.registry) });
   const metricsServer = config.WORKER_METRICS_PORT
     ? await serveMetrics(services.metrics.registry, { host: config.HOST, port: config.WORKER_METRICS_PORT, token: config.METRICS_TOKEN }, logger)
     : undefined;
-  logger.info({ cron: config.DIGEST_CRON, tz: config.DIGEST_TZ }, 'council-digest worker running');
+  logger.info({ cron: config.DIGEST_CRON, harvestCron: config.HARVEST_CRON, tz: config.DIGEST_TZ }, 'council-digest worker running');
   return {
     services,
     async close() {

@@ -1,4 +1,6 @@
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Db } from '../db/client.js';
+import { listSources } from './repo.js';
 import type { HarvestCounts } from './repo.js';
 
 /** Harvest counters per source (the council's slug), in the registry of the process that harvests. */
@@ -26,4 +28,18 @@ export function createHarvestMetrics(registry: Registry): HarvestMetrics {
       if (counts.errors.length) errors.inc({ source }, counts.errors.length);
     },
   };
+}
+
+/** Each source's harvests failed in a row, read from the database on each scrape: the API shows what every worker did. */
+export function registerSourceHealth(registry: Registry, db: Db): void {
+  new Gauge({
+    name: 'harvest_source_consecutive_failures',
+    help: 'Harvests of a source that failed in a row (3 or more: the source is failing)',
+    labelNames: ['source'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const source of await listSources(db)) this.set({ source: source.councilSlug }, source.consecutiveFailures);
+    },
+  });
 }

@@ -18,6 +18,7 @@ import { createApiCache } from './caches.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { answerFrameworkError, registerSecurityHeaders } from './plugins/security.js';
 import { adminDigestRoutes } from './routes/admin-digests.js';
+import { adminHarvestRoutes } from './routes/admin-harvest.js';
 import { adminMeetingRoutes } from './routes/admin-meetings.js';
 import { adminQueueRoutes } from './routes/admin-queues.js';
 import { adminPartnerRoutes } from './routes/admin-partners.js';
@@ -105,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => subscriptionRoutes(scope, deps, cache));
   await app.register(async (scope) => adminSubscriberRoutes(scope, deps));
   await app.register(async (scope) => adminDigestRoutes(scope, deps));
+  await app.register(async (scope) => adminHarvestRoutes(scope, deps));
   await app.register(async (scope) => adminQueueRoutes(scope, deps));
   await app.register(async (scope) => digestViewRoutes(scope, deps));
   await app.register(async (scope) => webhookRoutes(scope, deps));

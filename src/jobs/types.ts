@@ -20,7 +20,14 @@ export interface SubscriberJobData {
   'pending-expiry': { trigger: 'schedule' };
 }
 
-export interface JobData extends DigestJobData, SubscriberJobData {}
+export interface HarvestJobData {
+  /** Nightly: queue a harvest of every enabled source. */
+  'harvest-nightly': { trigger: 'schedule' };
+  /** Read one source over the window its harvest row gives. */
+  'harvest-source': { harvestId: number };
+}
+
+export interface JobData extends DigestJobData, SubscriberJobData, HarvestJobData {}
 
 export type JobName = keyof JobData;
 
@@ -31,14 +38,16 @@ export type JobName = keyof JobData;
 export const jobGroups = {
   digests: ['digest-run', 'digest-fan-out', 'digest-send'],
   subscribers: ['subscriber-mail', 'pending-expiry'],
+  harvests: ['harvest-nightly', 'harvest-source'],
 } as const satisfies Record<string, readonly JobName[]>;
 
 export type JobGroup = keyof typeof jobGroups;
 
 /**
- * Three queues: sends are rate-limited together, while starting and fanning
- * out a run must never wait behind a week's worth of sends, and a sign-up's
- * mail must never wait behind either.
+ * Four queues: sends are rate-limited together, while starting and fanning
+ * out a run must never wait behind a week's worth of sends, a sign-up's mail
+ * must never wait behind either, and a slow council site's harvest holds up
+ * none of them.
  */
 export const queueOf = {
   'digest-run': 'digest-runs',
@@ -46,6 +55,8 @@ export const queueOf = {
   'digest-send': 'digest-sends',
   'subscriber-mail': 'subscriber-mails',
   'pending-expiry': 'subscriber-mails',
+  'harvest-nightly': 'harvests',
+  'harvest-source': 'harvests',
 } as const satisfies Record<JobName, string>;
 
 export type QueueName = (typeof queueOf)[JobName];
@@ -71,8 +82,10 @@ type ProcessorsOf<Names extends JobName> = { [Name in Names]: Processor<Name> };
 export type DigestProcessors = ProcessorsOf<keyof DigestJobData>;
 /** Sign-up mail's processor (src/subscribers/processors.ts). */
 export type SubscriberProcessors = ProcessorsOf<keyof SubscriberJobData>;
+/** Harvests' processors (src/harvest/processors.ts). */
+export type HarvestProcessors = ProcessorsOf<keyof HarvestJobData>;
 /** What one `JobQueue.work` call takes: every processor of one group. */
-export type GroupProcessors = DigestProcessors | SubscriberProcessors;
+export type GroupProcessors = DigestProcessors | SubscriberProcessors | HarvestProcessors;
 /** Every processor a process has been given so far, by job name. */
 export type ProcessorTable = Partial<Record<JobName, Processor<JobName>>>;
 
@@ -157,8 +170,13 @@ export function queuesOf(groups: JobGroup[]): QueueName[] {
  * mail goes out at once, as many at a time as a run's sends; starting and
  * fanning out a run one at a time.
  */
+/** Sources harvested at once by one process (each site still gets at most 2 requests in flight). */
+export const harvestsAtOnce = 3;
+
 export function queuePolicy(queue: QueueName, work: WorkOptions): { concurrency: number; limiter?: WorkOptions['limiter'] } {
   if (queue === 'digest-sends') return { concurrency: work.concurrency, limiter: work.limiter };
   if (queue === 'subscriber-mails') return { concurrency: work.concurrency };
+  // Each harvest paces its own site; a few sites are read at once.
+  if (queue === 'harvests') return { concurrency: harvestsAtOnce };
   return { concurrency: 1 };
 }

@@ -1,0 +1,70 @@
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import { workOptions } from '../jobs/index.js';
+import type { HarvestProcessors, JobOutcome, JobQueue } from '../jobs/types.js';
+import type { Logger } from '../logger.js';
+import type { HarvestMetrics } from './metrics.js';
+import { listSources, queueHarvest } from './repo.js';
+import { harvestWindow, runHarvest, type HarvestDeps } from './run.js';
+
+export const nightlyHarvestScheduleId = 'nightly-harvest';
+
+/** What the service tells councils' sites it is. */
+export function harvestUserAgent(config: Pick<Config, 'PUBLIC_BASE_URL'>): string {
+  return `council-digest (+${config.PUBLIC_BASE_URL}; weekly digests of council meetings)`;
+}
+
+export function harvestDeps(config: Config, parts: { db: Db; logger: Logger; metrics?: HarvestMetrics; now?: () => Date }): HarvestDeps {
+  return {
+    db: parts.db,
+    logger: parts.logger,
+    metrics: parts.metrics,
+    userAgent: harvestUserAgent(config),
+    now: parts.now ?? (() => new Date()),
+    policy: { pauseMs: config.HARVEST_PAUSE_MS, timeoutMs: config.HARVEST_TIMEOUT_SECONDS * 1000 },
+  };
+}
+
+/**
+ * Queues a harvest of each source (every enabled one when none is named) and
+ * its job; a source with a harvest already queued or running joins it.
+ */
+export async function startHarvests(
+  deps: { db: Db; queue: JobQueue; now: () => Date; zone: string },
+  request: { sourceIds?: number[]; from?: string; to?: string; trigger: string },
+): Promise<{ id: number; joined: boolean }[]> {
+  const sourceIds = request.sourceIds ?? (await listSources(deps.db, { enabledOnly: true })).map((source) => source.id);
+  const window = harvestWindow(deps.now(), deps.zone, request);
+  const queued = [];
+  for (const sourceId of sourceIds) {
+    const harvest = await queueHarvest(deps.db, { sourceId, ...window, trigger: request.trigger });
+    await deps.queue.add({ name: 'harvest-source', data: { harvestId: harvest.id }, jobId: `harvest-${harvest.id}` });
+    queued.push(harvest);
+  }
+  return queued;
+}
+
+export function harvestProcessors(deps: HarvestDeps & { queue: JobQueue; zone: string }): HarvestProcessors {
+  return {
+    'harvest-nightly': async (): Promise<JobOutcome> => {
+      const queued = await startHarvests(deps, { trigger: 'schedule' });
+      deps.logger.info({ sources: queued.length }, 'nightly harvests queued');
+      return { sent: queued.length, skipped: 0, failed: 0 };
+    },
+    'harvest-source': async ({ harvestId }): Promise<JobOutcome> => {
+      const harvest = await runHarvest(deps, harvestId);
+      return { sent: harvest.created + harvest.updated, skipped: harvest.unchanged + harvest.skipped, failed: harvest.errors.length };
+    },
+  };
+}
+
+/**
+ * Works the harvest jobs in this process (the worker, or `serve` without
+ * Redis) and keeps the nightly schedule on HARVEST_CRON in DIGEST_TZ: one
+ * schedule under a fixed id, whichever processes start.
+ */
+export async function workHarvestJobs(config: Config, parts: { queue: JobQueue; db: Db; logger: Logger; metrics?: HarvestMetrics }): Promise<void> {
+  const { queue } = parts;
+  await queue.work(harvestProcessors({ ...harvestDeps(config, parts), queue, zone: config.DIGEST_TZ }), workOptions(config));
+  await queue.upsertScheduler(nightlyHarvestScheduleId, { pattern: config.HARVEST_CRON, tz: config.DIGEST_TZ }, { name: 'harvest-nightly', data: { trigger: 'schedule' } });
+}

@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import type { Database } from '../../src/db/client.js';
+import { harvestDeps, harvestProcessors } from '../../src/harvest/processors.js';
+import { workOptions } from '../../src/jobs/index.js';
+import { seedCouncils } from '../../src/meetings/seed.js';
+import { adminHeaders, createTestAppWithMail } from '../helpers/app.js';
+import { createTestDatabase } from '../helpers/db.js';
+import { startModernGovSite, unavailable, type ModernGovSite } from '../helpers/moderngov-site.js';
+
+let database: Database;
+let app: FastifyInstance;
+let site: ModernGovSite;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await seedCouncils(database.db);
+  site = await startModernGovSite();
+  const made = await createTestAppWithMail(database, { HARVEST_PAUSE_MS: '0' }, { now: () => new Date('2025-07-01T12:00:00Z') });
+  app = made.app;
+  const { deps } = made;
+  // This process works harvest jobs too, as `serve` does without Redis.
+  await deps.queue.work(
+    harvestProcessors({
+      ...harvestDeps(deps.config, { db: database.db, logger: deps.logger, now: deps.now }),
+      // Retries back off in milliseconds here, not seconds.
+      policy: { pauseMs: 0, backoffMs: 5 },
+      queue: deps.queue,
+      zone: deps.config.DIGEST_TZ,
+    }),
+    workOptions(deps.config),
+  );
+});
+afterAll(() => site.close());
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  for (let tries = 0; tries < 200; tries += 1) {
+    const value = await read();
+    if (done(value)) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('timed out waiting');
+}
+
+describe('operators and sources', () => {
+  it("lists the eleven seeded councils' sites with their health", async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/admin/sources', headers: adminHeaders });
+    expect(response.statusCode).toBe(200);
+    const { sources } = response.json();
+    expect(sources).toHaveLength(11);
+    expect(sources.find((source: { councilSlug: string }) => source.councilSlug === 'watford')).toMatchObject({
+      council: 'Watford Borough Council',
+      kind: 'moderngov',
+      url: 'http://watford.moderngov.co.uk',
+      enabled: true,
+      lastHarvest: null,
+      consecutiveFailures: 0,
+      failing: false,
+    });
+  });
+
+  it('adds a source for a new council, creating the council, and refuses a second one for it', async () => {
+    const created = await app.inject({ method: 'POST', url: '/api/admin/sources', headers: adminHeaders, payload: { council: 'Test Town Council', kind: 'moderngov', url: `${site.url}/` } });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ council: 'Test Town Council', councilSlug: 'test-town-council', url: site.url, enabled: true });
+    const again = await app.inject({ method: 'POST', url: '/api/admin/sources', headers: adminHeaders, payload: { council: 'test town council', url: site.url } });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.message).toContain('already has a moderngov source');
+    const councils = await app.inject({ method: 'GET', url: '/api/councils' });
+    expect(councils.json().councils.map((council: { slug: string }) => council.slug)).toContain('test-town-council');
+  });
+
+  it('refuses a URL that is not a web address, saying what it needs', async () => {
+    const response = await app.inject({ method: 'POST', url: '/api/admin/sources', headers: adminHeaders, payload: { council: 'Elsewhere', url: 'ftp://example.org' } });
+    expect(response.statusCode).toBe(400);
+    expect(JSON.stringify(response.json())).toContain('must be the http(s) URL of the ModernGov site');
+  });
+
+  it('disables and re-points a source; an unknown one is 404', async () => {
+    const { sources } = (await app.inject({ method: 'GET', url: '/api/admin/sources', headers: adminHeaders })).json();
+    const dacorum = sources.find((source: { councilSlug: string }) => source.councilSlug === 'dacorum');
+    const patched = await app.inject({ method: 'PATCH', url: `/api/admin/sources/${dacorum.id}`, headers: adminHeaders, payload: { enabled: false, url: 'https://democracy.dacorum.gov.uk/moderngov/' } });
+    expect(patched.statusCode).toBe(200);
+    expect(patched.json()).toMatchObject({ enabled: false, url: 'https://democracy.dacorum.gov.uk/moderngov' });
+    expect((await app.inject({ method: 'PATCH', url: '/api/admin/sources/99999', headers: adminHeaders, payload: { enabled: true } })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'PATCH', url: `/api/admin/sources/${dacorum.id}`, headers: adminHeaders, payload: {} })).statusCode).toBe(400);
+  });
+
+  it('needs the operator token', async () => {
+    expect((await app.inject({ method: 'GET', url: '/api/admin/sources' })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'POST', url: '/api/admin/harvests', payload: {} })).statusCode).toBe(401);
+  });
+});
+
+describe('harvests through the API', () => {
+  let sourceId: number;
+  beforeAll(async () => {
+    const { sources } = (await app.inject({ method: 'GET', url: '/api/admin/sources', headers: adminHeaders })).json();
+    sourceId = sources.find((source: { councilSlug: string }) => source.councilSlug === 'test-town-council').id;
+  });
+
+  it('queues a harvest (202), which runs to finished with its counts', async () => {
+    const response = await app.inject({ method: 'POST', url: '/api/admin/harvests', headers: adminHeaders, payload: { source: sourceId, from: '2024-12-01', to: '2025-08-31' } });
+    expect(response.statusCode).toBe(202);
+    const queued = response.json();
+    expect(queued).toMatchObject({ sourceId, from: '2024-12-01', to: '2025-08-31', joined: false, trigger: 'api' });
+    const done = await until(
+      async () => (await app.inject({ method: 'GET', url: `/api/admin/harvests/${queued.id}`, headers: adminHeaders })).json(),
+      (harvest) => harvest.status === 'finished' || harvest.status === 'failed',
+    );
+    expect(done).toMatchObject({ status: 'finished', progress: { done: 5, total: 5 }, counts: { created: 5, updated: 0, unchanged: 0, skipped: 2 }, errors: [] });
+    const meetings = (await app.inject({ method: 'GET', url: '/api/meetings?council=test-town-council&from=2025-06-01&to=2025-06-30' })).json();
+    expect(meetings.meetings.map((meeting: { committee: { name: string } }) => meeting.committee.name)).toContain("Children's Social Care Cabinet Panel");
+  });
+
+  it('defaults to 28 days back and 56 ahead', async () => {
+    site.route('GetCommittees', unavailable);
+    const response = await app.inject({ method: 'POST', url: '/api/admin/harvests', headers: adminHeaders, payload: { source: sourceId } });
+    expect(response.json()).toMatchObject({ from: '2025-06-03', to: '2025-08-26' });
+    const failed = await until(
+      async () => (await app.inject({ method: 'GET', url: `/api/admin/harvests/${response.json().id}`, headers: adminHeaders })).json(),
+      (harvest) => harvest.status === 'failed',
+    );
+    expect(failed.errors[0].message).toMatch(/^The site cannot be read: the site answered 503/);
+  });
+
+  it('lists harvests newest first, by source', async () => {
+    const response = await app.inject({ method: 'GET', url: `/api/admin/harvests?source=${sourceId}&limit=5`, headers: adminHeaders });
+    const { harvests } = response.json();
+    expect(harvests.map((harvest: { status: string }) => harvest.status)).toEqual(['failed', 'finished']);
+    const { sources } = (await app.inject({ method: 'GET', url: '/api/admin/sources', headers: adminHeaders })).json();
+    expect(sources.find((source: { id: number }) => source.id === sourceId)).toMatchObject({ consecutiveFailures: 1, failing: false, lastHarvest: { status: 'failed' } });
+  });
+
+  it('queues every enabled source when none is named, and refuses a window back to front', async () => {
+    const bad = await app.inject({ method: 'POST', url: '/api/admin/harvests', headers: adminHeaders, payload: { from: '2025-08-01', to: '2025-07-01' } });
+    expect(bad.statusCode).toBe(400);
+    expect((await app.inject({ method: 'POST', url: '/api/admin/harvests', headers: adminHeaders, payload: { source: 424242 } })).statusCode).toBe(404);
+  });
+
+  it('counts each source\'s failures in a row in /metrics', async () => {
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toContain('harvest_source_consecutive_failures{source="test-town-council"} 1');
+  });
+});
