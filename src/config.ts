@@ -130,6 +130,12 @@ const envSchema = z.object({
     .min(1, 'must be a whole number of seconds from 1 to 600')
     .max(600, 'must be a whole number of seconds from 1 to 600')
     .default(90),
+  HARVEST_RETRIES: z.coerce
+    .number({ error: 'must be a whole number from 0 to 10' })
+    .int('must be a whole number from 0 to 10')
+    .min(0, 'must be a whole number from 0 to 10')
+    .max(10, 'must be a whole number from 0 to 10')
+    .default(3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -21,7 +21,7 @@ export function harvestDeps(config: Config, parts: { db: Db; logger: Logger; met
     metrics: parts.metrics,
     userAgent: harvestUserAgent(config),
     now: parts.now ?? (() => new Date()),
-    policy: { pauseMs: config.HARVEST_PAUSE_MS, timeoutMs: config.HARVEST_TIMEOUT_SECONDS * 1000 },
+    policy: { pauseMs: config.HARVEST_PAUSE_MS, timeoutMs: config.HARVEST_TIMEOUT_SECONDS * 1000, retries: config.HARVEST_RETRIES },
   };
 }
 
