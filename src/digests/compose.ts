@@ -39,6 +39,10 @@ export interface DigestMeeting {
   videoUrl: string | null;
   /** Agenda items this filter set (or the length cap) left out: "3 more items". */
   moreItems: number;
+  /** Held, its agenda on the council's site, no minutes or summary yet: "agenda published; minutes to follow". */
+  agendaOnly: boolean;
+  /** The agenda's item titles when agendaOnly (those that matched, when the filter set has topics or keywords). */
+  agenda: string[];
 }
 
 export interface DigestSection {
@@ -128,12 +132,13 @@ export function composeDigest(input: ComposeInput, compose: ComposeMeeting = com
   };
 }
 
-/** Sections with something to say, each with the agenda item it sits under. */
+/** Sections with something to say (text, or a decision of their own), each with the agenda item it sits under. */
 function itemsOf(meeting: MeetingView) {
   let parent: string | null = null;
+  const decided = new Set(meeting.decisions.map((decision) => decision.section));
   return meeting.sections.flatMap((section) => {
     if (section.level === 1) parent = section.heading;
-    if (section.blocks.length === 0) return [];
+    if (section.blocks.length === 0 && !decided.has(section.heading)) return [];
     return [{ ...section, parent: section.level === 2 ? parent : null }];
   });
 }
@@ -143,6 +148,9 @@ export function composeMeeting(meeting: MeetingView, filtered: boolean, zone: st
   const chosen = filtered ? items.filter((section) => section.matched) : items;
   const shown = chosen.slice(0, limits.sectionsPerMeeting);
   const shownHeadings = new Set(shown.map((section) => section.heading));
+  // A harvested meeting whose minutes are not out yet still says what was on its agenda.
+  const agendaOnly = meeting.status === 'held' && !meeting.summary && items.length === 0 && meeting.sections.length > 0;
+  const agenda = agendaOnly ? (filtered ? meeting.sections.filter((section) => section.matched) : meeting.sections).map((section) => section.heading) : [];
   const decisions = meeting.decisions
     .filter((decision) => !filtered || (decision.section !== null && shownHeadings.has(decision.section)))
     .slice(0, limits.decisionsPerMeeting)
@@ -159,7 +167,9 @@ export function composeMeeting(meeting: MeetingView, filtered: boolean, zone: st
     figures: keyFigures(shown.map((section) => pieces(section.blocks)), limits.figuresPerMeeting),
     councilUrl: meeting.sources.council ?? null,
     videoUrl: meeting.sources.video ?? null,
-    moreItems: items.length - shown.length,
+    moreItems: agendaOnly ? Math.max(0, agenda.length - limits.sectionsPerMeeting) : items.length - shown.length,
+    agendaOnly,
+    agenda: agenda.slice(0, limits.sectionsPerMeeting),
   };
 }
 
