@@ -118,7 +118,7 @@ export class WeekMeetings {
     for (const index of candidates) {
       const view = views[index]!;
       if (councils.length && !councils.includes(view.council.slug)) continue;
-      if (committees.length && !committees.includes(view.committee.slug)) continue;
+      if (committees.length && !committees.includes(view.committee.slug) && !committees.includes(`${view.council.slug}/${view.committee.slug}`)) continue;
       if (!widened) {
         chosen.push(view);
         continue;

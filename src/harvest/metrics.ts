@@ -32,8 +32,11 @@ export function createHarvestMetrics(registry: Registry): HarvestMetrics {
 
 /** Each source's harvests failed in a row, read from the database on each scrape: the API shows what every worker did. */
 export function registerSourceHealth(registry: Registry, db: Db): void {
+  const name = 'harvest_source_consecutive_failures';
+  // Apps built on one registry (tests, the demo) share the one gauge.
+  if (registry.getSingleMetric(name)) return;
   new Gauge({
-    name: 'harvest_source_consecutive_failures',
+    name,
     help: 'Harvests of a source that failed in a row (3 or more: the source is failing)',
     labelNames: ['source'],
     registers: [registry],

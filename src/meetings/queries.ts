@@ -135,7 +135,8 @@ export async function findMeetings(
   if (filter.from) where.push(sql`m.starts_at >= ${filter.from.toISOString()}`);
   if (filter.to) where.push(sql`m.starts_at < ${filter.to.toISOString()}`);
   if (filter.councils?.length) where.push(sql`c.slug in ${filter.councils}`);
-  if (filter.committees?.length) where.push(sql`cm.slug in ${filter.committees}`);
+  // A committee is named by its slug (that committee of any chosen council) or as council/committee.
+  if (filter.committees?.length) where.push(sql`(cm.slug in ${filter.committees} or (c.slug || '/' || cm.slug) in ${filter.committees})`);
   const after = page.cursor ? decodeCursor(page.cursor) : undefined;
   if (after) where.push(sql`(m.starts_at, m.id) > (${after.startsAt.toISOString()}, ${after.id})`);
 

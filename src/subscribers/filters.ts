@@ -66,10 +66,17 @@ export function describeUnknown({ field, unknown, valid }: UnknownFilterValues, 
   return `Unknown ${label}: ${unknown.join(', ')}. Valid ${label}: ${valid.join(', ') || '(none yet)'}.`;
 }
 
+/** How a committee is named in a filter set when it must be that council's alone: "watford/cabinet". */
+export function qualifiedCommittee(councilSlug: string, committeeSlug: string): string {
+  return `${councilSlug}/${committeeSlug}`;
+}
+
 /**
  * The slugs a filter set names that do not exist, with the valid choices.
  * Committees are checked against the chosen councils (all when none is chosen),
  * so a committee of another council is caught rather than matching nothing.
+ * A committee may be named by its slug (that committee of every chosen
+ * council) or as council/committee (that council's alone).
  */
 export function unknownFilterValues(filters: FilterSet, catalogue: FilterCatalogue): UnknownFilterValues[] {
   // Each list of choices is made only for a field the filter set uses: this runs on every sign-up.
@@ -80,7 +87,7 @@ export function unknownFilterValues(filters: FilterSet, catalogue: FilterCatalog
         ...new Set(
           catalogue.councils
             .filter((council) => !filters.councils.length || filters.councils.includes(council.slug))
-            .flatMap((council) => council.committees.map((committee) => committee.slug)),
+            .flatMap((council) => council.committees.flatMap((committee) => [committee.slug, qualifiedCommittee(council.slug, committee.slug)])),
         ),
       ].sort(),
     topics: () => catalogue.topics.map((topic) => topic.slug),
@@ -101,7 +108,14 @@ export interface FilterLine {
 /** Human names for a filter set, for emails and pages ("Councils: Hertfordshire County Council"). */
 export function describeFilters(filters: FilterSet, catalogue: FilterCatalogue): FilterLine[] {
   const councilName = new Map(catalogue.councils.map((council) => [council.slug, council.name]));
-  const committeeName = new Map(catalogue.councils.flatMap((council) => council.committees.map((committee) => [committee.slug, committee.name] as const)));
+  const committeeName = new Map(
+    catalogue.councils.flatMap((council) =>
+      council.committees.flatMap((committee) => [
+        [committee.slug, committee.name] as const,
+        [qualifiedCommittee(council.slug, committee.slug), `${committee.name} (${council.name})`] as const,
+      ]),
+    ),
+  );
   const topicName = new Map(catalogue.topics.map((topic) => [topic.slug, topic.name]));
   const named = (slugs: string[], names: Map<string, string>) => slugs.map((slug) => names.get(slug) ?? slug);
   return [

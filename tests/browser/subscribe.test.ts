@@ -74,11 +74,12 @@ describe.skipIf(browserSkipReason)('a resident in a browser', () => {
     await page.getByLabel('Transport').uncheck();
     await page.getByLabel('Care leavers').check();
     await page.getByText('Only some committees? (optional)').click();
+    await page.locator('summary', { hasText: 'Hertfordshire County Council' }).click();
     await page.getByLabel("Children's Social Care Cabinet Panel").check();
     await page.getByRole('button', { name: 'Save my choices' }).click();
     await expect(page.getByRole('status').textContent()).resolves.toContain('Your choices are saved');
     await screenshot(page, '6-preferences-saved');
-    expect(await subscriber()).toMatchObject({ topics: ['care-leavers', 'housing'], committees: ['childrens-social-care-cabinet-panel'] });
+    expect(await subscriber()).toMatchObject({ topics: ['care-leavers', 'housing'], committees: ['hertfordshire/childrens-social-care-cabinet-panel'] });
 
     await page.getByRole('button', { name: 'Pause my digest' }).click();
     await expect(page.getByRole('status').textContent()).resolves.toContain('paused');

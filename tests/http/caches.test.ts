@@ -94,15 +94,15 @@ describe('cached public answers', () => {
 
   it('accept a council another process created a moment ago, and still refuse one that does not exist', async () => {
     await app.inject({ method: 'GET', url: '/api/councils' });
-    await importRecords(database.db, [meetingRecord('Full Council', 'Dacorum Borough Council')]);
-    const listed = await app.inject({ method: 'GET', url: `${week}&council=dacorum-borough-council` });
+    await importRecords(database.db, [meetingRecord('Full Council', 'Luton Borough Council')]);
+    const listed = await app.inject({ method: 'GET', url: `${week}&council=luton-borough-council` });
     expect(listed.statusCode).toBe(200);
     expect(committeesIn(listed.json())).toEqual(['Full Council']);
-    const signUp = await app.inject({ method: 'POST', url: '/api/subscriptions', payload: { email: 'dacorum@example.org', councils: ['dacorum-borough-council'] } });
+    const signUp = await app.inject({ method: 'POST', url: '/api/subscriptions', payload: { email: 'luton@example.org', councils: ['luton-borough-council'] } });
     expect(signUp.statusCode).toBe(202);
     const unknown = await app.inject({ method: 'GET', url: `${week}&council=atlantis` });
     expect(unknown.statusCode).toBe(422);
-    expect(unknown.json().error.message).toContain('dacorum-borough-council');
+    expect(unknown.json().error.message).toContain('luton-borough-council');
   });
 });
 

@@ -21,7 +21,8 @@ describe('public read API', () => {
   it('lists councils with their committees', async () => {
     const { status, body } = await get('/api/councils');
     expect(status).toBe(200);
-    expect(body.councils).toEqual([
+    expect(body.councils).toHaveLength(11);
+    expect(body.councils).toContainEqual(
       expect.objectContaining({
         slug: 'hertfordshire',
         name: 'Hertfordshire County Council',
@@ -30,7 +31,7 @@ describe('public read API', () => {
           { slug: 'county-council', name: 'County Council' },
         ]),
       }),
-    ]);
+    );
   });
 
   it('lists the twenty topics with names and descriptions', async () => {

@@ -99,7 +99,7 @@ describe('asking for a feed', () => {
   });
 
   it("answers 422 for a committee outside the chosen councils", async () => {
-    const response = await post({ councils: ['north-hertfordshire-district-council'], committees: ['childrens-social-care-cabinet-panel'] });
+    const response = await post({ councils: ['north-herts'], committees: ['childrens-social-care-cabinet-panel'] });
     expect(response.statusCode).toBe(422);
     expect(response.json().error.message).toMatch(/Unknown committees: childrens-social-care-cabinet-panel\. Valid committees: cabinet/);
   });

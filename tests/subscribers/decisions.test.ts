@@ -28,7 +28,14 @@ describe('filter checks', () => {
   it('checks committees against the chosen councils only', () => {
     expect(unknownFilterValues(filters({ committees: ['scrutiny'] }), catalogue)).toEqual([]);
     expect(unknownFilterValues(filters({ councils: ['herts'], committees: ['scrutiny'] }), catalogue)).toEqual([
-      { field: 'committees', unknown: ['scrutiny'], valid: ['cabinet'] },
+      { field: 'committees', unknown: ['scrutiny'], valid: ['cabinet', 'herts/cabinet'] },
+    ]);
+  });
+
+  it('takes a committee named with its council ("herts/cabinet") as that council\'s alone', () => {
+    expect(unknownFilterValues(filters({ councils: ['herts'], committees: ['herts/cabinet'] }), catalogue)).toEqual([]);
+    expect(unknownFilterValues(filters({ committees: ['herts/scrutiny'] }), catalogue)).toEqual([
+      { field: 'committees', unknown: ['herts/scrutiny'], valid: expect.arrayContaining(['herts/cabinet', 'scrutiny']) },
     ]);
   });
 

@@ -1,4 +1,5 @@
-import type { FilterCatalogue, FilterSet } from '../../subscribers/filters.js';
+import { slugify } from '../../meetings/names.js';
+import { qualifiedCommittee, type FilterCatalogue, type FilterSet } from '../../subscribers/filters.js';
 import type { Problem } from '../../subscribers/signup.js';
 import { formTokenField } from './csrf.js';
 import { html, type SafeHtml } from './html.js';
@@ -52,13 +53,98 @@ function described(field: string, problems: Problem[]) {
   return html` aria-describedby="${field}-hint${invalid ? html` ${field}-error` : ''}"${invalid ? html` aria-invalid="true"` : ''}`;
 }
 
+/** What the committee search compares: case, accents and apostrophes aside. */
+function searchable(text: string): string {
+  return slugify(text).replace(/-/g, ' ');
+}
+
+/** The committee search's words, and where its Find button posts when not to the form's own action. */
+export interface CommitteeSearch {
+  words: string;
+  action?: string;
+}
+
+/**
+ * The form's first submit button, out of sight and out of the accessibility
+ * tree (the real one is at the end): pressing Enter in any field submits the
+ * form's own action, never the committee search's Find.
+ */
+export function defaultSubmit(label: string): SafeHtml {
+  return html`<button type="submit" class="visually-hidden" tabindex="-1" aria-hidden="true">${label}</button>`;
+}
+
+/** The submit button value that asks for the committee search rather than the form's own action. */
+export const findCommitteesAction = 'find-committees';
+
+/**
+ * Whether a posted form asks for the committee search: its Find button, or
+ * Enter pressed in the search box (which submits the form's own action)
+ * with words not searched for yet.
+ */
+export function wantsCommitteeSearch(form: ReturnType<typeof readForm>): boolean {
+  return form.text('action') === findCommitteesAction || form.text('committee_search').trim() !== form.text('committee_search_applied').trim();
+}
+
+/**
+ * Committees, grouped by council: each council folds away with a count of
+ * its committees (open when one of them is chosen), and a search box (a
+ * submit button, so it works without JavaScript) narrows the lists to the
+ * committees, or councils, whose names hold the words. Each box names its
+ * council ("watford/cabinet"), so Watford's Cabinet is not every Cabinet.
+ * Chosen committees the search hides stay chosen, as hidden fields.
+ */
+function committeePicker(catalogue: FilterCatalogue, chosen: FilterSet, problems: Problem[], search: CommitteeSearch): SafeHtml {
+  const { words, action } = search;
+  const query = searchable(words);
+  const picked = new Set(chosen.committees);
+  const isPicked = (council: string, committee: string) => picked.has(qualifiedCommittee(council, committee)) || picked.has(committee);
+  const groups = catalogue.councils
+    .filter((council) => council.committees.length > 0)
+    .map((council) => ({
+      council,
+      shown: !query || searchable(council.name).includes(query) ? council.committees : council.committees.filter((committee) => searchable(committee.name).includes(query)),
+    }));
+  const hidden = groups.flatMap(({ council, shown }) =>
+    council.committees.filter((committee) => !shown.includes(committee) && isPicked(council.slug, committee.slug)).map((committee) => qualifiedCommittee(council.slug, committee.slug)),
+  );
+  const matches = groups.reduce((total, group) => total + group.shown.length, 0);
+  const open = chosen.committees.length > 0 || query.length > 0 || problems.some((problem) => fieldOf(problem) === 'committees');
+  return html`<details id="committee-picker"${open ? html` open` : ''}>
+<summary>Only some committees? (optional)</summary>
+<fieldset id="committees"${described('committees', problems)}>
+<legend>Committees</legend>
+<p class="hint" id="committees-hint">Leave them all unticked to hear about every committee of the councils you chose. Open a council to pick its committees, or find them by name.</p>
+${fieldError(problems, 'committees')}
+<div class="committee-search">
+<label for="committee-search">Find a committee or council</label>
+<div class="search-row"><input type="search" id="committee-search" name="committee_search" value="${words}" maxlength="100" autocomplete="off">
+<button type="submit" class="button secondary" name="action" value="${findCommitteesAction}"${action ? html` formaction="${action}"` : ''}>Find</button></div>
+</div>
+${query ? html`<p class="status" role="status">${matches === 0 ? html`No committee or council matches “${words}”.` : html`${matches} ${matches === 1 ? 'committee matches' : 'committees match'} “${words}”.`}</p>` : ''}
+<input type="hidden" name="committee_search_applied" value="${words}">
+${hidden.map((value) => html`<input type="hidden" name="committees" value="${value}">`)}
+${groups
+  .filter(({ shown }) => shown.length > 0)
+  .map(({ council, shown }) => {
+    const count = council.committees.filter((committee) => isPicked(council.slug, committee.slug)).length;
+    const expanded = Boolean(query) || count > 0;
+    return html`<details class="council-committees"${expanded ? html` open` : ''}>
+<summary>${council.name} <span class="count">(${shown.length} ${shown.length === 1 ? 'committee' : 'committees'}${count ? html`, ${count} chosen` : ''})</span></summary>
+<div class="choices">${shown.map((committee) =>
+      checkbox('committees', `committee-${council.slug}-${committee.slug}`, qualifiedCommittee(council.slug, committee.slug), committee.name, isPicked(council.slug, committee.slug)),
+    )}</div>
+</details>`;
+  })}
+</fieldset>
+</details>`;
+}
+
 /**
  * The filter set as form fields: councils, committees (folded away under
  * each council, most people want them all), topics and keywords. Used by
  * the sign-up page and the preference centre alike.
  */
-export function filterFields(catalogue: FilterCatalogue, chosen: FilterSet, problems: Problem[]): SafeHtml {
-  const committeesOpen = chosen.committees.length > 0 || problems.some((problem) => fieldOf(problem) === 'committees');
+export function filterFields(catalogue: FilterCatalogue, chosen: FilterSet, problems: Problem[], committeeSearch: CommitteeSearch = { words: '' }): SafeHtml {
   return html`
 <fieldset id="councils" class="field"${described('councils', problems)}>
 <legend>Councils</legend>
@@ -68,22 +154,7 @@ ${fieldError(problems, 'councils')}
     checkbox('councils', `council-${council.slug}`, council.slug, council.name, chosen.councils.includes(council.slug)),
   )}</div>
 </fieldset>
-<details${committeesOpen ? html` open` : ''}>
-<summary>Only some committees? (optional)</summary>
-<fieldset id="committees"${described('committees', problems)}>
-<legend>Committees</legend>
-<p class="hint" id="committees-hint">Leave them all unticked to hear about every committee of the councils you chose.</p>
-${fieldError(problems, 'committees')}
-${catalogue.councils.map(
-  (council) => html`<fieldset>
-<legend>${council.name}</legend>
-<div class="choices">${council.committees.map((committee) =>
-    checkbox('committees', `committee-${council.slug}-${committee.slug}`, committee.slug, committee.name, chosen.committees.includes(committee.slug)),
-  )}</div>
-</fieldset>`,
-)}
-</fieldset>
-</details>
+${committeePicker(catalogue, chosen, problems, committeeSearch)}
 <fieldset id="topics" class="field"${described('topics', problems)}>
 <legend>Topics</legend>
 <p class="hint" id="topics-hint">Tick the topics you care about, or leave them all unticked to get every meeting. Keywords below add to the topics you tick.</p>

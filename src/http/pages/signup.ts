@@ -1,11 +1,13 @@
 import { confirmLinkDays } from '../../subscribers/links.js';
 import type { FilterCatalogue, FilterLine, FilterSet } from '../../subscribers/filters.js';
 import type { Problem } from '../../subscribers/signup.js';
-import { errorSummary, fieldError, filterFields, hiddenFormToken } from './forms.js';
+import { defaultSubmit, errorSummary, fieldError, filterFields, hiddenFormToken } from './forms.js';
 import { html } from './html.js';
 import { messagePage, page } from './layout.js';
 
 export const signUpAction = '/subscribe';
+/** Where the sign-up form's committee search posts: it shows the form again and signs nobody up. */
+export const findCommitteesPath = '/subscribe/committees';
 
 export function signUpPage(options: {
   catalogue: FilterCatalogue;
@@ -13,6 +15,7 @@ export function signUpPage(options: {
   email?: string;
   chosen?: FilterSet;
   problems?: Problem[];
+  committeeSearch?: string;
 }): string {
   const problems = options.problems ?? [];
   const chosen = options.chosen ?? { councils: [], committees: [], topics: [], keywords: [] };
@@ -24,13 +27,14 @@ export function signUpPage(options: {
 ${errorSummary(problems)}
 <form method="post" action="${signUpAction}">
 ${hiddenFormToken(options.formToken)}
+${defaultSubmit('Subscribe')}
 <div class="field">
 <label for="email">Email address</label>
 <p class="hint" id="email-hint">We'll email you a link to confirm it's yours before sending anything else.</p>
 ${fieldError(problems, 'email')}
 <input type="email" id="email" name="email" value="${options.email ?? ''}" autocomplete="email" spellcheck="false" required maxlength="254" aria-describedby="email-hint${emailInvalid ? ' email-error' : ''}"${emailInvalid ? html` aria-invalid="true"` : ''}>
 </div>
-${filterFields(options.catalogue, chosen, problems)}
+${filterFields(options.catalogue, chosen, problems, { words: options.committeeSearch ?? '', action: findCommitteesPath })}
 <button type="submit" class="button">Subscribe</button>
 </form>`,
   });

@@ -2,7 +2,7 @@ import type { SubscriberStatus } from '../../db/schema/index.js';
 import type { FilterCatalogue, FilterSet } from '../../subscribers/filters.js';
 import type { SubscriberAction } from '../../subscribers/preferences.js';
 import type { Problem } from '../../subscribers/signup.js';
-import { errorSummary, filterFields, hiddenFormToken } from './forms.js';
+import { defaultSubmit, errorSummary, filterFields, hiddenFormToken } from './forms.js';
 import { html, type SafeHtml } from './html.js';
 import { messagePage, page } from './layout.js';
 
@@ -41,6 +41,7 @@ export function preferencesPage(options: {
   unsubscribe: FormTarget;
   notice?: string;
   problems?: Problem[];
+  committeeSearch?: string;
 }): string {
   const problems = options.problems ?? [];
   const can = (action: SubscriberAction) => options.actions.includes(action);
@@ -54,8 +55,8 @@ ${can('resubscribe') && html`<div class="actions">${actionButton(options.prefere
 <h2>What you get</h2>
 <form method="post" action="${options.preferences.action}">
 ${hiddenFormToken(options.preferences.token)}
-<input type="hidden" name="action" value="save">
-${filterFields(options.catalogue, options.chosen, problems)}
+${defaultSubmit('Save my choices')}
+${filterFields(options.catalogue, options.chosen, problems, { words: options.committeeSearch ?? '' })}
 <button type="submit" class="button">Save my choices</button>
 </form>
 ${(can('pause') || can('resume')) &&

@@ -9,9 +9,9 @@ import { checkSignUp, signUp } from '../../subscribers/signup.js';
 import type { AppDeps } from '../app.js';
 import { checkWithCatalogue, type ApiCache } from '../caches.js';
 import { formToken } from '../pages/csrf.js';
-import { filtersFromForm, readForm } from '../pages/forms.js';
+import { filtersFromForm, readForm, wantsCommitteeSearch } from '../pages/forms.js';
 import { stylesheet, stylesheetPath } from '../pages/layout.js';
-import { checkInboxPage, confirmedPage, signUpAction, signUpPage } from '../pages/signup.js';
+import { checkInboxPage, confirmedPage, findCommitteesPath, signUpAction, signUpPage } from '../pages/signup.js';
 import { assertFormPost, sendPage, subscriberDeps } from '../pages/support.js';
 
 /** A sign-up form is a few hundred bytes; anything near this is not a person filling it in. */
@@ -34,12 +34,27 @@ export async function signUpPages(app: FastifyInstance, deps: AppDeps, cache: Ap
     return sendPage(reply, 200, signUpPage({ catalogue, formToken: formToken(deps.tokenSecret, signUpAction, subscribers.now()) }));
   });
 
+  // The committee search: the same form again, its choices kept, the committees narrowed. Nothing is written.
+  const committeeSearchPage = async (form: ReturnType<typeof readForm>) =>
+    signUpPage({
+      catalogue: await cache.catalogue(),
+      formToken: formToken(deps.tokenSecret, signUpAction, subscribers.now()),
+      email: form.text('email'),
+      chosen: filtersFromForm(form),
+      committeeSearch: form.text('committee_search').slice(0, 100),
+    });
+  routes.post(findCommitteesPath, { schema: { hide: true }, bodyLimit: formBodyLimit }, async (request, reply) =>
+    sendPage(reply, 200, await committeeSearchPage(readForm(request.body))),
+  );
+  routes.get(findCommitteesPath, { schema: { hide: true } }, async (_request, reply) => reply.redirect('/', 303));
+
   // Reloading the check-your-inbox page from the address bar lands here: back to the form.
   routes.get(signUpAction, { schema: { hide: true } }, async (_request, reply) => reply.redirect('/', 303));
 
   routes.post(signUpAction, { schema: { hide: true }, bodyLimit: formBodyLimit, onRequest: limits.signUp }, async (request, reply) => {
     assertFormPost(request, deps);
     const form = readForm(request.body);
+    if (wantsCommitteeSearch(form)) return sendPage(reply, 200, await committeeSearchPage(form));
     const input = { email: form.text('email'), ...filtersFromForm(form) };
     const { result: checked, catalogue } = await checkWithCatalogue(cache, (known) => checkSignUp(input, known));
     if (!checked.ok) {

@@ -8,7 +8,7 @@ import { loadCatalogue } from '../../meetings/catalogue.js';
 import { checkFilters, type Problem } from '../../subscribers/signup.js';
 import type { AppDeps } from '../app.js';
 import { ApiError } from '../errors.js';
-import { filtersFromForm, readForm } from '../pages/forms.js';
+import { filtersFromForm, readForm, wantsCommitteeSearch } from '../pages/forms.js';
 import { preferencesPage, resubscribedPage, unsubscribedPage, unsubscribePage } from '../pages/subscription.js';
 import { assertFormPost, formTarget, sendPage, subscriberDeps } from '../pages/support.js';
 import { formBodyLimit } from './pages.js';
@@ -43,7 +43,7 @@ export async function preferencePages(app: FastifyInstance, deps: AppDeps) {
     done(null, oneClickFromMultipart(body as string)),
   );
 
-  const renderPreferences = async (subscriber: Subscriber, extra: { notice?: string; problems?: Problem[]; chosen?: Subscriber } = {}) =>
+  const renderPreferences = async (subscriber: Subscriber, extra: { notice?: string; problems?: Problem[]; chosen?: Subscriber; committeeSearch?: string } = {}) =>
     preferencesPage({
       email: subscriber.email ?? '',
       status: subscriber.status,
@@ -54,6 +54,7 @@ export async function preferencePages(app: FastifyInstance, deps: AppDeps) {
       unsubscribe: target(paths(subscriber).unsubscribe()),
       ...(extra.notice ? { notice: extra.notice } : {}),
       ...(extra.problems ? { problems: extra.problems } : {}),
+      ...(extra.committeeSearch ? { committeeSearch: extra.committeeSearch } : {}),
     });
 
   routes.get('/preferences/:token', { schema: { hide: true, params: tokenParams }, config: { linkPurpose: 'manage' } }, async (request, reply) => {
@@ -69,6 +70,11 @@ export async function preferencePages(app: FastifyInstance, deps: AppDeps) {
       assertFormPost(request, deps);
       const form = readForm(request.body);
       const action = form.text('action') || 'save';
+      if (wantsCommitteeSearch(form)) {
+        // The committee search: the form again with what was ticked so far, nothing saved.
+        const committeeSearch = form.text('committee_search').slice(0, 100);
+        return sendPage(reply, 200, await renderPreferences(subscriber, { chosen: { ...subscriber, ...filtersFromForm(form) }, committeeSearch }));
+      }
       if (action === 'save') {
         const chosen = filtersFromForm(form);
         const checked = checkFilters(chosen, await loadCatalogue(deps.database.db));
