@@ -16,9 +16,16 @@ import { cpuSeconds, loadTest, peakRssMb, startCommand, startSink, stopProcess, 
 
 /**
  * `npm run bench [-- --subscribers N --workers W --json --dry-only --no-api]`
+ * (`npm run bench -- --harvest` times a harvest instead: bench/harvest.ts)
  * One weekly run measured end to end on the test Postgres and Redis, in a
  * database and a Redis prefix of its own, both removed at the end.
  */
+
+// The harvest has a bench of its own: a ModernGov site served locally, harvested twice.
+if (process.argv.includes('--harvest')) {
+  const { benchHarvest } = await import('./harvest.js');
+  process.exit(await benchHarvest(process.argv.slice(2)));
+}
 
 const args = parseArgs(process.argv.slice(2));
 const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
