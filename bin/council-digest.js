@@ -4,6 +4,7 @@
 // checkout without a build, or whose src/ changed since the last build, it runs
 // the TypeScript sources through tsx instead, so a stale dist/ is never used.
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import process from 'node:process';
 import { URL } from 'node:url';
 
 const compiled = new URL('../dist/cli.js', import.meta.url);
@@ -22,7 +23,12 @@ const built = existsSync(compiled) && (!existsSync(sources) || newestChange(sour
 if (built) {
   await import(compiled.href);
 } else {
-  const { register } = await import('tsx/esm/api');
-  register();
+  // tsx is a development dependency: an install without them (npm ci --omit=dev) must run a build.
+  const tsx = await import('tsx/esm/api').catch(() => undefined);
+  if (!tsx) {
+    process.stderr.write('council-digest: no up-to-date dist/ and no tsx to run the sources: run `npm run build` (or `npm ci` with dev dependencies).\n');
+    process.exit(1);
+  }
+  tsx.register();
   await import('../src/cli.ts');
 }
