@@ -111,7 +111,8 @@ describe('the production build (npm run build)', () => {
 
   it('seeds from dist/, finding seeds/ beside it', async () => {
     const { stdout } = await cli(['seed'], { DATABASE_URL: databaseUrl(databaseName), DATA_DIR: path.join(root, 'data') });
-    expect(stdout).toMatch(/Seeded 1 council and 4 meetings\./);
+    // Any positive count proves seeds/ was found from dist/ (the count grows with seeds/councils.json).
+    expect(stdout).toMatch(/Seeded [1-9]\d* councils? and [1-9]\d* meetings\./);
   }, 120_000);
 
   it('runs the TypeScript sources instead when src/ changed after the build, so a stale dist/ is never used', async () => {
