@@ -84,5 +84,10 @@ export function parseArgs(argv: string[]) {
     /** Only the API under load: the digest runs are skipped. */
     apiOnly: argv.includes('--api-only'),
     apiSeconds: Number(value('--api-seconds') ?? 10),
+    /** Start-up time and worker RSS, tsx against dist/ (it builds dist/ in a scratch folder first). */
+    startup: !argv.includes('--no-startup'),
+    /** Only the start-up comparison: the digest runs and the API are skipped. */
+    startupOnly: argv.includes('--startup-only'),
+    startupRounds: Number(value('--startup-rounds') ?? 3),
   };
 }

@@ -1,12 +1,13 @@
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SinkStats } from './smtp-sink.js';
 
 /** The processes a bench run starts: the SMTP sink, the project's own workers and API, autocannon. */
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const cli = fileURLToPath(new URL('../bin/council-digest.js', import.meta.url));
 
 export interface Sink {
   url: string;
@@ -39,10 +40,10 @@ export function profileFlags(): string[] {
   return process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
 }
 
-/** One `council-digest <command>` process with these settings on top of ours. */
-export function startCommand(command: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [...profileFlags(), cli, command], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  return child;
+/** One `council-digest <command>` process with these settings on top of ours, from this checkout or another folder laid out like it. */
+export function startCommand(command: string, env: Record<string, string>, from = root): ChildProcess {
+  const cli = path.join(from, 'bin/council-digest.js');
+  return spawn(process.execPath, [...profileFlags(), cli, command], { cwd: from, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 export async function stopProcess(child: ChildProcess): Promise<void> {
@@ -52,13 +53,16 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** Peak resident memory of processes, in MB: VmHWM is the kernel's own high-water mark, read before they exit. */
+/** A process's resident memory now (VmRSS) and its high-water mark (VmHWM, the kernel's own), in MB. */
+export function residentMb(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+  return { rss: Math.round(kb('VmRSS') / 1024), peak: Math.round(kb('VmHWM') / 1024) };
+}
+
+/** Peak resident memory of processes, in MB, read before they exit. */
 export function peakRssMb(pids: number[]): number {
-  const peaks = pids.map((pid) => {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-  });
-  return Math.round(Math.max(0, ...peaks));
+  return Math.max(0, ...pids.map((pid) => residentMb(pid).peak));
 }
 
 const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -74,7 +78,7 @@ export function cpuSeconds(pids: number[]): number {
   return ticks / clockTicks;
 }
 
-export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
+export async function waitForHttp(url: string, timeoutMs = 30_000, intervalMs = 200): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -83,8 +87,16 @@ export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void
       // Not listening yet.
     }
     if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === 'object' && address ? address.port : 0;
 }
 
 export interface LoadResult {

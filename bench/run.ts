@@ -1,5 +1,4 @@
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { loadConfig } from '../src/config.js';
 import { digestDeps, type DigestDeps } from '../src/digests/deps.js';
 import { digestEmail, digestHeaders, renderDigest } from '../src/digests/email.js';
@@ -12,10 +11,11 @@ import { loadTemplates } from '../src/mail/templates.js';
 import { createSmtpMailer } from '../src/mail/transport.js';
 import { benchWeek, createBenchDatabase, dropBenchDatabase, dropLeftoverDatabases, importBenchMeetings, insertSubscribers } from './data.js';
 import { committedTransactions, countOwnQueries, parseArgs, rawSmtpRate } from './measure.js';
-import { cpuSeconds, loadTest, peakRssMb, startCommand, startSink, stopProcess, waitForHttp, type LoadResult } from './processes.js';
+import { cpuSeconds, freePort, loadTest, peakRssMb, startCommand, startSink, stopProcess, waitForHttp, type LoadResult } from './processes.js';
+import { compareStartup, type StartupFigures } from './startup.js';
 
 /**
- * `npm run bench [-- --subscribers N --workers W --json --dry-only --no-api]`
+ * `npm run bench [-- --subscribers N --workers W --json --dry-only --no-api --no-startup --startup-only --startup-rounds R]`
  * (`npm run bench -- --harvest` times a harvest instead: bench/harvest.ts)
  * One weekly run measured end to end on the test Postgres and Redis, in a
  * database and a Redis prefix of its own, both removed at the end.
@@ -85,7 +85,7 @@ try {
   const samples = await sampleDigests();
   let raw = 0;
   let full: Phase | undefined;
-  if (!args.dryOnly && !args.apiOnly) {
+  if (!args.dryOnly && !args.apiOnly && !args.startupOnly) {
     raw = await rawSmtpRate(
       { url: sink.url, from: config.MAIL_FROM, processes: args.workers, inFlight: config.WORKER_CONCURRENCY },
       samples,
@@ -97,8 +97,9 @@ try {
     full = await runPhase(false);
     await checkExactlyOnce(full.run);
   }
-  const dry = args.apiOnly ? undefined : await runPhase(true);
-  const api = args.api || args.apiOnly ? await apiLoad() : undefined;
+  const dry = args.apiOnly || args.startupOnly ? undefined : await runPhase(true);
+  const api = (args.api && !args.startupOnly) || args.apiOnly ? await apiLoad() : undefined;
+  const startup = args.startup && !args.apiOnly ? await startupComparison() : undefined;
 
   const figures = {
     subscribers: args.subscribers,
@@ -112,8 +113,8 @@ try {
     cpu_ms_per_digest: full ? round(full.cpuMsPerDigest, 2) : null,
     dry_cpu_ms_per_digest: dry ? round(dry.cpuMsPerDigest, 3) : null,
   };
-  printTable(figures, full, dry, api);
-  if (args.json) console.log(JSON.stringify({ ...figures, ...(api ? { api } : {}) }));
+  printTable(figures, full, dry, api, startup);
+  if (args.json) console.log(JSON.stringify({ ...figures, ...(api ? { api } : {}), ...(startup ? { startup } : {}) }));
 } finally {
   await Promise.all(children.map(stopProcess));
   await queue.close();
@@ -223,12 +224,15 @@ async function checkExactlyOnce(run: DigestRun): Promise<void> {
   log(`exactly once: ${stats.recipients} recipients, ${stats.messages} messages, avg ${Math.round(stats.bytes / stats.messages)} bytes`);
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
+/** Start-up time and worker memory, tsx against dist/, side by side on this run's database, Redis and sink. */
+async function startupComparison(): Promise<StartupFigures> {
+  const sendQueue = queue.queues!.find((candidate) => candidate.name === 'digest-sends')!;
+  return compareStartup({
+    rounds: args.startupRounds,
+    env: { ...settings, SMTP_URL: sink.url },
+    registeredWorkers: () => sendQueue.getWorkersCount(),
+    log,
+  });
 }
 
 /** `council-digest serve` under autocannon, sign-up limits raised and mail going to the sink. */
@@ -260,7 +264,7 @@ interface ApiFigures {
   meetings_gzip: LoadResult;
 }
 
-function printTable(figures: Record<string, number | null>, full: Phase | undefined, dry: Phase | undefined, api?: ApiFigures) {
+function printTable(figures: Record<string, number | null>, full: Phase | undefined, dry: Phase | undefined, api?: ApiFigures, startup?: StartupFigures) {
   const rows: [string, string][] = Object.entries(figures).map(([key, value]) => [key, value === null ? '(not run)' : String(value)]);
   rows.push(['settings', `${args.workers} worker(s), WORKER_CONCURRENCY=${config.WORKER_CONCURRENCY}, DIGEST_BATCH_SIZE=${config.DIGEST_BATCH_SIZE}`]);
   if (full) rows.push(['full run', `${round(full.seconds, 1)} s, ${full.run.sent} sent`]);
@@ -269,6 +273,15 @@ function printTable(figures: Record<string, number | null>, full: Phase | undefi
     rows.push(['POST /api/subscriptions', `${api.signup.requestsPerSecond} req/s, p99 ${api.signup.p99Ms} ms, non-2xx ${api.signup.non2xx}`]);
     rows.push(['GET /api/meetings (week)', `${api.meetings.requestsPerSecond} req/s, p99 ${api.meetings.p99Ms} ms, non-2xx ${api.meetings.non2xx}`]);
     rows.push(['  the same, gzip accepted', `${api.meetings_gzip.requestsPerSecond} req/s, p99 ${api.meetings_gzip.p99Ms} ms, non-2xx ${api.meetings_gzip.non2xx}`]);
+  }
+  if (startup) {
+    for (const variant of ['tsx', 'tsx_cold', 'dist'] as const) {
+      const v = startup[variant];
+      rows.push([`start-up, ${variant}`, `worker ${v.worker_start_ms} ms, serve ${v.serve_start_ms} ms, worker RSS ${v.worker_rss_mb} MB (peak ${v.worker_peak_rss_mb} MB)`]);
+    }
+    for (const [against, r] of Object.entries(startup.ratios)) {
+      rows.push([`  ${against.replaceAll('_', ' ')}`, `worker start ×${r.worker_start_ms}, serve start ×${r.serve_start_ms}, worker RSS ×${r.worker_rss_mb} (peak ×${r.worker_peak_rss_mb}); medians of ${startup.rounds} rounds`]);
+    }
   }
   const width = Math.max(...rows.map(([key]) => key.length));
   for (const [key, value] of rows) process.stdout.write(`${key.padEnd(width)}  ${value}\n`);

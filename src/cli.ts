@@ -120,6 +120,7 @@ program
     const runtime = await openRuntime({ name: 'demo', config, stderr: true });
     const { db } = runtime.database;
     const seeded = await seedDatabase(db);
+    if (runtime.database.clusterDir) console.log(`\nThe embedded Postgres keeps its data in ${runtime.database.clusterDir}`);
     console.log('\nCouncil Digest demo: seeded meetings\n');
     printImported(seeded.meetings);
     await createDemoSubscribers(db);

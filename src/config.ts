@@ -20,11 +20,29 @@ const optionalUrl = (protocols: RegExp, example: string) =>
       .optional(),
   );
 
-const port = z.coerce
-  .number({ error: 'must be a whole number from 1 to 65535' })
-  .int('must be a whole number from 1 to 65535')
-  .min(1, 'must be a whole number from 1 to 65535')
-  .max(65_535, 'must be a whole number from 1 to 65535');
+/**
+ * A whole number within limits. Every way of getting it wrong (not a number,
+ * a fraction, too small, too large) gets the one message that names the
+ * limits: "must be a whole number from 1 to 100", "... 1 or more".
+ */
+const wholeNumber = (min: number, max?: number) => {
+  const message = `must be a whole number ${max === undefined ? `${min} or more` : `from ${min} to ${max}`}`;
+  const atLeast = z.coerce.number({ error: message }).int(message).min(min, message);
+  return max === undefined ? atLeast : atLeast.max(max, message);
+};
+
+/** A number above 0 and at most `max`, fractions allowed: "must be a number above 0 and at most 10000". */
+const positiveNumber = (max: number) => {
+  const message = `must be a number above 0 and at most ${max}`;
+  return z.coerce.number({ error: message }).positive(message).max(max, message);
+};
+
+/** Text of at least `min` characters: "must be at least 16 characters" (or "must not be empty"). */
+const atLeastCharacters = (min: number) => z.string().min(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`);
+
+const port = wholeNumber(1, 65_535);
+
+const pendingExpiryMessage = `must be 0 (keep them) or a whole number of at least ${confirmLinkDays}: a confirmation link works that long`;
 
 const isTimeZone = (zone: string) => {
   try {
@@ -45,27 +63,21 @@ const isCron = (expression: string) => {
   }
 };
 
-const envSchema = z.object({
+export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: port.default(3000),
-  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  HOST: z.string().trim().pipe(atLeastCharacters(1)).default('127.0.0.1'),
   PUBLIC_BASE_URL: optionalUrl(/^https?$/, 'https://digest.example.org'),
   DATABASE_URL: optionalUrl(/^postgres(ql)?$/, 'postgres://user@host:5432/db'),
   REDIS_URL: optionalUrl(/^rediss?$/, 'redis://127.0.0.1:6379'),
   // Namespaces every BullMQ key, so two deployments (or a benchmark) can share one Redis.
   QUEUE_PREFIX: z.string().trim().regex(/^[\w.-]+$/, 'letters, digits, dot, dash or underscore').default('council-digest'),
   SMTP_URL: optionalUrl(/^smtps?$/, 'smtp://user:pass@smtp.example.org:587'),
-  MAIL_FROM: z.string().trim().min(3).default('Council Digest <digest@localhost>'),
-  ADMIN_TOKEN: optionalString.pipe(
-    z.string().min(16, 'must be at least 16 characters').optional(),
-  ),
+  MAIL_FROM: z.string().trim().pipe(atLeastCharacters(3)).default('Council Digest <digest@localhost>'),
+  ADMIN_TOKEN: optionalString.pipe(atLeastCharacters(16).optional()),
   // Unset: /metrics is open (keep it off the public internet); set: scrapes send it as a bearer token.
-  METRICS_TOKEN: optionalString.pipe(
-    z.string().min(16, 'must be at least 16 characters').optional(),
-  ),
-  TOKEN_SECRET: optionalString.pipe(
-    z.string().min(32, 'must be at least 32 characters').optional(),
-  ),
+  METRICS_TOKEN: optionalString.pipe(atLeastCharacters(16).optional()),
+  TOKEN_SECRET: optionalString.pipe(atLeastCharacters(32).optional()),
   DIGEST_CRON: z
     .string()
     .trim()
@@ -79,63 +91,47 @@ const envSchema = z.object({
   DKIM_DOMAIN: optionalString,
   DKIM_SELECTOR: optionalString,
   DKIM_PRIVATE_KEY: optionalString,
-  BOUNCE_WEBHOOK_SECRET: optionalString.pipe(
-    z.string().min(16, 'must be at least 16 characters').optional(),
-  ),
-  DATA_DIR: z.string().trim().min(1).default('./data'),
+  BOUNCE_WEBHOOK_SECRET: optionalString.pipe(atLeastCharacters(16).optional()),
+  DATA_DIR: z.string().trim().pipe(atLeastCharacters(1)).default('./data'),
   // Sign-up abuse limits: requests per client IP, and mails (confirmation or
   // manage link) per address, within one window.
-  SIGNUP_RATE_LIMIT_PER_IP: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').default(20),
-  SIGNUP_RATE_LIMIT_PER_ADDRESS: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').default(3),
-  SIGNUP_RATE_LIMIT_WINDOW_MINUTES: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').default(60),
+  SIGNUP_RATE_LIMIT_PER_IP: wholeNumber(1).default(20),
+  SIGNUP_RATE_LIMIT_PER_ADDRESS: wholeNumber(1).default(3),
+  SIGNUP_RATE_LIMIT_WINDOW_MINUTES: wholeNumber(1).default(60),
   // Partner feeds: what one partner may ask for, so one key cannot flood recipients or the weekly run.
-  FEEDS_PER_PARTNER: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').default(20),
-  RECIPIENTS_PER_FEED: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').default(50),
+  FEEDS_PER_PARTNER: wholeNumber(1).default(20),
+  RECIPIENTS_PER_FEED: wholeNumber(1).default(50),
   // Requests one partner key may make to the partner API a minute, so one misbehaving client cannot crowd out the rest.
-  PARTNER_RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').default(120),
+  PARTNER_RATE_LIMIT_PER_MINUTE: wholeNumber(1).default(120),
   // The weekly run: sends in flight per worker, the global send rate (a BullMQ
   // limiter shared by every worker), subscribers per send job, and how many
   // hard bounces suppress an address.
-  WORKER_CONCURRENCY: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').max(100).default(4),
-  SEND_RATE_PER_SECOND: z.coerce.number({ error: 'must be a number' }).positive('must be more than 0').max(10_000).default(10),
-  DIGEST_BATCH_SIZE: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').max(1000).default(100),
+  WORKER_CONCURRENCY: wholeNumber(1, 100).default(4),
+  SEND_RATE_PER_SECOND: positiveNumber(10_000).default(10),
+  DIGEST_BATCH_SIZE: wholeNumber(1, 1000).default(100),
   // A delivery claimed this long ago by an attempt that never finished (a killed worker) is taken over and re-sent with its Message-ID.
-  DIGEST_STALE_CLAIM_SECONDS: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').default(300),
-  HARD_BOUNCE_LIMIT: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').default(3),
+  DIGEST_STALE_CLAIM_SECONDS: wholeNumber(1).default(300),
+  HARD_BOUNCE_LIMIT: wholeNumber(1).default(3),
   // Sign-ups never confirmed are erased this many days after their last confirmation mail; 0 keeps them.
   PENDING_EXPIRY_DAYS: z.coerce
-    .number({ error: 'must be a whole number' })
-    .int('must be a whole number')
-    .refine((days) => days === 0 || days >= confirmLinkDays, `must be 0 (keep) or at least ${confirmLinkDays}: a confirmation link works that long`)
+    .number({ error: pendingExpiryMessage })
+    .refine((days) => Number.isInteger(days) && (days === 0 || days >= confirmLinkDays), pendingExpiryMessage)
     .default(30),
   // The worker's own /metrics listener (its counters live in its process); 0 turns it off.
-  WORKER_METRICS_PORT: z.coerce.number({ error: 'must be a whole number' }).int().min(0).max(65_535).default(9464),
+  WORKER_METRICS_PORT: wholeNumber(0, 65_535).default(9464),
   // How long the API keeps a serialised listing (meetings, councils, topics) and the catalogue in memory; 0 keeps nothing.
-  API_CACHE_SECONDS: z.coerce.number({ error: 'must be a whole number' }).int().min(0, 'must be 0 or more').max(3600).default(10),
+  API_CACHE_SECONDS: wholeNumber(0, 3600).default(10),
   // Harvests of the councils' sites (src/harvest): when every enabled source is read (in DIGEST_TZ), and how gently.
   HARVEST_CRON: z
     .string()
     .trim()
     .refine(isCron, 'must be a five-field cron expression such as "0 5 * * *"')
     .default('0 5 * * *'),
-  HARVEST_PAUSE_MS: z.coerce
-    .number({ error: 'must be a whole number of milliseconds from 0 to 60000' })
-    .int('must be a whole number of milliseconds from 0 to 60000')
-    .min(0, 'must be a whole number of milliseconds from 0 to 60000')
-    .max(60_000, 'must be a whole number of milliseconds from 0 to 60000')
-    .default(250),
-  HARVEST_TIMEOUT_SECONDS: z.coerce
-    .number({ error: 'must be a whole number of seconds from 1 to 600' })
-    .int('must be a whole number of seconds from 1 to 600')
-    .min(1, 'must be a whole number of seconds from 1 to 600')
-    .max(600, 'must be a whole number of seconds from 1 to 600')
-    .default(90),
-  HARVEST_RETRIES: z.coerce
-    .number({ error: 'must be a whole number from 0 to 10' })
-    .int('must be a whole number from 0 to 10')
-    .min(0, 'must be a whole number from 0 to 10')
-    .max(10, 'must be a whole number from 0 to 10')
-    .default(3),
+  // Milliseconds between the starts of two requests to one site.
+  HARVEST_PAUSE_MS: wholeNumber(0, 60_000).default(250),
+  HARVEST_TIMEOUT_SECONDS: wholeNumber(1, 600).default(90),
+  // Tries after the first for a request that may pass (timeouts, 5xx, 429, an HTML error page).
+  HARVEST_RETRIES: wholeNumber(0, 10).default(3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -160,9 +156,8 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
-    );
+    // A value can break several checks that share one message (0.5 is neither whole nor at least 1): say it once.
+    throw new ConfigError([...new Set(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`))]);
   }
   const settings = parsed.data;
   const problems: string[] = [];

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/client.js';
 import { meetings } from '../src/db/schema/index.js';
 import { createTestDatabase } from './helpers/db.js';
-import { seedPages, sharedSeeds } from './helpers/seeds.js';
+import { fixturePages, fixturePagesDir } from './helpers/fixtures.js';
 
 const run = promisify(execFile);
 const bin = new URL('../bin/council-digest.js', import.meta.url).pathname;
@@ -43,8 +43,8 @@ describe('council-digest command line', () => {
     for (const command of ['serve', 'migrate', 'seed', 'import', 'retag', 'demo']) expect(stdout).toContain(command);
   });
 
-  it('imports every seed page and the report, printing what it stored', async () => {
-    const files = Object.values(seedPages).map((name) => path.join(sharedSeeds, name));
+  it('imports every fixture page and the report, printing what it stored', async () => {
+    const files = Object.values(fixturePages).map((name) => path.join(fixturePagesDir, name));
     const { code, stdout } = await cli(['import', ...files]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/created\s+2025-06-17\s+Children's Social Care Cabinet Panel\s+2\s+.*care-leavers/);
@@ -55,7 +55,7 @@ describe('council-digest command line', () => {
   });
 
   it('imports the same files again without duplicating anything', async () => {
-    const { code, stdout } = await cli(['import', path.join(sharedSeeds, seedPages.june)]);
+    const { code, stdout } = await cli(['import', path.join(fixturePagesDir, fixturePages.june)]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/unchanged\s+2025-06-17/);
     expect(await meetingCount()).toBe(4);

@@ -1,5 +1,6 @@
+import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
+import { envSchema, loadConfig } from '../src/config.js';
 import { problemsOf } from './helpers/config.js';
 
 describe('settings', () => {
@@ -73,3 +74,72 @@ describe('settings', () => {
     ]);
   });
 });
+
+/** Every setting whose schema is a number (under its default), with the limits the schema itself holds. */
+function numberSettings(): { name: string; min: number | null; max: number | null; whole: boolean }[] {
+  return Object.entries(envSchema.shape).flatMap(([name, schema]) => {
+    const inner = schema instanceof z.ZodDefault ? schema.unwrap() : schema;
+    if (!(inner instanceof z.ZodNumber)) return [];
+    const bound = (value: number | null) => (value === null || !Number.isFinite(value) || Math.abs(value) >= Number.MAX_SAFE_INTEGER ? null : value);
+    return [{ name, min: bound(inner.minValue), max: bound(inner.maxValue), whole: inner.isInt }];
+  });
+}
+
+describe('bounded settings name their real limits', () => {
+  it.each([
+    ['SEND_RATE_PER_SECOND', '100000', 'must be a number above 0 and at most 10000'],
+    ['SEND_RATE_PER_SECOND', '0', 'must be a number above 0 and at most 10000'],
+    ['SEND_RATE_PER_SECOND', 'fast', 'must be a number above 0 and at most 10000'],
+    ['WORKER_CONCURRENCY', '500', 'must be a whole number from 1 to 100'],
+    ['WORKER_CONCURRENCY', '0.5', 'must be a whole number from 1 to 100'],
+    ['DIGEST_BATCH_SIZE', '5000', 'must be a whole number from 1 to 1000'],
+    ['API_CACHE_SECONDS', '7200', 'must be a whole number from 0 to 3600'],
+    ['PORT', '70000', 'must be a whole number from 1 to 65535'],
+    ['PORT', 'eighty', 'must be a whole number from 1 to 65535'],
+    ['WORKER_METRICS_PORT', '-1', 'must be a whole number from 0 to 65535'],
+    ['SIGNUP_RATE_LIMIT_PER_IP', '0', 'must be a whole number 1 or more'],
+    ['SIGNUP_RATE_LIMIT_PER_ADDRESS', '2.5', 'must be a whole number 1 or more'],
+    ['SIGNUP_RATE_LIMIT_WINDOW_MINUTES', 'hourly', 'must be a whole number 1 or more'],
+    ['FEEDS_PER_PARTNER', '0', 'must be a whole number 1 or more'],
+    ['RECIPIENTS_PER_FEED', '-5', 'must be a whole number 1 or more'],
+    ['PARTNER_RATE_LIMIT_PER_MINUTE', '0', 'must be a whole number 1 or more'],
+    ['DIGEST_STALE_CLAIM_SECONDS', '0', 'must be a whole number 1 or more'],
+    ['HARD_BOUNCE_LIMIT', '0', 'must be a whole number 1 or more'],
+    ['PENDING_EXPIRY_DAYS', '3', 'must be 0 (keep them) or a whole number of at least 7: a confirmation link works that long'],
+    ['PENDING_EXPIRY_DAYS', '-1', 'must be 0 (keep them) or a whole number of at least 7: a confirmation link works that long'],
+    ['ADMIN_TOKEN', 'short', 'must be at least 16 characters'],
+    ['METRICS_TOKEN', 'short', 'must be at least 16 characters'],
+    ['BOUNCE_WEBHOOK_SECRET', 'short', 'must be at least 16 characters'],
+    ['TOKEN_SECRET', 'x'.repeat(31), 'must be at least 32 characters'],
+    ['MAIL_FROM', 'ab', 'must be at least 3 characters'],
+    ['HOST', ' ', 'must not be empty'],
+    ['DATA_DIR', ' ', 'must not be empty'],
+  ])('%s=%s says "%s", once', (name, value, message) => {
+    expect(problemsOf({ [name]: value })).toEqual([`${name}: ${message}`]);
+  });
+
+  describe.each(numberSettings())('$name', ({ name, min, max, whole }) => {
+    const limits = [min, max].filter((limit): limit is number => limit !== null).map(String);
+    const wrong = [
+      'not-a-number',
+      ...(min !== null ? [String(min - 1)] : []),
+      ...(max !== null ? [String(max + 1)] : []),
+      ...(whole ? [String((min ?? 0) + 1.5)] : []),
+    ];
+
+    it.each(wrong)(`refuses %s with one line naming its limits (${limits.join(', ') || 'the rule'})`, (value) => {
+      const problems = problemsOf({ [name]: value });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(new RegExp(`^${name}: must be `));
+      for (const limit of limits) expect(problems[0]).toContain(limit);
+      if (whole) expect(problems[0]).toContain('whole number');
+    });
+  });
+
+  it('finds every number setting, so a new one is checked without being listed', () => {
+    expect(numberSettings().map((setting) => setting.name)).toEqual(
+      expect.arrayContaining(['PORT', 'SEND_RATE_PER_SECOND', 'WORKER_CONCURRENCY', 'DIGEST_BATCH_SIZE', 'API_CACHE_SECONDS', 'WORKER_METRICS_PORT', 'PENDING_EXPIRY_DAYS']),
+    );
+  });
+});
+

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { meetingSchema, type Meeting } from '../src/meetings/schema.js';
+import { copiedSentences, ownProse } from './helpers/originality.js';
 
 /**
  * The project's own seed records. Their facts come from the source texts in
@@ -91,41 +92,6 @@ function loadRaw(file: string): Record<string, unknown> {
 
 function load(file: string): Meeting {
   return meetingSchema.parse(loadRaw(file));
-}
-
-/** Straight quotes, plain hyphens, single spaces, lower case. */
-function normalise(text: string): string {
-  return text
-    .replace(/[\u2018\u2019\u201A\u201B\u2032]/g, "'")
-    .replace(/[\u201C\u201D\u201E\u201F\u2033]/g, '"')
-    .replace(/[\u2010-\u2015]/g, '-')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .toLowerCase();
-}
-
-/** Sentences of a text, without their closing punctuation. */
-function sentences(text: string): string[] {
-  return text
-    .split(/\n+|(?<=[.!?])\s+/)
-    .map((s) => normalise(s).replace(/[.!?:;,]+$/, '').trim())
-    .filter((s) => s.length > 0);
-}
-
-const wordCount = (sentence: string) => sentence.split(' ').filter(Boolean).length;
-
-/** Every piece of prose we wrote for a record: summary, blocks, decisions, footnotes. */
-function ownProse(meeting: Meeting): string[] {
-  const texts = [meeting.summary];
-  for (const section of meeting.sections) {
-    for (const block of section.blocks) {
-      if (block.type === 'paragraph') texts.push(block.text);
-      else texts.push(...block.items);
-    }
-  }
-  for (const decision of meeting.decisions) texts.push(decision.text);
-  for (const footnote of meeting.footnotes) texts.push(footnote.text);
-  return texts;
 }
 
 describe('seeds/councils.json', () => {
@@ -240,11 +206,8 @@ for (const [file, want] of Object.entries(expected)) {
     it.runIf(existsSync(sharedDirPath))(
       `copies no sentence of 12 or more words from ${want.source} (runs only when /work/shared/seeds is present)`,
       () => {
-        const source = normalise(readFileSync(new URL(want.source, sharedDir), 'utf8'));
-        const copied = ownProse(load(file))
-          .flatMap(sentences)
-          .filter((s) => wordCount(s) >= 12 && source.includes(s));
-        expect(copied).toEqual([]);
+        const source = readFileSync(new URL(want.source, sharedDir), 'utf8');
+        expect(copiedSentences(ownProse(load(file)), source)).toEqual([]);
       },
     );
   });

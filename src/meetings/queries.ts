@@ -33,6 +33,8 @@ export interface MeetingPage {
   limit?: number;
   /** Opaque cursor from the previous page's `nextCursor`. */
   cursor?: string;
+  /** Newest first (the Atom feed's order) instead of oldest first. */
+  newestFirst?: boolean;
 }
 
 export interface MeetingView {
@@ -121,7 +123,7 @@ export function decodeCursor(cursor: string): { startsAt: Date; id: number } | u
 
 /**
  * The meetings (and within them, the sections) that a filter set selects,
- * oldest first, a page at a time. One query picks the page of ids and the
+ * oldest first (or newest first), a page at a time. One query picks the page of ids and the
  * matching section ids; a handful of batched queries fill in the rest, so the
  * cost does not grow with the number of meetings (no N+1).
  */
@@ -138,7 +140,8 @@ export async function findMeetings(
   // A committee is named by its slug (that committee of any chosen council) or as council/committee.
   if (filter.committees?.length) where.push(sql`(cm.slug in ${filter.committees} or (c.slug || '/' || cm.slug) in ${filter.committees})`);
   const after = page.cursor ? decodeCursor(page.cursor) : undefined;
-  if (after) where.push(sql`(m.starts_at, m.id) > (${after.startsAt.toISOString()}, ${after.id})`);
+  const newest = page.newestFirst === true;
+  if (after) where.push(newest ? sql`(m.starts_at, m.id) < (${after.startsAt.toISOString()}, ${after.id})` : sql`(m.starts_at, m.id) > (${after.startsAt.toISOString()}, ${after.id})`);
 
   const widened = hasWideners(filter);
   const matchedSections = widened
@@ -152,9 +155,9 @@ export async function findMeetings(
       join ${councils} c on c.id = m.council_id
       join ${committees} cm on cm.id = m.committee_id
       where ${sql.join(where, sql` and `)}
-      order by m.starts_at, m.id
     ) candidates
     where ${widened ? sql`cardinality(matched_sections) > 0 or meeting_match` : sql`true`}
+    order by ${newest ? sql`starts_at desc, id desc` : sql`starts_at, id`}
     limit ${limit + 1}`);
 
   const pageRows = rows.rows.slice(0, limit);

@@ -7,10 +7,11 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 /**
  * Keeps `npm run bench` working: a few hundred subscribers through the real
  * workers, the sink and the exactly-once check (the bench exits non-zero when
- * any subscriber got no digest or two). No timing is asserted here.
+ * any subscriber got no digest or two), and one round of the start-up
+ * comparison (tsx against dist/). No timing is asserted here.
  */
 it('runs the benchmark end to end and prints its figures as the last line', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--subscribers', '100', '--no-api', '--json'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--subscribers', '100', '--no-api', '--startup-rounds', '1', '--json'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -20,7 +21,7 @@ it('runs the benchmark end to end and prints its figures as the last line', asyn
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise((resolve) => child.once('exit', resolve));
   expect(code, stderr).toBe(0);
-  const figures = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+  const { startup, ...figures } = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
   expect(Object.keys(figures).sort()).toEqual(
     [
       'build_render_per_s',
@@ -37,4 +38,11 @@ it('runs the benchmark end to end and prints its figures as the last line', asyn
   );
   expect(figures.subscribers).toBe(100);
   for (const value of Object.values(figures)) expect(typeof value).toBe('number');
-}, 120_000);
+  const measures = ['serve_start_ms', 'worker_peak_rss_mb', 'worker_rss_mb', 'worker_start_ms'];
+  const comparison = startup as Record<string, Record<string, unknown>>;
+  for (const variant of ['tsx', 'tsx_cold', 'dist']) {
+    expect(Object.keys(comparison[variant]!).sort(), variant).toEqual(measures);
+    for (const value of Object.values(comparison[variant]!)) expect(value).toBeGreaterThan(0);
+  }
+  expect(Object.keys(comparison.ratios!).sort()).toEqual(['dist_vs_tsx', 'dist_vs_tsx_cold']);
+}, 300_000);

@@ -6,7 +6,7 @@ import { meetings } from '../../src/db/schema/index.js';
 import { seedCouncils } from '../../src/meetings/seed.js';
 import { adminHeaders, createTestApp } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/db.js';
-import { seedPages, sharedSeed } from '../helpers/seeds.js';
+import { fixturePage, type FixturePage } from '../helpers/fixtures.js';
 
 let app: FastifyInstance;
 let database: Database;
@@ -51,7 +51,7 @@ describe('operator access', () => {
 });
 
 describe('POST /api/admin/meetings', () => {
-  it('imports every seed page sent as text/plain, with the right committee and date', async () => {
+  it('imports every fixture page sent as text/plain, with the right committee and date', async () => {
     const expected = {
       june: '2025-06-17T13:00:00.000Z',
       july: '2025-07-15T09:00:00.000Z',
@@ -59,7 +59,7 @@ describe('POST /api/admin/meetings', () => {
       report: '2018-03-01T00:00:00.000Z',
     };
     for (const [key, startsAt] of Object.entries(expected)) {
-      const response = await postText(sharedSeed(seedPages[key as keyof typeof seedPages]));
+      const response = await postText(fixturePage(key as FixturePage));
       expect(response.statusCode, key).toBe(201);
       expect(response.json().imported[0]).toMatchObject({ action: 'created', startsAt });
     }
@@ -67,7 +67,7 @@ describe('POST /api/admin/meetings', () => {
   });
 
   it('answers 200 and changes nothing when a page is sent again', async () => {
-    const response = await postText(sharedSeed(seedPages.july));
+    const response = await postText(fixturePage('july'));
     expect(response.statusCode).toBe(200);
     expect(response.json().imported[0].action).toBe('unchanged');
     expect(await meetingCount()).toBe(4);

@@ -111,7 +111,7 @@ describe('the API cache', () => {
     expect(loadConfig({}).API_CACHE_SECONDS).toBe(10);
     expect(loadConfig({ API_CACHE_SECONDS: '0' }).API_CACHE_SECONDS).toBe(0);
     expect(() => loadConfig({ API_CACHE_SECONDS: '-1' })).toThrow(ConfigError);
-    expect(() => loadConfig({ API_CACHE_SECONDS: '-1' })).toThrow(/API_CACHE_SECONDS: must be 0 or more/);
+    expect(() => loadConfig({ API_CACHE_SECONDS: '-1' })).toThrow(/API_CACHE_SECONDS: must be a whole number from 0 to 3600/);
   });
 
   const slow = () => {

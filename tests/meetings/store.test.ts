@@ -8,7 +8,7 @@ import { importRecords, recordsFromText } from '../../src/meetings/import.js';
 import { findMeetings } from '../../src/meetings/queries.js';
 import { seedCouncils, seedDatabase } from '../../src/meetings/seed.js';
 import { createTestDatabase } from '../helpers/db.js';
-import { seedPages, sharedSeed } from '../helpers/seeds.js';
+import { fixturePage } from '../helpers/fixtures.js';
 
 let database: Database;
 
@@ -31,7 +31,7 @@ beforeAll(async () => {
 
 describe('the meeting store', () => {
   it('imports the 17 June page with its committee, time, sections, footnotes and topics', async () => {
-    const [outcome] = await importRecords(database.db, recordsFromText(sharedSeed(seedPages.june)));
+    const [outcome] = await importRecords(database.db, recordsFromText(fixturePage('june')));
     expect(outcome).toMatchObject({
       action: 'created',
       committee: "Children's Social Care Cabinet Panel",
@@ -52,7 +52,7 @@ describe('the meeting store', () => {
 
   it('files the 15 July page, which has no title line, under the same committee despite "Childrens"', async () => {
     const before = await rowCounts();
-    const [outcome] = await importRecords(database.db, recordsFromText(sharedSeed(seedPages.july)));
+    const [outcome] = await importRecords(database.db, recordsFromText(fixturePage('july')));
     expect(outcome).toMatchObject({
       action: 'created',
       committee: "Children's Social Care Cabinet Panel",
@@ -75,7 +75,7 @@ describe('the meeting store', () => {
   });
 
   it('imports the executive-member report as a report with its referenced Cabinet decisions', async () => {
-    const [outcome] = await importRecords(database.db, recordsFromText(sharedSeed(seedPages.report)));
+    const [outcome] = await importRecords(database.db, recordsFromText(fixturePage('report')));
     expect(outcome).toMatchObject({ action: 'created', committee: 'County Council' });
     const [view] = (await findMeetings(database.db, { from: new Date('2018-01-01'), to: new Date('2018-12-31') })).meetings;
     expect(view!.kind).toBe('report');
@@ -85,13 +85,13 @@ describe('the meeting store', () => {
 
   it('updates rather than duplicates when the same page is imported again', async () => {
     const before = await rowCounts();
-    const [again] = await importRecords(database.db, recordsFromText(sharedSeed(seedPages.june)));
+    const [again] = await importRecords(database.db, recordsFromText(fixturePage('june')));
     expect(again!.action).toBe('unchanged');
     expect(await rowCounts()).toEqual(before);
   });
 
   it('replaces a meeting\'s sections when its content changes', async () => {
-    const page = sharedSeed(seedPages.september);
+    const page = fixturePage('september');
     const [first] = await importRecords(database.db, recordsFromText(page));
     const edited = page.replace('Household Support Fund 7\n', 'Household Support Fund 7 Spending Plan\n');
     const [second] = await importRecords(database.db, recordsFromText(edited));

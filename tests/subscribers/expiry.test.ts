@@ -123,7 +123,7 @@ describe('the PENDING_EXPIRY_DAYS setting', () => {
   });
 
   it('refuses fewer days than a confirmation link works, and what is not a whole number', () => {
-    expect(problemsOf({ PENDING_EXPIRY_DAYS: '3' })).toEqual(['PENDING_EXPIRY_DAYS: must be 0 (keep) or at least 7: a confirmation link works that long']);
-    expect(problemsOf({ PENDING_EXPIRY_DAYS: 'soon' })).toEqual(['PENDING_EXPIRY_DAYS: must be a whole number']);
+    expect(problemsOf({ PENDING_EXPIRY_DAYS: '3' })).toEqual(['PENDING_EXPIRY_DAYS: must be 0 (keep them) or a whole number of at least 7: a confirmation link works that long']);
+    expect(problemsOf({ PENDING_EXPIRY_DAYS: 'soon' })).toEqual(['PENDING_EXPIRY_DAYS: must be 0 (keep them) or a whole number of at least 7: a confirmation link works that long']);
   });
 });

@@ -9,8 +9,8 @@ describe('sign-up limit settings', () => {
 
   it('refuse values that are not positive whole numbers, one line each', () => {
     expect(problemsOf({ SIGNUP_RATE_LIMIT_PER_IP: 'many', SIGNUP_RATE_LIMIT_WINDOW_MINUTES: '0' })).toEqual([
-      'SIGNUP_RATE_LIMIT_PER_IP: must be a whole number',
-      'SIGNUP_RATE_LIMIT_WINDOW_MINUTES: must be at least 1',
+      'SIGNUP_RATE_LIMIT_PER_IP: must be a whole number 1 or more',
+      'SIGNUP_RATE_LIMIT_WINDOW_MINUTES: must be a whole number 1 or more',
     ]);
   });
 });

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ImportError } from '../../../src/meetings/errors.js';
@@ -6,11 +5,10 @@ import { detectFormat, parseText } from '../../../src/meetings/importers/detect.
 import { parseMeetingPage } from '../../../src/meetings/importers/page-text.js';
 import { parseExecutiveReport } from '../../../src/meetings/importers/report.js';
 import { meetingSchema } from '../../../src/meetings/schema.js';
+import { fixturePage, sharedSeedTexts } from '../../helpers/fixtures.js';
 
-const seeds = new URL('../../../../shared/seeds/', import.meta.url);
-const seed = (name: string) => readFileSync(new URL(name, seeds), 'utf8');
-const PAGES = ['meeting-2025-06-17-childrens-social-care.txt', 'meeting-2025-07-15-childrens-social-care.txt', 'meeting-2025-09-10-childrens-social-care.txt'];
-const REPORT = 'executive-member-report-2018-03-childrens-services.txt';
+const PAGES = [fixturePage('june'), fixturePage('july'), fixturePage('september')];
+const REPORT = fixturePage('report');
 const COUNCIL_LINE = "You'll receive weekly summaries about X Council every week.";
 const JUNK = String.fromCharCode(...Array.from({ length: 400 }, (_, i) => (i * 7919) % 65_000));
 
@@ -32,7 +30,7 @@ describe('detectFormat', () => {
   });
 
   it('recognises the Executive Member report by its PORTFOLIO line', () => {
-    expect(detectFormat(seed(REPORT))).toBe('report');
+    expect(detectFormat(REPORT)).toBe('report');
   });
 
   it('recognises a report by its numbered "1. Cabinet decisions" section alone', () => {
@@ -40,7 +38,7 @@ describe('detectFormat', () => {
   });
 
   it('takes everything else, including empty text, for a meeting page', () => {
-    for (const name of PAGES) expect(detectFormat(seed(name))).toBe('page');
+    for (const page of PAGES) expect(detectFormat(page)).toBe('page');
     expect(detectFormat('')).toBe('page');
     expect(detectFormat('The report said 1. Cabinet decisions were made.')).toBe('page');
   });
@@ -48,12 +46,12 @@ describe('detectFormat', () => {
 
 describe('parseText', () => {
   it('sends meeting pages to the page parser', () => {
-    const m = parseText(seed(PAGES[0]!));
+    const m = parseText(PAGES[0]!);
     expect(m).toMatchObject({ kind: 'meeting', committee: "Children's Social Care Cabinet Panel", startsAt: '2025-06-17T14:00:00.000+01:00' });
   });
 
   it('sends the report to the report parser, passing the options on', () => {
-    const m = parseText(seed(REPORT), { council: 'Hertfordshire CC', timeZone: 'UTC' });
+    const m = parseText(REPORT, { council: 'Hertfordshire CC', timeZone: 'UTC' });
     expect(m).toMatchObject({ kind: 'report', council: 'Hertfordshire CC', startsAt: '2018-03-01T00:00:00.000Z' });
   });
 
@@ -77,7 +75,7 @@ describe('both importers on hostile input', () => {
     ['short lines', fill('Short heading\n')],
     ['bullets', fill('- item\n')],
     ['numbered lines', fill('1. Cabinet decisions\n5.1 X\n')],
-    ['seed pages', fill(`${seed(PAGES[0]!)}\n${seed(PAGES[1]!)}\n`)],
+    ['meeting pages', fill(`${PAGES[0]!}\n${PAGES[1]!}\n`)],
   ];
 
   // Linear work takes a second or two here; a quadratic regex or loop would take minutes.
@@ -115,7 +113,7 @@ describe('parseMeetingPage on broken input', () => {
   it('says the committee is missing when only the date line gives the day', () =>
     rejects(`${COUNCIL_LINE}\nJune 17, 2025 View on council website Summary\nSomething was discussed.`, /committee/));
   it('rejects an unknown time zone', () =>
-    expect(importError((t) => parseMeetingPage(t, { timeZone: 'Mars/Olympus' }), seed(PAGES[0]!)).message).toMatch(/time zone "Mars\/Olympus"/));
+    expect(importError((t) => parseMeetingPage(t, { timeZone: 'Mars/Olympus' }), PAGES[0]!).message).toMatch(/time zone "Mars\/Olympus"/));
 });
 
 describe('parseExecutiveReport on broken input', () => {
@@ -123,15 +121,16 @@ describe('parseExecutiveReport on broken input', () => {
 
   it('rejects empty text', () => rejects('', /empty/));
   it('says it expected a closing month line when the date is missing', () =>
-    rejects(seed(REPORT).replace(/March 2018\s*$/, ''), /month line such as "March 2018"/));
+    rejects(REPORT.replace(/March 2018\s*$/, ''), /month line such as "March 2018"/));
   it('rejects random characters', () => rejects(JUNK, /report date/));
   it('rejects a dated text with neither a portfolio nor numbered sections', () => rejects('Some notes\nMarch 2018', /PORTFOLIO:/));
 });
 
 describe('the text importers whatever text they get', () => {
-  const seedLines = [...PAGES, REPORT].flatMap((name) => seed(name).split('\n'));
+  // The source pages beside the repository, when there, add their lines to ours.
+  const pageLines = [...PAGES, REPORT, ...sharedSeedTexts()].flatMap((text) => text.split('\n'));
   const line = fc.oneof(
-    fc.constantFrom(...seedLines),
+    fc.constantFrom(...pageLines),
     fc.string({ unit: 'binary', maxLength: 40 }),
     fc.constantFrom('', '-', '•', 'Summary', 'Attendees', 'Meeting Documents', 'Agenda', 'Profile image for A B', '1. Cabinet decisions', '5.1 X', 'A1/1 - x: y', '[a](b)', 'x ↩'),
   );

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ImportError } from '../../../src/meetings/errors.js';
 import { recordsFromText } from '../../../src/meetings/import.js';
 import { validateMeeting } from '../../../src/meetings/store.js';
-import { seedPages, sharedSeed } from '../../helpers/seeds.js';
+import { fixturePage, fixturePages, sharedSeedTexts, type FixturePage } from '../../helpers/fixtures.js';
 
 /** Either a record that passes the canonical schema, or an ImportError: never anything else. */
 function outcomeOf(text: string): 'meeting' | 'rejected' {
@@ -20,9 +20,10 @@ function outcomeOf(text: string): 'meeting' | 'rejected' {
   }
 }
 
-const pages = Object.values(seedPages).map(sharedSeed);
+// Our fixture pages, and the source pages beside the repository when they are there.
+const pages = [...(Object.keys(fixturePages) as FixturePage[]).map(fixturePage), ...sharedSeedTexts()];
 
-/** A seed page with lines dropped, duplicated, swapped or replaced by junk: realistic damage. */
+/** A meeting page with lines dropped, duplicated, swapped or replaced by junk: realistic damage. */
 const damagedPage = fc
   .tuple(
     fc.constantFrom(...pages),
@@ -51,7 +52,7 @@ describe('importing arbitrary text', () => {
     }), { numRuns: 400 });
   });
 
-  it('returns a valid meeting or a clear ImportError for damaged seed pages', () => {
+  it('returns a valid meeting or a clear ImportError for damaged meeting pages', () => {
     const seen = { meeting: 0, rejected: 0 };
     fc.assert(fc.property(damagedPage, (text) => {
       seen[outcomeOf(text)] += 1;

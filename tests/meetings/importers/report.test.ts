@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseExecutiveReport } from '../../../src/meetings/importers/report.js';
 import { meetingSchema, type Block } from '../../../src/meetings/schema.js';
+import { fixturePage } from '../../helpers/fixtures.js';
 
-const REPORT = readFileSync(new URL('../../../../shared/seeds/executive-member-report-2018-03-childrens-services.txt', import.meta.url), 'utf8');
+const REPORT = fixturePage('report');
 const report = () => parseExecutiveReport(REPORT);
 const blocksOf = (heading: string): Block[] => report().sections?.find((s) => s.heading === heading)?.blocks ?? [];
 
@@ -51,7 +51,7 @@ describe('parseExecutiveReport: the March 2018 Children’s Services report', ()
       {
         reference: 'A003/18',
         title: 'Supporting Young People in Hertfordshire',
-        text: "Cabinet approved the proposed integrated approach by YC Hertfordshire to supporting young people in line with the Council's and Children's Services priorities.",
+        text: "Cabinet approved YC Hertfordshire's proposed integrated approach to supporting young people, in keeping with the priorities of the Council and of Children's Services.",
         decidedBy: 'Cabinet',
         decidedOn: '2019-02-19',
         status: 'made',
@@ -60,7 +60,7 @@ describe('parseExecutiveReport: the March 2018 Children’s Services report', ()
       {
         reference: 'A055/17',
         title: 'Future of Cuffley Camp Outdoor Centre',
-        text: expect.stringMatching(/^Cabinet agreed that the County Council should withdraw .* no objection to the Called-In decision being implemented\.$/),
+        text: expect.stringMatching(/^Cabinet agreed that the County Council would give up its lease .* no objection to the Called-In decision being implemented\.$/),
         decidedBy: 'Cabinet',
         decidedOn: '2017-11-13',
         status: 'consequence',
@@ -69,7 +69,7 @@ describe('parseExecutiveReport: the March 2018 Children’s Services report', ()
       {
         reference: 'A020/18',
         title: "Children and Young People's Plan",
-        text: expect.stringMatching(/^Following a joint meeting .* Cabinet will be invited to recommend to full Council approval/),
+        text: expect.stringMatching(/^After a joint meeting .* Cabinet will be asked to recommend to full Council approval/),
         decidedBy: 'Cabinet',
         decidedOn: '2018-05-14',
         status: 'anticipated',
@@ -80,7 +80,7 @@ describe('parseExecutiveReport: the March 2018 Children’s Services report', ()
 
   it('strips "- 1.1" numbering and keeps the sitting line as a paragraph', () => {
     expect(blocksOf('Cabinet decisions since the last meeting of County Council').map((b) => (b.type === 'paragraph' ? b.text.slice(0, 40) : b))).toEqual([
-      'There will have been 4 Cabinet meetings ',
+      'Four Cabinet meetings will have taken pl',
       'Cabinet - 19 February 2019',
       'A003/18 - Supporting Young People in Her',
     ]);
@@ -89,14 +89,14 @@ describe('parseExecutiveReport: the March 2018 Children’s Services report', ()
       text: 'Cabinet – 13 November 2017',
     });
     expect(blocksOf('Key Partnerships')).toEqual([
-      { type: 'paragraph', text: "As advised in my previous report to Council, I sit on the Hertfordshire Health and Wellbeing Board and Hertfordshire Safeguarding Children's Board." },
+      { type: 'paragraph', text: "As I said in my previous report to Council, I am a member of the Hertfordshire Health and Wellbeing Board and of the Hertfordshire Safeguarding Children's Board." },
     ]);
   });
 
   it('re-joins a paragraph broken across a blank line', () => {
     const first = blocksOf('Nascot Lawn')[0];
     expect(first?.type === 'paragraph' && first.text).toMatch(
-      /regarding Herts Valleys Clinical Commissioning Group's \(HVCCG's\) decision to withdraw £600,000 of funding/,
+      /the decision of Herts Valleys Clinical Commissioning Group \(HVCCG\) to withdraw £600,000 of funding/,
     );
     expect(blocksOf('Nascot Lawn')).toHaveLength(2);
   });
@@ -105,14 +105,14 @@ describe('parseExecutiveReport: the March 2018 Children’s Services report', ()
     const dinner = blocksOf('Annual Valuing Foster Carers Dinner');
     expect(dinner[2]).toEqual({
       type: 'paragraph',
-      text: 'The Fostering Stocktake has recently been published and raises a number of important issues/recommendations which gives a platform for further conversation;',
+      text: 'The Fostering Stocktake, published recently, raises several important issues and recommendations that open the way to further discussion;',
     });
     expect(dinner[3]?.type === 'list' && dinner[3].items).toEqual([
-      'The quality of support is crucial for those with experience of living in foster care',
-      'The role and status of foster carers needs greater clarification',
-      "Supporting children and young people's needs must be central to the system",
-      'There needs to be improvement to the commissioning of foster care placements and',
-      'The importance of sharing best practice',
+      'The quality of support matters greatly to people with experience of living in foster care',
+      'The role and status of foster carers need to be made clearer',
+      'The needs of children and young people must be at the centre of the system',
+      'The commissioning of foster care placements needs to improve',
+      'Best practice should be shared',
     ]);
     expect(blocksOf('Cabinet Panels')[1]).toEqual({
       type: 'list',
@@ -128,10 +128,10 @@ describe('parseExecutiveReport: the March 2018 Children’s Services report', ()
   it('keeps the performance highlights as a four-item list', () => {
     const [list] = blocksOf('Performance Highlights – December 2017');
     expect(list?.type === 'list' && list.items.map((i) => i.slice(0, 30))).toEqual([
-      'The number of children subject',
-      'The number of Children Looked ',
-      '13% of CLA who left care in th',
-      'The percentage of care leavers',
+      'Child Protection Plan numbers ',
+      'Children Looked After (CLA) in',
+      'Of the CLA who left care in th',
+      'In December, 58.3% of care lea',
     ]);
   });
 
