@@ -98,7 +98,7 @@ describe('council-digest command line', () => {
   it('seeds and retags idempotently', async () => {
     const seeded = await cli(['seed']);
     expect(seeded.code).toBe(0);
-    expect(seeded.stdout).toContain('Seeded 1 council and 4 meetings.');
+    expect(seeded.stdout).toContain('Seeded 11 councils and 4 meetings.');
     const retagged = await cli(['retag']);
     expect(retagged.code).toBe(0);
     expect(retagged.stdout).toMatch(/Retagged \d+ meetings and \d+ sections/);

@@ -1,4 +1,5 @@
 import type { Block } from '../meetings/schema.js';
+import { blocksToText } from '../meetings/text.js';
 import type { MeetingView } from '../meetings/queries.js';
 import { describeFilters, type FilterCatalogue, type FilterLine, type FilterSet } from '../subscribers/filters.js';
 import { keyFigures, splitLabel, type KeyFigure } from './figures.js';
@@ -151,8 +152,11 @@ export function composeMeeting(meeting: MeetingView, filtered: boolean, zone: st
   // A harvested meeting whose minutes are not out yet still says what was on its agenda.
   const agendaOnly = meeting.status === 'held' && !meeting.summary && items.length === 0 && meeting.sections.length > 0;
   const agenda = agendaOnly ? (filtered ? meeting.sections.filter((section) => section.matched) : meeting.sections).map((section) => section.heading) : [];
+  // A decision that is all its section says (an item decided, no minutes yet) is not said twice.
+  const shownText = new Map(shown.map((section) => [section.heading, blocksToText(section.blocks)]));
   const decisions = meeting.decisions
     .filter((decision) => !filtered || (decision.section !== null && shownHeadings.has(decision.section)))
+    .filter((decision) => decision.section === null || shownText.get(decision.section) !== decision.text)
     .slice(0, limits.decisionsPerMeeting)
     .map((decision) => ({ title: decision.title, text: decision.text, label: decisionLabels[decision.status] ?? null }));
   return {

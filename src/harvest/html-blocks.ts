@@ -97,8 +97,3 @@ export function htmlToBlocks(html: string): Block[] {
   flush();
   return blocks.slice(0, limits.blocks);
 }
-
-/** The blocks as one plain string (paragraphs one a line), for a decision's text. */
-export function blocksText(blocks: Block[]): string {
-  return blocks.map((block) => (block.type === 'list' ? block.items.map((item) => `• ${item}`).join('\n') : block.text)).join('\n');
-}

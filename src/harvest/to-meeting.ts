@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { MeetingInput } from '../meetings/schema.js';
-import { blocksText, htmlToBlocks } from './html-blocks.js';
+import { blocksToText } from '../meetings/text.js';
+import { htmlToBlocks } from './html-blocks.js';
 import type { MgDocument, MgMeeting } from './moderngov.js';
 
 /** ModernGov sites give local times with no offset: they are this zone's. */
@@ -61,8 +62,9 @@ export function meetingFromSite(
     headings.add(heading);
     const minutes = htmlToBlocks(item.minutesHtml);
     const decided = htmlToBlocks(item.decisionHtml);
-    sections.push({ heading, level: 1, blocks: minutes });
-    if (decided.length) decisions.push({ text: clip(blocksText(decided), 5_000), title: clip(item.title, 500), section: heading, status: 'made' });
+    // An item decided with no minutes yet says what was decided (digests list that decision once).
+    sections.push({ heading, level: 1, blocks: minutes.length ? minutes : decided });
+    if (decided.length) decisions.push({ text: clip(blocksToText(decided), 5_000), title: clip(item.title, 500), section: heading, status: 'made' });
   }
   const seen = new Set<string>();
   const documents = [...meeting.documents, ...items.flatMap((item) => item.documents)].flatMap((doc: MgDocument) => {

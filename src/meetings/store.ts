@@ -205,7 +205,9 @@ export async function importMeeting(
       .where(and(eq(sections.meetingId, meetingId), eq(sections.origin, others)))
       .orderBy(asc(sections.position));
     const summary = harvested ? ((await tx.select({ summary: meetings.summary }).from(meetings).where(eq(meetings.id, meetingId)))[0]?.summary ?? '') : meeting.summary;
-    const combined = harvested ? [...other.map(asSection), ...meeting.sections] : [...meeting.sections, ...other.map(asSection)];
+    // Titles are short: a section is tagged on its decisions too.
+    const own = meeting.sections.map((section) => withDecisions(section, meeting.decisions));
+    const combined = harvested ? [...other.map(asSection), ...own] : [...own, ...other.map(asSection)];
     const tags = tagger({ summary, sections: combined });
     const ownTags = harvested ? tags.sections.slice(other.length) : tags.sections.slice(0, meeting.sections.length);
 
@@ -426,6 +428,13 @@ async function manualMeetingTopics(tx: Tx, meetingId: number | undefined, known:
     .from(meetingTopics)
     .where(and(eq(meetingTopics.meetingId, meetingId), eq(meetingTopics.source, 'manual')));
   return rows.length ? rows.map((row) => slugOf(known, row.topicId)) : undefined;
+}
+
+/** A section with the text of its decisions added, for tagging, unless a decision is the section's own text. */
+function withDecisions(section: Meeting['sections'][number], decided: Meeting['decisions']): Meeting['sections'][number] {
+  const own = blocksToText(section.blocks);
+  const extra = decided.filter((decision) => decision.section === section.heading && decision.text !== own);
+  return extra.length ? { ...section, blocks: [...section.blocks, ...extra.map((decision) => ({ type: 'paragraph' as const, text: decision.text }))] } : section;
 }
 
 function asSection(row: { heading: string; level: number; blocks: Block[] }): Meeting['sections'][number] {

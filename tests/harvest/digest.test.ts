@@ -68,8 +68,10 @@ describe('digests of harvested meetings', () => {
       'Education, Employment and Training Outcomes for Care Leavers',
       'Hertfordshire Youth Justice Plan 2025-26',
     ]);
-    expect(panel.decisions.map((decision) => decision.text)).toContain('The panel noted the report and asked for an update in six months.');
-    expect(rendered!.text).toContain('• That Cabinet recommend the plan to Council, at a cost of £1.2m a year.');
+    expect(panel.decisions.map((decision) => decision.text)).toEqual(['The panel noted the report and asked for an update in six months.']);
+    // The plan was decided with no minutes yet: its resolution is the section's text, said once.
+    expect(panel.sections[2]!.blocks[1]!.items!.map((item) => item.text)).toContain('That Cabinet recommend the plan to Council, at a cost of £1.2m a year.');
+    expect(rendered!.text).toContain('  - That Cabinet recommend the plan to Council, at a cost of £1.2m a year.');
   });
 
   it('put scheduled meetings under "coming up"', async () => {
