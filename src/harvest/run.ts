@@ -116,7 +116,7 @@ export async function runHarvest(deps: HarvestDeps, harvestId: number, onProgres
           const record = validateMeeting(
             meetingFromSite(meeting, { council: source.council, committee: committee.title || meeting.committeeTitle, baseUrl: site.baseUrl, now: deps.now() }),
           );
-          const outcome = await importMeeting(db, record, tagger, knownTopics, { origin: 'harvest', harvestKey: `${source.id}:${meeting.id}` });
+          const outcome = await importMeeting(db, record, tagger, knownTopics, { origin: 'harvest', harvestKey: `${source.id}:${meeting.id}`, now: deps.now() });
           count(outcome.action);
         } catch (error) {
           fail({ meeting: stub.id, message: describe(error) });

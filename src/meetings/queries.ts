@@ -13,6 +13,7 @@ import {
   topics,
 } from '../db/schema/index.js';
 import type { Block, FootnoteInput } from './schema.js';
+import type { Part } from './publication.js';
 
 /**
  * A filter set, as subscribers, partner feeds and the public API give it.
@@ -70,6 +71,8 @@ export interface MeetingView {
     section: string | null;
   }[];
   footnotes: FootnoteInput[];
+  /** When each part (agenda, minutes and decisions, summary) was first published and last changed substantially; null: not yet. */
+  published: Record<Part, { publishedAt: string; changedAt: string } | null>;
 }
 
 function hasWideners(filter: MeetingFilter) {
@@ -186,6 +189,10 @@ export async function findMeetings(
 
 type LoadedView = MeetingView & { sectionIds: number[] };
 
+function stampView(publishedAt: Date | null, changedAt: Date | null) {
+  return publishedAt ? { publishedAt: publishedAt.toISOString(), changedAt: (changedAt ?? publishedAt).toISOString() } : null;
+}
+
 /** Full meetings by id, children fetched in one query per table. */
 export async function loadMeetingViews(db: Db, ids: number[]): Promise<LoadedView[]> {
   if (ids.length === 0) return [];
@@ -271,6 +278,11 @@ export async function loadMeetingViews(db: Db, ids: number[]): Promise<LoadedVie
         text: decision.text,
         section: decision.sectionId ? (headingById.get(decision.sectionId) ?? null) : null,
       })),
+      published: {
+        agenda: stampView(meeting.agendaPublishedAt, meeting.agendaChangedAt),
+        minutes: stampView(meeting.minutesPublishedAt, meeting.minutesChangedAt),
+        summary: stampView(meeting.summaryPublishedAt, meeting.summaryChangedAt),
+      },
       footnotes: meeting.footnotes,
     };
   });

@@ -17,6 +17,7 @@ import {
 import { ImportError } from './errors.js';
 import { preferredName, slugify } from './names.js';
 import { meetingSchema, type Block, type Meeting } from './schema.js';
+import { partTexts, stampParts, type PublicationStamps } from './publication.js';
 import { blocksToText } from './text.js';
 import type { MeetingTagger, Tag } from './topics/service.js';
 
@@ -64,6 +65,8 @@ export function defaultTitle(meeting: Pick<Meeting, 'committee' | 'startsAt'>): 
 export interface StoreOptions {
   origin?: Origin;
   harvestKey?: string;
+  /** When the writer read the meeting: what its parts' publication stamps say. Default: now. */
+  now?: Date;
 }
 
 /** The position a harvested agenda item is stored at: after every section of an imported page. */
@@ -125,9 +128,16 @@ export async function importMeeting(
     }
 
     const startsAt = new Date(meeting.startsAt);
+    const stamps = stampParts(
+      existing ? partTexts(await storedPart(tx, existing, origin), origin) : {},
+      partTexts(meeting, origin),
+      existing ? stampsOf(existing) : unstamped,
+      options.now ?? new Date(),
+    );
+    const written = { origin, contentHash, harvestKey: options.harvestKey, startsAt, committeeId: committee.id, stamps };
     const meetingId = existing
-      ? await updateMeeting(tx, existing, { ...meeting, title }, { origin, contentHash, harvestKey: options.harvestKey, startsAt, committeeId: committee.id })
-      : await insertMeeting(tx, { ...meeting, title }, { origin, contentHash, harvestKey: options.harvestKey, startsAt, councilId: council.id, committeeId: committee.id });
+      ? await updateMeeting(tx, existing, { ...meeting, title }, written)
+      : await insertMeeting(tx, { ...meeting, title }, { ...written, councilId: council.id });
 
     // Children are replaced whole, each writer its own: a re-store is the new truth about its part.
     const others = harvested ? 'import' : 'harvest';
@@ -314,6 +324,13 @@ async function findExisting(tx: Tx, committeeId: number, meeting: Meeting, harve
     harvestHash: meetings.harvestHash,
     councilUrl: meetings.councilUrl,
     startsAt: meetings.startsAt,
+    summary: meetings.summary,
+    agendaPublishedAt: meetings.agendaPublishedAt,
+    agendaChangedAt: meetings.agendaChangedAt,
+    minutesPublishedAt: meetings.minutesPublishedAt,
+    minutesChangedAt: meetings.minutesChangedAt,
+    summaryPublishedAt: meetings.summaryPublishedAt,
+    summaryChangedAt: meetings.summaryChangedAt,
   };
   // The council site's own id first: a meeting it moves to another day is still the same meeting.
   if (harvestKey) {
@@ -337,6 +354,41 @@ interface Written {
   harvestKey: string | undefined;
   startsAt: Date;
   committeeId: number;
+  stamps: PublicationStamps;
+}
+
+const unstamped: PublicationStamps = {
+  agenda: { publishedAt: null, changedAt: null },
+  minutes: { publishedAt: null, changedAt: null },
+  summary: { publishedAt: null, changedAt: null },
+};
+
+function stampsOf(row: Existing): PublicationStamps {
+  return {
+    agenda: { publishedAt: row.agendaPublishedAt, changedAt: row.agendaChangedAt },
+    minutes: { publishedAt: row.minutesPublishedAt, changedAt: row.minutesChangedAt },
+    summary: { publishedAt: row.summaryPublishedAt, changedAt: row.summaryChangedAt },
+  };
+}
+
+function stampColumns(stamps: PublicationStamps) {
+  return {
+    agendaPublishedAt: stamps.agenda.publishedAt,
+    agendaChangedAt: stamps.agenda.changedAt,
+    minutesPublishedAt: stamps.minutes.publishedAt,
+    minutesChangedAt: stamps.minutes.changedAt,
+    summaryPublishedAt: stamps.summary.publishedAt,
+    summaryChangedAt: stamps.summary.changedAt,
+  };
+}
+
+/** What this writer stored of a meeting before: its sections, its decisions, and (an import's) the summary. */
+async function storedPart(tx: Tx, existing: Existing, origin: Origin) {
+  const [own, decided] = await Promise.all([
+    tx.select({ heading: sections.heading, blocks: sections.blocks }).from(sections).where(and(eq(sections.meetingId, existing.id), eq(sections.origin, origin))).orderBy(asc(sections.position)),
+    tx.select({ text: decisions.text }).from(decisions).where(and(eq(decisions.meetingId, existing.id), eq(decisions.origin, origin))).orderBy(asc(decisions.position)),
+  ]);
+  return { summary: existing.summary, sections: own, decisions: decided };
 }
 
 async function insertMeeting(tx: Tx, meeting: Meeting & { title: string }, written: Written & { councilId: number }): Promise<number> {
@@ -358,6 +410,7 @@ async function insertMeeting(tx: Tx, meeting: Meeting & { title: string }, writt
       contentHash: harvested ? '' : written.contentHash,
       harvestKey: written.harvestKey ?? null,
       harvestHash: harvested ? written.contentHash : null,
+      ...stampColumns(written.stamps),
     })
     .returning({ id: meetings.id });
   return row!.id;
@@ -386,6 +439,7 @@ async function updateMeeting(tx: Tx, existing: Existing, meeting: Meeting & { ti
         ...(moved && !slotTaken ? { startsAt: written.startsAt } : {}),
         // A page's own title is better than "<committee>, <date>".
         ...(existing.contentHash ? {} : { title: meeting.title }),
+        ...stampColumns(written.stamps),
         updatedAt,
       })
       .where(eq(meetings.id, existing.id));
@@ -405,6 +459,7 @@ async function updateMeeting(tx: Tx, existing: Existing, meeting: Meeting & { ti
       summary: meeting.summary,
       footnotes: meeting.footnotes,
       contentHash: written.contentHash,
+      ...stampColumns(written.stamps),
       updatedAt,
     })
     .where(eq(meetings.id, existing.id));

@@ -32,6 +32,7 @@ export function meeting(overrides: Partial<MeetingView> = {}): MeetingView {
     documents: [],
     decisions: [],
     footnotes: [],
+    published: { agenda: null, minutes: null, summary: { publishedAt: '2025-09-11T09:00:00.000Z', changedAt: '2025-09-11T09:00:00.000Z' } },
     ...overrides,
   };
 }

@@ -25,6 +25,7 @@ function meeting(id: number, overrides: Partial<MeetingView> = {}): MeetingView 
     documents: [],
     decisions: [],
     footnotes: [],
+    published: { agenda: null, minutes: null, summary: null },
     ...overrides,
   };
 }

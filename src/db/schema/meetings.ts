@@ -75,6 +75,13 @@ export const meetings = pgTable(
     harvestKey: text('harvest_key'),
     /** sha256 of what the last harvest read: an unchanged meeting on the council's site costs no writes. */
     harvestHash: text('harvest_hash'),
+    // When each part was first published and last changed substantially (meetings/publication.ts), as stores bring them.
+    agendaPublishedAt: timestamp('agenda_published_at', { withTimezone: true }),
+    agendaChangedAt: timestamp('agenda_changed_at', { withTimezone: true }),
+    minutesPublishedAt: timestamp('minutes_published_at', { withTimezone: true }),
+    minutesChangedAt: timestamp('minutes_changed_at', { withTimezone: true }),
+    summaryPublishedAt: timestamp('summary_published_at', { withTimezone: true }),
+    summaryChangedAt: timestamp('summary_changed_at', { withTimezone: true }),
     search: tsvector('search')
       .notNull()
       .generatedAlwaysAs(

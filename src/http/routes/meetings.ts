@@ -36,6 +36,8 @@ const blockOut = z.union([
   z.object({ type: z.literal('list'), items: z.array(z.string()) }),
 ]);
 
+const publishedOut = z.object({ publishedAt: z.string(), changedAt: z.string() }).nullable();
+
 export const meetingOut = z.object({
   id: z.number(),
   council: z.object({ slug: z.string(), name: z.string() }),
@@ -71,6 +73,9 @@ export const meetingOut = z.object({
     }),
   ),
   footnotes: z.array(z.object({ number: z.number(), text: z.string(), anchor: z.string().optional() })),
+  published: z
+    .object({ agenda: publishedOut, minutes: publishedOut, summary: publishedOut })
+    .describe('When each part was first published (agenda; minutes and decisions; a summary page or record) and last changed substantially, as harvests and imports brought them; null: not yet'),
 });
 
 const meetingsOut = z.object({ meetings: z.array(meetingOut), nextCursor: z.string().nullable() });
