@@ -2,9 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
-import { importRecords } from '../../src/meetings/import.js';
-import { seedCouncils } from '../../src/meetings/seed.js';
 import { browserSkipReason, launchBrowser, screenshot, startListeningApp, type ListeningApp } from '../helpers/browser.js';
+import { seedCouncilsWithCommittees } from '../helpers/committees.js';
 import { createTestDatabase } from '../helpers/db.js';
 
 describe.skipIf(browserSkipReason)('the committee picker on a phone, without JavaScript', () => {
@@ -15,19 +14,7 @@ describe.skipIf(browserSkipReason)('the committee picker on a phone, without Jav
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    await seedCouncils(database.db);
-    const councils = (await database.db.execute<{ name: string }>(sql`select name from councils order by name`)).rows.map((row) => row.name);
-    // Eleven councils with twenty committees each, as the harvest brings them.
-    await importRecords(
-      database.db,
-      councils.flatMap((council, c) =>
-        ['Cabinet', 'Planning Committee', ...Array.from({ length: 18 }, (_, n) => `Area Committee ${n + 1}`)].map((committee, m) => ({
-          council,
-          committee,
-          startsAt: new Date(Date.UTC(2025, 5, 2 + (m % 5), 9 + c)).toISOString(),
-        })),
-      ),
-    );
+    await seedCouncilsWithCommittees(database);
     served = await startListeningApp(database);
     browser = await launchBrowser();
     const context = await browser.newContext({ viewport: { width: 375, height: 740 }, javaScriptEnabled: false, isMobile: true });

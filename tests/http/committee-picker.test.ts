@@ -3,9 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../src/db/client.js';
 import { findMeetings } from '../../src/meetings/queries.js';
-import { importRecords } from '../../src/meetings/import.js';
-import { seedCouncils } from '../../src/meetings/seed.js';
 import { createTestApp } from '../helpers/app.js';
+import { seedCouncilsWithCommittees } from '../helpers/committees.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { formTokenIn } from '../subscribers/helpers.js';
 import { subscribers } from '../../src/db/schema/index.js';
@@ -19,17 +18,7 @@ let app: FastifyInstance;
 /** Eleven councils and 220 committees: every council has a Cabinet and a Planning Committee, and eighteen more. */
 beforeAll(async () => {
   database = await createTestDatabase();
-  await seedCouncils(database.db);
-  const councils = (await database.db.execute<{ name: string }>(sql`select name from councils order by name`)).rows.map((row) => row.name);
-  const records = councils.flatMap((council, c) =>
-    ['Cabinet', 'Planning Committee', ...Array.from({ length: 18 }, (_, n) => `${['Licensing', 'Audit', 'Overview and Scrutiny', 'Standards'][n % 4]} Sub-Committee ${n + 1}`)].map((committee, m) => ({
-      council,
-      committee,
-      startsAt: new Date(Date.UTC(2025, 5, 2 + (m % 5), 9 + c)).toISOString(),
-      summary: `${committee} of ${council} met.`,
-    })),
-  );
-  await importRecords(database.db, records);
+  await seedCouncilsWithCommittees(database);
   app = await createTestApp(database);
 });
 
