@@ -112,6 +112,11 @@ const envSchema = z.object({
   WORKER_METRICS_PORT: z.coerce.number({ error: 'must be a whole number' }).int().min(0).max(65_535).default(9464),
   // How long the API keeps a serialised listing (meetings, councils, topics) and the catalogue in memory; 0 keeps nothing.
   API_CACHE_SECONDS: z.coerce.number({ error: 'must be a whole number' }).int().min(0, 'must be 0 or more').max(3600).default(10),
+  // The operators' console (/admin): sign-in requests one client IP and one
+  // address may make within the window (every request counts, operator or not).
+  CONSOLE_SIGN_IN_PER_IP: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be from 1 to 1000').max(1000, 'must be from 1 to 1000').default(20),
+  CONSOLE_SIGN_IN_PER_ADDRESS: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be from 1 to 100').max(100, 'must be from 1 to 100').default(5),
+  CONSOLE_SIGN_IN_WINDOW_MINUTES: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be from 1 to 1440').max(1440, 'must be from 1 to 1440').default(15),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -17,6 +17,7 @@ import type { JobQueue } from '../jobs/types.js';
 import { createApiCache } from './caches.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { answerFrameworkError, registerSecurityHeaders } from './plugins/security.js';
+import { adminConsoleRoutes } from './routes/admin-console.js';
 import { adminDigestRoutes } from './routes/admin-digests.js';
 import { adminMeetingRoutes } from './routes/admin-meetings.js';
 import { adminQueueRoutes } from './routes/admin-queues.js';
@@ -109,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => digestViewRoutes(scope, deps));
   await app.register(async (scope) => webhookRoutes(scope, deps));
   await app.register(async (scope) => metricsRoutes(scope, deps));
+  await app.register(async (scope) => adminConsoleRoutes(scope, deps));
   const outbox = deps.mailer.outboxDir;
   if (outbox) await app.register(async (scope) => devOutboxRoutes(scope, outbox));
   return app as unknown as FastifyInstance;
