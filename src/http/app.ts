@@ -18,6 +18,7 @@ import { createApiCache } from './caches.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { answerFrameworkError, registerSecurityHeaders } from './plugins/security.js';
 import { adminConsoleRoutes } from './routes/admin-console.js';
+import { consoleRoutes } from './routes/console.js';
 import { adminDigestRoutes } from './routes/admin-digests.js';
 import { adminMeetingRoutes } from './routes/admin-meetings.js';
 import { adminQueueRoutes } from './routes/admin-queues.js';
@@ -111,6 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => webhookRoutes(scope, deps));
   await app.register(async (scope) => metricsRoutes(scope, deps));
   await app.register(async (scope) => adminConsoleRoutes(scope, deps));
+  await app.register(async (scope) => consoleRoutes(scope, deps));
   const outbox = deps.mailer.outboxDir;
   if (outbox) await app.register(async (scope) => devOutboxRoutes(scope, outbox));
   return app as unknown as FastifyInstance;

@@ -28,6 +28,11 @@ export const signInPath = '/admin/sign-in';
 
 const actors = new WeakMap<FastifyRequest, Actor>();
 
+/** Who a request passed the role guard as, if it went through one. */
+export function findActor(request: FastifyRequest): Actor | undefined {
+  return actors.get(request);
+}
+
 /** Who a request passed the role guard as; only routes behind `requireRole` have one. */
 export function actorOf(request: FastifyRequest): Actor {
   const actor = actors.get(request);
@@ -80,10 +85,7 @@ export function requireRole(deps: AppDeps, fixed?: OperatorRole) {
     const required = fixed ?? config.role ?? 'owner';
     const actor = await identify(deps, request);
     if (!actor) {
-      if (config.consolePage) {
-        const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';
-        return reply.redirect(`${signInPath}${next}`, 303);
-      }
+      if (config.consolePage) return reply.redirect(signInPath, 303);
       throw new ApiError(401, 'Send an operator token as "Authorization: Bearer <token>" (ADMIN_TOKEN or a personal API token)');
     }
     actors.set(request, actor);
