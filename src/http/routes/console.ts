@@ -12,6 +12,8 @@ import { registerConsoleSession } from '../plugins/console-session.js';
 import { requireRole } from '../plugins/roles.js';
 import { pageContext } from '../pages/console/context.js';
 import { consoleDashboardRoutes } from './console-dashboard.js';
+import { consolePreviewRoutes } from './console-preview.js';
+import { consoleRunRoutes } from './console-runs.js';
 import { consoleSignInRoutes } from './console-sign-in.js';
 
 /**
@@ -23,7 +25,7 @@ export const consolePolicy =
   "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /** The page modules behind the role guard; each route names its role and `consolePage: true`. */
-const consolePages: ((scope: FastifyInstance, deps: AppDeps) => Promise<void>)[] = [consoleDashboardRoutes];
+const consolePages: ((scope: FastifyInstance, deps: AppDeps) => Promise<void>)[] = [consoleDashboardRoutes, consoleRunRoutes, consolePreviewRoutes];
 
 /** A pasted page or a year of meetings fits; anything near this is not a person using a form. */
 const consoleBodyLimit = 5 * 1024 * 1024;
