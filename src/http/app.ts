@@ -112,7 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => webhookRoutes(scope, deps));
   await app.register(async (scope) => metricsRoutes(scope, deps));
   await app.register(async (scope) => adminConsoleRoutes(scope, deps));
-  await app.register(async (scope) => consoleRoutes(scope, deps));
+  await app.register(async (scope) => consoleRoutes(scope, deps, cache));
   const outbox = deps.mailer.outboxDir;
   if (outbox) await app.register(async (scope) => devOutboxRoutes(scope, outbox));
   return app as unknown as FastifyInstance;

@@ -61,11 +61,6 @@ export async function registerConsoleSession(app: FastifyInstance, deps: AppDeps
   await app.register(fastifyCsrf, {
     cookieKey: csrfCookie,
     cookieOpts: { path: consolePath, httpOnly: true, sameSite: 'strict', signed: true, secure: 'auto' },
-    // Multipart forms (an uploaded file) carry their fields as objects.
-    getToken: (request) => {
-      const field = (request.body as Record<string, unknown> | undefined)?._csrf;
-      return typeof field === 'object' && field !== null ? String((field as { value?: unknown }).value ?? '') : (field as string | undefined) ?? '';
-    },
   });
   // Every form post checks its token, after the role guard and once the body is read.
   app.addHook('preHandler', (request, reply, done) => {

@@ -47,7 +47,7 @@ export function auditView(row: AuditRow, actor: Actor) {
 }
 
 /** The operator behind a request; ADMIN_TOKEN is nobody in particular, so it has no tokens of its own. */
-function personOf(actor: Actor): number {
+export function personOf(actor: Actor): number {
   if (actor.operatorId === null) throw new ApiError(409, 'ADMIN_TOKEN is shared, not a person: sign in, or use a personal API token, to manage your own tokens');
   return actor.operatorId;
 }

@@ -24,6 +24,7 @@ const sections: { path: string; label: string; role: OperatorRole }[] = [
   { path: '/admin/meetings', label: 'Meetings', role: 'viewer' },
   { path: '/admin/audit', label: 'Audit log', role: 'viewer' },
   { path: '/admin/operators', label: 'Operators', role: 'owner' },
+  { path: '/admin/tokens', label: 'Your API tokens', role: 'viewer' },
 ];
 
 /** The hidden field every console form posts, checked by @fastify/csrf-protection. */
@@ -93,6 +94,8 @@ export const consoleStylesheet = `
 .card h2 { font-size: 1rem; margin: 0 0 0.5rem; }
 .card .figure { font-size: 1.8rem; font-weight: 700; line-height: 1.1; margin: 0; }
 .card p { margin: 0.25rem 0 0; }
+section.card { margin: 0 0 1rem; }
+section.card h2 { font-size: 1.2rem; }
 .table-wrap { overflow-x: auto; margin: 0 0 1.5rem; }
 table { border-collapse: collapse; width: 100%; font-size: 0.95rem; }
 caption { text-align: left; font-weight: 700; padding: 0 0 0.5rem; }
