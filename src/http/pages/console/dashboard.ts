@@ -19,7 +19,7 @@ export function dashboardPage(context: PageContext, dashboard: Dashboard, zone: 
 <li class="card"><h2>Job queues</h2><p class="figure">${dashboard.queues === null ? '–' : number(queueRows.reduce((sum, row) => sum + row.count, 0))}</p><p class="muted">${dashboard.queues === null ? 'This process runs no jobs' : 'jobs waiting, running or failed'}</p></li>
 </ul>
 <h2>Subscribers by status</h2>
-<div class="table-wrap"><table>
+<div class="table-wrap" tabindex="0"><table>
 <caption class="visually-hidden">Subscribers by status</caption>
 <thead><tr>${subscriberStatuses.map((status) => html`<th scope="col" class="number">${status}</th>`)}</tr></thead>
 <tbody><tr>${subscriberStatuses.map((status) => html`<td class="number">${number(counts[status])}</td>`)}</tr></tbody>
@@ -33,7 +33,7 @@ ${
   dashboard.queues === null
     ? html`<p class="muted">This process does not run the weekly digest jobs.</p>`
     : queueRows.length
-      ? html`<div class="table-wrap"><table><caption class="visually-hidden">Jobs by queue and state</caption><thead><tr><th scope="col">Queue</th><th scope="col">State</th><th scope="col" class="number">Jobs</th></tr></thead>
+      ? html`<div class="table-wrap" tabindex="0"><table><caption class="visually-hidden">Jobs by queue and state</caption><thead><tr><th scope="col">Queue</th><th scope="col">State</th><th scope="col" class="number">Jobs</th></tr></thead>
 <tbody>${queueRows.map((row) => html`<tr><td>${row.queue}</td><td>${row.state}</td><td class="number">${number(row.count)}</td></tr>`)}</tbody></table></div>`
       : html`<p>Every queue is empty.</p>`
 }

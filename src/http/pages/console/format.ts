@@ -19,7 +19,7 @@ export function runStatusTag(status: RunSummary['status']): SafeHtml {
 /** The runs table of the dashboard and the runs page. */
 export function runsTable(runs: RunSummary[], zone: string, caption: string): SafeHtml {
   if (!runs.length) return html`<p class="muted">No runs yet.</p>`;
-  return html`<div class="table-wrap"><table>
+  return html`<div class="table-wrap" tabindex="0"><table>
 <caption>${caption}</caption>
 <thead><tr><th scope="col">Run</th><th scope="col">Week</th><th scope="col">Status</th><th scope="col" class="number">Sent</th><th scope="col" class="number">Skipped</th><th scope="col" class="number">Failed</th><th scope="col">Started</th></tr></thead>
 <tbody>${runs.map(

@@ -101,6 +101,7 @@ table { border-collapse: collapse; width: 100%; font-size: 0.95rem; }
 caption { text-align: left; font-weight: 700; padding: 0 0 0.5rem; }
 th, td { text-align: left; padding: 0.45rem 0.6rem; border-bottom: 1px solid #dfe1e4; vertical-align: top; }
 th { background: #f3f4f6; }
+td code { word-break: break-all; }
 td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }
 .tag { display: inline-block; font-size: 0.85rem; font-weight: 700; border-radius: 3px; padding: 0 0.4rem; background: #e8eaed; color: #0b0c0c; }
 .tag.good { background: #d7ebdf; color: #0c4a26; }

@@ -32,7 +32,7 @@ ${context.actor && roleIncludes(context.actor.role, 'operator') && html`<p><a cl
 </form>
 ${
   options.meetings.length
-    ? html`<div class="table-wrap"><table><caption class="visually-hidden">Meetings, oldest first</caption>
+    ? html`<div class="table-wrap" tabindex="0"><table><caption class="visually-hidden">Meetings, oldest first</caption>
 <thead><tr><th scope="col">When</th><th scope="col">Meeting</th><th scope="col">Council</th><th scope="col" class="number">Sections</th><th scope="col">Topics</th></tr></thead>
 <tbody>${options.meetings.map(
         (meeting) => html`<tr><td>${when(meeting.startsAt, options.zone)}</td><td><a href="/api/meetings/${meeting.id}">${meeting.title}</a>${meeting.status === 'held' ? '' : html` <span class="tag">${meeting.status}</span>`}</td><td>${meeting.council.name}</td><td class="number">${meeting.sections.length}</td><td>${meeting.topics.join(', ')}</td></tr>`,

@@ -28,7 +28,7 @@ ${options.partners.map(
   (partner) => html`<section class="card" aria-labelledby="partner-${partner.id}">
 <h2 id="partner-${partner.id}">${partner.name}</h2>
 <p class="muted">${partner.contactEmail}; ${partner.feeds} open ${partner.feeds === 1 ? 'feed' : 'feeds'}</p>
-<div class="table-wrap"><table><caption class="visually-hidden">${partner.name}'s API keys</caption>
+<div class="table-wrap" tabindex="0"><table><caption class="visually-hidden">${partner.name}'s API keys</caption>
 <thead><tr><th scope="col">Key</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">State</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead>
 <tbody>${partner.keys.map(
     (key) => html`<tr><td><code>cdp_${key.prefix}_…</code></td><td>${when(key.createdAt, zone)}</td><td>${when(key.lastUsedAt, zone)}</td><td>${key.revokedAt ? html`<span class="tag bad">revoked</span>` : html`<span class="tag good">live</span>`}</td>

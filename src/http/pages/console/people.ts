@@ -28,7 +28,7 @@ export function auditPage(context: PageContext, options: { entries: AuditLine[];
 </form>
 ${
   options.entries.length
-    ? html`<div class="table-wrap"><table><caption class="visually-hidden">The audit log, newest first</caption>
+    ? html`<div class="table-wrap" tabindex="0"><table><caption class="visually-hidden">The audit log, newest first</caption>
 <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Object</th><th scope="col">Detail</th><th scope="col">IP</th></tr></thead>
 <tbody>${options.entries.map(
         (entry) => html`<tr><td>${when(entry.at, options.zone)}</td><td>${entry.actor}</td><td>${entry.action}</td><td>${entry.objectType}${entry.objectId ? ` ${entry.objectId}` : ''}</td><td><code>${Object.keys(entry.detail).length ? JSON.stringify(entry.detail) : ''}</code></td><td>${entry.ip ?? ''}</td></tr>`,
@@ -50,7 +50,7 @@ export function operatorsPage(context: PageContext, options: { operators: Operat
     body: html`<h1>Operators</h1>
 ${options.notice && html`<div class="notice" role="status"><p>${options.notice}</p></div>`}
 <p class="lead">Viewers see everything with addresses masked; operators also run, preview, decide feeds, edit topics and import; owners also manage operators, erase subscribers and hold partners' keys.</p>
-<div class="table-wrap"><table><caption class="visually-hidden">Operators</caption>
+<div class="table-wrap" tabindex="0"><table><caption class="visually-hidden">Operators</caption>
 <thead><tr><th scope="col">Address</th><th scope="col">Role</th><th scope="col">Added</th><th scope="col"><span class="visually-hidden">Remove</span></th></tr></thead>
 <tbody>${options.operators.map(
       (operator) => html`<tr><td>${operator.email}</td>
@@ -79,7 +79,7 @@ ${
 <p class="lead">Send one as <code>Authorization: Bearer …</code> to <code>/api/admin</code>. It acts with your role and the audit log names it.</p>
 ${
   options.tokens.length
-    ? html`<div class="table-wrap"><table><caption class="visually-hidden">Your tokens</caption>
+    ? html`<div class="table-wrap" tabindex="0"><table><caption class="visually-hidden">Your tokens</caption>
 <thead><tr><th scope="col">Name</th><th scope="col">Token</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span class="visually-hidden">Revoke</span></th></tr></thead>
 <tbody>${options.tokens.map(
         (token) => html`<tr><td>${token.name}</td><td><code>cdo_${token.prefix}_…</code></td><td>${when(token.createdAt, options.zone)}</td><td>${when(token.lastUsedAt, options.zone)}</td>

@@ -50,7 +50,7 @@ ${
   preview &&
   (preview.found
     ? html`<h2>${preview.rendered.subject}</h2>
-<p class="muted">The ${weekLabel(preview.week)}: ${preview.meetings} ${preview.meetings === 1 ? 'meeting' : 'meetings'}, ${preview.sections} ${preview.sections === 1 ? 'section' : 'sections'}.${form.email ? '' : ' Links in a filter set preview lead nowhere.'}</p>
+<p class="muted">${weekLabel(preview.week)}: ${preview.meetings} ${preview.meetings === 1 ? 'meeting' : 'meetings'}, ${preview.sections} ${preview.sections === 1 ? 'section' : 'sections'}.${form.email ? '' : ' Links in a filter set preview lead nowhere.'}</p>
 ${
   context.actor?.email
     ? html`<form method="post" action="/admin/preview/send?${query}">${csrfField(context)}<button class="button secondary" type="submit">Send a test to ${context.actor.email}</button></form>`
@@ -59,7 +59,7 @@ ${
 <h3>HTML part</h3>
 <iframe class="preview-frame" title="The digest's HTML part" sandbox src="/admin/preview/render?${query}"></iframe>
 <h3>Text part</h3>
-<pre class="text-part">${preview.rendered.text}</pre>`
+<pre class="text-part" tabindex="0">${preview.rendered.text}</pre>`
     : html`<div class="status" role="status"><p>${preview.reason}</p></div>`)
 }`,
   });

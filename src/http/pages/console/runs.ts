@@ -33,7 +33,7 @@ export function confirmRunPage(context: PageContext, estimate: RunEstimate, dryR
   return consolePage(context, {
     title: 'Start a run?',
     current: '/admin/runs',
-    body: html`<h1>${dryRun ? 'Start a dry run' : 'Send the digest'} for the ${weekLabel(estimate.week)}?</h1>
+    body: html`<h1>${dryRun ? 'Start a dry run' : 'Send the digest'} for ${weekLabel(estimate.week)}?</h1>
 <div class="confirm${dryRun ? '' : ' danger'}">
 <p class="lead"><strong>${number(estimate.receive)}</strong> ${estimate.receive === 1 ? 'subscriber' : 'subscribers'} will ${dryRun ? 'have a digest built (nothing is sent)' : 'receive a digest'}; <strong>${number(estimate.skip)}</strong> will be skipped: nothing that week matches what they follow.</p>
 ${estimate.notEstimated > 0 && html`<p>${number(estimate.notEstimated)} more, with less common filters, were not checked ahead.</p>`}
@@ -74,7 +74,7 @@ ${run.error && html`<div class="error-summary" role="alert"><h2>The run failed</
 <h2>Samples</h2>
 ${
   run.samples.length
-    ? html`<div class="table-wrap"><table><caption class="visually-hidden">A few of the digests this run built</caption>
+    ? html`<div class="table-wrap" tabindex="0"><table><caption class="visually-hidden">A few of the digests this run built</caption>
 <thead><tr><th scope="col">To</th><th scope="col">Subject</th><th scope="col" class="number">Meetings</th><th scope="col" class="number">Sections</th></tr></thead>
 <tbody>${run.samples.map((sample) => html`<tr><td>${sample.email}</td><td>${sample.subject}</td><td class="number">${sample.meetings}</td><td class="number">${sample.sections}</td></tr>`)}</tbody></table></div>`
     : html`<p class="muted">No samples yet.</p>`
@@ -82,7 +82,7 @@ ${
 <h2>Failures</h2>
 ${
   failures.length
-    ? html`<div class="table-wrap"><table><caption class="visually-hidden">Deliveries that failed, with the reason</caption>
+    ? html`<div class="table-wrap" tabindex="0"><table><caption class="visually-hidden">Deliveries that failed, with the reason</caption>
 <thead><tr><th scope="col">To</th><th scope="col">Reason</th><th scope="col" class="number">Attempts</th></tr></thead>
 <tbody>${failures.map((failure) => html`<tr><td>${failure.email ?? '(erased)'}</td><td>${failure.error ?? '–'}</td><td class="number">${failure.attempts}</td></tr>`)}</tbody></table></div>
 ${

@@ -36,7 +36,7 @@ export function subscribersPage(
 <p>${number(options.total)} ${options.total === 1 ? 'subscriber' : 'subscribers'} found. <a href="/admin/subscribers/suppressions">The suppression list</a></p>
 ${
   options.rows.length
-    ? html`<div class="table-wrap"><table><caption class="visually-hidden">Subscribers, newest first</caption>
+    ? html`<div class="table-wrap" tabindex="0"><table><caption class="visually-hidden">Subscribers, newest first</caption>
 <thead><tr><th scope="col">Address</th><th scope="col">Status</th><th scope="col">Signed up</th></tr></thead>
 <tbody>${options.rows.map(
         (row) => html`<tr><td><a href="/admin/subscribers/${row.id}">${row.email ?? `(erased #${row.id})`}</a></td><td>${statusTag(row.status)}</td><td>${when(row.createdAt, options.zone)}</td></tr>`,
@@ -81,7 +81,7 @@ ${may(context, 'owner') && subscriber.status !== 'erased' && html`<a class="butt
 <h2>Deliveries</h2>
 ${
   subscriber.deliveries.length
-    ? html`<div class="table-wrap"><table><caption class="visually-hidden">Weekly digests, newest first</caption>
+    ? html`<div class="table-wrap" tabindex="0"><table><caption class="visually-hidden">Weekly digests, newest first</caption>
 <thead><tr><th scope="col">Week</th><th scope="col">Status</th><th scope="col">Subject</th><th scope="col">Error</th><th scope="col" class="number">Attempts</th></tr></thead>
 <tbody>${subscriber.deliveries.map(
         (delivery) => html`<tr><td>${delivery.week}</td><td>${delivery.status}</td><td>${delivery.subject ?? '–'}</td><td>${delivery.error ?? ''}</td><td class="number">${delivery.attempts}</td></tr>`,
@@ -148,7 +148,7 @@ ${csrfField(context)}
 </form>
 ${
   options.rows.length
-    ? html`<div class="table-wrap"><table><caption class="visually-hidden">Suppressed addresses</caption>
+    ? html`<div class="table-wrap" tabindex="0"><table><caption class="visually-hidden">Suppressed addresses</caption>
 <thead><tr><th scope="col">Address</th><th scope="col">Reason</th><th scope="col">Note</th><th scope="col">Since</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead>
 <tbody>${options.rows.map((row) => html`<tr><td>${row.email}</td><td>${row.reason}</td><td>${row.note ?? ''}</td><td>${when(row.createdAt, options.zone)}</td><td>${lift(row)}</td></tr>`)}</tbody></table></div>`
     : html`<p class="muted">No address is suppressed.</p>`

@@ -20,7 +20,7 @@ export function topicsPage(context: PageContext, options: { topics: TopicRow[]; 
     body: html`<h1>Topics</h1>
 ${options.notice && html`<div class="notice" role="status"><p>${options.notice}</p></div>`}
 <p class="lead">Each topic tags a section when the weights of its terms found there reach its threshold (a heading counts double).</p>
-<div class="table-wrap"><table><caption class="visually-hidden">Topics</caption>
+<div class="table-wrap" tabindex="0"><table><caption class="visually-hidden">Topics</caption>
 <thead><tr><th scope="col">Topic</th><th scope="col" class="number">Threshold</th><th scope="col" class="number">Terms</th><th scope="col">Changed</th></tr></thead>
 <tbody>${options.topics.map(
       (topic) => html`<tr><td><a href="/admin/topics/${topic.slug}">${topic.name}</a><br><span class="muted">${topic.slug}</span></td><td class="number">${topic.threshold}</td><td class="number">${topic.rules.length}</td><td>${when(topic.updatedAt, options.zone)}</td></tr>`,
@@ -67,7 +67,7 @@ ${
 <textarea id="rules" name="rules" aria-describedby="rules-hint" rows="14">${options.rulesText}</textarea></div>
 <button class="button secondary" type="submit">Show what this would change</button>
 </form>`
-    : html`<h2>Terms</h2><p>Threshold ${topic.threshold}.</p><pre class="text-part">${options.rulesText}</pre>`
+    : html`<h2>Terms</h2><p>Threshold ${topic.threshold}.</p><pre class="text-part" tabindex="0">${options.rulesText}</pre>`
 }
 <p><a href="/admin/topics">All topics</a></p>`,
   });
