@@ -84,5 +84,10 @@ export function parseArgs(argv: string[]) {
     /** Only the API under load: the digest runs are skipped. */
     apiOnly: argv.includes('--api-only'),
     apiSeconds: Number(value('--api-seconds') ?? 10),
+    /** The console's dashboard under load too (50 runs are added); --console-only measures only it. */
+    console: argv.includes('--console'),
+    consoleOnly: argv.includes('--console-only'),
+    /** Operators' browsers loading the dashboard at once. */
+    consoleConnections: Number(value('--console-connections') ?? 10),
   };
 }

@@ -18,26 +18,21 @@ export interface Dashboard {
 /** How long subscriber counts are kept: counting every row on every view would not scale. */
 export const subscriberCountSeconds = 30;
 
+/** How long the rest of the dashboard (runs, queues, waiting feeds) is kept: a busy console asks once for everyone. */
+export const dashboardSeconds = 2;
+
 /**
- * Subscribers by status, counted at most once per `ttlMs` and kept in this
- * process: at 100,000 subscribers a count by status reads every row, so a
- * busy dashboard must not do it on each view. The page says when it was
- * counted.
+ * `load` run at most once per `ttlMs` and its answer kept in this process,
+ * shared by every caller in the meantime. A failed load is not kept: the
+ * next call tries again.
  */
-export function createSubscriberCounter(db: Db, ttlMs = subscriberCountSeconds * 1000) {
-  let kept: { value: Promise<Dashboard['subscribers']>; at: number } | undefined;
-  const countNow = async (now: Date) => {
-    const rows = await db.select({ status: subscribers.status, n: count() }).from(subscribers).groupBy(subscribers.status);
-    const counts = Object.fromEntries(subscriberStatuses.map((status) => [status, 0])) as Record<SubscriberStatus, number>;
-    for (const row of rows) counts[row.status] = row.n;
-    return { counts, countedAt: now };
-  };
+export function keptFor<T>(ttlMs: number, load: (now: Date) => Promise<T>) {
+  let kept: { value: Promise<T>; at: number } | undefined;
   return {
-    counts(now: Date): Promise<Dashboard['subscribers']> {
+    get(now: Date): Promise<T> {
       if (!kept || now.getTime() - kept.at >= ttlMs) {
-        const value = countNow(now);
+        const value = load(now);
         kept = { value, at: now.getTime() };
-        // A failed count is not kept: the next view tries again.
         value.catch(() => {
           kept = undefined;
         });
@@ -50,6 +45,21 @@ export function createSubscriberCounter(db: Db, ttlMs = subscriberCountSeconds *
   };
 }
 
+/**
+ * Subscribers by status, counted at most once per `ttlMs`: at 100,000
+ * subscribers a count by status reads every row, so a busy dashboard must
+ * not do it on each view. The page says when it was counted.
+ */
+export function createSubscriberCounter(db: Db, ttlMs = subscriberCountSeconds * 1000) {
+  const counts = keptFor(ttlMs, async (now) => {
+    const rows = await db.select({ status: subscribers.status, n: count() }).from(subscribers).groupBy(subscribers.status);
+    const byStatus = Object.fromEntries(subscriberStatuses.map((status) => [status, 0])) as Record<SubscriberStatus, number>;
+    for (const row of rows) byStatus[row.status] = row.n;
+    return { counts: byStatus, countedAt: now };
+  });
+  return { counts: (now: Date) => counts.get(now), forget: () => counts.forget() };
+}
+
 export type SubscriberCounter = ReturnType<typeof createSubscriberCounter>;
 
 /** When DIGEST_CRON next starts a run, in DIGEST_TZ. */
@@ -57,8 +67,23 @@ export function nextScheduledRun(cron: string, zone: string, now: Date): Date {
   return CronExpressionParser.parse(cron, { tz: zone, currentDate: now }).next().toDate();
 }
 
+/** nextScheduledRun, worked out again only once the moment it gave has passed: parsing with a time zone is costly. */
+export function scheduleClock(cron: string, zone: string): (now: Date) => Date {
+  let next: Date | undefined;
+  return (now) => {
+    if (!next || next.getTime() <= now.getTime()) next = nextScheduledRun(cron, zone, now);
+    return next;
+  };
+}
+
+/** The dashboard as loadDashboard gives it, kept for `dashboardSeconds` and shared by every viewer. */
+export function createDashboard(deps: Parameters<typeof loadDashboard>[0], ttlMs = dashboardSeconds * 1000) {
+  const kept = keptFor(ttlMs, (now) => loadDashboard(deps, now));
+  return (now: Date) => kept.get(now);
+}
+
 export async function loadDashboard(
-  deps: { db: Db; counter: SubscriberCounter; queue: JobQueue | undefined; cron: string; zone: string },
+  deps: { db: Db; counter: SubscriberCounter; queue: JobQueue | undefined; nextRun: (now: Date) => Date },
   now: Date,
 ): Promise<Dashboard> {
   const [counted, runs, queues, [waiting]] = await Promise.all([
@@ -70,7 +95,7 @@ export async function loadDashboard(
   return {
     subscribers: counted,
     runs: runs.map((run) => summariseRun(run, now)),
-    nextRun: nextScheduledRun(deps.cron, deps.zone, now),
+    nextRun: deps.nextRun(now),
     queues,
     feedRequestsWaiting: waiting?.n ?? 0,
   };

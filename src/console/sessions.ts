@@ -13,22 +13,47 @@ import { sha256 } from './secrets.js';
 
 export const sessionIdleHours = 12;
 
+/**
+ * The idle limit is pushed forward at most this often: a busy operator's
+ * requests do not each write (and queue behind one another on) their
+ * session's row.
+ */
+const touchResolutionMs = 60_000;
+
 export interface SessionRecord {
   operatorId: number;
   [key: string]: unknown;
 }
 
-/** The stored session and its operator, or undefined once it has ended. */
-export async function loadSession(db: Db, sessionId: string, now: Date): Promise<{ data: SessionRecord; operator: Operator } | undefined> {
+/**
+ * The stored session and its operator, or undefined once it has ended. Using
+ * a session is what keeps it alive: its idle limit moves to `idleMs` from now
+ * (written when it has moved by a minute or more).
+ */
+export async function loadSession(
+  db: Db,
+  sessionId: string,
+  now: Date,
+  idleMs = sessionIdleHours * 3_600_000,
+): Promise<{ data: SessionRecord; operator: Operator } | undefined> {
+  const idHash = sha256(sessionId);
   const [row] = await db
-    .select({ data: operatorSessions.data, operator: operators })
+    .select({ data: operatorSessions.data, expiresAt: operatorSessions.expiresAt, operator: operators })
     .from(operatorSessions)
     .innerJoin(operators, eq(operators.id, operatorSessions.operatorId))
-    .where(and(eq(operatorSessions.idHash, sha256(sessionId)), gt(operatorSessions.expiresAt, now)));
-  return row ? { data: row.data as SessionRecord, operator: row.operator } : undefined;
+    .where(and(eq(operatorSessions.idHash, idHash), gt(operatorSessions.expiresAt, now)));
+  if (!row) return undefined;
+  const expiresAt = new Date(now.getTime() + idleMs);
+  if (expiresAt.getTime() - row.expiresAt.getTime() >= touchResolutionMs) {
+    await db
+      .update(operatorSessions)
+      .set({ expiresAt })
+      .where(and(eq(operatorSessions.idHash, idHash), lt(operatorSessions.expiresAt, new Date(expiresAt.getTime() - touchResolutionMs))));
+  }
+  return { data: row.data as SessionRecord, operator: row.operator };
 }
 
-/** Stores a signed-in session and pushes its idle limit forward. */
+/** Stores a signed-in session (at sign-in, or when its data changes) with a fresh idle limit. */
 export async function saveSession(db: Db, sessionId: string, data: SessionRecord, now: Date, idleMs = sessionIdleHours * 3_600_000): Promise<void> {
   const expiresAt = new Date(now.getTime() + idleMs);
   await db

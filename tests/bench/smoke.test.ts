@@ -9,18 +9,20 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
  * workers, the sink and the exactly-once check (the bench exits non-zero when
  * any subscriber got no digest or two). No timing is asserted here.
  */
-it('runs the benchmark end to end and prints its figures as the last line', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--subscribers', '100', '--no-api', '--json'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** `npm run bench` with these arguments: its exit code, its stderr, and the figures of its last line. */
+async function bench(args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args, '--json'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise((resolve) => child.once('exit', resolve));
+  return { code, stderr, figures: code === 0 ? (JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>) : {} };
+}
+
+it('runs the benchmark end to end and prints its figures as the last line', async () => {
+  const { code, stderr, figures } = await bench(['--subscribers', '100', '--no-api']);
   expect(code, stderr).toBe(0);
-  const figures = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
   expect(Object.keys(figures).sort()).toEqual(
     [
       'build_render_per_s',
@@ -37,4 +39,13 @@ it('runs the benchmark end to end and prints its figures as the last line', asyn
   );
   expect(figures.subscribers).toBe(100);
   for (const value of Object.values(figures)) expect(typeof value).toBe('number');
+}, 120_000);
+
+it("loads the console's dashboard for a signed-in operator with --console-only, and reports it", async () => {
+  const { code, stderr, figures } = await bench(['--subscribers', '100', '--console-only', '--api-seconds', '1', '--console-connections', '2']);
+  expect(code, stderr).toBe(0);
+  const dashboard = figures.dashboard as { requestsPerSecond: number; non2xx: number; errors: number };
+  expect(dashboard.requestsPerSecond).toBeGreaterThan(0);
+  expect(dashboard.non2xx).toBe(0);
+  expect(dashboard.errors).toBe(0);
 }, 120_000);

@@ -86,13 +86,14 @@ describe('sessions', () => {
     expect(rows[0]!.idHash).not.toContain('session-id-hash-test');
   });
 
-  it('ends after 12 hours idle, and each save pushes the limit forward', async () => {
-    const { operator } = await addOperator(database.db, { email: 'idle@example.org', role: 'viewer' });
+  it('ends after 12 hours without use, and each use pushes the limit forward', async () => {
+    const { operator } = await addOperator(database.db, { email: 'idle@council.example.org', role: 'viewer' });
     await saveSession(database.db, 'idle-session', { operatorId: operator.id }, start);
+    await saveSession(database.db, 'unused-session', { operatorId: operator.id }, start);
     expect(await loadSession(database.db, 'idle-session', minutes(11 * 60))).toBeDefined();
-    await saveSession(database.db, 'idle-session', { operatorId: operator.id }, minutes(11 * 60));
     expect(await loadSession(database.db, 'idle-session', minutes(22 * 60))).toBeDefined();
-    expect(await loadSession(database.db, 'idle-session', minutes(23 * 60 + 1))).toBeUndefined();
+    expect(await loadSession(database.db, 'unused-session', minutes(12 * 60 + 1))).toBeUndefined();
+    expect(await loadSession(database.db, 'idle-session', minutes(34 * 60 + 1))).toBeUndefined();
   });
 
   it('ends when destroyed (sign-out) and when the operator is removed', async () => {

@@ -3,7 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifySession, { type SessionStore } from '@fastify/session';
 import type { FastifyInstance, Session } from 'fastify';
-import { destroySession, loadSession, saveSession, sessionIdleHours } from '../../console/sessions.js';
+import { destroySession, loadSession, saveSession } from '../../console/sessions.js';
 import type { AppDeps } from '../app.js';
 import { clockOf } from '../deps.js';
 
@@ -43,7 +43,8 @@ function postgresStore(deps: AppDeps): SessionStore {
  * Cookies, the server-side session and CSRF protection for the console's
  * pages, registered in the console's own scope. The session cookie is
  * HttpOnly, SameSite=Lax, Secure when the request came over https (behind
- * a proxy, X-Forwarded-Proto), and sent only to /admin. Its signing key and
+ * a proxy, X-Forwarded-Proto), sent only to /admin, and dies with the
+ * browser; the server ends it after 12 hours idle. Its signing key and
  * the CSRF cookie's are derived from TOKEN_SECRET.
  */
 export async function registerConsoleSession(app: FastifyInstance, deps: AppDeps) {
@@ -54,9 +55,11 @@ export async function registerConsoleSession(app: FastifyInstance, deps: AppDeps
     cookieName: sessionCookie,
     store: postgresStore(deps),
     saveUninitialized: false,
-    // Every answer pushes the idle limit forward, in the cookie and in the table.
-    rolling: true,
-    cookie: { path: consolePath, httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: sessionIdleHours * 3_600_000 },
+    // The idle limit lives in the table (loading a session moves it), so an
+    // unchanged session is not written back and the cookie, which lasts as
+    // long as the browser, is not set again on every answer.
+    rolling: false,
+    cookie: { path: consolePath, httpOnly: true, sameSite: 'lax', secure: 'auto' },
   });
   await app.register(fastifyCsrf, {
     cookieKey: csrfCookie,

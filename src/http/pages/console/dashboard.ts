@@ -24,7 +24,7 @@ export function dashboardPage(context: PageContext, dashboard: Dashboard, zone: 
 <thead><tr>${subscriberStatuses.map((status) => html`<th scope="col" class="number">${status}</th>`)}</tr></thead>
 <tbody><tr>${subscriberStatuses.map((status) => html`<td class="number">${number(counts[status])}</td>`)}</tr></tbody>
 </table></div>
-<p class="muted">Counted at ${when(countedAt, zone)}; counts are kept for half a minute.</p>
+<p class="muted">Counted at ${when(countedAt, zone)}; counts are kept for half a minute, the rest of this page for two seconds.</p>
 <h2>Last runs</h2>
 ${runsTable(dashboard.runs, zone, 'The five most recent runs')}
 <p><a href="/admin/runs">All runs, or start one</a></p>
