@@ -43,7 +43,7 @@ describe('council-digest operator', () => {
       'cli operator.add view@example.org',
       'cli operator.add Owner@Example.org',
     ]);
-  });
+  }, 120_000);
 
   it('refuses an unknown role and a bad address, and says when there is nobody to remove', async () => {
     expect((await cli(['operator', 'add', 'a@example.org', '--role', 'god'])).code).not.toBe(0);
@@ -53,5 +53,5 @@ describe('council-digest operator', () => {
     const missing = await cli(['operator', 'remove', 'nobody@example.org']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('No operator nobody@example.org');
-  });
+  }, 60_000);
 });
