@@ -12,6 +12,7 @@ import { consoleErrorPage, expiredFormDetail } from '../pages/console/errors.js'
 import { consoleScript, consoleScriptPath, consoleStylesheet, consoleStylesheetPath } from '../pages/console/layout.js';
 import { sendPage } from '../pages/support.js';
 import { registerConsoleSession } from '../plugins/console-session.js';
+import { isUnstorableText } from '../plugins/errors.js';
 import { requireRole } from '../plugins/roles.js';
 import { pageContext } from '../pages/console/context.js';
 import { consoleDashboardRoutes } from './console-dashboard.js';
@@ -47,6 +48,7 @@ function useConsoleErrors(app: FastifyInstance) {
     if (error instanceof FeedError) return page(problemStatus[error.problem], error.message);
     if (error instanceof ImportError) return page(422, [error.message, ...error.issues.map((issue) => issue.message)].join(' '));
     if (error.code?.startsWith('FST_CSRF')) return page(403, expiredFormDetail);
+    if (isUnstorableText(error)) return page(400, 'Text with a NUL character cannot be searched for or stored.');
     if (hasZodFastifySchemaValidationErrors(error)) return page(400, error.validation.map((issue) => `${issue.instancePath || 'form'}: ${issue.message}`).join('; '));
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) return page(status);
