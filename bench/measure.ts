@@ -89,5 +89,10 @@ export function parseArgs(argv: string[]) {
     /** Only the start-up comparison: the digest runs and the API are skipped. */
     startupOnly: argv.includes('--startup-only'),
     startupRounds: Number(value('--startup-rounds') ?? 3),
+    /** The console's dashboard under load too (50 runs are added); --console-only measures only it. */
+    console: argv.includes('--console'),
+    consoleOnly: argv.includes('--console-only'),
+    /** Operators' browsers loading the dashboard at once. */
+    consoleConnections: Number(value('--console-connections') ?? 10),
   };
 }

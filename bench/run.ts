@@ -9,13 +9,14 @@ import { createBullQueue, deleteQueueKeys } from '../src/jobs/bullmq.js';
 import { createLogger } from '../src/logger.js';
 import { loadTemplates } from '../src/mail/templates.js';
 import { createSmtpMailer } from '../src/mail/transport.js';
+import { dashboardLoad, seedRuns } from './console.js';
 import { benchWeek, createBenchDatabase, dropBenchDatabase, dropLeftoverDatabases, importBenchMeetings, insertSubscribers } from './data.js';
 import { committedTransactions, countOwnQueries, parseArgs, rawSmtpRate } from './measure.js';
 import { cpuSeconds, freePort, loadTest, peakRssMb, startCommand, startSink, stopProcess, waitForHttp, type LoadResult } from './processes.js';
 import { compareStartup, type StartupFigures } from './startup.js';
 
 /**
- * `npm run bench [-- --subscribers N --workers W --json --dry-only --no-api --no-startup --startup-only --startup-rounds R]`
+ * `npm run bench [-- --subscribers N --workers W --json --dry-only --no-api --no-startup --startup-only --startup-rounds R --console --console-only --console-connections C]`
  * (`npm run bench -- --harvest` times a harvest instead: bench/harvest.ts)
  * One weekly run measured end to end on the test Postgres and Redis, in a
  * database and a Redis prefix of its own, both removed at the end.
@@ -85,7 +86,7 @@ try {
   const samples = await sampleDigests();
   let raw = 0;
   let full: Phase | undefined;
-  if (!args.dryOnly && !args.apiOnly && !args.startupOnly) {
+  if (!args.dryOnly && !args.apiOnly && !args.startupOnly && !args.consoleOnly) {
     raw = await rawSmtpRate(
       { url: sink.url, from: config.MAIL_FROM, processes: args.workers, inFlight: config.WORKER_CONCURRENCY },
       samples,
@@ -97,9 +98,10 @@ try {
     full = await runPhase(false);
     await checkExactlyOnce(full.run);
   }
-  const dry = args.apiOnly || args.startupOnly ? undefined : await runPhase(true);
-  const api = (args.api && !args.startupOnly) || args.apiOnly ? await apiLoad() : undefined;
-  const startup = args.startup && !args.apiOnly ? await startupComparison() : undefined;
+  const dry = args.apiOnly || args.startupOnly || args.consoleOnly ? undefined : await runPhase(true);
+  const api = (args.api && !args.startupOnly && !args.consoleOnly) || args.apiOnly ? await apiLoad() : undefined;
+  const startup = args.startup && !args.apiOnly && !args.consoleOnly ? await startupComparison() : undefined;
+  const dashboard = args.console || args.consoleOnly ? await consoleLoad() : undefined;
 
   const figures = {
     subscribers: args.subscribers,
@@ -113,8 +115,8 @@ try {
     cpu_ms_per_digest: full ? round(full.cpuMsPerDigest, 2) : null,
     dry_cpu_ms_per_digest: dry ? round(dry.cpuMsPerDigest, 3) : null,
   };
-  printTable(figures, full, dry, api, startup);
-  if (args.json) console.log(JSON.stringify({ ...figures, ...(api ? { api } : {}), ...(startup ? { startup } : {}) }));
+  printTable(figures, full, dry, api, startup, dashboard);
+  if (args.json) console.log(JSON.stringify({ ...figures, ...(api ? { api } : {}), ...(startup ? { startup } : {}), ...(dashboard ? { dashboard } : {}) }));
 } finally {
   await Promise.all(children.map(stopProcess));
   await queue.close();
@@ -235,8 +237,8 @@ async function startupComparison(): Promise<StartupFigures> {
   });
 }
 
-/** `council-digest serve` under autocannon, sign-up limits raised and mail going to the sink. */
-async function apiLoad(): Promise<ApiFigures> {
+/** `council-digest serve`, sign-up limits raised and mail going to the sink, once it answers. */
+async function startApi(): Promise<{ api: ChildProcess; base: string }> {
   const port = await freePort();
   const api = startCommand('serve', {
     ...settings,
@@ -248,6 +250,21 @@ async function apiLoad(): Promise<ApiFigures> {
   children.push(api);
   const base = `http://127.0.0.1:${port}`;
   await waitForHttp(`${base}/healthz`);
+  return { api, base };
+}
+
+/** The console's dashboard with 50 runs beside the subscribers, for a signed-in operator. */
+async function consoleLoad(): Promise<LoadResult> {
+  await seedRuns(database, benchWeek);
+  const { api, base } = await startApi();
+  const result = await dashboardLoad(base, database, { seconds: args.apiSeconds, connections: args.consoleConnections });
+  await stopProcess(api);
+  return result;
+}
+
+/** `council-digest serve` under autocannon. */
+async function apiLoad(): Promise<ApiFigures> {
+  const { api, base } = await startApi();
   const body = JSON.stringify({ email: 'api-[<id>]@bench.example', topics: ['housing'] });
   const signup = await loadTest({ url: `${base}/api/subscriptions`, method: 'POST', body, seconds: args.apiSeconds, connections: 20 });
   const week = { url: `${base}/api/meetings?from=${benchWeek}&to=2025-06-22`, method: 'GET', seconds: args.apiSeconds, connections: 20 } as const;
@@ -264,7 +281,7 @@ interface ApiFigures {
   meetings_gzip: LoadResult;
 }
 
-function printTable(figures: Record<string, number | null>, full: Phase | undefined, dry: Phase | undefined, api?: ApiFigures, startup?: StartupFigures) {
+function printTable(figures: Record<string, number | null>, full: Phase | undefined, dry: Phase | undefined, api?: ApiFigures, startup?: StartupFigures, dashboard?: LoadResult) {
   const rows: [string, string][] = Object.entries(figures).map(([key, value]) => [key, value === null ? '(not run)' : String(value)]);
   rows.push(['settings', `${args.workers} worker(s), WORKER_CONCURRENCY=${config.WORKER_CONCURRENCY}, DIGEST_BATCH_SIZE=${config.DIGEST_BATCH_SIZE}`]);
   if (full) rows.push(['full run', `${round(full.seconds, 1)} s, ${full.run.sent} sent`]);
@@ -283,6 +300,7 @@ function printTable(figures: Record<string, number | null>, full: Phase | undefi
       rows.push([`  ${against.replaceAll('_', ' ')}`, `worker start ×${r.worker_start_ms}, serve start ×${r.serve_start_ms}, worker RSS ×${r.worker_rss_mb} (peak ×${r.worker_peak_rss_mb}); medians of ${startup.rounds} rounds`]);
     }
   }
+  if (dashboard) rows.push([`GET /admin (dashboard, 50 runs, ${args.consoleConnections} connections)`, `${dashboard.requestsPerSecond} req/s, p99 ${dashboard.p99Ms} ms, non-2xx ${dashboard.non2xx}`]);
   const width = Math.max(...rows.map(([key]) => key.length));
   for (const [key, value] of rows) process.stdout.write(`${key.padEnd(width)}  ${value}\n`);
 }

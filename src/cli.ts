@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from './config.js';
+import { registerOperatorCommands } from './console/commands.js';
 import { DatabaseStartError } from './db/client.js';
 import { printRunDeliveries, registerDigestCommands, watchRun } from './digest-commands.js';
 import { createDemoFeed, createDemoSubscribers, demoSubscribers, latestSeededWeek } from './digests/demo.js';
@@ -165,6 +166,7 @@ Press Ctrl+C to stop.`);
 
 registerDigestCommands(program, (name) => openRuntime({ name, stderr: name !== 'worker' }));
 registerHarvestCommands(program, (name) => openRuntime({ name, stderr: true }));
+registerOperatorCommands(program, withRuntime);
 
 function printImported(outcomes: Awaited<ReturnType<typeof importRecords>>) {
   printTable(

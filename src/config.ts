@@ -132,6 +132,11 @@ export const envSchema = z.object({
   HARVEST_TIMEOUT_SECONDS: wholeNumber(1, 600).default(90),
   // Tries after the first for a request that may pass (timeouts, 5xx, 429, an HTML error page).
   HARVEST_RETRIES: wholeNumber(0, 10).default(3),
+  // The operators' console (/admin): sign-in requests one client IP and one
+  // address may make within the window (every request counts, operator or not).
+  CONSOLE_SIGN_IN_PER_IP: wholeNumber(1, 1000).default(20),
+  CONSOLE_SIGN_IN_PER_ADDRESS: wholeNumber(1, 100).default(5),
+  CONSOLE_SIGN_IN_WINDOW_MINUTES: wholeNumber(1, 1440).default(15),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

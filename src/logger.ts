@@ -21,11 +21,13 @@ export const redactPaths = [
 
 /**
  * Paths whose segments are secrets: emailed link tokens (/confirm/:token and
- * the rest) and secret Atom URLs (/feeds/:id/:token.atom).
+ * the rest, /admin/sign-in/:token) and secret Atom URLs (/feeds/:id/:token.atom).
  */
 const secretPathSegments = [
   /^(\/(?:feeds\/)?(?:confirm|preferences|unsubscribe|resubscribe|digests)\/)[^/?#]+/,
   /^(\/feeds\/[^/?#]+\/)[^/?#]+(?=\.atom(?:[?#]|$))/,
+  // The operators' console: emailed sign-in links.
+  /^(\/admin\/sign-in\/)[^/?#]+/,
 ];
 
 /** A request URL fit for a log line: link and feed tokens replaced. */

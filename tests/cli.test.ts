@@ -1,30 +1,18 @@
-import { execFile } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { count } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/client.js';
 import { meetings } from '../src/db/schema/index.js';
+import { runCli } from './helpers/cli.js';
 import { createTestDatabase } from './helpers/db.js';
 import { fixturePages, fixturePagesDir } from './helpers/fixtures.js';
 
-const run = promisify(execFile);
-const bin = new URL('../bin/council-digest.js', import.meta.url).pathname;
 let database: Database;
 
-async function cli(args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'warn', NODE_ENV: 'test' },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
+function cli(args: string[]) {
+  return runCli(args, { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'warn', NODE_ENV: 'test' });
 }
 
 async function meetingCount() {
@@ -85,12 +73,7 @@ describe('council-digest command line', () => {
   });
 
   it('says which setting is wrong and exits non-zero', async () => {
-    const { code, stderr } = await run(process.execPath, [bin, 'migrate'], {
-      env: { ...process.env, DATABASE_URL: 'mysql://nope', NODE_ENV: 'test' },
-    }).then(
-      () => ({ code: 0, stderr: '' }),
-      (error: { code: number; stderr: string }) => error,
-    );
+    const { code, stderr } = await runCli(['migrate'], { ...process.env, DATABASE_URL: 'mysql://nope', NODE_ENV: 'test' });
     expect(code).toBe(1);
     expect(stderr).toContain('DATABASE_URL: must be a URL like postgres://');
   });

@@ -6,9 +6,6 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
  * gives nobody a working key or feed URL.
  */
 
-/** `cdp_` + 8 hex characters (the visible prefix the row is found by) + `_` + 43 base64url characters. */
-const keyPattern = /^cdp_([0-9a-f]{8})_([A-Za-z0-9_-]{43})$/;
-
 export interface NewPartnerKey {
   /** The whole key: given to the operator once, never stored. */
   key: string;
@@ -27,15 +24,30 @@ export function matchesHash(secret: string, storedHash: string): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-export function generatePartnerKey(): NewPartnerKey {
+/**
+ * A bearer key `<tag>_` + 8 hex characters (the visible prefix its row is
+ * found by) + `_` + 43 base64url characters: partners' keys (`cdp`) and
+ * operators' personal API tokens (`cdo`).
+ */
+export function generatePrefixedKey(tag: string): NewPartnerKey {
   const prefix = randomBytes(4).toString('hex');
-  const key = `cdp_${prefix}_${randomBytes(32).toString('base64url')}`;
+  const key = `${tag}_${prefix}_${randomBytes(32).toString('base64url')}`;
   return { key, prefix, hash: sha256(key) };
 }
 
-/** The prefix of a well-formed key, or undefined for anything else (an operator token, a typo). */
+/** The prefix of a well-formed key with this tag, or undefined for anything else (another kind of token, a typo). */
+export function prefixedKeyPrefix(tag: string, key: string): string | undefined {
+  if (!key.startsWith(`${tag}_`)) return undefined;
+  return /^([0-9a-f]{8})_[A-Za-z0-9_-]{43}$/.exec(key.slice(tag.length + 1))?.[1];
+}
+
+export function generatePartnerKey(): NewPartnerKey {
+  return generatePrefixedKey('cdp');
+}
+
+/** The prefix of a well-formed partner key, or undefined for anything else (an operator token, a typo). */
 export function partnerKeyPrefix(key: string): string | undefined {
-  return keyPattern.exec(key)?.[1];
+  return prefixedKeyPrefix('cdp', key);
 }
 
 /** A new secret for an Atom URL, and the hash the feed keeps. */

@@ -134,6 +134,17 @@ export async function listHarvests(db: Db, options: { sourceId?: number; limit: 
     .limit(options.limit);
 }
 
+/** Whether a source is failing: its last `failingAfter` harvests read nothing. */
+export function isFailing(source: Pick<SourceRow, 'consecutiveFailures'>): boolean {
+  return source.consecutiveFailures >= failingAfter;
+}
+
+/** Every source with its latest harvest: what operators look at for the sites' health. */
+export async function sourcesWithLatest(db: Db): Promise<(SourceRow & { latest: HarvestRow | undefined })[]> {
+  const [sources, latest] = await Promise.all([listSources(db), latestHarvests(db)]);
+  return sources.map((source) => ({ ...source, latest: latest.get(source.id) }));
+}
+
 /** The latest harvest of each source, for the sources listing. */
 export async function latestHarvests(db: Db) {
   const rows = await db.execute<{ id: string }>(sql`select max(id) as id from ${harvests} group by source_id`);

@@ -17,6 +17,8 @@ import type { JobQueue } from '../jobs/types.js';
 import { createApiCache } from './caches.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { answerFrameworkError, registerSecurityHeaders } from './plugins/security.js';
+import { adminConsoleRoutes } from './routes/admin-console.js';
+import { consoleRoutes } from './routes/console.js';
 import { adminDigestRoutes } from './routes/admin-digests.js';
 import { adminHarvestRoutes } from './routes/admin-harvest.js';
 import { adminMeetingRoutes } from './routes/admin-meetings.js';
@@ -111,6 +113,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => digestViewRoutes(scope, deps));
   await app.register(async (scope) => webhookRoutes(scope, deps));
   await app.register(async (scope) => metricsRoutes(scope, deps));
+  await app.register(async (scope) => adminConsoleRoutes(scope, deps));
+  await app.register(async (scope) => consoleRoutes(scope, deps, cache));
   const outbox = deps.mailer.outboxDir;
   if (outbox) await app.register(async (scope) => devOutboxRoutes(scope, outbox));
   return app as unknown as FastifyInstance;

@@ -10,19 +10,22 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
  * any subscriber got no digest or two), and one round of the start-up
  * comparison (tsx against dist/). No timing is asserted here.
  */
-it('runs the benchmark end to end and prints its figures as the last line', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--subscribers', '100', '--no-api', '--startup-rounds', '1', '--json'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** `npm run bench` with these arguments: its exit code, its stderr, and the figures of its last line. */
+async function bench(args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args, '--json'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise((resolve) => child.once('exit', resolve));
+  return { code, stderr, figures: code === 0 ? (JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>) : {} };
+}
+
+it('runs the benchmark end to end and prints its figures as the last line', async () => {
+  const { code, stderr, figures } = await bench(['--subscribers', '100', '--no-api', '--startup-rounds', '1']);
   expect(code, stderr).toBe(0);
-  const { startup, ...figures } = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
-  expect(Object.keys(figures).sort()).toEqual(
+  const { startup, ...rest } = figures;
+  expect(Object.keys(rest).sort()).toEqual(
     [
       'build_render_per_s',
       'cpu_ms_per_digest',
@@ -36,8 +39,8 @@ it('runs the benchmark end to end and prints its figures as the last line', asyn
       'subscribers',
     ].sort(),
   );
-  expect(figures.subscribers).toBe(100);
-  for (const value of Object.values(figures)) expect(typeof value).toBe('number');
+  expect(rest.subscribers).toBe(100);
+  for (const value of Object.values(rest)) expect(typeof value).toBe('number');
   const measures = ['serve_start_ms', 'worker_peak_rss_mb', 'worker_rss_mb', 'worker_start_ms'];
   const comparison = startup as Record<string, Record<string, unknown>>;
   for (const variant of ['tsx', 'tsx_cold', 'dist']) {
@@ -46,3 +49,12 @@ it('runs the benchmark end to end and prints its figures as the last line', asyn
   }
   expect(Object.keys(comparison.ratios!).sort()).toEqual(['dist_vs_tsx', 'dist_vs_tsx_cold']);
 }, 300_000);
+
+it("loads the console's dashboard for a signed-in operator with --console-only, and reports it", async () => {
+  const { code, stderr, figures } = await bench(['--subscribers', '100', '--console-only', '--api-seconds', '1', '--console-connections', '2']);
+  expect(code, stderr).toBe(0);
+  const dashboard = figures.dashboard as { requestsPerSecond: number; non2xx: number; errors: number };
+  expect(dashboard.requestsPerSecond).toBeGreaterThan(0);
+  expect(dashboard.non2xx).toBe(0);
+  expect(dashboard.errors).toBe(0);
+}, 120_000);

@@ -6,7 +6,7 @@ import { createTestDatabase } from '../helpers/db.js';
 import { createDigestHarness } from '../helpers/digests.js';
 import { redisPrefix } from '../helpers/redis.js';
 import { bearer, createPartner, requestFeed } from '../feeds/fixtures.js';
-import { appWithRouteTable, concreteUrl, guardOf, type RouteEntry } from './route-table.js';
+import { appWithRouteTable, concreteUrl, guardOf, isConsolePage, type RouteEntry } from './route-table.js';
 
 /**
  * Routes anyone may call. A route outside /api/admin, /admin and /api/partner
@@ -24,6 +24,8 @@ const publicRoutes = new Set([
   'GET /unsubscribe/:token', 'POST /unsubscribe/:token', 'GET /resubscribe/:token', 'POST /resubscribe/:token',
   'GET /digests/:token',
   'GET /feeds/:id/:token.atom', 'GET /feeds/confirm/:token', 'GET /feeds/unsubscribe/:token', 'POST /feeds/unsubscribe/:token',
+  'GET /admin/sign-in', 'POST /admin/sign-in', 'GET /admin/sign-in/:token', 'POST /admin/sign-in/:token', 'POST /admin/sign-out',
+  'GET /admin/assets/console.css', 'GET /admin/assets/console.js',
 ]);
 
 const isListedPublic = ({ method, url }: RouteEntry) =>
@@ -60,6 +62,14 @@ function requestFor(route: RouteEntry, headers: Record<string, string>, values: 
 async function expectRefusal(route: RouteEntry, headers: Record<string, string>, status: number, values?: Record<string, string>) {
   const response = await app.inject(requestFor(route, headers, values));
   const label = `${route.method} ${route.url} answered ${response.statusCode}: ${response.body.slice(0, 200)}`;
+  if (isConsolePage(route.url)) {
+    // A console page sends a browser without a session to sign in, and refuses a bad token with a page.
+    if (status === 401) {
+      expect(response.statusCode, label).toBe(303);
+      expect(response.headers.location, label).toBe('/admin/sign-in');
+    } else expect(response.statusCode, label).toBe(status);
+    return;
+  }
   expect(response.statusCode, label).toBe(status);
   if (route.method !== 'HEAD') expect(response.json().error.code, label).toBe(status === 401 ? 'unauthorized' : status === 404 ? 'not_found' : 'forbidden');
 }
@@ -80,7 +90,7 @@ describe('the route table', () => {
 describe('every operator route', () => {
   const operatorRoutes = () => routes.filter((route) => guardOf(route.url) === 'operator');
 
-  it('answers 401 without a token, before reading any body', async () => {
+  it('answers 401 without a token (a console page: sends the browser to sign in), before reading any body', async () => {
     for (const route of operatorRoutes()) await expectRefusal(route, {}, 401);
   });
 
@@ -94,7 +104,7 @@ describe('every operator route', () => {
 
   it('answers 403 to a wrong password through the browser sign-in prompt of Bull Board', async () => {
     const basic = { authorization: `Basic ${Buffer.from('ops:not-the-token').toString('base64')}` };
-    for (const route of operatorRoutes().filter((candidate) => candidate.url.startsWith('/admin/'))) await expectRefusal(route, basic, 403);
+    for (const route of operatorRoutes().filter((candidate) => candidate.url.startsWith('/admin/queues'))) await expectRefusal(route, basic, 403);
   });
 
   it('lets the operator token through', async () => {

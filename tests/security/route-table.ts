@@ -22,8 +22,15 @@ function schemaKeys(schema: unknown): string[] {
 
 export type Guard = 'operator' | 'partner' | 'public';
 
+/** The console's way in (sign-in by link, sign-out) and its stylesheet and script: open to anyone. */
+export const consoleOpenRoutes = ['/admin/sign-in', '/admin/sign-in/:token', '/admin/sign-out', '/admin/assets/console.css', '/admin/assets/console.js'];
+
+/** A console page (not Bull Board): without a session it sends the browser to sign in, and its refusals are pages. */
+export const isConsolePage = (url: string) => (url === '/admin' || url.startsWith('/admin/')) && !url.startsWith('/admin/queues');
+
 /** Who a route is for, by its prefix alone: a route outside these prefixes must be listed as public. */
 export function guardOf(url: string): Guard {
+  if (consoleOpenRoutes.includes(url)) return 'public';
   if (url === '/api/admin' || url.startsWith('/api/admin/') || url === '/admin' || url.startsWith('/admin/')) return 'operator';
   if (url === '/api/partner' || url.startsWith('/api/partner/')) return 'partner';
   return 'public';

@@ -3,3 +3,4 @@ export * from './subscribers.js';
 export * from './digests.js';
 export * from './feeds.js';
 export * from './harvest.js';
+export * from './console.js';

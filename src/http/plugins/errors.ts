@@ -10,7 +10,7 @@ import { ApiError, errorBody, errorCodes, type ErrorStatus, type FieldError } fr
 /** invalid byte sequence (22021) and unsupported Unicode escape in JSON (22P05): what NUL in text becomes. */
 const unstorableTextCodes = new Set(['22021', '22P05']);
 
-function isUnstorableText(error: unknown): boolean {
+export function isUnstorableText(error: unknown): boolean {
   for (let cause: unknown = error; cause; cause = (cause as { cause?: unknown }).cause) {
     if (unstorableTextCodes.has((cause as { code?: unknown }).code as string)) return true;
   }

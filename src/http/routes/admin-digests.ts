@@ -11,7 +11,7 @@ import { EmailAddressError } from '../../subscribers/email.js';
 import type { AppDeps } from '../app.js';
 import { clockOf } from '../deps.js';
 import { ApiError } from '../errors.js';
-import { requireAdmin } from '../plugins/auth.js';
+import { addressView, audit, requireRole } from '../plugins/roles.js';
 import { adminErrorResponses, errorResponse } from '../schemas.js';
 
 const weekParam = z
@@ -42,6 +42,11 @@ const runOut = z.object({
 
 const runParams = z.object({ id: z.coerce.number().int().positive() });
 
+/** A run's samples with their addresses as this caller may see them. */
+function withShownSamples<Run extends { samples: { email: string }[] }>(run: Run, show: (address: string) => string): Run {
+  return { ...run, samples: run.samples.map((sample) => ({ ...sample, email: show(sample.email) })) };
+}
+
 function toWeek(value: string | undefined) {
   if (!value) return undefined;
   try {
@@ -58,7 +63,7 @@ export async function adminDigestRoutes(app: FastifyInstance, deps: AppDeps) {
   const { db } = deps.database;
   const security = [{ adminToken: [] }];
   const now = clockOf(deps);
-  routes.addHook('onRequest', requireAdmin(deps.config.ADMIN_TOKEN));
+  routes.addHook('onRequest', requireRole(deps));
 
   const running = (): DigestDeps => {
     if (!deps.digests) throw new ApiError(503, 'The weekly run is not wired into this process');
@@ -75,6 +80,7 @@ export async function adminDigestRoutes(app: FastifyInstance, deps: AppDeps) {
   routes.post(
     '/api/admin/digest-runs',
     {
+      config: { role: 'operator' },
       schema: {
         tags: ['operators'],
         security,
@@ -87,6 +93,7 @@ export async function adminDigestRoutes(app: FastifyInstance, deps: AppDeps) {
     },
     async (request, reply) => {
       const { run, joined } = await requestRun(running(), { week: toWeek(request.body.week), dryRun: request.body.dryRun, trigger: 'api' });
+      await audit(deps, request, { action: run.dryRun ? 'run.dry-run' : 'run.start', objectType: 'run', objectId: run.id, detail: { week: run.week, joined } });
       return reply.code(202).send({ id: run.id, week: run.week, status: run.status, dryRun: run.dryRun, joined });
     },
   );
@@ -94,6 +101,7 @@ export async function adminDigestRoutes(app: FastifyInstance, deps: AppDeps) {
   routes.get(
     '/api/admin/digest-runs',
     {
+      config: { role: 'viewer' },
       schema: {
         tags: ['operators'],
         security,
@@ -108,8 +116,9 @@ export async function adminDigestRoutes(app: FastifyInstance, deps: AppDeps) {
     async (request) => {
       const runs = await listRuns(db, { limit: request.query.limit + 1, before: request.query.before });
       const page = runs.slice(0, request.query.limit);
+      const show = addressView(request);
       return {
-        runs: page.map((run) => summariseRun(run, now())),
+        runs: page.map((run) => withShownSamples(summariseRun(run, now()), show)),
         nextBefore: runs.length > request.query.limit ? page.at(-1)!.id : null,
       };
     },
@@ -118,6 +127,7 @@ export async function adminDigestRoutes(app: FastifyInstance, deps: AppDeps) {
   routes.get(
     '/api/admin/digest-runs/:id',
     {
+      config: { role: 'viewer' },
       schema: {
         tags: ['operators'],
         security,
@@ -136,9 +146,10 @@ export async function adminDigestRoutes(app: FastifyInstance, deps: AppDeps) {
       const run = await findRun(db, request.params.id);
       if (!run) throw new ApiError(404, `No digest run ${request.params.id}`);
       const failures = await runFailures(db, run.id);
+      const show = addressView(request);
       return {
-        ...summariseRun(run, now()),
-        failures: failures.map((failure) => ({ ...failure, claimedAt: failure.claimedAt.toISOString() })),
+        ...withShownSamples(summariseRun(run, now()), show),
+        failures: failures.map((failure) => ({ ...failure, email: failure.email && show(failure.email), claimedAt: failure.claimedAt.toISOString() })),
       };
     },
   );
@@ -146,6 +157,7 @@ export async function adminDigestRoutes(app: FastifyInstance, deps: AppDeps) {
   routes.post(
     '/api/admin/digest-runs/:id/retry-failed',
     {
+      config: { role: 'operator' },
       schema: {
         tags: ['operators'],
         security,
@@ -160,6 +172,7 @@ export async function adminDigestRoutes(app: FastifyInstance, deps: AppDeps) {
       if (!run) throw new ApiError(404, `No digest run ${request.params.id}`);
       if (run.dryRun) throw new ApiError(409, 'A dry run sends nothing, so it has nothing to retry');
       const retried = await retryFailed(running(), run.id);
+      await audit(deps, request, { action: 'run.retry-failed', objectType: 'run', objectId: run.id, detail: { retried } });
       return reply.code(202).send({ id: run.id, retried });
     },
   );
@@ -167,6 +180,7 @@ export async function adminDigestRoutes(app: FastifyInstance, deps: AppDeps) {
   routes.get(
     '/api/admin/digest-preview',
     {
+      config: { role: 'operator' },
       schema: {
         tags: ['operators'],
         security,

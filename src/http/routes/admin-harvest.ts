@@ -6,12 +6,13 @@ import { startHarvests } from '../../harvest/processors.js';
 import {
   createSource,
   failingAfter,
+  isFailing,
   findHarvest,
   findSource,
   latestHarvests,
   listHarvests,
-  listSources,
   SourceExistsError,
+  sourcesWithLatest,
   updateSource,
   type HarvestRow,
   type SourceRow,
@@ -20,7 +21,7 @@ import { normaliseBaseUrl } from '../../harvest/site.js';
 import type { AppDeps } from '../app.js';
 import { clockOf } from '../deps.js';
 import { ApiError } from '../errors.js';
-import { requireAdmin } from '../plugins/auth.js';
+import { audit, requireRole } from '../plugins/roles.js';
 import { adminErrorResponses, errorResponse } from '../schemas.js';
 
 const isoDay = z.iso.date({ error: 'must be a date as YYYY-MM-DD' });
@@ -97,7 +98,7 @@ function sourceView(row: SourceRow, latest: HarvestRow | undefined) {
     lastHarvest: latest ? harvestView(latest) : null,
     lastHarvestAt: row.lastHarvestAt?.toISOString() ?? null,
     lastSuccessAt: row.lastSuccessAt?.toISOString() ?? null,
-    failing: row.consecutiveFailures >= failingAfter,
+    failing: isFailing(row),
   };
 }
 
@@ -107,11 +108,12 @@ export async function adminHarvestRoutes(app: FastifyInstance, deps: AppDeps) {
   const { db } = deps.database;
   const security = [{ adminToken: [] }];
   const now = clockOf(deps);
-  routes.addHook('onRequest', requireAdmin(deps.config.ADMIN_TOKEN));
+  routes.addHook('onRequest', requireRole(deps));
 
   routes.get(
     '/api/admin/sources',
     {
+      config: { role: 'viewer' },
       schema: {
         tags: ['operators'],
         security,
@@ -121,14 +123,14 @@ export async function adminHarvestRoutes(app: FastifyInstance, deps: AppDeps) {
       },
     },
     async () => {
-      const [sources, latest] = await Promise.all([listSources(db), latestHarvests(db)]);
-      return { sources: sources.map((source) => sourceView(source, latest.get(source.id))) };
+      return { sources: (await sourcesWithLatest(db)).map((source) => sourceView(source, source.latest)) };
     },
   );
 
   routes.post(
     '/api/admin/sources',
     {
+      config: { role: 'operator' },
       schema: {
         tags: ['operators'],
         security,
@@ -142,6 +144,7 @@ export async function adminHarvestRoutes(app: FastifyInstance, deps: AppDeps) {
       try {
         const source = await createSource(db, request.body);
         request.log.info({ source: source.id, council: source.council, url: source.url }, 'source added');
+        await audit(deps, request, { action: 'source.add', objectType: 'source', objectId: source.id, detail: { council: source.council, url: source.url } });
         return reply.code(201).send(sourceView(source, undefined));
       } catch (error) {
         if (error instanceof SourceExistsError) throw new ApiError(409, error.message);
@@ -153,6 +156,7 @@ export async function adminHarvestRoutes(app: FastifyInstance, deps: AppDeps) {
   routes.patch(
     '/api/admin/sources/:id',
     {
+      config: { role: 'operator' },
       schema: {
         tags: ['operators'],
         security,
@@ -168,6 +172,7 @@ export async function adminHarvestRoutes(app: FastifyInstance, deps: AppDeps) {
       const source = await updateSource(db, request.params.id, request.body);
       if (!source) throw new ApiError(404, `No source ${request.params.id}`);
       request.log.info({ source: source.id, change: request.body }, 'source changed');
+      await audit(deps, request, { action: 'source.edit', objectType: 'source', objectId: source.id, detail: request.body });
       return sourceView(source, (await latestHarvests(db)).get(source.id));
     },
   );
@@ -175,6 +180,7 @@ export async function adminHarvestRoutes(app: FastifyInstance, deps: AppDeps) {
   routes.post(
     '/api/admin/harvests',
     {
+      config: { role: 'operator' },
       schema: {
         tags: ['operators'],
         security,
@@ -201,6 +207,7 @@ export async function adminHarvestRoutes(app: FastifyInstance, deps: AppDeps) {
       );
       const views = await Promise.all(queued.map(async ({ id, joined }) => ({ ...harvestView((await findHarvest(db, id))!), joined })));
       request.log.info({ harvests: views.map((view) => view.id) }, 'harvests queued');
+      await audit(deps, request, { action: 'harvest.start', objectType: 'harvest', objectId: views.map((view) => view.id).join(','), detail: { source: source ?? 'all', from, to } });
       return reply.code(202).send(source === undefined ? { harvests: views } : views[0]!);
     },
   );
@@ -208,6 +215,7 @@ export async function adminHarvestRoutes(app: FastifyInstance, deps: AppDeps) {
   routes.get(
     '/api/admin/harvests',
     {
+      config: { role: 'viewer' },
       schema: {
         tags: ['operators'],
         security,
@@ -222,6 +230,7 @@ export async function adminHarvestRoutes(app: FastifyInstance, deps: AppDeps) {
   routes.get(
     '/api/admin/harvests/:id',
     {
+      config: { role: 'viewer' },
       schema: {
         tags: ['operators'],
         security,

@@ -7,7 +7,7 @@ import { retagAll } from '../../meetings/topics/service.js';
 import type { AppDeps } from '../app.js';
 import type { ApiCache } from '../caches.js';
 import { ApiError } from '../errors.js';
-import { requireAdmin } from '../plugins/auth.js';
+import { audit, requireRole } from '../plugins/roles.js';
 import { adminErrorResponses } from '../schemas.js';
 
 const importOutcome = z.object({
@@ -49,11 +49,12 @@ export async function adminMeetingRoutes(app: FastifyInstance, deps: AppDeps, ca
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { db } = deps.database;
   const security = [{ adminToken: [] }];
-  routes.addHook('onRequest', requireAdmin(deps.config.ADMIN_TOKEN));
+  routes.addHook('onRequest', requireRole(deps));
 
   routes.post(
     '/api/admin/meetings',
     {
+      config: { role: 'operator' },
       bodyLimit: importBodyLimit,
       schema: {
         tags: ['operators'],
@@ -85,6 +86,12 @@ export async function adminMeetingRoutes(app: FastifyInstance, deps: AppDeps, ca
         { imported: imported.map(({ id, action, committee, startsAt }) => ({ id, action, committee, startsAt })) },
         'meetings imported',
       );
+      await audit(deps, request, {
+        action: 'meetings.import',
+        objectType: 'meetings',
+        objectId: imported.map((outcome) => outcome.id).join(','),
+        detail: { created: imported.filter((outcome) => outcome.action === 'created').length, updated: imported.filter((outcome) => outcome.action === 'updated').length, unchanged: imported.filter((outcome) => outcome.action === 'unchanged').length },
+      });
       return reply.code(imported.some((outcome) => outcome.action === 'created') ? 201 : 200).send({ imported });
     },
   );
@@ -92,6 +99,7 @@ export async function adminMeetingRoutes(app: FastifyInstance, deps: AppDeps, ca
   routes.get(
     '/api/admin/topics',
     {
+      config: { role: 'viewer' },
       schema: {
         tags: ['operators'],
         security,
@@ -105,6 +113,7 @@ export async function adminMeetingRoutes(app: FastifyInstance, deps: AppDeps, ca
   routes.put(
     '/api/admin/topics/:slug',
     {
+      config: { role: 'operator' },
       schema: {
         tags: ['operators'],
         security,
@@ -123,6 +132,7 @@ export async function adminMeetingRoutes(app: FastifyInstance, deps: AppDeps, ca
       }
       await saveTopic(db, request.params.slug, request.body, true);
       cache.invalidate();
+      await audit(deps, request, { action: existing ? 'topic.edit' : 'topic.create', objectType: 'topic', objectId: request.params.slug, detail: { ...request.body } });
       const saved = (await listTopicsWithRules(db)).find((topic) => topic.slug === request.params.slug)!;
       return reply.code(existing ? 200 : 201).send(saved);
     },
@@ -131,6 +141,7 @@ export async function adminMeetingRoutes(app: FastifyInstance, deps: AppDeps, ca
   routes.post(
     '/api/admin/topics/retag',
     {
+      config: { role: 'operator' },
       schema: {
         tags: ['operators'],
         security,
@@ -144,6 +155,7 @@ export async function adminMeetingRoutes(app: FastifyInstance, deps: AppDeps, ca
     async (request) => {
       const totals = await retagAll(db).finally(() => cache.invalidate());
       request.log.info(totals, 'meetings retagged');
+      await audit(deps, request, { action: 'topics.retag', objectType: 'topics', detail: { ...totals } });
       return totals;
     },
   );

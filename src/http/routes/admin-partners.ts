@@ -6,7 +6,7 @@ import { createPartner, issuePartnerKey, listPartners, revokePartnerKey, type Is
 import { feedRequests, recipientsOf } from '../../feeds/repo.js';
 import { approveFeedRequest, emailAddress, feedView, rejectFeedRequest } from '../../feeds/requests.js';
 import type { AppDeps } from '../app.js';
-import { requireAdmin } from '../plugins/auth.js';
+import { addressView, audit, requireRole } from '../plugins/roles.js';
 import { adminErrorResponses, errorResponse } from '../schemas.js';
 import { feedDepsFrom, feedOut, handleFeedErrors } from './partner-feeds.js';
 
@@ -44,11 +44,12 @@ export async function adminPartnerRoutes(app: FastifyInstance, deps: AppDeps) {
   const { db } = feedDeps;
   const security = [{ adminToken: [] }];
   handleFeedErrors(app);
-  routes.addHook('onRequest', requireAdmin(deps.config.ADMIN_TOKEN));
+  routes.addHook('onRequest', requireRole(deps));
 
   routes.post(
     '/api/admin/partners',
     {
+      config: { role: 'owner' },
       schema: {
         tags: ['operators'],
         security,
@@ -61,6 +62,7 @@ export async function adminPartnerRoutes(app: FastifyInstance, deps: AppDeps) {
     async (request, reply) => {
       const { partner, key } = await createPartner(db, request.body);
       request.log.info({ partner: partner.id, keyPrefix: key.prefix }, 'partner created');
+      await audit(deps, request, { action: 'partner.create', objectType: 'partner', objectId: partner.id, detail: { name: partner.name, keyPrefix: key.prefix } });
       return reply.code(201).send({ partner: { ...partner, createdAt: partner.createdAt.toISOString() }, key: issued(key) });
     },
   );
@@ -68,6 +70,7 @@ export async function adminPartnerRoutes(app: FastifyInstance, deps: AppDeps) {
   routes.get(
     '/api/admin/partners',
     {
+      config: { role: 'viewer' },
       schema: {
         tags: ['operators'],
         security,
@@ -75,14 +78,23 @@ export async function adminPartnerRoutes(app: FastifyInstance, deps: AppDeps) {
         response: { 200: z.object({ partners: z.array(partnerOut.extend({ feeds: z.number(), keys: z.array(keyOut) })) }), ...responses },
       },
     },
-    async () => ({
-      partners: (await listPartners(db)).map((partner) => ({ ...partner, createdAt: partner.createdAt.toISOString(), keys: partner.keys.map(keyView) })),
-    }),
+    async (request) => {
+      const show = addressView(request);
+      return {
+        partners: (await listPartners(db)).map((partner) => ({
+          ...partner,
+          contactEmail: show(partner.contactEmail),
+          createdAt: partner.createdAt.toISOString(),
+          keys: partner.keys.map(keyView),
+        })),
+      };
+    },
   );
 
   routes.post(
     '/api/admin/partners/:id/keys',
     {
+      config: { role: 'owner' },
       schema: {
         tags: ['operators'],
         security,
@@ -97,6 +109,7 @@ export async function adminPartnerRoutes(app: FastifyInstance, deps: AppDeps) {
     async (request, reply) => {
       const key = await issuePartnerKey(db, request.params.id, { revokeOthers: request.body?.revokeOthers ?? false }, feedDeps.now());
       request.log.info({ partner: request.params.id, keyPrefix: key.prefix }, 'partner key issued');
+      await audit(deps, request, { action: 'partner.key-issue', objectType: 'partner', objectId: request.params.id, detail: { keyPrefix: key.prefix, revokeOthers: request.body?.revokeOthers ?? false } });
       return reply.code(201).send({ key: issued(key) });
     },
   );
@@ -104,6 +117,7 @@ export async function adminPartnerRoutes(app: FastifyInstance, deps: AppDeps) {
   routes.delete(
     '/api/admin/partners/:id/keys/:keyId',
     {
+      config: { role: 'owner' },
       schema: {
         tags: ['operators'],
         security,
@@ -116,6 +130,7 @@ export async function adminPartnerRoutes(app: FastifyInstance, deps: AppDeps) {
     async (request) => {
       const key = await revokePartnerKey(db, request.params.id, request.params.keyId, feedDeps.now());
       request.log.info({ partner: request.params.id, keyPrefix: key.prefix }, 'partner key revoked');
+      await audit(deps, request, { action: 'partner.key-revoke', objectType: 'partner', objectId: request.params.id, detail: { keyPrefix: key.prefix } });
       return { key: keyView(key) };
     },
   );
@@ -123,6 +138,7 @@ export async function adminPartnerRoutes(app: FastifyInstance, deps: AppDeps) {
   routes.get(
     '/api/admin/feed-requests',
     {
+      config: { role: 'viewer' },
       schema: {
         tags: ['operators'],
         security,
@@ -137,7 +153,17 @@ export async function adminPartnerRoutes(app: FastifyInstance, deps: AppDeps) {
     async (request) => {
       const rows = await feedRequests(db, request.query.status === 'all' ? undefined : request.query.status);
       const recipients = await recipientsOf(db, rows.map((row) => row.feed.id));
-      return { feedRequests: rows.map((row) => ({ ...feedView(row.feed, recipients.get(row.feed.id)!), partner: row.partner })) };
+      const show = addressView(request);
+      return {
+        feedRequests: rows.map((row) => {
+          const view = feedView(row.feed, recipients.get(row.feed.id)!);
+          return {
+            ...view,
+            recipients: view.recipients.map((recipient) => ({ ...recipient, email: show(recipient.email) })),
+            partner: { ...row.partner, contactEmail: show(row.partner.contactEmail) },
+          };
+        }),
+      };
     },
   );
 
@@ -146,6 +172,7 @@ export async function adminPartnerRoutes(app: FastifyInstance, deps: AppDeps) {
   routes.post(
     '/api/admin/feed-requests/:id/approve',
     {
+      config: { role: 'operator' },
       schema: {
         tags: ['operators'],
         security,
@@ -156,12 +183,17 @@ export async function adminPartnerRoutes(app: FastifyInstance, deps: AppDeps) {
         response: { 200: decisionOut, ...responses },
       },
     },
-    async (request) => approveFeedRequest(feedDeps, request.params.id, request.body?.note ?? null),
+    async (request) => {
+      const decided = await approveFeedRequest(feedDeps, request.params.id, request.body?.note ?? null);
+      await audit(deps, request, { action: 'feed.approve', objectType: 'feed', objectId: request.params.id, detail: { name: decided.feed.name, note: request.body?.note ?? null } });
+      return decided;
+    },
   );
 
   routes.post(
     '/api/admin/feed-requests/:id/reject',
     {
+      config: { role: 'operator' },
       schema: {
         tags: ['operators'],
         security,
@@ -172,6 +204,10 @@ export async function adminPartnerRoutes(app: FastifyInstance, deps: AppDeps) {
         response: { 200: decisionOut, ...responses },
       },
     },
-    async (request) => rejectFeedRequest(feedDeps, request.params.id, request.body.note),
+    async (request) => {
+      const decided = await rejectFeedRequest(feedDeps, request.params.id, request.body.note);
+      await audit(deps, request, { action: 'feed.reject', objectType: 'feed', objectId: request.params.id, detail: { name: decided.feed.name, note: request.body.note } });
+      return decided;
+    },
   );
 }

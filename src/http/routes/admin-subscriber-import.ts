@@ -14,6 +14,7 @@ import {
 } from '../../subscribers/import-formats.js';
 import { loadCatalogue } from '../../meetings/catalogue.js';
 import type { AppDeps } from '../app.js';
+import { audit } from '../plugins/roles.js';
 import { ApiError } from '../errors.js';
 import { clockOf } from '../deps.js';
 import { adminErrorResponses, errorResponse } from '../schemas.js';
@@ -48,6 +49,7 @@ export async function subscriberImportRoute(app: FastifyInstance, deps: AppDeps)
   routes.post(
     '/api/admin/subscribers/import',
     {
+      config: { role: 'operator' },
       bodyLimit: importBodyLimit,
       schema: {
         tags: ['operators'],
@@ -70,11 +72,14 @@ export async function subscriberImportRoute(app: FastifyInstance, deps: AppDeps)
       if (Number(request.headers['content-length']) > importBodyLimit) throw new ApiError(413, 'The import is larger than 100 MB: split it into several requests');
       const body = limitBytes(request.body as Readable, importBodyLimit);
       try {
-        return await importSubscribers(deps.database.db, read(body), {
+        const report = await importSubscribers(deps.database.db, read(body), {
           catalogue: await loadCatalogue(deps.database.db),
           ...(request.query.note ? { note: request.query.note } : {}),
           now: clockOf(deps)(),
         });
+        const { created, updated, unchanged, rejectedCount } = report;
+        await audit(deps, request, { action: 'subscribers.import', objectType: 'subscribers', detail: { created, updated, unchanged, rejectedCount, note: request.query.note ?? null } });
+        return report;
       } catch (error) {
         if (error instanceof ImportTooLargeError) throw new ApiError(413, `${error.message}; nothing was imported`);
         if (error instanceof ImportFormatError) throw new ApiError(400, `${error.message}; nothing was imported`);

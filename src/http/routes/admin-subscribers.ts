@@ -7,7 +7,7 @@ import { liftSuppression, listSuppressions, searchSubscribers, suppressAddress }
 import { eraseSubscriberData, exportSubscriber, subscriberSummary } from '../../subscribers/operators.js';
 import type { AppDeps } from '../app.js';
 import { ApiError } from '../errors.js';
-import { requireAdmin } from '../plugins/auth.js';
+import { addressView, audit, requireRole } from '../plugins/roles.js';
 import { clockOf } from '../deps.js';
 import { adminErrorResponses, errorResponse } from '../schemas.js';
 import { subscriberImportRoute } from './admin-subscriber-import.js';
@@ -53,11 +53,12 @@ export async function adminSubscriberRoutes(app: FastifyInstance, deps: AppDeps)
   const { db } = deps.database;
   const security = [{ adminToken: [] }];
   const tags = ['operators'];
-  routes.addHook('onRequest', requireAdmin(deps.config.ADMIN_TOKEN));
+  routes.addHook('onRequest', requireRole(deps));
 
   routes.get(
     '/api/admin/subscribers',
     {
+      config: { role: 'viewer' },
       schema: {
         tags,
         security,
@@ -74,13 +75,16 @@ export async function adminSubscriberRoutes(app: FastifyInstance, deps: AppDeps)
     async (request) => {
       const { rows, total } = await searchSubscribers(db, request.query);
       const last = rows.at(-1);
-      return { subscribers: rows.map(subscriberSummary), total, nextBefore: rows.length === request.query.limit && last ? last.id : null };
+      const show = addressView(request);
+      const subscribers = rows.map(subscriberSummary).map((row) => ({ ...row, email: row.email && show(row.email) }));
+      return { subscribers, total, nextBefore: rows.length === request.query.limit && last ? last.id : null };
     },
   );
 
   routes.get(
     '/api/admin/subscribers/:id/export',
     {
+      config: { role: 'operator' },
       schema: {
         tags,
         security,
@@ -99,6 +103,7 @@ export async function adminSubscriberRoutes(app: FastifyInstance, deps: AppDeps)
   routes.delete(
     '/api/admin/subscribers/:id',
     {
+      config: { role: 'owner' },
       schema: {
         tags,
         security,
@@ -117,6 +122,7 @@ export async function adminSubscriberRoutes(app: FastifyInstance, deps: AppDeps)
     async (request) => {
       const result = await eraseSubscriberData(db, request.params.id, { suppress: request.query.suppress === 'true', now: clockOf(deps)() });
       if (result.status === 'not-found') throw new ApiError(404, `No subscriber ${request.params.id}`);
+      await audit(deps, request, { action: 'subscriber.erase', objectType: 'subscriber', objectId: request.params.id, detail: { suppressed: result.suppressed } });
       return { id: request.params.id, status: 'erased' as const, deliveries: result.deliveries, suppressed: result.suppressed };
     },
   );
@@ -124,6 +130,7 @@ export async function adminSubscriberRoutes(app: FastifyInstance, deps: AppDeps)
   routes.post(
     '/api/admin/suppressions',
     {
+      config: { role: 'operator' },
       schema: {
         tags,
         security,
@@ -136,6 +143,7 @@ export async function adminSubscriberRoutes(app: FastifyInstance, deps: AppDeps)
     async (request, reply) => {
       const key = addressKey(request.body.email, 'body.email');
       const { suppression, created } = await suppressAddress(db, { emailKey: key, reason: request.body.reason, note: request.body.note ?? null });
+      await audit(deps, request, { action: 'suppression.add', objectType: 'suppression', objectId: key, detail: { reason: request.body.reason, note: request.body.note ?? null } });
       return reply.code(created ? 201 : 200).send(suppressionView(suppression));
     },
   );
@@ -143,6 +151,7 @@ export async function adminSubscriberRoutes(app: FastifyInstance, deps: AppDeps)
   routes.get(
     '/api/admin/suppressions',
     {
+      config: { role: 'viewer' },
       schema: {
         tags,
         security,
@@ -158,13 +167,15 @@ export async function adminSubscriberRoutes(app: FastifyInstance, deps: AppDeps)
     async (request) => {
       const rows = await listSuppressions(db, request.query);
       const last = rows.at(-1);
-      return { suppressions: rows.map(suppressionView), nextAfter: rows.length === request.query.limit && last ? last.emailKey : null };
+      const show = addressView(request);
+      return { suppressions: rows.map(suppressionView).map((row) => ({ ...row, email: show(row.email) })), nextAfter: rows.length === request.query.limit && last ? last.emailKey : null };
     },
   );
 
   routes.delete(
     '/api/admin/suppressions/:email',
     {
+      config: { role: 'owner' },
       schema: {
         tags,
         security,
@@ -174,8 +185,10 @@ export async function adminSubscriberRoutes(app: FastifyInstance, deps: AppDeps)
       },
     },
     async (request, reply) => {
-      const removed = await liftSuppression(db, addressKey(request.params.email, 'params.email'));
+      const key = addressKey(request.params.email, 'params.email');
+      const removed = await liftSuppression(db, key);
       if (!removed) throw new ApiError(404, 'That address is not on the suppression list');
+      await audit(deps, request, { action: 'suppression.lift', objectType: 'suppression', objectId: key });
       return reply.code(204).send(null);
     },
   );

@@ -27,7 +27,7 @@ export function feedDepsFrom(deps: AppDeps): FeedDeps {
   };
 }
 
-const problemStatus: Record<FeedProblem, ErrorStatus> = { not_found: 404, conflict: 409, limit_reached: 409, unknown_values: 422 };
+export const problemStatus: Record<FeedProblem, ErrorStatus> = { not_found: 404, conflict: 409, limit_reached: 409, unknown_values: 422 };
 
 /** Answers the feed capability's errors with their status; anything else goes on to the app's one error handler. */
 export function handleFeedErrors(app: FastifyInstance) {
