@@ -39,7 +39,7 @@ export function digestDeps(
   return {
     pageSize: 5000,
     ...parts,
-    mail: { baseUrl: config.PUBLIC_BASE_URL, mailFrom: config.MAIL_FROM, tokenSecret: parts.tokenSecret },
+    mail: { baseUrl: config.PUBLIC_BASE_URL, mailFrom: config.MAIL_FROM, tokenSecret: parts.tokenSecret, bounceDomain: config.BOUNCE_DOMAIN },
     zone: config.DIGEST_TZ,
     batchSize: config.DIGEST_BATCH_SIZE,
     hardBounceLimit: config.HARD_BOUNCE_LIMIT,

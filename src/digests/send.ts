@@ -1,4 +1,5 @@
 import type { JobContext, JobData, JobOutcome } from '../jobs/types.js';
+import { returnPathFor } from '../inbound/return-path.js';
 import { isPermanentSmtpError } from '../mail/transport.js';
 import { audienceOf, type Addressee, type Audience } from './audiences.js';
 import type { DigestDeps } from './deps.js';
@@ -114,7 +115,8 @@ async function deliver(
     const headers = audience.headers(deps.mail, addressee, personal);
     const stopTimer = deps.metrics.smtpSeconds.startTimer();
     try {
-      await deps.mailer.send({ to: addressee.email, ...rendered, messageId: claim.messageId, headers });
+      const returnPath = returnPathFor(deps.mail, { kind: audience.mailKind, recipientId: addressee.id, mailId: claim.id });
+      await deps.mailer.send({ to: addressee.email, ...rendered, messageId: claim.messageId, headers, returnPath });
     } finally {
       stopTimer();
     }
