@@ -7,6 +7,7 @@ import { printRunDeliveries, registerDigestCommands, watchRun } from './digest-c
 import { createDemoFeed, createDemoSubscribers, demoSubscribers, latestSeededWeek } from './digests/demo.js';
 import { requestRun } from './digests/runs.js';
 import { weekLabel } from './digests/week.js';
+import { registerInboundCommands } from './inbound-commands.js';
 import { ImportError } from './meetings/errors.js';
 import { importRecords, recordsFromText } from './meetings/import.js';
 import { seedDatabase } from './meetings/seed.js';
@@ -162,6 +163,7 @@ Press Ctrl+C to stop.`);
   });
 
 registerDigestCommands(program, (name) => openRuntime({ name, stderr: name !== 'worker' }));
+registerInboundCommands(program, (name) => openRuntime({ name }));
 
 function printImported(outcomes: Awaited<ReturnType<typeof importRecords>>) {
   printTable(

@@ -78,6 +78,8 @@ const inboundSettings = {
   INBOUND_SMTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
   // `serve` runs the inbound SMTP server in its own process too.
   SERVE_INBOUND: flag.default(false),
+  // `council-digest inbound`'s own /metrics listener (its counters live in its process); 0 turns it off.
+  INBOUND_METRICS_PORT: wholeNumber(0, 65_535).default(9465),
   INBOUND_MAX_MESSAGE_BYTES: wholeNumber(1024, 52_428_800).default(1_048_576),
   INBOUND_MAX_CONNECTIONS: wholeNumber(1, 10_000).default(50),
   // Messages one client address may hand over a minute; past it, 421 until the minute is out.

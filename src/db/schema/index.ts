@@ -2,3 +2,4 @@ export * from './meetings.js';
 export * from './subscribers.js';
 export * from './digests.js';
 export * from './feeds.js';
+export * from './inbound.js';

@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { bounceTypes, recordBounce } from '../../digests/bounces.js';
+import { createDigestMetrics } from '../../digests/metrics.js';
+import { inboundDeps } from '../../inbound/deps.js';
+import { recordReturn, returnTypes } from '../../inbound/returns.js';
 import { EmailAddressError } from '../../subscribers/email.js';
 import type { AppDeps } from '../app.js';
 import { ApiError } from '../errors.js';
@@ -27,6 +29,13 @@ function requireWebhookSecret(secret: string | undefined) {
  */
 export async function webhookRoutes(app: FastifyInstance, deps: AppDeps) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
+  const returns = inboundDeps(deps.config, {
+    db: deps.database.db,
+    logger: deps.logger,
+    metrics: deps.digests?.metrics ?? createDigestMetrics({ processMetrics: false }),
+    tokenSecret: deps.tokenSecret,
+    now: deps.now,
+  });
   routes.post(
     '/api/webhooks/bounces',
     {
@@ -36,7 +45,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: AppDeps) {
         tags: ['providers'],
         summary: 'Report a bounce or complaint',
         description: `Authenticated by the shared secret in the \`${webhookSecretHeader}\` header (BOUNCE_WEBHOOK_SECRET).`,
-        body: z.object({ email: z.string().trim().min(3).max(320), type: z.enum(bounceTypes) }),
+        body: z.object({ email: z.string().trim().min(3).max(320), type: z.enum(returnTypes) }),
         response: {
           200: z.object({ action: z.enum(['suppressed', 'counted', 'ignored']) }),
           ...errorResponses,
@@ -48,10 +57,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: AppDeps) {
     },
     async (request) => {
       try {
-        const action = await recordBounce(
-          { db: deps.database.db, hardBounceLimit: deps.config.HARD_BOUNCE_LIMIT, logger: deps.logger },
-          request.body,
-        );
+        const { action } = await recordReturn(returns, { channel: 'webhook', type: request.body.type, email: request.body.email });
         return { action };
       } catch (error) {
         if (error instanceof EmailAddressError) throw new ApiError(422, error.message, [{ path: 'body.email', message: error.message }]);
