@@ -27,6 +27,8 @@ ALTER TABLE "deliveries" ADD COLUMN "complained_at" timestamp with time zone;-->
 ALTER TABLE "digest_runs" ADD COLUMN "hard_bounces" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "digest_runs" ADD COLUMN "complaints" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "digest_runs" ADD COLUMN "paused_reason" text;--> statement-breakpoint
+ALTER TABLE "digest_runs" ADD COLUMN "hard_bounces_at_resume" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE "digest_runs" ADD COLUMN "complaints_at_resume" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "feed_deliveries" ADD COLUMN "bounced_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "feed_deliveries" ADD COLUMN "complained_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "inbound_messages" ADD CONSTRAINT "inbound_messages_run_id_digest_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."digest_runs"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint

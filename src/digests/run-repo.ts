@@ -191,7 +191,9 @@ const recipientColumns = {
   topics: subscribers.topics,
   keywords: subscribers.keywords,
   filterKey: subscribers.filterKey,
-  suppressed: sql<boolean>`exists (select 1 from ${suppressions} where ${suppressions.emailKey} = ${subscribers.emailKey})`,
+  // The outer column by its table's name: in a one-table select list drizzle writes ${subscribers.emailKey} bare, which inside
+  // the subquery would mean suppressions' own column (true for everyone once any address is suppressed).
+  suppressed: sql<boolean>`exists (select 1 from ${suppressions} s where s.email_key = ${subscribers}.email_key)`,
 };
 
 function toRecipient({ councils, committees, topics, keywords, ...row }: Record<string, unknown>): RecipientRow {
@@ -237,8 +239,9 @@ export interface PauseLimits {
  * finish together pause it once.
  */
 export async function pauseIfPastLimits(db: Db, id: number, limits: PauseLimits): Promise<DigestRun | undefined> {
-  const complaintsPast = sql`${digestRuns.complaints} > ${digestRuns.sent} * ${limits.complaintRate}::float8`;
-  const bouncesPast = sql`${digestRuns.hardBounces} > ${digestRuns.sent} * ${limits.bounceRate}::float8`;
+  // Past the rate, and with a report since an operator last resumed the run: a resumed run is not paused again for what they saw.
+  const complaintsPast = sql`(${digestRuns.complaints} > ${digestRuns.sent} * ${limits.complaintRate}::float8 and ${digestRuns.complaints} > ${digestRuns.complaintsAtResume})`;
+  const bouncesPast = sql`(${digestRuns.hardBounces} > ${digestRuns.sent} * ${limits.bounceRate}::float8 and ${digestRuns.hardBounces} > ${digestRuns.hardBouncesAtResume})`;
   const [run] = await db
     .update(digestRuns)
     .set({
@@ -262,12 +265,18 @@ export async function pauseIfPastLimits(db: Db, id: number, limits: PauseLimits)
 
 /**
  * paused → sending (or back to fanning_out when the fan-out had not
- * finished); undefined when the run was not paused.
+ * finished), remembering the counts the operator resumed it with;
+ * undefined when the run was not paused.
  */
 export async function unpauseRun(db: Db, id: number): Promise<DigestRun | undefined> {
   const [run] = await db
     .update(digestRuns)
-    .set({ status: sql`case when ${digestRuns.fannedOutAt} is null then 'fanning_out' else 'sending' end`, pausedReason: null })
+    .set({
+      status: sql`case when ${digestRuns.fannedOutAt} is null then 'fanning_out' else 'sending' end`,
+      pausedReason: null,
+      complaintsAtResume: sql`${digestRuns.complaints}`,
+      hardBouncesAtResume: sql`${digestRuns.hardBounces}`,
+    })
     .where(and(eq(digestRuns.id, id), eq(digestRuns.status, 'paused')))
     .returning();
   return run;

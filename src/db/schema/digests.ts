@@ -49,6 +49,9 @@ export const digestRuns = pgTable(
     complaints: integer('complaints').notNull().default(0),
     /** Why the run paused itself; cleared when an operator resumes it. */
     pausedReason: text('paused_reason'),
+    /** The counts when an operator last resumed it: it pauses again only when a report comes in after that. */
+    hardBouncesAtResume: integer('hard_bounces_at_resume').notNull().default(0),
+    complaintsAtResume: integer('complaints_at_resume').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp('started_at', { withTimezone: true }),
     fannedOutAt: timestamp('fanned_out_at', { withTimezone: true }),
