@@ -2,10 +2,11 @@ import type { InboundChannel, InboundKind } from '../db/schema/index.js';
 import { feedRecipientDeliveries, noteReturned, recordHardBounce, subscriberDeliveries, suppress } from '../digests/delivery-repo.js';
 import { checkRunRates } from '../digests/guard-rails.js';
 import { recipientByEmailKey } from '../digests/run-repo.js';
-import { emailKey } from '../subscribers/email.js';
+import { EmailAddressError, emailKey } from '../subscribers/email.js';
 import type { InboundDeps } from './deps.js';
 import { recipientKey, recordInbound } from './repo.js';
-import { audienceOfMail, type MailRef } from './return-path.js';
+import type { ProviderReport } from './providers/reports.js';
+import { audienceOfMail, readReturnPath, type MailRef } from './return-path.js';
 
 /**
  * The one bounce and complaint model every path feeds: inbound DSNs and
@@ -101,4 +102,23 @@ async function returnOfAddress(deps: InboundDeps, report: ReturnReport, email: s
   if (!subscriber) return { action: 'ignored', note: 'no subscriber has this address' };
   const suppressed = await recordHardBounce(deps.db, subscriberDeliveries, subscriber.id, deps.hardBounceLimit, `hard bounce ${report.status ?? ''} (${report.channel})`.trim());
   return { action: suppressed ? 'suppressed' : 'counted', audience: 'subscriber', recipientId: subscriber.id, note: suppressed ? 'hard bounce: suppressed at HARD_BOUNCE_LIMIT' : 'hard bounce counted' };
+}
+
+/**
+ * A provider's report: about the very mail when the provider passed on our
+ * signed return path (SES's mail.source, Mailgun's envelope sender), else
+ * about the address. An address no one could have does nothing.
+ */
+export async function recordProviderReport(
+  deps: InboundDeps,
+  channel: Extract<InboundChannel, 'ses' | 'mailgun' | 'postmark'>,
+  report: ProviderReport,
+): Promise<ReturnOutcome> {
+  const mail = report.returnPath ? readReturnPath(deps, report.returnPath) : undefined;
+  try {
+    return await recordReturn(deps, { channel, type: report.type, status: report.status, messageId: report.messageId, ...(mail ? { mail } : { email: report.email }) });
+  } catch (error) {
+    if (error instanceof EmailAddressError) return { action: 'ignored', note: error.message };
+    throw error;
+  }
 }
