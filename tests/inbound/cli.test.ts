@@ -1,0 +1,93 @@
+import { execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
+import { eq } from 'drizzle-orm';
+import nodemailer from 'nodemailer';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/client.js';
+import { digestRuns, subscribers } from '../../src/db/schema/index.js';
+import { subscriberLinks } from '../../src/subscribers/links.js';
+import { tokenSecret } from '../helpers/app.js';
+import { createTestDatabase } from '../helpers/db.js';
+import { addSubscriber } from '../helpers/subscribers.js';
+import { fixture } from './support.js';
+
+const bin = new URL('../../bin/council-digest.js', import.meta.url).pathname;
+let database: Database;
+
+function environment(extra: Record<string, string> = {}) {
+  const { REDIS_URL: _redis, ...env } = process.env;
+  return { ...env, DATABASE_URL: database.url, TOKEN_SECRET: tokenSecret, NODE_ENV: 'test', LOG_LEVEL: 'info', MAIL_FROM: 'Council Digest <digest@example.org>', ...extra };
+}
+
+async function cli(args: string[]) {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { env: environment({ LOG_LEVEL: 'warn' }), timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+
+describe('council-digest inbound', () => {
+  it('takes a mailed unsubscribe over real SMTP, and stops cleanly on SIGTERM', async () => {
+    const subscriber = await addSubscriber(database.db, { email: 'leaving@example.org' });
+    const url = subscriberLinks('https://digest.example.org', tokenSecret, subscriber).unsubscribe();
+    const port = await freePort();
+    const child = spawn(process.execPath, [bin, 'inbound'], { env: environment({ INBOUND_SMTP_PORT: String(port), INBOUND_METRICS_PORT: '0', BOUNCE_DOMAIN: 'bounces.example.org' }) });
+    let output = '';
+    child.stdout.on('data', (data: Buffer) => (output += data.toString()));
+    child.stderr.on('data', (data: Buffer) => (output += data.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      for (let tries = 0; !output.includes('inbound SMTP server listening'); tries += 1) {
+        if (tries > 300) throw new Error(`inbound did not start: ${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const transport = nodemailer.createTransport({ host: '127.0.0.1', port, ignoreTLS: true });
+      await transport.sendMail({ envelope: { from: 'leaving@example.org', to: ['unsubscribe@example.org'] }, raw: fixture('mailto-unsubscribe.eml', { recipient: 'leaving@example.org', unsubscribeToken: url.slice(url.lastIndexOf('/') + 1) }) });
+      await expect(transport.sendMail({ envelope: { from: 'a@example.net', to: ['someone@elsewhere.example'] }, raw: 'Subject: relay?\r\n\r\nno\r\n' })).rejects.toMatchObject({ responseCode: 550 });
+      const [row] = await database.db.select().from(subscribers).where(eq(subscribers.id, subscriber.id));
+      expect(row!.status).toBe('unsubscribed');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+});
+
+describe('council-digest digest resume | cancel', () => {
+  it('resumes a paused run and cancels an unfinished one, saying why when there is nothing to do', async () => {
+    const [paused] = await database.db
+      .insert(digestRuns)
+      .values({ week: '2025-09-08', trigger: 'api', status: 'paused', pausedReason: 'complaint rate 1% (5 of 500 sent) is past RUN_COMPLAINT_PAUSE_RATE 0.3%', fannedOutAt: new Date(), startedAt: new Date() })
+      .returning();
+    const status = await cli(['digest', 'status', String(paused!.id)]);
+    expect(status.stdout).toContain('Paused: complaint rate 1% (5 of 500 sent)');
+    const resumed = await cli(['digest', 'resume', String(paused!.id)]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`Resumed run ${paused!.id}: 0 held-back recipients queued again.`);
+    expect(resumed.stdout).toMatch(/2025-09-08\s+completed/);
+    const again = await cli(['digest', 'resume', String(paused!.id)]);
+    expect(again).toMatchObject({ code: 1, stderr: `Run ${paused!.id} is completed: nothing to resume.\n` });
+
+    const [sending] = await database.db.insert(digestRuns).values({ week: '2025-09-15', trigger: 'api', status: 'sending', total: 10 }).returning();
+    const cancelled = await cli(['digest', 'cancel', String(sending!.id)]);
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    expect(cancelled.stdout).toMatch(/2025-09-15\s+cancelled/);
+    expect((await cli(['digest', 'cancel', '999999'])).stderr).toBe('No digest run 999999.\n');
+  });
+});
