@@ -69,6 +69,32 @@ describe('council-digest inbound', () => {
   });
 });
 
+describe('council-digest serve with SERVE_INBOUND', () => {
+  it('runs the inbound SMTP server beside the API', async () => {
+    const [port, smtpPort] = [await freePort(), await freePort()];
+    const child = spawn(process.execPath, [bin, 'serve'], {
+      env: environment({ PORT: String(port), SERVE_INBOUND: 'true', INBOUND_SMTP_PORT: String(smtpPort), SMTP_URL: 'smtp://127.0.0.1:9', ADMIN_TOKEN: 'serve-inbound-admin-token' }),
+    });
+    let output = '';
+    child.stdout.on('data', (data: Buffer) => (output += data.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      for (let tries = 0; !output.includes('council-digest API listening'); tries += 1) {
+        if (tries > 400) throw new Error(`serve did not start: ${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(output).toContain('inbound SMTP server listening');
+      const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, ignoreTLS: true });
+      const info = await transport.sendMail({ envelope: { from: 'x@example.net', to: ['unsubscribe@example.org'] }, raw: 'Subject: hello\r\n\r\nno token here\r\n' });
+      expect(info.accepted).toEqual(['unsubscribe@example.org']);
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+});
+
 describe('council-digest digest resume | cancel', () => {
   it('resumes a paused run and cancels an unfinished one, saying why when there is nothing to do', async () => {
     const [paused] = await database.db

@@ -124,6 +124,19 @@ describe('a run past its complaint rate', () => {
     expect(metrics.body).toMatch(/^complaints_total\{source="smtp"\} 1$/m);
   });
 
+  it('carries a fan-out that paused part-way on from its cursor when resumed', async () => {
+    // As a run paused while fanning out leaves it: the cursor part-way, nothing parked for the pages not yet queued.
+    const [run] = await database.db
+      .insert(digestRuns)
+      .values({ week: '2025-09-08', trigger: 'api', status: 'paused', cursor: readers[29]!.id, total: 0, startedAt: new Date(), pausedReason: 'test' })
+      .returning();
+    const resumed = await app.inject({ method: 'POST', url: `/api/admin/digest-runs/${run!.id}/resume`, headers: adminHeaders });
+    expect(resumed.json()).toMatchObject({ status: 'fanning_out' });
+    const finished = await waitForRun(database, run!.id);
+    expect(finished).toMatchObject({ status: 'completed', total: 30, sent: 30 });
+    for (const reader of readers.slice(30)) expect(harness.smtp.to(reader.email!)).toHaveLength(1);
+  });
+
   it('answers 409 to resuming a run that is not paused, and 404 for no run', async () => {
     const { run } = await requestRun(harness.deps, { week: '2025-09-08', trigger: 'api' });
     await waitForRun(database, run.id);
