@@ -1,30 +1,18 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { seedDatabase } from '../../src/meetings/seed.js';
 import { tokenSecret } from '../helpers/app.js';
+import { runCli } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 import { addSubscriber } from '../helpers/subscribers.js';
 
-const run = promisify(execFile);
-const bin = new URL('../../bin/council-digest.js', import.meta.url).pathname;
 let database: Database;
 let smtp: SmtpSink;
 
 async function cli(args: string[]) {
   const { REDIS_URL: _redis, ...env } = process.env;
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      env: { ...env, DATABASE_URL: database.url, SMTP_URL: smtp.url, TOKEN_SECRET: tokenSecret, LOG_LEVEL: 'warn', NODE_ENV: 'test' },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
+  return runCli(args, { ...env, DATABASE_URL: database.url, SMTP_URL: smtp.url, TOKEN_SECRET: tokenSecret, LOG_LEVEL: 'warn', NODE_ENV: 'test' });
 }
 
 beforeAll(async () => {

@@ -1,6 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { promisify } from 'node:util';
+import { spawn } from 'node:child_process';
 import { eq } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -8,11 +6,12 @@ import type { Database } from '../../src/db/client.js';
 import { digestRuns, subscribers } from '../../src/db/schema/index.js';
 import { subscriberLinks } from '../../src/subscribers/links.js';
 import { tokenSecret } from '../helpers/app.js';
+import { freePort } from '../faults/support/processes.js';
+import { cliBin, runCli } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { addSubscriber } from '../helpers/subscribers.js';
 import { fixture } from './support.js';
 
-const bin = new URL('../../bin/council-digest.js', import.meta.url).pathname;
 let database: Database;
 
 function environment(extra: Record<string, string> = {}) {
@@ -20,23 +19,7 @@ function environment(extra: Record<string, string> = {}) {
   return { ...env, DATABASE_URL: database.url, TOKEN_SECRET: tokenSecret, NODE_ENV: 'test', LOG_LEVEL: 'info', MAIL_FROM: 'Council Digest <digest@example.org>', ...extra };
 }
 
-async function cli(args: string[]) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { env: environment({ LOG_LEVEL: 'warn' }), timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+const cli = (args: string[]) => runCli(args, environment({ LOG_LEVEL: 'warn' }));
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -47,7 +30,7 @@ describe('council-digest inbound', () => {
     const subscriber = await addSubscriber(database.db, { email: 'leaving@example.org' });
     const url = subscriberLinks('https://digest.example.org', tokenSecret, subscriber).unsubscribe();
     const port = await freePort();
-    const child = spawn(process.execPath, [bin, 'inbound'], { env: environment({ INBOUND_SMTP_PORT: String(port), INBOUND_METRICS_PORT: '0', BOUNCE_DOMAIN: 'bounces.example.org' }) });
+    const child = spawn(process.execPath, [cliBin, 'inbound'], { env: environment({ INBOUND_SMTP_PORT: String(port), INBOUND_METRICS_PORT: '0', BOUNCE_DOMAIN: 'bounces.example.org' }) });
     let output = '';
     child.stdout.on('data', (data: Buffer) => (output += data.toString()));
     child.stderr.on('data', (data: Buffer) => (output += data.toString()));
@@ -72,7 +55,7 @@ describe('council-digest inbound', () => {
 describe('council-digest serve with SERVE_INBOUND', () => {
   it('runs the inbound SMTP server beside the API', async () => {
     const [port, smtpPort] = [await freePort(), await freePort()];
-    const child = spawn(process.execPath, [bin, 'serve'], {
+    const child = spawn(process.execPath, [cliBin, 'serve'], {
       env: environment({ PORT: String(port), SERVE_INBOUND: 'true', INBOUND_SMTP_PORT: String(smtpPort), SMTP_URL: 'smtp://127.0.0.1:9', ADMIN_TOKEN: 'serve-inbound-admin-token' }),
     });
     let output = '';
