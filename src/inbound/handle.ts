@@ -31,7 +31,7 @@ export interface HandledMail {
 export async function handleInboundMail(deps: InboundDeps, mail: InboundMail): Promise<HandledMail> {
   let parsed: ParsedMail;
   try {
-    parsed = await simpleParser(mail.raw, { keepDeliveryStatus: true, skipHtmlToText: false, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
+    parsed = await simpleParser(mail.raw, { keepDeliveryStatus: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
   } catch (error) {
     return drop(deps, mail, undefined, 'other', `unreadable: ${(error as Error).message.slice(0, 200)}`);
   }
