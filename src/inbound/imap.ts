@@ -51,10 +51,12 @@ export async function pollMailbox(deps: InboundDeps, options: ImapOptions): Prom
     const lock = await client.getMailboxLock(mailbox);
     try {
       const waiting: { uid: number; size: number; to: string[] }[] = [];
-      // Only the envelope first: the fetch must end before other commands, and sources are read one at a time.
-      for await (const message of client.fetch('1:*', { uid: true, size: true, envelope: true, headers: ['delivered-to', 'x-original-to'] })) {
-        if (waiting.length >= (options.batch ?? 100)) break;
-        waiting.push({ uid: message.uid, size: message.size ?? 0, to: recipientsOf(message.envelope?.to, message.headers) });
+      const uids = ((await client.search({ all: true }, { uid: true })) || []).slice(0, options.batch ?? 100);
+      // Only the envelopes first (a fetch must end before the next command); sources are read one at a time.
+      if (uids.length) {
+        for await (const message of client.fetch(uids.join(','), { uid: true, size: true, envelope: true, headers: ['delivered-to', 'x-original-to'] }, { uid: true })) {
+          waiting.push({ uid: message.uid, size: message.size ?? 0, to: recipientsOf(message.envelope?.to, message.headers) });
+        }
       }
       for (const message of waiting) {
         let handled: HandledMail;

@@ -90,10 +90,23 @@ describe('the IMAP mailbox (a real Dovecot)', () => {
     expect(outcome).toEqual({ handled: [], leftForLater: 0 });
   });
 
+  it('reads a full mailbox a batch at a time, oldest first', async () => {
+    await withMailbox(async (client) => {
+      for (const n of [1, 2, 3]) await client.append('INBOX', `Subject: note ${n}\r\nMessage-ID: <note-${n}@example.net>\r\n\r\nhello\r\n`);
+    });
+    const first = await pollMailbox(deps, { url: dovecot.url, doneFolder: 'Processed', maxMessageBytes: 1_048_576, batch: 2 });
+    expect(first.handled).toHaveLength(2);
+    expect(await withMailbox((client) => countIn(client, 'INBOX'))).toBe(1);
+    const second = await pollMailbox(deps, { url: dovecot.url, doneFolder: 'Processed', maxMessageBytes: 1_048_576, batch: 2 });
+    expect(second.handled).toHaveLength(1);
+    const notes = await database.db.select({ messageId: inboundMessages.messageId }).from(inboundMessages).where(eq(inboundMessages.channel, 'imap'));
+    expect(notes.map((note) => note.messageId).slice(-3)).toEqual(['<note-1@example.net>', '<note-2@example.net>', '<note-3@example.net>']);
+  });
+
   it('moves a message over the size limit aside unread', async () => {
     await withMailbox((client) => client.append('INBOX', `Subject: large\r\n\r\n${'y'.repeat(5000)}\r\n`));
     const outcome = await pollMailbox(deps, { url: dovecot.url, doneFolder: 'Processed', maxMessageBytes: 1024 });
     expect(outcome.handled).toEqual([expect.objectContaining({ kind: 'other', action: 'ignored' })]);
-    expect(await withMailbox((client) => countIn(client, 'Processed'))).toBe(4);
+    expect(await withMailbox((client) => countIn(client, 'Processed'))).toBe(7);
   });
 });
