@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Db } from './db/client.js';
+import type { JobQueue } from './jobs/types.js';
 import { runDeliveries, runFailures } from './digests/delivery-repo.js';
 import { previewDigest } from './digests/preview.js';
 import { cancelRun, resumeRun, type RunDecision } from './digests/guard-rails.js';
@@ -55,7 +56,9 @@ export function registerDigestCommands(program: Command, open: (name: string) =>
         const { run, joined } = await requestRun(services.digests, { week: options.week, dryRun: options.dryRun, trigger: 'cli' });
         console.error(`${joined ? 'Joined' : 'Started'} run ${run.id} for the week of ${run.week}${run.dryRun ? ' (dry run)' : ''}.`);
         if (!inline) console.error('Workers send it (council-digest worker); Ctrl+C stops watching, not the run.');
-        printRun(await watchRun(runtime.database.db, run.id));
+        const watched = await watchRun(runtime.database.db, run.id);
+        if (inline && watched.status === 'paused') await untilIdle(services.queue);
+        printRun(watched);
       } finally {
         await services.close();
         await runtime.close();
@@ -98,7 +101,9 @@ export function registerDigestCommands(program: Command, open: (name: string) =>
         const decision = await resumeRun(services.digests, runId);
         if (!reportDecision(decision, runId, 'resume')) return;
         console.error(`Resumed run ${runId}: ${decision.requeued} held-back recipients queued again.`);
-        printRun(inline ? await watchRun(runtime.database.db, runId) : decision.run);
+        const watched = inline ? await watchRun(runtime.database.db, runId) : decision.run;
+        if (inline && watched.status === 'paused') await untilIdle(services.queue);
+        printRun(watched);
       } finally {
         await services.close();
         await runtime.close();
@@ -153,6 +158,16 @@ export function registerDigestCommands(program: Command, open: (name: string) =>
         await runtime.close();
       }
     });
+}
+
+/**
+ * Waits for this process's in-memory jobs to end before it exits: when a run
+ * pauses, its queued send jobs park their recipients in the database within
+ * moments, where `digest resume` finds them; dropped, they would be lost.
+ */
+async function untilIdle(queue: JobQueue, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await queue.depth()).some((entry) => entry.count > 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
 function runIdArgument(value: string): number {

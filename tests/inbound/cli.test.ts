@@ -3,13 +3,15 @@ import { eq } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
-import { digestRuns, subscribers } from '../../src/db/schema/index.js';
+import { digestRuns, parkedBatches, subscribers } from '../../src/db/schema/index.js';
+import { seedDatabase } from '../../src/meetings/seed.js';
 import { subscriberLinks } from '../../src/subscribers/links.js';
 import { tokenSecret } from '../helpers/app.js';
 import { freePort } from '../faults/support/processes.js';
 import { cliBin, runCli } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/db.js';
-import { addSubscriber } from '../helpers/subscribers.js';
+import { startSmtpSink } from '../helpers/smtp.js';
+import { addSubscriber, addSubscribers } from '../helpers/subscribers.js';
 import { fixture } from './support.js';
 
 let database: Database;
@@ -79,17 +81,38 @@ describe('council-digest serve with SERVE_INBOUND', () => {
 });
 
 describe('council-digest digest resume | cancel', () => {
+  it('leaves a run that paused itself in `digest run` resumable by `digest resume` in another process, each recipient mailed once', async () => {
+    await seedDatabase(database.db);
+    const readers = await addSubscribers(database.db, 30, {}, 'pausing.example.org');
+    const refused = new Set(readers.slice(3, 6).map((reader) => reader.email!));
+    const smtp = await startSmtpSink({ rejectRecipient: (address) => (refused.has(address) ? { code: 550, message: '5.1.1 no such user' } : undefined) });
+    const settings = { SMTP_URL: smtp.url, DIGEST_BATCH_SIZE: '3', WORKER_CONCURRENCY: '1', RUN_PAUSE_MIN_SENDS: '5', LOG_LEVEL: 'warn' };
+    const run = await runCli(['digest', 'run', '--week', '2025-09-08'], environment(settings));
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/2025-09-08\s+paused/);
+    expect(run.stdout).toMatch(/Paused: hard-bounce rate [\d.]+% \(3 of \d+ sent\) is past RUN_BOUNCE_PAUSE_RATE 5%/);
+    const [paused] = await database.db.select().from(digestRuns).where(eq(digestRuns.week, '2025-09-08'));
+    expect((await database.db.select().from(parkedBatches).where(eq(parkedBatches.runId, paused!.id))).length).toBeGreaterThan(0);
+    const sentBefore = smtp.messages.length;
+    expect(sentBefore).toBeLessThan(27);
+
+    const resumed = await runCli(['digest', 'resume', String(paused!.id)], environment(settings));
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/2025-09-08\s+completed\s+30\s+27\s+0\s+3/);
+    for (const reader of readers) expect(smtp.to(reader.email!), reader.email!).toHaveLength(refused.has(reader.email!) ? 0 : 1);
+  });
+
   it('resumes a paused run and cancels an unfinished one, saying why when there is nothing to do', async () => {
     const [paused] = await database.db
       .insert(digestRuns)
-      .values({ week: '2025-09-08', trigger: 'api', status: 'paused', pausedReason: 'complaint rate 1% (5 of 500 sent) is past RUN_COMPLAINT_PAUSE_RATE 0.3%', fannedOutAt: new Date(), startedAt: new Date() })
+      .values({ week: '2025-06-02', trigger: 'api', status: 'paused', pausedReason: 'complaint rate 1% (5 of 500 sent) is past RUN_COMPLAINT_PAUSE_RATE 0.3%', fannedOutAt: new Date(), startedAt: new Date() })
       .returning();
     const status = await cli(['digest', 'status', String(paused!.id)]);
     expect(status.stdout).toContain('Paused: complaint rate 1% (5 of 500 sent)');
     const resumed = await cli(['digest', 'resume', String(paused!.id)]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain(`Resumed run ${paused!.id}: 0 held-back recipients queued again.`);
-    expect(resumed.stdout).toMatch(/2025-09-08\s+completed/);
+    expect(resumed.stdout).toMatch(/2025-06-02\s+completed/);
     const again = await cli(['digest', 'resume', String(paused!.id)]);
     expect(again).toMatchObject({ code: 1, stderr: `Run ${paused!.id} is completed: nothing to resume.\n` });
 
