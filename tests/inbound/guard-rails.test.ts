@@ -80,6 +80,16 @@ async function waitForPause(runId: number): Promise<DigestRun> {
   throw new Error(`run ${runId} never paused`);
 }
 
+/** Waits until none of the run's deliveries is claimed: a group that started before the pause has finished sending. */
+async function untilNothingInFlight(runId: number) {
+  for (let tries = 0; tries < 400; tries += 1) {
+    const [row] = (await database.db.execute<{ claimed: string }>(sql`select count(*) as claimed from deliveries where run_id = ${runId} and status = 'claimed'`)).rows;
+    if (Number(row!.claimed) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`run ${runId} still has deliveries in flight`);
+}
+
 async function complainAbout(returnPath: string) {
   const session = await sendRaw(inboundPort, { from: '', to: [returnPath] }, fixture('arf-complaint.eml', { returnPath, reportTo: returnPath }));
   expect(session.codes.end).toBe(250);
@@ -99,8 +109,8 @@ describe('a run past its complaint rate', () => {
     expect(paused.complaints).toBe(1);
     expect(paused.pausedReason).toMatch(/^complaint rate [\d.]+% \(1 of \d+ sent\) is past RUN_COMPLAINT_PAUSE_RATE 5%$/);
 
-    // The run holds: nothing more goes out while it is paused, and what was held back is parked.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The run holds: once the group in flight has finished, nothing more goes out, and what was held back is parked.
+    await untilNothingInFlight(run.id);
     const heldAt = harness.smtp.messages.length;
     expect(heldAt).toBeLessThan(60);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -166,6 +176,7 @@ describe('a run past its hard-bounce rate', () => {
 
     const cancelled = await app.inject({ method: 'POST', url: `/api/admin/digest-runs/${run.id}/cancel`, headers: adminHeaders });
     expect(cancelled.json()).toMatchObject({ status: 'cancelled' });
+    await untilNothingInFlight(run.id);
     const sentAtCancel = harness.smtp.messages.length;
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(harness.smtp.messages.length).toBe(sentAtCancel);
