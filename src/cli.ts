@@ -9,6 +9,7 @@ import { createDemoFeed, createDemoSubscribers, demoSubscribers, latestSeededWee
 import { requestRun } from './digests/runs.js';
 import { weekLabel } from './digests/week.js';
 import { registerHarvestCommands } from './harvest-commands.js';
+import { registerInboundCommands } from './inbound-commands.js';
 import { ImportError } from './meetings/errors.js';
 import { importRecords, recordsFromText } from './meetings/import.js';
 import { seedDatabase } from './meetings/seed.js';
@@ -167,6 +168,7 @@ Press Ctrl+C to stop.`);
 registerDigestCommands(program, (name) => openRuntime({ name, stderr: name !== 'worker' }));
 registerHarvestCommands(program, (name) => openRuntime({ name, stderr: true }));
 registerOperatorCommands(program, withRuntime);
+registerInboundCommands(program, (name) => openRuntime({ name }));
 
 function printImported(outcomes: Awaited<ReturnType<typeof importRecords>>) {
   printTable(

@@ -63,6 +63,68 @@ const isCron = (expression: string) => {
   }
 };
 
+const rate = z.coerce
+  .number({ error: 'must be a number from 0 to 1 (0.003 is 0.3%)' })
+  .min(0, 'must be a number from 0 to 1 (0.003 is 0.3%)')
+  .max(1, 'must be a number from 0 to 1 (0.003 is 0.3%)');
+
+const flag = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((value) => value === 'true' || value === '1');
+
+/**
+ * Mail that comes back (src/inbound): the VERP return path's domain, the
+ * inbound SMTP server and IMAP mailbox, the provider webhooks, and the
+ * run's guard rails on bounce and complaint rates.
+ */
+const inboundSettings = {
+  // Unset: mail goes with MAIL_FROM as its envelope sender, as before; set: bounces+<token>@BOUNCE_DOMAIN.
+  BOUNCE_DOMAIN: optionalString.pipe(
+    z
+      .string()
+      .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'must be a domain name such as bounces.example.org')
+      .transform((domain) => domain.toLowerCase())
+      .optional(),
+  ),
+  INBOUND_SMTP_PORT: port.default(2525),
+  // Where `council-digest inbound` listens; 0.0.0.0 for an MX that faces the internet.
+  INBOUND_SMTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  // `serve` runs the inbound SMTP server in its own process too.
+  SERVE_INBOUND: flag.default(false),
+  // `council-digest inbound`'s own /metrics listener (its counters live in its process); 0 turns it off.
+  INBOUND_METRICS_PORT: wholeNumber(0, 65_535).default(9465),
+  INBOUND_MAX_MESSAGE_BYTES: wholeNumber(1024, 52_428_800).default(1_048_576),
+  INBOUND_MAX_CONNECTIONS: wholeNumber(1, 10_000).default(50),
+  // Messages one client address may hand over a minute; past it, 421 until the minute is out.
+  INBOUND_RATE_PER_MINUTE: wholeNumber(1, 100_000).default(120),
+  // PEM files: with both, the server offers STARTTLS.
+  INBOUND_TLS_CERT: optionalString,
+  INBOUND_TLS_KEY: optionalString,
+  INBOUND_IMAP_URL: optionalUrl(/^imaps?$/, 'imaps://user:pass@imap.example.org/INBOX'),
+  INBOUND_IMAP_POLL_SECONDS: wholeNumber(5, 86_400).default(60),
+  // Handled mail is moved here (created if missing), never deleted.
+  INBOUND_IMAP_DONE_FOLDER: z.string().trim().min(1).default('Processed'),
+  // Amazon SES through SNS: the topics we subscribed (unset: the webhook answers 503), and the hosts signing certificates may come from.
+  SES_SNS_TOPIC_ARNS: optionalString.transform((value) => value?.split(',').map((arn) => arn.trim()).filter(Boolean)),
+  SES_SNS_CERT_HOST: z
+    .string()
+    .trim()
+    .default('^sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$')
+    .refine((pattern) => {
+      try {
+        new RegExp(pattern);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be a regular expression matching the certificate URL host'),
+  MAILGUN_WEBHOOK_SIGNING_KEY: optionalString,
+  POSTMARK_WEBHOOK_USER: optionalString,
+  POSTMARK_WEBHOOK_PASSWORD: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  // A run pauses itself past these rates of its sends, once it has sent RUN_PAUSE_MIN_SENDS.
+  RUN_COMPLAINT_PAUSE_RATE: rate.default(0.003),
+  RUN_BOUNCE_PAUSE_RATE: rate.default(0.05),
+  RUN_PAUSE_MIN_SENDS: wholeNumber(1, 10_000_000).default(500),
+};
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: port.default(3000),
@@ -138,6 +200,7 @@ export const envSchema = z.object({
   CONSOLE_SIGN_IN_PER_ADDRESS: wholeNumber(1, 100).default(5),
   CONSOLE_SIGN_IN_WINDOW_MINUTES: wholeNumber(1, 1440).default(15),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ...inboundSettings,
 });
 
 export type Config = z.output<typeof envSchema> & { PUBLIC_BASE_URL: string };
@@ -174,6 +237,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dkim = [settings.DKIM_DOMAIN, settings.DKIM_SELECTOR, settings.DKIM_PRIVATE_KEY];
   if (dkim.some(Boolean) && !dkim.every(Boolean)) {
     problems.push('DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY: set all three to sign, or none');
+  }
+  if (Boolean(settings.INBOUND_TLS_CERT) !== Boolean(settings.INBOUND_TLS_KEY)) {
+    problems.push('INBOUND_TLS_CERT, INBOUND_TLS_KEY: set both to offer STARTTLS, or neither');
+  }
+  if (Boolean(settings.POSTMARK_WEBHOOK_USER) !== Boolean(settings.POSTMARK_WEBHOOK_PASSWORD)) {
+    problems.push('POSTMARK_WEBHOOK_USER, POSTMARK_WEBHOOK_PASSWORD: set both to enable the Postmark webhook, or neither');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return {

@@ -2,8 +2,10 @@ import { writeFile } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Db } from './db/client.js';
+import type { JobQueue } from './jobs/types.js';
 import { runDeliveries, runFailures } from './digests/delivery-repo.js';
 import { previewDigest } from './digests/preview.js';
+import { cancelRun, resumeRun, type RunDecision } from './digests/guard-rails.js';
 import { findRun, type DigestRun } from './digests/run-repo.js';
 import { requestRun, summariseRun } from './digests/runs.js';
 import { parseWeek, WeekError } from './digests/week.js';
@@ -54,7 +56,9 @@ export function registerDigestCommands(program: Command, open: (name: string) =>
         const { run, joined } = await requestRun(services.digests, { week: options.week, dryRun: options.dryRun, trigger: 'cli' });
         console.error(`${joined ? 'Joined' : 'Started'} run ${run.id} for the week of ${run.week}${run.dryRun ? ' (dry run)' : ''}.`);
         if (!inline) console.error('Workers send it (council-digest worker); Ctrl+C stops watching, not the run.');
-        printRun(await watchRun(runtime.database.db, run.id));
+        const watched = await watchRun(runtime.database.db, run.id);
+        if (inline && watched.status === 'paused') await untilIdle(services.queue);
+        printRun(watched);
       } finally {
         await services.close();
         await runtime.close();
@@ -80,6 +84,43 @@ export function registerDigestCommands(program: Command, open: (name: string) =>
           console.log('\nLatest failures:');
           printTable(['email', 'attempts', 'error'], failures.map((failure) => [failure.email ?? '(erased)', String(failure.attempts), failure.error ?? '']));
         }
+      } finally {
+        await runtime.close();
+      }
+    });
+
+  digest
+    .command('resume')
+    .description('resume a run that paused itself on its bounce or complaint rate; without REDIS_URL it sends in this process')
+    .argument('<run-id>', 'the run id', runIdArgument)
+    .action(async (runId: number) => {
+      const runtime = await open('digest');
+      const inline = !runtime.config.REDIS_URL;
+      const services = await openServices(runtime, { work: inline });
+      try {
+        const decision = await resumeRun(services.digests, runId);
+        if (!reportDecision(decision, runId, 'resume')) return;
+        console.error(`Resumed run ${runId}: ${decision.requeued} held-back recipients queued again.`);
+        const watched = inline ? await watchRun(runtime.database.db, runId) : decision.run;
+        if (inline && watched.status === 'paused') await untilIdle(services.queue);
+        printRun(watched);
+      } finally {
+        await services.close();
+        await runtime.close();
+      }
+    });
+
+  digest
+    .command('cancel')
+    .description('cancel an unfinished run: nothing more is sent for it')
+    .argument('<run-id>', 'the run id', runIdArgument)
+    .action(async (runId: number) => {
+      const runtime = await open('digest');
+      try {
+        const decision = await cancelRun({ db: runtime.database.db, logger: runtime.logger }, runId);
+        if (!reportDecision(decision, runId, 'cancel')) return;
+        console.error(`Cancelled run ${runId}.`);
+        printRun(decision.run);
       } finally {
         await runtime.close();
       }
@@ -119,6 +160,30 @@ export function registerDigestCommands(program: Command, open: (name: string) =>
     });
 }
 
+/**
+ * Waits for this process's in-memory jobs to end before it exits: when a run
+ * pauses, its queued send jobs park their recipients in the database within
+ * moments, where `digest resume` finds them; dropped, they would be lost.
+ */
+async function untilIdle(queue: JobQueue, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await queue.depth()).some((entry) => entry.count > 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+function runIdArgument(value: string): number {
+  const id = Number(value);
+  if (!Number.isSafeInteger(id) || id < 1) throw new InvalidArgumentError('must be a run id such as 12');
+  return id;
+}
+
+/** Says why an operator's decision changed nothing (exit status 1); true when it was made. */
+function reportDecision(decision: RunDecision, runId: number, verb: 'resume' | 'cancel'): decision is Extract<RunDecision, { outcome: 'done' }> {
+  if (decision.outcome === 'done') return true;
+  console.error(decision.outcome === 'not-found' ? `No digest run ${runId}.` : `Run ${runId} is ${decision.run.status}: nothing to ${verb}.`);
+  process.exitCode = 1;
+  return false;
+}
+
 /** Follows a run until it finishes: a progress bar on a terminal, nothing in between otherwise. */
 export async function watchRun(db: Db, runId: number): Promise<DigestRun> {
   const bar = process.stderr.isTTY
@@ -130,7 +195,7 @@ export async function watchRun(db: Db, runId: number): Promise<DigestRun> {
     : undefined;
   let run = (await findRun(db, runId))!;
   bar?.start(Math.max(run.total, 1), 0, { id: run.id, sent: 0, skipped: 0, failed: 0, status: run.status });
-  while (run.status !== 'completed' && run.status !== 'failed') {
+  while (!['completed', 'failed', 'paused', 'cancelled'].includes(run.status)) {
     await new Promise((resolve) => setTimeout(resolve, 200));
     run = (await findRun(db, runId))!;
     bar?.setTotal(Math.max(run.total, 1));
@@ -143,14 +208,29 @@ export async function watchRun(db: Db, runId: number): Promise<DigestRun> {
 function printRun(run: DigestRun) {
   const summary = summariseRun(run, new Date());
   printTable(
-    ['run', 'week', 'status', 'total', 'sent', 'skipped', 'failed', 'seconds'],
-    [[`${summary.id}${summary.dryRun ? ' (dry)' : ''}`, summary.week, summary.status, ...[summary.total, summary.sent, summary.skipped, summary.failed].map(String), String(summary.seconds ?? '')]],
+    ['run', 'week', 'status', 'total', 'sent', 'skipped', 'failed', 'hard bounces', 'complaints', 'seconds'],
+    [
+      [
+        `${summary.id}${summary.dryRun ? ' (dry)' : ''}`,
+        summary.week,
+        summary.status,
+        ...[summary.total, summary.sent, summary.skipped, summary.failed].map(String),
+        `${summary.hardBounces}${percent(summary.hardBounceRate)}`,
+        `${summary.complaints}${percent(summary.complaintRate)}`,
+        String(summary.seconds ?? ''),
+      ],
+    ],
   );
+  if (summary.pausedReason) console.log(`Paused: ${summary.pausedReason}. Resume with \`digest resume ${summary.id}\` or cancel with \`digest cancel ${summary.id}\`.`);
   if (summary.samples.length) {
     console.log('\nSamples (nothing was sent):');
     printTable(['email', 'meetings', 'items', 'subject'], summary.samples.map((sample) => [sample.email, String(sample.meetings), String(sample.sections), sample.subject]));
   }
   if (summary.error) console.log(`Error: ${summary.error}`);
+}
+
+function percent(rate: number | null): string {
+  return rate === null ? '' : ` (${(rate * 100).toFixed(2)}%)`;
 }
 
 /** Who got what in a run, for the demo; with a view-in-browser link for the first digest sent. */

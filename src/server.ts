@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './http/app.js';
+import { startInbound } from './inbound/start.js';
 import type { Runtime } from './runtime.js';
 import { openServices, type Services } from './services.js';
 import { createHarvestMetrics } from './harvest/metrics.js';
@@ -33,7 +34,11 @@ export async function startServer(runtime: Runtime, given?: Services): Promise<F
     queue,
     ...(queue.mode === 'redis' ? { redis: queue } : {}),
   });
-  app.addHook('onClose', () => services.close());
+  const inbound = config.SERVE_INBOUND ? await startInbound(config, { db: database.db, logger, metrics: services.metrics, tokenSecret }) : undefined;
+  app.addHook('onClose', async () => {
+    await inbound?.close();
+    await services.close();
+  });
   await app.listen({ port: config.PORT, host: config.HOST });
   logger.info({ url: config.PUBLIC_BASE_URL, docs: `${config.PUBLIC_BASE_URL}/docs` }, 'council-digest API listening');
   return app;

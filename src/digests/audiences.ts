@@ -43,6 +43,8 @@ export interface Audience {
   /** In logs and error messages. */
   name: 'subscriber' | 'feed recipient';
   deliveries: DeliveryTable;
+  /** What its return path calls a delivery (inbound/return-path.ts). */
+  mailKind: 'digest' | 'feed-digest';
   /** The run's column holding this audience's fan-out progress. */
   cursor: 'cursor' | 'feedCursor';
   /** Prefixes of job ids: a batch is named by its run and first id, so it is never queued twice. */
@@ -66,6 +68,7 @@ function subscriberAddressee(row: RecipientRow): Addressee {
 export const subscriberAudience: Audience = {
   name: 'subscriber',
   deliveries: subscriberDeliveries,
+  mailKind: 'digest',
   cursor: 'cursor',
   jobIds: { send: 'send', retry: 'retry' },
   idsAfter: subscribersAfter,
@@ -84,6 +87,7 @@ function feedAddress(addressee: Addressee) {
 export const feedRecipientAudience: Audience = {
   name: 'feed recipient',
   deliveries: feedRecipientDeliveries,
+  mailKind: 'feed-digest',
   cursor: 'feedCursor',
   jobIds: { send: 'sendfeed', retry: 'retryfeed' },
   idsAfter: async (db, cursor, limit) => (await activeFeedRecipientsAfter(db, cursor, limit)).map((recipient) => recipient.id),

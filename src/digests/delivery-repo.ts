@@ -239,3 +239,27 @@ export async function recordHardBounce(db: Db, where: DeliveryTable, recipientId
 export async function suppress(db: Db, emailKey: string, reason: 'hard_bounce' | 'complaint', note: string): Promise<void> {
   await db.insert(suppressions).values({ emailKey, reason, note }).onConflictDoNothing();
 }
+
+/**
+ * Notes a hard bounce or a complaint against one delivery, once: the first
+ * report stamps the delivery and adds one to its run's counter; a repeat
+ * (the same DSN twice, a webhook and a DSN for one mail) finds it stamped.
+ * Answers the delivery's run, and whether this report was the first.
+ */
+export async function noteReturned(
+  db: Db,
+  where: DeliveryTable,
+  deliveryId: number,
+  kind: 'hard' | 'complaint',
+): Promise<{ runId: number; first: boolean } | undefined> {
+  const stamp = sql.identifier(kind === 'hard' ? 'bounced_at' : 'complained_at');
+  const counter = sql.identifier(kind === 'hard' ? 'hard_bounces' : 'complaints');
+  const result = await db.execute<{ run_id: string; first: boolean }>(sql`
+    with found as (select id, run_id, ${stamp} is null as first from ${where.table} where id = ${deliveryId} for update),
+    stamped as (update ${where.table} d set ${stamp} = now() from found where d.id = found.id and found.first returning d.run_id),
+    -- Data-modifying CTEs run once whether or not the final select reads them.
+    counted as (update ${digestRuns} r set ${counter} = r.${counter} + 1 from stamped where r.id = stamped.run_id)
+    select run_id, first from found`);
+  const [row] = result.rows;
+  return row && { runId: Number(row.run_id), first: row.first };
+}

@@ -6,6 +6,7 @@ import type { Templates } from '../mail/templates.js';
 import type { Mailer } from '../mail/transport.js';
 import type { MailSettings } from './email.js';
 import type { DigestMetrics } from './metrics.js';
+import type { PauseLimits } from './run-repo.js';
 import { createDigestBuilds, type DigestBuilds } from './select.js';
 
 /** What the weekly run needs: plain dependencies, so the worker, the API, the CLI and tests wire it alike. */
@@ -25,6 +26,8 @@ export interface DigestDeps {
   staleClaimMs: number;
   /** Hard bounces before an address is suppressed. */
   hardBounceLimit: number;
+  /** When a run pauses itself (guard-rails.ts). */
+  pauseLimits: PauseLimits;
   metrics: DigestMetrics;
   /** Each run's meetings and digests, built once in this process. */
   builds: DigestBuilds;
@@ -39,12 +42,17 @@ export function digestDeps(
   return {
     pageSize: 5000,
     ...parts,
-    mail: { baseUrl: config.PUBLIC_BASE_URL, mailFrom: config.MAIL_FROM, tokenSecret: parts.tokenSecret },
+    mail: { baseUrl: config.PUBLIC_BASE_URL, mailFrom: config.MAIL_FROM, tokenSecret: parts.tokenSecret, bounceDomain: config.BOUNCE_DOMAIN },
     zone: config.DIGEST_TZ,
     batchSize: config.DIGEST_BATCH_SIZE,
     hardBounceLimit: config.HARD_BOUNCE_LIMIT,
+    pauseLimits: pauseLimitsOf(config),
     staleClaimMs: config.DIGEST_STALE_CLAIM_SECONDS * 1000,
     builds: createDigestBuilds(parts.db, { zone: config.DIGEST_TZ, templates: parts.templates, home: config.PUBLIC_BASE_URL }),
     now: () => new Date(),
   };
+}
+
+export function pauseLimitsOf(config: Pick<Config, 'RUN_COMPLAINT_PAUSE_RATE' | 'RUN_BOUNCE_PAUSE_RATE' | 'RUN_PAUSE_MIN_SENDS'>): PauseLimits {
+  return { complaintRate: config.RUN_COMPLAINT_PAUSE_RATE, bounceRate: config.RUN_BOUNCE_PAUSE_RATE, minSends: config.RUN_PAUSE_MIN_SENDS };
 }

@@ -45,6 +45,8 @@ export interface MailSettings {
   /** MAIL_FROM: its domain names Message-IDs, List-Id and the mailto unsubscribe. */
   mailFrom: string;
   tokenSecret: string;
+  /** BOUNCE_DOMAIN: each digest's envelope sender names its delivery there (VERP); unset: MAIL_FROM. */
+  bounceDomain?: string;
 }
 
 export interface Recipient extends LinkSubject {

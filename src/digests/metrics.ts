@@ -12,6 +12,10 @@ export interface DigestMetrics {
   failed: Counter;
   skipped: Counter;
   smtpSeconds: Histogram;
+  /** Hard and soft bounces by where they were learnt: the SMTP reply at send time, an inbound DSN, a provider. */
+  bounces: Counter<'type' | 'source'>;
+  /** Complaints (feedback-loop reports, provider complaints), by where they came from. */
+  complaints: Counter<'source'>;
   /** Reports this queue's depth on each scrape. */
   watchQueue(queue: JobQueue): void;
 }
@@ -36,6 +40,8 @@ export function createDigestMetrics(options: { processMetrics?: boolean } = {}):
     sent: new Counter({ name: 'digests_sent_total', help: 'Digests the SMTP server accepted', registers: [registry] }),
     failed: new Counter({ name: 'digests_failed_total', help: 'Digests that failed for good (permanent SMTP errors, retries used up)', registers: [registry] }),
     skipped: new Counter({ name: 'digests_skipped_total', help: 'Subscribers with nothing to send this week, or no longer sendable', registers: [registry] }),
+    bounces: new Counter({ name: 'bounces_total', help: 'Bounces recorded, by type (hard, soft) and source (smtp-reply, smtp, imap, ses, mailgun, postmark, webhook)', labelNames: ['type', 'source'], registers: [registry] }),
+    complaints: new Counter({ name: 'complaints_total', help: 'Complaints recorded, by source (smtp, imap, ses, mailgun, postmark, webhook)', labelNames: ['source'], registers: [registry] }),
     smtpSeconds: new Histogram({
       name: 'smtp_send_seconds',
       help: 'Time from handing a digest to the SMTP transport to its answer',

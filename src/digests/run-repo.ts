@@ -79,7 +79,7 @@ export async function startFanOut(db: Db, id: number): Promise<DigestRun | undef
  * Records one page of the fan-out after its jobs are queued: `cursor` for
  * subscribers, `feedCursor` for feed recipients. Guarded by the cursor it
  * started from, so a page is counted once even if two fan-outs of one run
- * ever raced.
+ * ever raced, and by the status, so a paused run stops fanning out.
  */
 export async function advanceCursor(
   db: Db,
@@ -89,7 +89,8 @@ export async function advanceCursor(
   const result = await db
     .update(digestRuns)
     .set({ [page.cursor]: page.to, total: sql`${digestRuns.total} + ${page.queued}` })
-    .where(and(eq(digestRuns.id, id), eq(digestRuns[page.cursor], page.from)));
+    // A paused or cancelled run stops fanning out: the page's jobs park (or end), and a resumed fan-out starts from here.
+    .where(and(eq(digestRuns.id, id), eq(digestRuns[page.cursor], page.from), eq(digestRuns.status, 'fanning_out')));
   return (result.rowCount ?? 0) > 0;
 }
 
@@ -190,7 +191,9 @@ const recipientColumns = {
   topics: subscribers.topics,
   keywords: subscribers.keywords,
   filterKey: subscribers.filterKey,
-  suppressed: sql<boolean>`exists (select 1 from ${suppressions} where ${suppressions.emailKey} = ${subscribers.emailKey})`,
+  // The outer column by its table's name: in a one-table select list drizzle writes ${subscribers.emailKey} bare, which inside
+  // the subquery would mean suppressions' own column (true for everyone once any address is suppressed).
+  suppressed: sql<boolean>`exists (select 1 from ${suppressions} s where s.email_key = ${subscribers}.email_key)`,
 };
 
 function toRecipient({ councils, committees, topics, keywords, ...row }: Record<string, unknown>): RecipientRow {
@@ -212,4 +215,79 @@ export async function recipientByPublicId(db: Db, publicId: string): Promise<Rec
   if (!/^[0-9a-f-]{36}$/i.test(publicId)) return undefined;
   const [row] = await db.select(recipientColumns).from(subscribers).where(eq(subscribers.publicId, publicId));
   return row && toRecipient(row);
+}
+
+/** A run's status alone: what a send job asks before each group, so a pause takes effect within one group. */
+export async function runStatusOf(db: Db, id: number): Promise<DigestRun['status'] | undefined> {
+  const [row] = await db.select({ status: digestRuns.status }).from(digestRuns).where(eq(digestRuns.id, id));
+  return row?.status;
+}
+
+export interface PauseLimits {
+  /** RUN_COMPLAINT_PAUSE_RATE: complaints per digest sent. */
+  complaintRate: number;
+  /** RUN_BOUNCE_PAUSE_RATE: hard bounces per digest sent. */
+  bounceRate: number;
+  /** RUN_PAUSE_MIN_SENDS: no rate means anything before this many sends. */
+  minSends: number;
+}
+
+/**
+ * Pauses a run that is sending (or fanning out) once its complaint or hard
+ * bounce rate is past its limit after enough sends; the run as it now is,
+ * or undefined when nothing changed. One statement, so two batches that
+ * finish together pause it once.
+ */
+export async function pauseIfPastLimits(db: Db, id: number, limits: PauseLimits): Promise<DigestRun | undefined> {
+  // Past the rate, and with a report since an operator last resumed the run: a resumed run is not paused again for what they saw.
+  const complaintsPast = sql`(${digestRuns.complaints} > ${digestRuns.sent} * ${limits.complaintRate}::float8 and ${digestRuns.complaints} > ${digestRuns.complaintsAtResume})`;
+  const bouncesPast = sql`(${digestRuns.hardBounces} > ${digestRuns.sent} * ${limits.bounceRate}::float8 and ${digestRuns.hardBounces} > ${digestRuns.hardBouncesAtResume})`;
+  const [run] = await db
+    .update(digestRuns)
+    .set({
+      status: 'paused',
+      pausedReason: sql`case when ${complaintsPast}
+        then format('complaint rate %s%% (%s of %s sent) is past RUN_COMPLAINT_PAUSE_RATE %s%%', round(100.0 * ${digestRuns.complaints} / ${digestRuns.sent}, 2), ${digestRuns.complaints}, ${digestRuns.sent}, ${limits.complaintRate * 100}::float8)
+        else format('hard-bounce rate %s%% (%s of %s sent) is past RUN_BOUNCE_PAUSE_RATE %s%%', round(100.0 * ${digestRuns.hardBounces} / ${digestRuns.sent}, 2), ${digestRuns.hardBounces}, ${digestRuns.sent}, ${limits.bounceRate * 100}::float8) end`,
+    })
+    .where(
+      and(
+        eq(digestRuns.id, id),
+        eq(digestRuns.dryRun, false),
+        inArray(digestRuns.status, ['fanning_out', 'sending']),
+        sql`${digestRuns.sent} >= ${limits.minSends}`,
+        sql`(${complaintsPast} or ${bouncesPast})`,
+      ),
+    )
+    .returning();
+  return run;
+}
+
+/**
+ * paused → sending (or back to fanning_out when the fan-out had not
+ * finished), remembering the counts the operator resumed it with;
+ * undefined when the run was not paused.
+ */
+export async function unpauseRun(db: Db, id: number): Promise<DigestRun | undefined> {
+  const [run] = await db
+    .update(digestRuns)
+    .set({
+      status: sql`case when ${digestRuns.fannedOutAt} is null then 'fanning_out' else 'sending' end`,
+      pausedReason: null,
+      complaintsAtResume: sql`${digestRuns.complaints}`,
+      hardBouncesAtResume: sql`${digestRuns.hardBounces}`,
+    })
+    .where(and(eq(digestRuns.id, id), eq(digestRuns.status, 'paused')))
+    .returning();
+  return run;
+}
+
+/** Any unfinished real run → cancelled; undefined when it had already finished (or is a dry run). */
+export async function cancelRunRow(db: Db, id: number): Promise<DigestRun | undefined> {
+  const [run] = await db
+    .update(digestRuns)
+    .set({ status: 'cancelled', finishedAt: sql`now()` })
+    .where(and(eq(digestRuns.id, id), eq(digestRuns.dryRun, false), inArray(digestRuns.status, ['queued', 'fanning_out', 'sending', 'paused'])))
+    .returning();
+  return run;
 }

@@ -135,6 +135,13 @@ export interface RunSummary {
   seconds: number | null;
   samples: DigestRun['samples'];
   error: string | null;
+  /** Deliveries reported as hard bounces (refused at send time or bounced later) and as complaints, and their rates per digest sent. */
+  hardBounces: number;
+  complaints: number;
+  hardBounceRate: number | null;
+  complaintRate: number | null;
+  /** Why the run paused itself, while it is paused. */
+  pausedReason: string | null;
 }
 
 /** A run as operators see it (API, CLI). */
@@ -159,5 +166,10 @@ export function summariseRun(run: DigestRun, now: Date): RunSummary {
     seconds: run.startedAt ? Math.round(((run.finishedAt ?? now).getTime() - run.startedAt.getTime()) / 100) / 10 : null,
     samples: run.samples,
     error: run.error,
+    hardBounces: run.hardBounces,
+    complaints: run.complaints,
+    hardBounceRate: run.sent ? run.hardBounces / run.sent : null,
+    complaintRate: run.sent ? run.complaints / run.sent : null,
+    pausedReason: run.pausedReason,
   };
 }

@@ -1,9 +1,11 @@
 import type { JobContext, JobData, JobOutcome } from '../jobs/types.js';
+import { returnPathFor } from '../inbound/return-path.js';
 import { isPermanentSmtpError } from '../mail/transport.js';
 import { audienceOf, type Addressee, type Audience } from './audiences.js';
 import type { DigestDeps } from './deps.js';
-import { claimDeliveries, countSettled, deliveryStatuses, recordHardBounce, settleDeliveries, type Claim, type Settlement } from './delivery-repo.js';
-import { addRunCounts, completeIfSettled, findRun, sampleLimit, type DigestRun, type RunSample } from './run-repo.js';
+import { claimDeliveries, countSettled, deliveryStatuses, noteReturned, recordHardBounce, settleDeliveries, type Claim, type Settlement } from './delivery-repo.js';
+import { checkRunRates, parkRecipients } from './guard-rails.js';
+import { addRunCounts, completeIfSettled, findRun, runStatusOf, sampleLimit, type DigestRun, type RunSample } from './run-repo.js';
 import { chunk } from './runs.js';
 import type { RunBuilds } from './select.js';
 
@@ -44,7 +46,14 @@ export async function sendDigestBatch(deps: DigestDeps, data: JobData['digest-se
 
   const outcome: JobOutcome = { sent: 0, skipped: vanished, failed: 0 };
   const retries: string[] = [];
-  for (const group of chunk(addressees, claimGroup)) {
+  const groups = chunk(addressees, claimGroup);
+  for (const [position, group] of groups.entries()) {
+    // A run that paused itself (or was cancelled) sends nothing more: what this batch has not sent waits for a resume.
+    const status = await runStatusOf(deps.db, run.id);
+    if (status === 'paused' || status === 'cancelled') {
+      if (status === 'paused') await parkRecipients(deps, run.id, audience, groups.slice(position).flat().map((addressee) => addressee.id));
+      break;
+    }
     const claims = await claimDeliveries(deps.db, audience.deliveries, {
       runId: run.id,
       week: run.week,
@@ -84,6 +93,7 @@ export async function sendDigestBatch(deps: DigestDeps, data: JobData['digest-se
   await countSettled(deps.db, audience.deliveries, run.id, ids);
   if (vanished && context.attempt === 1) await addRunCounts(deps.db, run.id, { sent: 0, skipped: vanished, failed: 0 });
   await completeIfSettled(deps.db, run.id);
+  await checkRunRates(deps, run.id);
   if (retries.length && !context.lastAttempt) {
     throw new TransientSendError(`${retries.length} of ${ids.length} to retry (${retries.slice(0, 3).join('; ')})`);
   }
@@ -114,7 +124,8 @@ async function deliver(
     const headers = audience.headers(deps.mail, addressee, personal);
     const stopTimer = deps.metrics.smtpSeconds.startTimer();
     try {
-      await deps.mailer.send({ to: addressee.email, ...rendered, messageId: claim.messageId, headers });
+      const returnPath = returnPathFor(deps.mail, { kind: audience.mailKind, recipientId: addressee.id, mailId: claim.id });
+      await deps.mailer.send({ to: addressee.email, ...rendered, messageId: claim.messageId, headers, returnPath });
     } finally {
       stopTimer();
     }
@@ -124,6 +135,8 @@ async function deliver(
     const message = (error as Error).message ?? String(error);
     if (isPermanentSmtpError(error)) {
       const suppressed = await recordHardBounce(deps.db, audience.deliveries, addressee.id, deps.hardBounceLimit, message);
+      await noteReturned(deps.db, audience.deliveries, claim.id, 'hard');
+      deps.metrics.bounces.inc({ type: 'hard', source: 'smtp-reply' });
       deps.logger.warn({ ...who, suppressed, err: error }, 'digest refused permanently');
       return settle('failed', message);
     }

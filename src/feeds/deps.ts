@@ -13,6 +13,8 @@ export interface FeedDeps {
   /** PUBLIC_BASE_URL: the start of every mailed link and Atom URL. */
   baseUrl: string;
   limits: { feedsPerPartner: number; recipientsPerFeed: number };
+  /** BOUNCE_DOMAIN: each confirmation's envelope sender names its recipient there (VERP); unset: MAIL_FROM. */
+  bounceDomain?: string;
   /** HARD_BOUNCE_LIMIT: a 5xx on a confirmation counts toward it, as one on a digest does. */
   hardBounceLimit: number;
   logger: Logger;

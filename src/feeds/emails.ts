@@ -1,6 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { feedRecipients, suppressions } from '../db/schema/index.js';
 import { feedRecipientDeliveries, recordHardBounce } from '../digests/delivery-repo.js';
+import { returnPathFor } from '../inbound/return-path.js';
 import { isPermanentSmtpError } from '../mail/transport.js';
 import { listCouncils, listTopics } from '../meetings/catalogue.js';
 import { describeFilters, type FilterLine } from '../subscribers/filters.js';
@@ -81,7 +82,8 @@ export async function sendFeedConfirmations(
       choices,
     });
     try {
-      await deps.mailer.send({ to: recipient.email, ...rendered });
+      const returnPath = returnPathFor({ tokenSecret: deps.secret, bounceDomain: deps.bounceDomain }, { kind: 'feed-confirm', recipientId: recipient.id, mailId: 0 });
+      await deps.mailer.send({ to: recipient.email, ...rendered, returnPath });
       await deps.db
         .update(feedRecipients)
         .set({ confirmationSentAt: now })

@@ -13,6 +13,8 @@ export interface OutgoingMail {
   messageId?: string;
   /** Extra headers such as List-Unsubscribe and List-Unsubscribe-Post. */
   headers?: Record<string, string>;
+  /** The envelope sender (VERP, see inbound/return-path.ts); unset: MAIL_FROM's address. */
+  returnPath?: string;
 }
 
 export interface SendResult {
@@ -72,6 +74,7 @@ export function createSmtpMailer(options: SmtpOptions): Mailer {
         textEncoding: 'quoted-printable',
         ...(mail.messageId ? { messageId: mail.messageId } : {}),
         ...(mail.headers ? { headers: mail.headers } : {}),
+        ...(mail.returnPath ? { envelope: { from: mail.returnPath, to: mail.to } } : {}),
       });
       return { messageId: info.messageId, response: info.response };
     },

@@ -29,6 +29,8 @@ export interface SubscriberMailDeps {
   baseUrl: string;
   /** MAIL_FROM: its domain names the Message-IDs. */
   mailFrom: string;
+  /** BOUNCE_DOMAIN: each mail's envelope sender names it there (VERP); unset: MAIL_FROM. */
+  bounceDomain?: string;
   /** HARD_BOUNCE_LIMIT: a 5xx counts toward it, as one in the weekly run does. */
   hardBounceLimit: number;
   /** PENDING_EXPIRY_DAYS: unconfirmed sign-ups are erased this long after their last change; 0 keeps them. */
@@ -38,7 +40,7 @@ export interface SubscriberMailDeps {
 }
 
 export function subscriberMailDeps(
-  config: Pick<Config, 'PUBLIC_BASE_URL' | 'MAIL_FROM' | 'HARD_BOUNCE_LIMIT' | 'PENDING_EXPIRY_DAYS'>,
+  config: Pick<Config, 'PUBLIC_BASE_URL' | 'MAIL_FROM' | 'HARD_BOUNCE_LIMIT' | 'PENDING_EXPIRY_DAYS' | 'BOUNCE_DOMAIN'>,
   parts: { db: Db; mailer: Mailer; templates: Templates; tokenSecret: string; logger: Logger; now?: () => Date },
 ): SubscriberMailDeps {
   return {
@@ -48,6 +50,7 @@ export function subscriberMailDeps(
     secret: parts.tokenSecret,
     baseUrl: config.PUBLIC_BASE_URL,
     mailFrom: config.MAIL_FROM,
+    bounceDomain: config.BOUNCE_DOMAIN,
     hardBounceLimit: config.HARD_BOUNCE_LIMIT,
     pendingExpiryDays: config.PENDING_EXPIRY_DAYS,
     logger: parts.logger,

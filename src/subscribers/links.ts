@@ -38,7 +38,12 @@ export function senderDomain(mailFrom: string): string {
   return /@([^>\s]+)>?\s*$/.exec(mailFrom)?.[1]?.toLowerCase() ?? 'localhost';
 }
 
+/** Where mailed unsubscribes go: the inbound server (src/inbound) reads it. */
+export function unsubscribeAddress(mailFrom: string): string {
+  return `unsubscribe@${senderDomain(mailFrom)}`;
+}
+
 /** The mailto half of List-Unsubscribe: an address at the sender's domain with an unsubscribe token in the subject. */
 export function mailtoWithToken(mailFrom: string, token: string): string {
-  return `mailto:unsubscribe@${senderDomain(mailFrom)}?subject=${encodeURIComponent(`unsubscribe ${token}`)}`;
+  return `mailto:${unsubscribeAddress(mailFrom)}?subject=${encodeURIComponent(`unsubscribe ${token}`)}`;
 }

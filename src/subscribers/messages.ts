@@ -1,4 +1,5 @@
 import { recordHardBounce, subscriberDeliveries } from '../digests/delivery-repo.js';
+import { returnPathFor } from '../inbound/return-path.js';
 import type { JobContext, JobData, JobOutcome } from '../jobs/types.js';
 import { isPermanentSmtpError } from '../mail/transport.js';
 import type { SubscriberMailDeps } from './deps.js';
@@ -111,6 +112,7 @@ async function sendOne(
       to: subscriber.email,
       ...rendered,
       messageId: subscriberMailMessageId(found.mail.kind, subscriber, found.mail.sentAt, deps.mailFrom),
+      returnPath: returnPathFor({ tokenSecret: deps.secret, bounceDomain: deps.bounceDomain }, { kind: 'subscriber-mail', recipientId: subscriber.id, mailId: emailId }),
     });
     messageId = sent.messageId;
   } catch (error) {

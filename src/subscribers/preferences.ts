@@ -18,7 +18,7 @@ import { TokenError, verifyToken, type TokenPurpose } from './tokens.js';
  * this page, in date and issued since the last unsubscribe or erasure;
  * otherwise a TokenError (the pages answer it with a 400 page).
  */
-export async function openLink(deps: SubscriberDeps, token: string, purpose: TokenPurpose): Promise<Subscriber> {
+export async function openLink(deps: Pick<SubscriberDeps, 'db' | 'secret' | 'now'>, token: string, purpose: TokenPurpose): Promise<Subscriber> {
   const claims = verifyToken(deps.secret, token, purpose, deps.now());
   const subscriber = await findSubscriberByPublicId(deps.db, claims.subject);
   if (!subscriber || subscriber.status === 'erased' || subscriber.tokenVersion !== claims.version) {
@@ -62,7 +62,7 @@ export function availableActions(status: SubscriberStatus): SubscriberAction[] {
  * where things stand rather than an error.
  */
 export async function applyAction(
-  deps: SubscriberDeps,
+  deps: Pick<SubscriberDeps, 'db' | 'now'>,
   subscriber: Subscriber,
   action: SubscriberAction,
 ): Promise<{ subscriber: Subscriber; changed: boolean }> {

@@ -47,7 +47,8 @@ interface Payload {
   c?: string;
 }
 
-function signature(secret: string, purpose: string, payload: string): Buffer {
+/** The HMAC every token is signed with, over its purpose and payload; the return path (src/inbound) signs its compact tokens with it too. */
+export function tokenSignature(secret: string, purpose: string, payload: string): Buffer {
   return createHmac('sha256', secret).update(`council-digest:${purpose}:${payload}`).digest();
 }
 
@@ -56,7 +57,7 @@ export function signToken(secret: string, claims: TokenClaims): string {
   if (claims.expiresAt !== undefined) payload.e = claims.expiresAt;
   if (claims.context !== undefined) payload.c = claims.context;
   const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
-  return `${encoded}.${signature(secret, claims.purpose, encoded).toString('base64url')}`;
+  return `${encoded}.${tokenSignature(secret, claims.purpose, encoded).toString('base64url')}`;
 }
 
 /** The token's claims when it is genuine, meant for `purpose` and in date; otherwise a TokenError. */
@@ -75,7 +76,7 @@ export function verifyToken(secret: string, token: string, purpose: TokenPurpose
   }
   const givenBytes = Buffer.from(given, 'base64url');
   // The signature is checked against the purpose the token claims, then the purpose against the route's.
-  const expected = signature(secret, payload.p, encoded);
+  const expected = tokenSignature(secret, payload.p, encoded);
   if (givenBytes.length !== expected.length || !timingSafeEqual(givenBytes, expected)) throw new TokenError('forged');
   // Re-encoding must give the same text: the last base64url character of each part has spare bits, and a
   // link whose spare bits were changed is not one we sent.

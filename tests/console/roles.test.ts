@@ -26,6 +26,8 @@ export const apiRoles: Record<string, OperatorRole> = {
   'GET /api/admin/digest-runs/:id': 'viewer',
   'POST /api/admin/digest-runs': 'operator',
   'POST /api/admin/digest-runs/:id/retry-failed': 'operator',
+  'POST /api/admin/digest-runs/:id/resume': 'operator',
+  'POST /api/admin/digest-runs/:id/cancel': 'operator',
   'GET /api/admin/digest-preview': 'operator',
   'POST /api/admin/meetings': 'operator',
   'GET /api/admin/topics': 'viewer',

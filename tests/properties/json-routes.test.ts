@@ -45,7 +45,14 @@ beforeAll(async () => {
     redisPrefix: prefix,
     work: false,
     // Hundreds of generated requests per partner route: the per-partner limit (tested on its own) would answer 429 first.
-    env: { BOUNCE_WEBHOOK_SECRET: webhookSecret, PARTNER_RATE_LIMIT_PER_MINUTE: '1000000' },
+    env: {
+      BOUNCE_WEBHOOK_SECRET: webhookSecret,
+      PARTNER_RATE_LIMIT_PER_MINUTE: '1000000',
+      // The provider webhooks switched on, so generated bodies reach their checks.
+      SES_SNS_TOPIC_ARNS: 'arn:aws:sns:eu-west-2:123456789012:ses-returns',
+      MAILGUN_WEBHOOK_SIGNING_KEY: 'key-fuzzed-mailgun-signing-key',
+      ...postmark,
+    },
   });
   const built = await appWithRouteTable(database, harness);
   app = built.app;
@@ -55,10 +62,13 @@ beforeAll(async () => {
   feedId = (await requestFeed(app, partnerKey, { name: 'Fuzzed feed' })).feed.id;
 });
 
+const postmark = { POSTMARK_WEBHOOK_USER: 'postmark', POSTMARK_WEBHOOK_PASSWORD: 'postmark-webhook-password-0123' };
+
 /** The credentials that let a request reach the route's validation. */
 function credentialsFor(url: string): Record<string, string> {
   if (url.startsWith('/api/admin/')) return adminHeaders;
   if (url.startsWith('/api/partner/')) return bearer(partnerKey);
+  if (url === '/api/webhooks/postmark') return { authorization: `Basic ${Buffer.from(`${postmark.POSTMARK_WEBHOOK_USER}:${postmark.POSTMARK_WEBHOOK_PASSWORD}`).toString('base64')}` };
   if (url.startsWith('/api/webhooks/')) return { 'x-webhook-secret': webhookSecret };
   return {};
 }

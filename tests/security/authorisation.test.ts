@@ -19,6 +19,8 @@ const publicRoutes = new Set([
   'GET /docs/json', 'GET /docs/yaml', 'GET /docs/static/*',
   'GET /api/councils', 'GET /api/topics', 'GET /api/meetings', 'GET /api/meetings/:id',
   'POST /api/subscriptions', 'POST /api/webhooks/bounces',
+  // Provider webhooks: each authenticated its provider's way (SNS signature and topic, Mailgun HMAC, Postmark basic auth).
+  'POST /api/webhooks/ses', 'POST /api/webhooks/mailgun', 'POST /api/webhooks/postmark',
   'GET /', 'GET /assets/site.css', 'GET /subscribe', 'POST /subscribe', 'GET /subscribe/committees', 'POST /subscribe/committees',
   'GET /confirm/:token', 'GET /preferences/:token', 'POST /preferences/:token',
   'GET /unsubscribe/:token', 'POST /unsubscribe/:token', 'GET /resubscribe/:token', 'POST /resubscribe/:token',

@@ -15,7 +15,8 @@ import {
 } from 'drizzle-orm/pg-core';
 import { subscribers } from './subscribers.js';
 
-export const runStatuses = ['queued', 'fanning_out', 'sending', 'completed', 'failed'] as const;
+/** paused: past a bounce or complaint rate (digests/guard-rails.ts) until an operator resumes or cancels it. */
+export const runStatuses = ['queued', 'fanning_out', 'sending', 'paused', 'completed', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof runStatuses)[number];
 
 /**
@@ -43,6 +44,14 @@ export const digestRuns = pgTable(
     /** Dry runs keep a few rendered samples for the operator. */
     samples: jsonb('samples').$type<{ email: string; subject: string; meetings: number; sections: number }[]>().notNull().default([]),
     error: text('error'),
+    /** Deliveries of this run reported as hard bounces (at send time or later) and as complaints, each counted once. */
+    hardBounces: integer('hard_bounces').notNull().default(0),
+    complaints: integer('complaints').notNull().default(0),
+    /** Why the run paused itself; cleared when an operator resumes it. */
+    pausedReason: text('paused_reason'),
+    /** The counts when an operator last resumed it: it pauses again only when a report comes in after that. */
+    hardBouncesAtResume: integer('hard_bounces_at_resume').notNull().default(0),
+    complaintsAtResume: integer('complaints_at_resume').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp('started_at', { withTimezone: true }),
     fannedOutAt: timestamp('fanned_out_at', { withTimezone: true }),
@@ -82,6 +91,9 @@ export function deliveryLifecycle() {
     counted: boolean('counted').notNull().default(false),
     claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
+    /** When a hard bounce or a complaint about this delivery was first recorded: the run counts each once. */
+    bouncedAt: timestamp('bounced_at', { withTimezone: true }),
+    complainedAt: timestamp('complained_at', { withTimezone: true }),
   };
 }
 

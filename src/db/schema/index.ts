@@ -4,3 +4,4 @@ export * from './digests.js';
 export * from './feeds.js';
 export * from './harvest.js';
 export * from './console.js';
+export * from './inbound.js';

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { runStatuses } from '../../db/schema/index.js';
 import type { DigestDeps } from '../../digests/deps.js';
+import { cancelRun, resumeRun, type RunDecision } from '../../digests/guard-rails.js';
 import { runFailures } from '../../digests/delivery-repo.js';
 import { previewDigest, type PreviewDeps } from '../../digests/preview.js';
 import { findRun, listRuns } from '../../digests/run-repo.js';
@@ -24,7 +26,7 @@ const runOut = z.object({
   id: z.number(),
   week: z.string(),
   dryRun: z.boolean(),
-  status: z.enum(['queued', 'fanning_out', 'sending', 'completed', 'failed']),
+  status: z.enum(runStatuses),
   trigger: z.string(),
   total: z.number(),
   sent: z.number(),
@@ -38,6 +40,11 @@ const runOut = z.object({
   seconds: z.number().nullable().describe('From start to finish, or to now while running'),
   samples: z.array(z.object({ email: z.string(), subject: z.string(), meetings: z.number(), sections: z.number() })),
   error: z.string().nullable(),
+  hardBounces: z.number(),
+  complaints: z.number(),
+  hardBounceRate: z.number().nullable().describe('Hard bounces per digest sent'),
+  complaintRate: z.number().nullable().describe('Complaints per digest sent'),
+  pausedReason: z.string().nullable().describe('Why the run paused itself (RUN_COMPLAINT_PAUSE_RATE, RUN_BOUNCE_PAUSE_RATE)'),
 });
 
 const runParams = z.object({ id: z.coerce.number().int().positive() });
@@ -175,6 +182,41 @@ export async function adminDigestRoutes(app: FastifyInstance, deps: AppDeps) {
       await audit(deps, request, { action: 'run.retry-failed', objectType: 'run', objectId: run.id, detail: { retried } });
       return reply.code(202).send({ id: run.id, retried });
     },
+  );
+
+  const decide = (verb: 'resume' | 'cancel', summary: string, description: string, act: (digests: DigestDeps, id: number) => Promise<RunDecision>) =>
+    routes.post(
+      `/api/admin/digest-runs/:id/${verb}`,
+      {
+        config: { role: 'operator' },
+        schema: {
+          tags: ['operators'],
+          security,
+          summary,
+          description,
+          params: runParams,
+          response: { 200: runOut.extend({ requeued: z.number() }), 404: errorResponse, 409: errorResponse, ...adminErrorResponses },
+        },
+      },
+      async (request) => {
+        const decision = await act(running(), request.params.id);
+        if (decision.outcome === 'not-found') throw new ApiError(404, `No digest run ${request.params.id}`);
+        if (decision.outcome === 'conflict') throw new ApiError(409, `Run ${decision.run.id} is ${decision.run.status}: only ${verb === 'resume' ? 'a paused run resumes' : 'an unfinished real run can be cancelled'}`);
+        await audit(deps, request, { action: `run.${verb}`, objectType: 'run', objectId: decision.run.id, detail: { requeued: decision.requeued } });
+        return { ...summariseRun(decision.run, now()), requeued: decision.requeued };
+      },
+    );
+  decide(
+    'resume',
+    'Resume a run that paused itself',
+    'Queues again what the run held back when it paused; every recipient still gets at most one digest. 409 unless the run is paused.',
+    resumeRun,
+  );
+  decide(
+    'cancel',
+    'Cancel an unfinished run',
+    'Nothing more is sent for the run; what was sent stays sent. 409 once the run has finished.',
+    (digests, id) => cancelRun(digests, id),
   );
 
   routes.get(

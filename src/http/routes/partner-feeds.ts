@@ -24,6 +24,7 @@ export function feedDepsFrom(deps: AppDeps): FeedDeps {
     ...mailingDeps(deps),
     limits: { feedsPerPartner: deps.config.FEEDS_PER_PARTNER, recipientsPerFeed: deps.config.RECIPIENTS_PER_FEED },
     hardBounceLimit: deps.config.HARD_BOUNCE_LIMIT,
+    bounceDomain: deps.config.BOUNCE_DOMAIN,
   };
 }
 

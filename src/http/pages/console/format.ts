@@ -20,7 +20,7 @@ export function when(date: Date | string | null, zone: string): string {
 
 export const number = (value: number) => value.toLocaleString('en-GB');
 
-const runTags: Record<RunSummary['status'], string> = { queued: 'busy', fanning_out: 'busy', sending: 'busy', completed: 'good', failed: 'bad' };
+const runTags: Record<RunSummary['status'], string> = { queued: 'busy', fanning_out: 'busy', sending: 'busy', completed: 'good', failed: 'bad', paused: 'bad', cancelled: 'bad' };
 
 export function runStatusTag(status: RunSummary['status']): SafeHtml {
   return html`<span class="tag ${runTags[status]}" data-field="status">${status.replace('_', ' ')}</span>`;

@@ -1,0 +1,124 @@
+import type { InboundChannel, InboundKind } from '../db/schema/index.js';
+import { feedRecipientDeliveries, noteReturned, recordHardBounce, subscriberDeliveries, suppress } from '../digests/delivery-repo.js';
+import { checkRunRates } from '../digests/guard-rails.js';
+import { recipientByEmailKey } from '../digests/run-repo.js';
+import { EmailAddressError, emailKey } from '../subscribers/email.js';
+import type { InboundDeps } from './deps.js';
+import { recipientKey, recordInbound } from './repo.js';
+import type { ProviderReport } from './providers/reports.js';
+import { audienceOfMail, readReturnPath, type MailRef } from './return-path.js';
+
+/**
+ * The one bounce and complaint model every path feeds: inbound DSNs and
+ * feedback reports (SMTP, IMAP), provider webhooks (SES, Mailgun,
+ * Postmark) and the generic webhook. A complaint suppresses the address at
+ * once; a hard bounce counts toward HARD_BOUNCE_LIMIT; a soft bounce
+ * changes nothing. When the report names a delivery (a signed return path),
+ * its run counts it once and may pause itself.
+ */
+
+export const returnTypes = ['hard', 'soft', 'complaint'] as const;
+export type ReturnType = (typeof returnTypes)[number];
+export type ReturnAction = 'suppressed' | 'counted' | 'ignored';
+
+export interface ReturnReport {
+  channel: InboundChannel;
+  type: ReturnType;
+  /** The status code (5.1.1) or the provider's own type. */
+  status?: string;
+  /** The report's own Message-ID, for the record. */
+  messageId?: string;
+  /** Whom it is about, from a return path we signed: the exact mail. */
+  mail?: MailRef;
+  /** Whom it is about, from a provider that authenticated itself and gave only the address. */
+  email?: string;
+}
+
+export interface ReturnOutcome {
+  action: ReturnAction;
+  audience?: 'subscriber' | 'feed recipient';
+  recipientId?: number;
+  runId?: number;
+  note: string;
+}
+
+/** Records a bounce or complaint and acts on it. Throws EmailAddressError for a report naming an impossible address. */
+export async function recordReturn(deps: InboundDeps, report: ReturnReport): Promise<ReturnOutcome> {
+  const outcome = report.mail ? await returnOfMail(deps, report, report.mail) : await returnOfAddress(deps, report, report.email ?? '');
+  const kind: InboundKind = report.type === 'complaint' ? 'complaint' : 'bounce';
+  if (kind === 'complaint') deps.metrics.complaints.inc({ source: report.channel });
+  else deps.metrics.bounces.inc({ type: report.type, source: report.channel });
+  await recordInbound(deps.db, {
+    channel: report.channel,
+    kind,
+    severity: kind === 'bounce' ? (report.type as 'hard' | 'soft') : null,
+    status: report.status?.slice(0, 100) ?? null,
+    messageId: report.messageId?.slice(0, 998) ?? null,
+    audience: outcome.audience ?? null,
+    recipientId: outcome.recipientId ?? null,
+    deliveryId: report.mail && outcome.runId ? report.mail.mailId : null,
+    runId: outcome.runId ?? null,
+    action: outcome.action,
+    note: outcome.note,
+  });
+  deps.logger.info({ channel: report.channel, type: report.type, status: report.status, ...outcome }, 'bounce or complaint recorded');
+  return outcome;
+}
+
+async function returnOfMail(deps: InboundDeps, report: ReturnReport, mail: MailRef): Promise<ReturnOutcome> {
+  const audience = audienceOfMail(mail.kind);
+  const whom = { audience, recipientId: mail.recipientId };
+  const key = await recipientKey(deps.db, audience, mail.recipientId);
+  if (!key) return { action: 'ignored', ...whom, note: key === null ? 'the recipient was erased' : 'no such recipient' };
+  if (report.type === 'soft') return { action: 'ignored', ...whom, note: 'soft bounce: the sending server retries' };
+  const table = audience === 'subscriber' ? subscriberDeliveries : feedRecipientDeliveries;
+  // Only digests have a delivery row, and so a run to count it against.
+  const delivery = mail.kind === 'digest' || mail.kind === 'feed-digest' ? await noteReturned(deps.db, table, mail.mailId, report.type) : undefined;
+  const runId = delivery?.runId;
+  if (report.type === 'complaint') {
+    await suppress(deps.db, key, 'complaint', `complaint (${report.channel})`);
+    if (delivery?.first) await checkRunRates(deps, delivery.runId);
+    return { action: 'suppressed', ...whom, runId, note: 'complaint: suppressed at once' };
+  }
+  if (delivery && !delivery.first) return { action: 'ignored', ...whom, runId, note: 'this delivery was reported as a hard bounce before' };
+  const suppressed = await recordHardBounce(deps.db, table, mail.recipientId, deps.hardBounceLimit, `hard bounce ${report.status ?? ''} (${report.channel})`.trim());
+  if (delivery) await checkRunRates(deps, delivery.runId);
+  return { action: suppressed ? 'suppressed' : 'counted', ...whom, runId, note: suppressed ? `hard bounce: suppressed at HARD_BOUNCE_LIMIT` : 'hard bounce counted' };
+}
+
+/**
+ * A provider's report by address (its sender authenticated, so the address
+ * is believed): a complaint suppresses it whoever it belongs to, a hard
+ * bounce counts against the subscriber with that address.
+ */
+async function returnOfAddress(deps: InboundDeps, report: ReturnReport, email: string): Promise<ReturnOutcome> {
+  const key = emailKey(email);
+  if (report.type === 'complaint') {
+    await suppress(deps.db, key, 'complaint', `complaint (${report.channel})`);
+    return { action: 'suppressed', note: 'complaint: suppressed at once' };
+  }
+  if (report.type === 'soft') return { action: 'ignored', note: 'soft bounce: the sending server retries' };
+  const subscriber = await recipientByEmailKey(deps.db, key);
+  if (!subscriber) return { action: 'ignored', note: 'no subscriber has this address' };
+  const suppressed = await recordHardBounce(deps.db, subscriberDeliveries, subscriber.id, deps.hardBounceLimit, `hard bounce ${report.status ?? ''} (${report.channel})`.trim());
+  return { action: suppressed ? 'suppressed' : 'counted', audience: 'subscriber', recipientId: subscriber.id, note: suppressed ? 'hard bounce: suppressed at HARD_BOUNCE_LIMIT' : 'hard bounce counted' };
+}
+
+/**
+ * A provider's report: about the very mail when the provider passed on our
+ * signed return path (SES's mail.source, Mailgun's envelope sender), else
+ * about the address. An address no one could have does nothing.
+ */
+export async function recordProviderReport(
+  deps: InboundDeps,
+  channel: Extract<InboundChannel, 'ses' | 'mailgun' | 'postmark'>,
+  report: ProviderReport,
+): Promise<ReturnOutcome> {
+  const mail = report.returnPath ? readReturnPath(deps, report.returnPath) : undefined;
+  try {
+    return await recordReturn(deps, { channel, type: report.type, status: report.status, messageId: report.messageId, ...(mail ? { mail } : { email: report.email }) });
+  } catch (error) {
+    if (error instanceof EmailAddressError) return { action: 'ignored', note: error.message };
+    throw error;
+  }
+}
