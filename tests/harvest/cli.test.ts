@@ -1,28 +1,15 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
+import { runCli } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { startModernGovSite, unavailable, type ModernGovSite } from '../helpers/moderngov-site.js';
 
-const run = promisify(execFile);
-const bin = new URL('../../bin/council-digest.js', import.meta.url).pathname;
 let database: Database;
 let site: ModernGovSite;
 
-async function cli(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'warn', NODE_ENV: 'test', HARVEST_PAUSE_MS: '0', ...env },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
+const cli = (args: string[], env: Record<string, string> = {}) =>
+  runCli(args, { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'warn', NODE_ENV: 'test', HARVEST_PAUSE_MS: '0', ...env });
 
 beforeAll(async () => {
   database = await createTestDatabase();
