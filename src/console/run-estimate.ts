@@ -1,6 +1,6 @@
 import { and, count, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { subscribers, suppressions } from '../db/schema/index.js';
+import { feedRecipients, feeds, subscribers, suppressions } from '../db/schema/index.js';
 import { WeekMeetings } from '../digests/week-meetings.js';
 import { weekBounds, type Week } from '../digests/week.js';
 import type { FilterSet } from '../subscribers/filters.js';
@@ -16,6 +16,8 @@ export interface RunEstimate {
   skip: number;
   /** Distinct filter sets among the recipients, every one decided. */
   filterSets: number;
+  /** Partner feeds' confirmed recipients, whom the run mails after the subscribers: each feed's filter set decided the same way. */
+  feedRecipients: { recipients: number; receive: number; skip: number };
 }
 
 /**
@@ -45,6 +47,22 @@ async function recipientsByFilterSet(db: Db): Promise<(FilterSet & { n: number }
     .orderBy(desc(count()));
 }
 
+/** Confirmed recipients of active feeds, unsuppressed (activeFeedRecipientsAfter's where clause), counted per feed with its filter set. */
+async function feedRecipientsByFeed(db: Db): Promise<(FilterSet & { n: number })[]> {
+  return db
+    .select({ councils: feeds.councils, committees: feeds.committees, topics: feeds.topics, keywords: feeds.keywords, n: count() })
+    .from(feedRecipients)
+    .innerJoin(feeds, eq(feeds.id, feedRecipients.feedId))
+    .where(
+      and(
+        eq(feedRecipients.status, 'active'),
+        eq(feeds.status, 'active'),
+        sql`not exists (select 1 from ${suppressions} where ${suppressions.emailKey} = ${feedRecipients.emailKey})`,
+      ),
+    )
+    .groupBy(feeds.id);
+}
+
 /**
  * Whether a filter set gets a digest: composeDigest's rule, a meeting of
  * the week that is not merely scheduled among what the filters select.
@@ -64,13 +82,16 @@ function getsDigest(week: WeekMeetings, filters: FilterSet): boolean {
 export async function estimateRun(db: Db, week: Week, zone: string): Promise<RunEstimate> {
   const { from, to } = weekBounds(week, zone);
   // The "coming up" fortnight does not decide whether a digest is sent, so none of it is loaded.
-  const [groups, meetings] = await Promise.all([recipientsByFilterSet(db), WeekMeetings.load(db, { from, to, ahead: to })]);
-  await meetings.learnKeywords(groups.flatMap((group) => group.keywords));
-  const estimate: RunEstimate = { week, recipients: 0, receive: 0, skip: 0, filterSets: groups.length };
-  for (const group of groups) {
-    estimate.recipients += group.n;
-    if (getsDigest(meetings, group)) estimate.receive += group.n;
-    else estimate.skip += group.n;
-  }
-  return estimate;
+  const [groups, byFeed, meetings] = await Promise.all([recipientsByFilterSet(db), feedRecipientsByFeed(db), WeekMeetings.load(db, { from, to, ahead: to })]);
+  await meetings.learnKeywords([...groups, ...byFeed].flatMap((group) => group.keywords));
+  const count = (sets: (FilterSet & { n: number })[]) => {
+    const counted = { recipients: 0, receive: 0, skip: 0 };
+    for (const set of sets) {
+      counted.recipients += set.n;
+      if (getsDigest(meetings, set)) counted.receive += set.n;
+      else counted.skip += set.n;
+    }
+    return counted;
+  };
+  return { week, ...count(groups), filterSets: groups.length, feedRecipients: count(byFeed) };
 }

@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { adminTokenActor } from '../../src/console/audit.js';
 import { estimateRun } from '../../src/console/run-estimate.js';
 import type { Database } from '../../src/db/client.js';
-import { subscribers, suppressions } from '../../src/db/schema/index.js';
+import { feedRecipients, feeds, partners, subscribers, suppressions } from '../../src/db/schema/index.js';
+import { confirmRunPage } from '../../src/http/pages/console/runs.js';
 import { importRecords } from '../../src/meetings/import.js';
 import { seedCouncils } from '../../src/meetings/seed.js';
 import { emailKey } from '../../src/subscribers/email.js';
@@ -64,10 +66,20 @@ beforeAll(async () => {
     { email: 'bounced@example.org', filters: { councils: ['hertfordshire'] } },
   ]);
   await database.db.insert(suppressions).values({ emailKey: emailKey('bounced@example.org'), reason: 'hard_bounce', note: 'test' });
+  const [partner] = await database.db.insert(partners).values({ name: 'Care Network', contactEmail: 'feeds@care.example.org' }).returning();
+  const feed = async (name: string, status: 'active' | 'requested', raw: Partial<FilterSet>, people: { email: string; status?: 'active' | 'pending' }[]) => {
+    const filters = normaliseFilters(raw);
+    const [row] = await database.db.insert(feeds).values({ partnerId: partner!.id, name, status, ...filters, filterKey: filterKey(filters), atomTokenHash: `hash-${name}` }).returning();
+    await database.db.insert(feedRecipients).values(people.map((person) => ({ feedId: row!.id, email: person.email, emailKey: emailKey(person.email), status: person.status ?? 'active' })));
+  };
+  await feed('Housing', 'active', { topics: ['housing'] }, [{ email: 'a@care.example.org' }, { email: 'b@care.example.org' }, { email: 'c@care.example.org', status: 'pending' }]);
+  await feed('Broxbourne planning', 'active', { councils: ['broxbourne'], committees: ['planning-committee'] }, [{ email: 'd@care.example.org' }]);
+  // Not yet approved: its recipients get nothing.
+  await feed('Asked for', 'requested', { topics: ['housing'] }, [{ email: 'e@care.example.org' }]);
 }, 60_000);
 
 describe('the run estimate', () => {
-  it('decides every one of hundreds of filter sets, more than the 300 once checked ahead, and counts everyone', async () => {
+  it("decides every one of hundreds of filter sets, more than the 300 once checked ahead, and counts everyone, partner feeds' recipients too", async () => {
     const estimate = await estimateRun(database.db, week, zone);
     expect(estimate).toEqual({
       week,
@@ -75,18 +87,32 @@ describe('the run estimate', () => {
       receive: oneOffReceivers + 5,
       skip: oneOffSkipped + 3,
       filterSets: oneOffReceivers + oneOffSkipped + 2,
+      feedRecipients: { recipients: 3, receive: 2, skip: 1 },
     });
+  });
+
+  it('is what the confirmation page says, subscribers and partner feeds apart, with nothing left "not checked"', async () => {
+    const page = confirmRunPage({ actor: adminTokenActor, csrf: 'token' }, await estimateRun(database.db, week, zone), false);
+    expect(page).toContain(`<strong>${oneOffReceivers + 5}</strong> subscribers will receive a digest; <strong>${oneOffSkipped + 3}</strong> will be skipped`);
+    expect(page).toContain(`with ${oneOffReceivers + oneOffSkipped + 2} different filter sets, each checked against the week`);
+    expect(page).toContain('Partner feeds: <strong>2</strong> of their 3 confirmed recipients will receive a digest; <strong>1</strong> will be skipped');
+    expect(page).not.toContain('not checked');
   });
 
   it('says what a dry run of the week then does', async () => {
     const estimate = await estimateRun(database.db, week, zone);
     const run = await runWeek(database, harness, week, { dryRun: true });
     expect(run.status).toBe('completed');
-    expect({ receive: run.sent, skip: run.skipped, recipients: run.total }).toEqual({ receive: estimate.receive, skip: estimate.skip, recipients: estimate.recipients });
+    const feeds = estimate.feedRecipients;
+    expect({ receive: run.sent, skip: run.skipped, recipients: run.total }).toEqual({
+      receive: estimate.receive + feeds.receive,
+      skip: estimate.skip + feeds.skip,
+      recipients: estimate.recipients + feeds.recipients,
+    });
   });
 
   it('counts everyone as skipped in a week without meetings', async () => {
     const estimate = await estimateRun(database.db, '2026-03-02', zone);
-    expect(estimate).toMatchObject({ receive: 0, skip: oneOffReceivers + oneOffSkipped + 8 });
+    expect(estimate).toMatchObject({ receive: 0, skip: oneOffReceivers + oneOffSkipped + 8, feedRecipients: { receive: 0, skip: 3 } });
   });
 });
