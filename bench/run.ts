@@ -17,7 +17,8 @@ import { compareStartup, type StartupFigures } from './startup.js';
 
 /**
  * `npm run bench [-- --subscribers N --workers W --json --dry-only --no-api --no-startup --startup-only --startup-rounds R --console --console-only --console-connections C]`
- * (`npm run bench -- --harvest` times a harvest instead: bench/harvest.ts)
+ * (`npm run bench -- --harvest` times a harvest instead: bench/harvest.ts;
+ * `--run-estimate` the console's run confirmation: bench/run-estimate.ts)
  * One weekly run measured end to end on the test Postgres and Redis, in a
  * database and a Redis prefix of its own, both removed at the end.
  */
@@ -26,6 +27,12 @@ import { compareStartup, type StartupFigures } from './startup.js';
 if (process.argv.includes('--harvest')) {
   const { benchHarvest } = await import('./harvest.js');
   process.exit(await benchHarvest(process.argv.slice(2)));
+}
+
+// The console's run confirmation has one too: bench/run-estimate.ts.
+if (process.argv.includes('--run-estimate')) {
+  const { benchRunEstimate } = await import('./run-estimate.js');
+  process.exit(await benchRunEstimate(process.argv.slice(2)));
 }
 
 const args = parseArgs(process.argv.slice(2));

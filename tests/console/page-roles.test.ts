@@ -4,6 +4,7 @@ import { listAudit } from '../../src/console/audit.js';
 import { addOperator, type OperatorRole } from '../../src/console/operators.js';
 import type { Database } from '../../src/db/client.js';
 import { seedCouncils } from '../../src/meetings/seed.js';
+import { adminToken } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { createDigestHarness } from '../helpers/digests.js';
 import { redisPrefix } from '../helpers/redis.js';
@@ -12,7 +13,8 @@ import { ConsoleClient, signedIn } from './client.js';
 
 /**
  * The least role each console page and action needs. Every /admin route but
- * the way in, the assets and Bull Board must be here.
+ * the way in, the assets and Bull Board (below: operators, as a whole) must
+ * be here.
  */
 const pageRoles: Record<string, OperatorRole> = {
   'GET /admin': 'viewer',
@@ -122,5 +124,44 @@ describe('the role of every console page and action', () => {
     await clients.viewer.post('/admin/subscribers/1/erase');
     const [entry] = await listAudit(database.db, { limit: 1, action: 'forbidden' });
     expect(entry).toMatchObject({ actor: 'viewer@council.example.org', objectId: 'POST /admin/subscribers/:id/erase', detail: { role: 'viewer', required: 'owner' } });
+  });
+});
+
+describe('Bull Board at /admin/queues', () => {
+  const board = ['/admin/queues', '/admin/queues/api/queues'];
+
+  it('opens for a signed-in operator or owner, its pages and its API', async () => {
+    for (const role of ['operator', 'owner'] as const) {
+      for (const url of board) expect((await clients[role].get(url)).statusCode, `${role} ${url}`).toBe(200);
+    }
+    const api = await clients.operator.get('/admin/queues/api/queues');
+    expect(api.json().queues.map((queue: { name: string }) => queue.name)).toContain('digest-runs');
+  });
+
+  it('refuses a signed-in viewer with 403, logged in the audit log', async () => {
+    for (const url of board) {
+      const response = await clients.viewer.get(url);
+      expect(response.statusCode, url).toBe(403);
+      expect(response.json().error.message, url).toContain('needs the operator role');
+    }
+    const [entry] = await listAudit(database.db, { limit: 1, action: 'forbidden' });
+    expect(entry).toMatchObject({ actor: 'viewer@council.example.org', objectId: 'GET /admin/queues/api/queues', detail: { role: 'viewer', required: 'operator' } });
+  });
+
+  it('asks a browser without a session to sign in, with the Basic prompt that takes ADMIN_TOKEN', async () => {
+    const anonymous = await new ConsoleClient(app).get('/admin/queues');
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.headers['www-authenticate']).toMatch(/^Basic /);
+    const basic = `Basic ${Buffer.from(`ops:${adminToken}`).toString('base64')}`;
+    expect((await app.inject({ method: 'GET', url: '/admin/queues', headers: { authorization: basic } })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/admin/queues/api/queues', headers: { authorization: `Bearer ${adminToken}` } })).statusCode).toBe(200);
+  });
+
+  it("lets a session change jobs from Bull Board's own pages, never from another site's", async () => {
+    const resume = (origin: string) => clients.operator.request({ method: 'PUT', url: '/admin/queues/api/queues/digest-runs/resume', headers: { origin, host: 'digest.example.org' } });
+    const elsewhere = await resume('https://elsewhere.example');
+    expect(elsewhere.statusCode).toBe(403);
+    expect(elsewhere.json().error.message).toContain('only from its own pages');
+    expect((await resume('https://digest.example.org')).statusCode).toBe(200);
   });
 });

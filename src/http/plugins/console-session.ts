@@ -39,19 +39,20 @@ function postgresStore(deps: AppDeps): SessionStore {
   };
 }
 
+const derive = (deps: AppDeps, purpose: string) => createHmac('sha256', deps.tokenSecret).update(`council-digest:console:${purpose}`).digest('base64url');
+
 /**
- * Cookies, the server-side session and CSRF protection for the console's
- * pages, registered in the console's own scope. The session cookie is
- * HttpOnly, SameSite=Lax, Secure when the request came over https (behind
- * a proxy, X-Forwarded-Proto), sent only to /admin, and dies with the
- * browser; the server ends it after 12 hours idle. Its signing key and
- * the CSRF cookie's are derived from TOKEN_SECRET.
+ * Cookies and the server-side session, registered in the scope that reads
+ * them (the console's pages; Bull Board, which signed-in operators open
+ * too). The session cookie is HttpOnly, SameSite=Lax, Secure when the
+ * request came over https (behind a proxy, X-Forwarded-Proto), sent only
+ * to /admin, and dies with the browser; the server ends it after 12 hours
+ * idle. Its signing key is derived from TOKEN_SECRET.
  */
-export async function registerConsoleSession(app: FastifyInstance, deps: AppDeps) {
-  const derive = (purpose: string) => createHmac('sha256', deps.tokenSecret).update(`council-digest:console:${purpose}`).digest('base64url');
-  await app.register(fastifyCookie, { secret: derive('cookie') });
+export async function registerOperatorSession(app: FastifyInstance, deps: AppDeps) {
+  await app.register(fastifyCookie, { secret: derive(deps, 'cookie') });
   await app.register(fastifySession, {
-    secret: derive('session'),
+    secret: derive(deps, 'session'),
     cookieName: sessionCookie,
     store: postgresStore(deps),
     saveUninitialized: false,
@@ -61,6 +62,11 @@ export async function registerConsoleSession(app: FastifyInstance, deps: AppDeps
     rolling: false,
     cookie: { path: consolePath, httpOnly: true, sameSite: 'lax', secure: 'auto' },
   });
+}
+
+/** The session, and CSRF protection for the console's forms (its cookie's key also derived from TOKEN_SECRET). */
+export async function registerConsoleSession(app: FastifyInstance, deps: AppDeps) {
+  await registerOperatorSession(app, deps);
   await app.register(fastifyCsrf, {
     cookieKey: csrfCookie,
     cookieOpts: { path: consolePath, httpOnly: true, sameSite: 'strict', signed: true, secure: 'auto' },

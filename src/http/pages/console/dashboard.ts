@@ -1,4 +1,5 @@
 import type { Dashboard } from '../../../console/dashboard.js';
+import { roleIncludes } from '../../../console/operators.js';
 import { subscriberStatuses } from '../../../db/schema/index.js';
 import { isFailing } from '../../../harvest/repo.js';
 import { html } from '../html.js';
@@ -50,6 +51,10 @@ ${
 <tbody>${queueRows.map((row) => html`<tr><td>${row.queue}</td><td>${row.state}</td><td class="number">${number(row.count)}</td></tr>`)}</tbody></table></div>`
       : html`<p>Every queue is empty.</p>`
 }
-<p><a href="/admin/queues">Job queues in detail</a> (Bull Board: sign in with ADMIN_TOKEN as the password).</p>`,
+${
+  context.actor && roleIncludes(context.actor.role, 'operator')
+    ? html`<p><a href="/admin/queues">Job queues in detail</a> (Bull Board).</p>`
+    : html`<p class="muted">Bull Board, the queues in detail, is for operators and owners.</p>`
+}`,
   });
 }

@@ -36,8 +36,8 @@ export function confirmRunPage(context: PageContext, estimate: RunEstimate, dryR
     body: html`<h1>${dryRun ? 'Start a dry run' : 'Send the digest'} for ${weekLabel(estimate.week)}?</h1>
 <div class="confirm${dryRun ? '' : ' danger'}">
 <p class="lead"><strong>${number(estimate.receive)}</strong> ${estimate.receive === 1 ? 'subscriber' : 'subscribers'} will ${dryRun ? 'have a digest built (nothing is sent)' : 'receive a digest'}; <strong>${number(estimate.skip)}</strong> will be skipped: nothing that week matches what they follow.</p>
-${estimate.notEstimated > 0 && html`<p>${number(estimate.notEstimated)} more, with less common filters, were not checked ahead.</p>`}
-<p class="muted">${number(estimate.recipients)} confirmed subscribers in all; partner feeds' recipients are added by the run. A week already sent is joined, never sent twice.</p>
+<p class="muted">${number(estimate.recipients)} confirmed subscribers in all, with ${number(estimate.filterSets)} different ${estimate.filterSets === 1 ? 'filter set' : 'filter sets'}, each checked against the week. A week already sent is joined, never sent twice.</p>
+${estimate.feedRecipients.recipients > 0 && html`<p>Partner feeds: <strong>${number(estimate.feedRecipients.receive)}</strong> of their ${number(estimate.feedRecipients.recipients)} confirmed recipients will ${dryRun ? 'have a digest built' : 'receive a digest'}; <strong>${number(estimate.feedRecipients.skip)}</strong> will be skipped.</p>`}
 </div>
 <form class="actions" method="post" action="/admin/runs">
 ${csrfField(context)}
