@@ -3,6 +3,7 @@ import { blocksToText } from '../meetings/text.js';
 import type { MeetingView } from '../meetings/queries.js';
 import { describeFilters, type FilterCatalogue, type FilterLine, type FilterSet } from '../subscribers/filters.js';
 import { keyFigures, splitLabel, type KeyFigure } from './figures.js';
+import { formOf, type Carried } from './late-news.js';
 import { meetingDateLabel, shortDate, weekLabel, type Week } from './week.js';
 
 /**
@@ -17,7 +18,11 @@ export interface DigestContent {
   /** The line inboxes show after the subject. */
   preheader: string;
   meetings: DigestMeeting[];
+  /** Meetings held before the week whose minutes, decisions or summary came (or changed substantially) in it. */
+  sinceLastWeek: DigestMeeting[];
   comingUp: ComingUpMeeting[];
+  /** Each meeting the digest carries and in which form: recorded when it is sent (late-news.ts). */
+  carried: Carried[];
   /** Matching agenda items across all meetings. */
   sectionCount: number;
   /** The filter set in words: why a subscriber gets this. */
@@ -91,6 +96,8 @@ export interface ComposeInput {
   meetings: MeetingView[];
   /** Scheduled meetings in the fortnight after the week, same filters. */
   upcoming: MeetingView[];
+  /** Late news, same filters, less what this recipient already has in that form. */
+  late?: MeetingView[];
 }
 
 /** Bounds that keep one email readable on a phone. */
@@ -107,10 +114,11 @@ export type ComposeMeeting = (meeting: MeetingView, filtered: boolean, zone: str
 
 /** The digest for one filter set and week, or null when the week has nothing for it. */
 export function composeDigest(input: ComposeInput, compose: ComposeMeeting = composeMeeting): DigestContent | null {
-  const meetings = input.meetings
-    .filter((meeting) => meeting.status !== 'scheduled')
-    .map((meeting) => compose(meeting, hasWideners(input.filters), input.zone));
-  if (meetings.length === 0) return null;
+  const held = input.meetings.filter((meeting) => meeting.status !== 'scheduled');
+  const lateViews = (input.late ?? []).filter((meeting) => meeting.status !== 'scheduled');
+  const meetings = held.map((meeting) => compose(meeting, hasWideners(input.filters), input.zone));
+  const sinceLastWeek = lateViews.map((meeting) => compose(meeting, hasWideners(input.filters), input.zone));
+  if (meetings.length === 0 && sinceLastWeek.length === 0) return null;
   const comingUp = input.upcoming
     .filter((meeting) => meeting.status === 'scheduled')
     .slice(0, limits.comingUp)
@@ -124,11 +132,13 @@ export function composeDigest(input: ComposeInput, compose: ComposeMeeting = com
   return {
     week: input.week,
     weekLabel: weekLabel(input.week),
-    subject: subjectLine(meetings, input.meetings, input.zone),
-    preheader: preheader(meetings),
+    subject: meetings.length ? subjectLine(meetings, held, input.zone) : `Since last week: ${subjectLine(sinceLastWeek, lateViews, input.zone)}`,
+    preheader: preheader(meetings.length ? meetings : sinceLastWeek),
     meetings,
+    sinceLastWeek,
     comingUp,
-    sectionCount: meetings.reduce((total, meeting) => total + meeting.sections.length, 0),
+    carried: [...held, ...lateViews].map(formOf),
+    sectionCount: [...meetings, ...sinceLastWeek].reduce((total, meeting) => total + meeting.sections.length, 0),
     followed: describeFilters(input.filters, input.catalogue),
   };
 }
