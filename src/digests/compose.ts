@@ -85,6 +85,10 @@ export interface ComingUpMeeting {
   council: string;
   date: string;
   councilUrl: string | null;
+  /** Its published agenda's items that the filter set matches (all of them when it names no topic or keyword): attend or write in. */
+  items: string[];
+  /** Matching items past the cap. */
+  moreItems: number;
 }
 
 export interface ComposeInput {
@@ -101,7 +105,7 @@ export interface ComposeInput {
 }
 
 /** Bounds that keep one email readable on a phone. */
-export const limits = { sectionsPerMeeting: 8, paragraphsPerSection: 2, decisionsPerMeeting: 6, figuresPerMeeting: 6, comingUp: 8 };
+export const limits = { sectionsPerMeeting: 8, paragraphsPerSection: 2, decisionsPerMeeting: 6, figuresPerMeeting: 6, comingUp: 8, comingUpItems: 5 };
 
 const decisionLabels: Record<string, string | null> = { made: null, anticipated: 'Due to be decided', consequence: 'Follow-up' };
 
@@ -128,6 +132,7 @@ export function composeDigest(input: ComposeInput, compose: ComposeMeeting = com
       council: meeting.council.name,
       date: meetingDateLabel(meeting.startsAt, input.zone),
       councilUrl: meeting.sources.council ?? null,
+      ...agendaItems(meeting, hasWideners(input.filters)),
     }));
   return {
     week: input.week,
@@ -141,6 +146,17 @@ export function composeDigest(input: ComposeInput, compose: ComposeMeeting = com
     sectionCount: [...meetings, ...sinceLastWeek].reduce((total, meeting) => total + meeting.sections.length, 0),
     followed: describeFilters(input.filters, input.catalogue),
   };
+}
+
+/**
+ * The items of a coming meeting's published agenda a filter set follows: the
+ * matching ones (any level) when it names topics or keywords, else every
+ * agenda item. Nothing while the agenda is not out.
+ */
+export function agendaItems(meeting: MeetingView, filtered: boolean): { items: string[]; moreItems: number } {
+  const chosen = filtered ? meeting.sections.filter((section) => section.matched) : meeting.sections.filter((section) => section.level === 1);
+  const items = [...new Set(chosen.map((section) => section.heading))];
+  return { items: items.slice(0, limits.comingUpItems), moreItems: Math.max(0, items.length - limits.comingUpItems) };
 }
 
 /** Sections with something to say (text, or a decision of their own), each with the agenda item it sits under. */
