@@ -1,12 +1,14 @@
 import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
-import { deliveries, deliveryMeetings } from '../../src/db/schema/index.js';
+import { deliveries, deliveryMeetings, feedRecipients } from '../../src/db/schema/index.js';
 import { seedDatabase } from '../../src/meetings/seed.js';
 import { importMeeting, topicIdsBySlug, validateMeeting } from '../../src/meetings/store.js';
 import { loadTagger } from '../../src/meetings/topics/service.js';
 import { createTestDatabase } from '../helpers/db.js';
-import { createDigestHarness, runWeek, type DigestHarness } from '../helpers/digests.js';
+import { adminHeaders } from '../helpers/app.js';
+import { createDigestApp, createDigestHarness, runWeek, type DigestHarness } from '../helpers/digests.js';
+import { createPartner, requestFeed } from '../feeds/fixtures.js';
 import { addSubscriber } from '../helpers/subscribers.js';
 
 let database: Database;
@@ -98,5 +100,26 @@ describe('since last week', () => {
       .from(deliveries)
       .where(sql`${deliveries.runId} = ${run.id} and ${deliveries.subscriberId} = (select id from subscribers where email = 'early-reader@example.org')`);
     expect(delivery).toEqual({ status: 'skipped', error: 'nothing matched this week' });
+  });
+
+  it("follows the same rule for a partner feed's recipients: late minutes once, then nothing", async () => {
+    const app = await createDigestApp(database, harness);
+    await harvest('late-3', '2026-03-05T10:00:00Z', '2026-03-04T05:00:00Z', agenda);
+    const partner = await createPartner(app, 'Friends of the Library');
+    const { feed } = await requestFeed(app, partner.key, { name: 'Late News Panel', ...follows, recipients: ['friends@example.org'] });
+    expect((await app.inject({ method: 'POST', url: `/api/admin/feed-requests/${feed.id}/approve`, headers: adminHeaders, payload: { note: 'Yes.' } })).statusCode).toBe(200);
+    const link = /https:\/\/digest\.example\.org(\/feeds\/confirm\/\S+)/.exec(mailsTo('friends@example.org')[0]!.parsed.text ?? '')![1]!;
+    expect((await app.inject({ method: 'GET', url: link })).statusCode).toBe(200);
+    await runWeek(database, harness, '2026-03-02');
+    expect(mailsTo('friends@example.org')).toHaveLength(2);
+    await harvest('late-3', '2026-03-05T10:00:00Z', '2026-03-10T05:00:00Z', minutes(libraryMinute));
+    await runWeek(database, harness, '2026-03-09');
+    expect(mailsTo('friends@example.org')).toHaveLength(3);
+    expect(mailsTo('friends@example.org')[2]!.parsed.text).toContain('SINCE LAST WEEK');
+    const [friend] = await database.db.select().from(feedRecipients).where(eq(feedRecipients.email, 'friends@example.org'));
+    const carried = await database.db.select().from(deliveryMeetings).where(eq(deliveryMeetings.recipientId, friend!.id));
+    expect(carried.filter((row) => row.audience === 'feed recipient').map((row) => row.form)).toEqual(['agenda', 'minutes']);
+    await runWeek(database, harness, '2026-03-16');
+    expect(mailsTo('friends@example.org')).toHaveLength(3);
   });
 });
