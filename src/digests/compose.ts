@@ -23,6 +23,8 @@ export interface DigestContent {
   comingUp: ComingUpMeeting[];
   /** Each meeting the digest carries and in which form: recorded when it is sent (late-news.ts). */
   carried: Carried[];
+  /** Meetings of the week and since last week: what the header counts. */
+  meetingCount: number;
   /** Matching agenda items across all meetings. */
   sectionCount: number;
   /** The filter set in words: why a subscriber gets this. */
@@ -143,6 +145,7 @@ export function composeDigest(input: ComposeInput, compose: ComposeMeeting = com
     sinceLastWeek,
     comingUp,
     carried: [...held, ...lateViews].map(formOf),
+    meetingCount: meetings.length + sinceLastWeek.length,
     sectionCount: [...meetings, ...sinceLastWeek].reduce((total, meeting) => total + meeting.sections.length, 0),
     followed: describeFilters(input.filters, input.catalogue),
   };

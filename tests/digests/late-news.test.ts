@@ -58,6 +58,7 @@ describe('since last week', () => {
     const late = mailsTo('follower@example.org')[1]!;
     expect(late.parsed.subject).toMatch(/^Since last week: Late News Panel, 8 Jan/);
     expect(late.parsed.text).toContain('SINCE LAST WEEK');
+    expect(late.parsed.text).toContain('1 meeting and 2 agenda items on what you follow.');
     expect(late.parsed.text).toContain('Open the central library on Sundays from March.');
     expect(late.parsed.html).toContain('Since last week');
     expect(mailsTo('newcomer@example.org')).toHaveLength(1);
