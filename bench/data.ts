@@ -2,6 +2,8 @@ import pg from 'pg';
 import { connect, type Database } from '../src/db/client.js';
 import { runMigrations } from '../src/db/migrate.js';
 import { importRecords } from '../src/meetings/import.js';
+import { importMeeting, topicIdsBySlug, validateMeeting } from '../src/meetings/store.js';
+import { loadTagger } from '../src/meetings/topics/service.js';
 import { filterKey, normaliseFilters, type FilterSet } from '../src/subscribers/filters.js';
 
 /**
@@ -73,41 +75,62 @@ export async function dropBenchDatabase(serverUrl: string, name: string): Promis
 /** Spread so that a council's meetings cover many topics, not the same few. */
 const sectionTopic = (index: number, section: number) => topicSlugs[(index * 7 + section * 3 + Math.floor(index / councilCount)) % topicSlugs.length]!;
 
+/** One synthetic meeting: its council, committee, topics and words follow from its index. */
+function benchMeeting(index: number, startsAt: Date, status: 'held' | 'scheduled') {
+  const council = index % councilCount;
+  // One made-up word per agenda item: each word is in two or three meetings of the week.
+  const word = (offset: number) => vocabulary[(index * 4 + offset) % vocabulary.length];
+  const topic = (section: number) => sectionTopic(index, section);
+  return {
+    council: councilName(council),
+    committee: `Benchmark Committee ${(Math.floor(index / councilCount) % committeesPerCouncil) + 1}`,
+    status,
+    startsAt: startsAt.toISOString(),
+    sources: { council: `https://bench.example/meetings/${index}` },
+    summary: `Synthetic benchmark meeting ${index}. Members considered four reports and noted them.\n\nSpending of £${index + 1}.2m was agreed, 12% above last year.`,
+    topics: [topic(0)],
+    sections: [0, 1, 2, 3].map((section) => ({
+      heading: `Synthetic agenda item ${section + 1}`,
+      level: 1,
+      topics: [topic(section)],
+      blocks: [
+        { type: 'paragraph', text: `The panel discussed ${word(section)} in some detail, with 3 options costed.` },
+        { type: 'list', items: ['A first synthetic point raised by members.', 'A second point, with 25% growth noted.', 'A third point on next steps.'] },
+      ],
+    })),
+    attendees: [{ name: 'Cllr A. Bench', role: 'Chair', party: 'Synthetic' }],
+    documents: [{ title: 'Agenda', category: 'Agenda', url: `https://bench.example/documents/${index}` }],
+    decisions: [{ text: 'The panel noted the reports.', status: 'made' }],
+  };
+}
+
 /** ~150 held meetings in the week and 20 scheduled in the fortnight after, through the project's importer. */
 export async function importBenchMeetings(database: Database): Promise<number> {
   const records: unknown[] = [];
   for (let index = 0; index < 170; index += 1) {
-    const council = index % councilCount;
     const upcoming = index >= 150;
     const day = upcoming ? 7 + (index % 14) : index % 7;
-    const startsAt = new Date(Date.UTC(2025, 5, 16 + day, 9 + (index % 8), 0));
-    // One made-up word per agenda item: each word is in two or three meetings of the week.
-    const word = (offset: number) => vocabulary[(index * 4 + offset) % vocabulary.length];
-    const topic = (section: number) => sectionTopic(index, section);
-    records.push({
-      council: councilName(council),
-      committee: `Benchmark Committee ${(Math.floor(index / councilCount) % committeesPerCouncil) + 1}`,
-      status: upcoming ? 'scheduled' : 'held',
-      startsAt: startsAt.toISOString(),
-      sources: { council: `https://bench.example/meetings/${index}` },
-      summary: `Synthetic benchmark meeting ${index}. Members considered four reports and noted them.\n\nSpending of £${index + 1}.2m was agreed, 12% above last year.`,
-      topics: [topic(0)],
-      sections: [0, 1, 2, 3].map((section) => ({
-        heading: `Synthetic agenda item ${section + 1}`,
-        level: 1,
-        topics: [topic(section)],
-        blocks: [
-          { type: 'paragraph', text: `The panel discussed ${word(section)} in some detail, with 3 options costed.` },
-          { type: 'list', items: ['A first synthetic point raised by members.', 'A second point, with 25% growth noted.', 'A third point on next steps.'] },
-        ],
-      })),
-      attendees: [{ name: 'Cllr A. Bench', role: 'Chair', party: 'Synthetic' }],
-      documents: [{ title: 'Agenda', category: 'Agenda', url: `https://bench.example/documents/${index}` }],
-      decisions: [{ text: 'The panel noted the reports.', status: 'made' }],
-    });
+    records.push(benchMeeting(index, new Date(Date.UTC(2025, 5, 16 + day, 9 + (index % 8), 0)), upcoming ? 'scheduled' : 'held'));
   }
   await importRecords(database.db, records);
   return records.length;
+}
+
+/**
+ * A week of late news: 50 meetings held in the week before the bench week
+ * whose minutes (an imported record's summary part) are first published on
+ * the bench week's Wednesday, so its digests carry them "Since last week".
+ */
+export async function importLateNews(database: Database): Promise<number> {
+  const tagger = await loadTagger(database.db);
+  const knownTopics = await topicIdsBySlug(database.db);
+  const publishedAt = new Date(Date.UTC(2025, 5, 18, 8, 0));
+  const count = 50;
+  for (let index = 0; index < count; index += 1) {
+    const meeting = validateMeeting(benchMeeting(200 + index, new Date(Date.UTC(2025, 5, 9 + (index % 7), 9 + (index % 8), 0)), 'held'));
+    await importMeeting(database.db, meeting, tagger, knownTopics, { now: publishedAt });
+  }
+  return count;
 }
 
 /**

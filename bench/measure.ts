@@ -80,6 +80,8 @@ export function parseArgs(argv: string[]) {
     json: argv.includes('--json'),
     /** Build and render only: for sizes whose send would take too long (a million). */
     dryOnly: argv.includes('--dry-only'),
+    /** A second dry run after a week of late news is added ("Since last week"): build and render with and without it. */
+    lateNews: argv.includes('--late-news'),
     api: !argv.includes('--no-api'),
     /** Only the API under load: the digest runs are skipped. */
     apiOnly: argv.includes('--api-only'),

@@ -10,7 +10,7 @@ import { createLogger } from '../src/logger.js';
 import { loadTemplates } from '../src/mail/templates.js';
 import { createSmtpMailer } from '../src/mail/transport.js';
 import { dashboardLoad, seedRuns } from './console.js';
-import { benchWeek, createBenchDatabase, dropBenchDatabase, dropLeftoverDatabases, importBenchMeetings, insertSubscribers } from './data.js';
+import { benchWeek, createBenchDatabase, dropBenchDatabase, dropLeftoverDatabases, importBenchMeetings, importLateNews, insertSubscribers } from './data.js';
 import { committedTransactions, countOwnQueries, parseArgs, rawSmtpRate } from './measure.js';
 import { cpuSeconds, freePort, loadTest, peakRssMb, startCommand, startSink, stopProcess, waitForHttp, type LoadResult } from './processes.js';
 import { compareStartup, type StartupFigures } from './startup.js';
@@ -106,6 +106,11 @@ try {
     await checkExactlyOnce(full.run);
   }
   const dry = args.apiOnly || args.startupOnly || args.consoleOnly ? undefined : await runPhase(true);
+  let late: Phase | undefined;
+  if (dry && args.lateNews) {
+    log(`${await importLateNews(database)} meetings of the week before published late: a dry run with "Since last week"`);
+    late = await runPhase(true);
+  }
   const api = (args.api && !args.startupOnly && !args.consoleOnly) || args.apiOnly ? await apiLoad() : undefined;
   const startup = args.startup && !args.apiOnly && !args.consoleOnly ? await startupComparison() : undefined;
   const dashboard = args.console || args.consoleOnly ? await consoleLoad() : undefined;
@@ -116,13 +121,17 @@ try {
     raw_smtp_per_s: full ? round(raw) : null,
     smtp_ratio: full ? round(full.perSecond / raw, 2) : null,
     build_render_per_s: dry ? round(dry.perSecond) : null,
+    build_render_late_news_per_s: late ? round(late.perSecond) : null,
+    late_news_change: late && dry ? round(late.perSecond / dry.perSecond - 1, 3) : null,
+    // CPU time per digest says more than the rate on a machine others share.
+    late_news_cpu_ms_per_digest: late ? round(late.cpuMsPerDigest, 3) : null,
     peak_rss_mb: dry ? Math.max(full?.peakRssMb ?? 0, dry.peakRssMb) : null,
     queries_per_digest: dry ? round((full ?? dry).queries / args.subscribers, 2) : null,
     fanout_s: dry ? round((full ?? dry).fanoutSeconds, 2) : null,
     cpu_ms_per_digest: full ? round(full.cpuMsPerDigest, 2) : null,
     dry_cpu_ms_per_digest: dry ? round(dry.cpuMsPerDigest, 3) : null,
   };
-  printTable(figures, full, dry, api, startup, dashboard);
+  printTable(figures, full, dry, api, startup, dashboard, late);
   if (args.json) console.log(JSON.stringify({ ...figures, ...(api ? { api } : {}), ...(startup ? { startup } : {}), ...(dashboard ? { dashboard } : {}) }));
 } finally {
   await Promise.all(children.map(stopProcess));
@@ -288,11 +297,20 @@ interface ApiFigures {
   meetings_gzip: LoadResult;
 }
 
-function printTable(figures: Record<string, number | null>, full: Phase | undefined, dry: Phase | undefined, api?: ApiFigures, startup?: StartupFigures, dashboard?: LoadResult) {
+function printTable(
+  figures: Record<string, number | null>,
+  full: Phase | undefined,
+  dry: Phase | undefined,
+  api?: ApiFigures,
+  startup?: StartupFigures,
+  dashboard?: LoadResult,
+  late?: Phase,
+) {
   const rows: [string, string][] = Object.entries(figures).map(([key, value]) => [key, value === null ? '(not run)' : String(value)]);
   rows.push(['settings', `${args.workers} worker(s), WORKER_CONCURRENCY=${config.WORKER_CONCURRENCY}, DIGEST_BATCH_SIZE=${config.DIGEST_BATCH_SIZE}`]);
   if (full) rows.push(['full run', `${round(full.seconds, 1)} s, ${full.run.sent} sent`]);
   if (dry) rows.push(['dry run', `${round(dry.seconds, 1)} s, ${dry.run.sent} built and rendered`]);
+  if (late) rows.push(['dry run with late news', `${round(late.seconds, 1)} s, ${late.run.sent} built and rendered`]);
   if (api) {
     rows.push(['POST /api/subscriptions', `${api.signup.requestsPerSecond} req/s, p99 ${api.signup.p99Ms} ms, non-2xx ${api.signup.non2xx}`]);
     rows.push(['GET /api/meetings (week)', `${api.meetings.requestsPerSecond} req/s, p99 ${api.meetings.p99Ms} ms, non-2xx ${api.meetings.non2xx}`]);

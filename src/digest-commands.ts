@@ -7,6 +7,7 @@ import { runDeliveries, runFailures } from './digests/delivery-repo.js';
 import { previewDigest } from './digests/preview.js';
 import { cancelRun, resumeRun, type RunDecision } from './digests/guard-rails.js';
 import { findRun, type DigestRun } from './digests/run-repo.js';
+import { RunRefusedError } from './digests/run-guard.js';
 import { requestRun, summariseRun } from './digests/runs.js';
 import { parseWeek, WeekError } from './digests/week.js';
 import { loadTemplates } from './mail/templates.js';
@@ -48,12 +49,22 @@ export function registerDigestCommands(program: Command, open: (name: string) =>
     .description('start (or join) the run for a week and follow it; without REDIS_URL it runs in this process')
     .addOption(new Option('--week <date>', 'any day of the week to send (default: the week that ended before now)').argParser(weekOption))
     .option('--dry-run', 'build and render every digest, send nothing')
-    .action(async (options: { week?: string; dryRun?: boolean }) => {
+    .option('--force', 'send a week that has not ended yet, or one more than 8 weeks old')
+    .action(async (options: { week?: string; dryRun?: boolean; force?: boolean }) => {
       const runtime = await open('digest');
       const inline = !runtime.config.REDIS_URL;
       const services = await openServices(runtime, { work: inline });
       try {
-        const { run, joined } = await requestRun(services.digests, { week: options.week, dryRun: options.dryRun, trigger: 'cli' });
+        const guard = { force: options.force ?? false, now: services.digests.now() };
+        const requested = await requestRun(services.digests, { week: options.week, dryRun: options.dryRun, trigger: 'cli', guard }).catch((error: unknown) => {
+          if (!(error instanceof RunRefusedError)) throw error;
+          console.error(`${error.message}\nNothing was started: add --dry-run to build it without sending, or --force to send it anyway.`);
+          process.exitCode = 1;
+          return undefined;
+        });
+        if (!requested) return;
+        const { run, joined, forced } = requested;
+        if (forced) console.error(`Forced: ${forced.message}`);
         console.error(`${joined ? 'Joined' : 'Started'} run ${run.id} for the week of ${run.week}${run.dryRun ? ' (dry run)' : ''}.`);
         if (!inline) console.error('Workers send it (council-digest worker); Ctrl+C stops watching, not the run.');
         const watched = await watchRun(runtime.database.db, run.id);

@@ -3,6 +3,7 @@ import { blocksToText } from '../meetings/text.js';
 import type { MeetingView } from '../meetings/queries.js';
 import { describeFilters, type FilterCatalogue, type FilterLine, type FilterSet } from '../subscribers/filters.js';
 import { keyFigures, splitLabel, type KeyFigure } from './figures.js';
+import { formOf, type Carried } from './late-news.js';
 import { meetingDateLabel, shortDate, weekLabel, type Week } from './week.js';
 
 /**
@@ -17,7 +18,13 @@ export interface DigestContent {
   /** The line inboxes show after the subject. */
   preheader: string;
   meetings: DigestMeeting[];
+  /** Meetings held before the week whose minutes, decisions or summary came (or changed substantially) in it. */
+  sinceLastWeek: DigestMeeting[];
   comingUp: ComingUpMeeting[];
+  /** Each meeting the digest carries and in which form: recorded when it is sent (late-news.ts). */
+  carried: Carried[];
+  /** Meetings of the week and since last week: what the header counts. */
+  meetingCount: number;
   /** Matching agenda items across all meetings. */
   sectionCount: number;
   /** The filter set in words: why a subscriber gets this. */
@@ -80,6 +87,10 @@ export interface ComingUpMeeting {
   council: string;
   date: string;
   councilUrl: string | null;
+  /** Its published agenda's items that the filter set matches (all of them when it names no topic or keyword): attend or write in. */
+  items: string[];
+  /** Matching items past the cap. */
+  moreItems: number;
 }
 
 export interface ComposeInput {
@@ -91,10 +102,12 @@ export interface ComposeInput {
   meetings: MeetingView[];
   /** Scheduled meetings in the fortnight after the week, same filters. */
   upcoming: MeetingView[];
+  /** Late news, same filters, less what this recipient already has in that form. */
+  late?: MeetingView[];
 }
 
 /** Bounds that keep one email readable on a phone. */
-export const limits = { sectionsPerMeeting: 8, paragraphsPerSection: 2, decisionsPerMeeting: 6, figuresPerMeeting: 6, comingUp: 8 };
+export const limits = { sectionsPerMeeting: 8, paragraphsPerSection: 2, decisionsPerMeeting: 6, figuresPerMeeting: 6, comingUp: 8, comingUpItems: 5 };
 
 const decisionLabels: Record<string, string | null> = { made: null, anticipated: 'Due to be decided', consequence: 'Follow-up' };
 
@@ -107,10 +120,11 @@ export type ComposeMeeting = (meeting: MeetingView, filtered: boolean, zone: str
 
 /** The digest for one filter set and week, or null when the week has nothing for it. */
 export function composeDigest(input: ComposeInput, compose: ComposeMeeting = composeMeeting): DigestContent | null {
-  const meetings = input.meetings
-    .filter((meeting) => meeting.status !== 'scheduled')
-    .map((meeting) => compose(meeting, hasWideners(input.filters), input.zone));
-  if (meetings.length === 0) return null;
+  const held = input.meetings.filter((meeting) => meeting.status !== 'scheduled');
+  const lateViews = (input.late ?? []).filter((meeting) => meeting.status !== 'scheduled');
+  const meetings = held.map((meeting) => compose(meeting, hasWideners(input.filters), input.zone));
+  const sinceLastWeek = lateViews.map((meeting) => compose(meeting, hasWideners(input.filters), input.zone));
+  if (meetings.length === 0 && sinceLastWeek.length === 0) return null;
   const comingUp = input.upcoming
     .filter((meeting) => meeting.status === 'scheduled')
     .slice(0, limits.comingUp)
@@ -120,17 +134,32 @@ export function composeDigest(input: ComposeInput, compose: ComposeMeeting = com
       council: meeting.council.name,
       date: meetingDateLabel(meeting.startsAt, input.zone),
       councilUrl: meeting.sources.council ?? null,
+      ...agendaItems(meeting, hasWideners(input.filters)),
     }));
   return {
     week: input.week,
     weekLabel: weekLabel(input.week),
-    subject: subjectLine(meetings, input.meetings, input.zone),
-    preheader: preheader(meetings),
+    subject: meetings.length ? subjectLine(meetings, held, input.zone) : `Since last week: ${subjectLine(sinceLastWeek, lateViews, input.zone)}`,
+    preheader: preheader(meetings.length ? meetings : sinceLastWeek),
     meetings,
+    sinceLastWeek,
     comingUp,
-    sectionCount: meetings.reduce((total, meeting) => total + meeting.sections.length, 0),
+    carried: [...held, ...lateViews].map(formOf),
+    meetingCount: meetings.length + sinceLastWeek.length,
+    sectionCount: [...meetings, ...sinceLastWeek].reduce((total, meeting) => total + meeting.sections.length, 0),
     followed: describeFilters(input.filters, input.catalogue),
   };
+}
+
+/**
+ * The items of a coming meeting's published agenda a filter set follows: the
+ * matching ones (any level) when it names topics or keywords, else every
+ * agenda item. Nothing while the agenda is not out.
+ */
+export function agendaItems(meeting: MeetingView, filtered: boolean): { items: string[]; moreItems: number } {
+  const chosen = filtered ? meeting.sections.filter((section) => section.matched) : meeting.sections.filter((section) => section.level === 1);
+  const items = [...new Set(chosen.map((section) => section.heading))];
+  return { items: items.slice(0, limits.comingUpItems), moreItems: Math.max(0, items.length - limits.comingUpItems) };
 }
 
 /** Sections with something to say (text, or a decision of their own), each with the agenda item it sits under. */

@@ -3,6 +3,7 @@ import { pgArray } from '../db/arrays.js';
 import type { Db } from '../db/client.js';
 import {
   deliveries,
+  deliveryMeetings,
   digestRuns,
   feedDeliveries,
   feedRecipients,
@@ -11,6 +12,7 @@ import {
   suppressions,
   type DeliveryStatus,
 } from '../db/schema/index.js';
+import type { Carried } from './late-news.js';
 import type { Week } from './week.js';
 
 /**
@@ -20,6 +22,8 @@ import type { Week } from './week.js';
  * recipient apart. Each statement is written once, over a `DeliveryTable`.
  */
 export interface DeliveryTable {
+  /** How delivery_meetings names the audience. */
+  audience: 'subscriber' | 'feed recipient';
   table: typeof deliveries | typeof feedDeliveries;
   /** Whom a row is for; unique with the week. */
   recipient: typeof deliveries.subscriberId | typeof feedDeliveries.recipientId;
@@ -29,8 +33,9 @@ export interface DeliveryTable {
   people: typeof subscribers | typeof feedRecipients;
 }
 
-export const subscriberDeliveries: DeliveryTable = { table: deliveries, recipient: deliveries.subscriberId, feed: null, people: subscribers };
+export const subscriberDeliveries: DeliveryTable = { audience: 'subscriber', table: deliveries, recipient: deliveries.subscriberId, feed: null, people: subscribers };
 export const feedRecipientDeliveries: DeliveryTable = {
+  audience: 'feed recipient',
   table: feedDeliveries,
   recipient: feedDeliveries.recipientId,
   feed: feedDeliveries.feedId,
@@ -88,32 +93,47 @@ export async function deliveryStatuses(db: Db, where: DeliveryTable, recipientId
 
 /** How one claimed delivery ended: sent (with what), skipped or failed for good, or released for a retry. */
 export type Settlement =
-  | { id: number; status: 'sent'; subject: string; meetings: number; sections: number }
+  | { id: number; status: 'sent'; subject: string; meetings: number; sections: number; carried: Carried[] }
   | { id: number; status: 'skipped' | 'failed' | 'retry'; reason: string };
 
 /**
- * Writes how a set of claimed deliveries ended, in one statement. 'sent' is
- * written only after the SMTP server accepted; a row no longer 'claimed'
- * by us (taken over as stale) is left alone.
+ * Writes how a set of claimed deliveries ended, and what the sent ones
+ * carried (delivery_meetings), in one statement: a delivery is settled as
+ * sent and its meetings recorded together or not at all, so exactly-once
+ * holds for late news too. 'sent' is written only after the SMTP server
+ * accepted; a row no longer 'claimed' by us (taken over as stale) is left
+ * alone, and so records nothing.
  */
 export async function settleDeliveries(db: Db, where: DeliveryTable, settled: Settlement[]): Promise<void> {
   if (settled.length === 0) return;
   const sent = (each: Settlement) => (each.status === 'sent' ? each : undefined);
   const column = <T extends string | number>(pick: (each: Settlement) => T | undefined) => settled.map((each) => pick(each) ?? null);
+  const carried = settled.flatMap((each) => (each.status === 'sent' ? each.carried.map((meeting) => ({ deliveryId: each.id, ...meeting })) : []));
   await db.execute(sql`
-    update ${where.table} d set
-      status = v.status,
-      error = v.error,
-      sent_at = case when v.status = 'sent' then now() else d.sent_at end,
-      subject = coalesce(v.subject, d.subject),
-      meetings = coalesce(v.meetings, d.meetings),
-      sections = coalesce(v.sections, d.sections)
-    from unnest(
-      ${pgArray(column((each) => each.id), 'bigint')}, ${pgArray(column((each) => each.status), 'text')},
-      ${pgArray(column((each) => (each.status === 'sent' ? undefined : each.reason)), 'text')}, ${pgArray(column((each) => sent(each)?.subject), 'text')},
-      ${pgArray(column((each) => sent(each)?.meetings), 'int')}, ${pgArray(column((each) => sent(each)?.sections), 'int')}
-    ) as v(id, status, error, subject, meetings, sections)
-    where d.id = v.id and d.status = 'claimed'`);
+    with settled as (
+      update ${where.table} d set
+        status = v.status,
+        error = v.error,
+        sent_at = case when v.status = 'sent' then now() else d.sent_at end,
+        subject = coalesce(v.subject, d.subject),
+        meetings = coalesce(v.meetings, d.meetings),
+        sections = coalesce(v.sections, d.sections)
+      from unnest(
+        ${pgArray(column((each) => each.id), 'bigint')}, ${pgArray(column((each) => each.status), 'text')},
+        ${pgArray(column((each) => (each.status === 'sent' ? undefined : each.reason)), 'text')}, ${pgArray(column((each) => sent(each)?.subject), 'text')},
+        ${pgArray(column((each) => sent(each)?.meetings), 'int')}, ${pgArray(column((each) => sent(each)?.sections), 'int')}
+      ) as v(id, status, error, subject, meetings, sections)
+      where d.id = v.id and d.status = 'claimed'
+      returning d.id, d.${sql.identifier(where.recipient.name)} as recipient_id, v.status
+    )
+    insert into ${deliveryMeetings} (audience, recipient_id, delivery_id, meeting_id, form, changed_at)
+    select ${where.audience}, s.recipient_id, s.id, c.meeting_id, c.form, c.changed_at::timestamptz
+    from settled s
+    join unnest(
+      ${pgArray(carried.map((each) => each.deliveryId), 'bigint')}, ${pgArray(carried.map((each) => each.meetingId), 'bigint')},
+      ${pgArray(carried.map((each) => each.form), 'text')}, ${pgArray(carried.map((each) => each.changedAt), 'text')}
+    ) as c(delivery_id, meeting_id, form, changed_at) on c.delivery_id = s.id
+    where s.status = 'sent'`);
 }
 
 /**

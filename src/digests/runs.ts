@@ -13,6 +13,7 @@ import {
   type DigestRun,
   type RunTrigger,
 } from './run-repo.js';
+import { RunRefusedError, weekGuard, type WeekRefusal } from './run-guard.js';
 import { parseWeek, previousWeek, type Week } from './week.js';
 
 const nothing: JobOutcome = { sent: 0, skipped: 0, failed: 0 };
@@ -21,13 +22,22 @@ const nothing: JobOutcome = { sent: 0, skipped: 0, failed: 0 };
  * Starts the run for a week, or joins the one already there; either way the
  * fan-out is queued, so a second trigger also resumes a fan-out that died.
  * Any day names its week; the default is the week that ended before now.
+ *
+ * An operator's request (`guard`) for a real run is checked by `weekGuard`:
+ * a week not yet ended, or long past, throws RunRefusedError unless forced;
+ * a forced one is logged at warn and returned as `forced`. The schedule asks
+ * for the week that just ended and is not checked.
  */
 export async function requestRun(
   deps: DigestDeps,
-  request: { week?: Week; dryRun?: boolean; trigger: RunTrigger },
-): Promise<{ run: DigestRun; joined: boolean }> {
+  request: { week?: Week; dryRun?: boolean; trigger: RunTrigger; guard?: { force: boolean; now: Date } },
+): Promise<{ run: DigestRun; joined: boolean; forced?: WeekRefusal }> {
   const week = request.week ? parseWeek(request.week) : previousWeek(deps.now(), deps.zone);
-  const created = await createOrJoinRun(deps.db, { week, dryRun: request.dryRun ?? false, trigger: request.trigger });
+  const dryRun = request.dryRun ?? false;
+  const refusal = request.guard && !dryRun ? weekGuard(week, request.guard.now, deps.zone) : undefined;
+  if (refusal && !request.guard!.force) throw new RunRefusedError(refusal);
+  if (refusal) deps.logger.warn({ week, trigger: request.trigger, reason: refusal.reason }, `digest run forced: ${refusal.message}`);
+  const created = await createOrJoinRun(deps.db, { week, dryRun, trigger: request.trigger });
   const { joined } = created;
   const run = (created.run.status === 'failed' && (await reopenFailedRun(deps.db, created.run.id))) || created.run;
   if (run.status === 'queued' || run.status === 'fanning_out') {
@@ -35,7 +45,7 @@ export async function requestRun(
     await deps.queue.add({ name: 'digest-fan-out', data: { runId: run.id }, jobId: `fan-out-${run.id}-${run.cursor}-${run.feedCursor}` });
   }
   deps.logger.info({ runId: run.id, week, dryRun: run.dryRun, trigger: request.trigger, joined }, joined ? 'digest run joined' : 'digest run started');
-  return { run, joined };
+  return { run, joined, ...(refusal && { forced: refusal }) };
 }
 
 /** The weekly schedule's job. */

@@ -81,8 +81,22 @@ export class RunBuilds {
     await this.meetings.learnKeywords(filterSets.flatMap((filters) => filters.keywords));
   }
 
-  /** What findMeetings would give this filter set for the week, composed (learn its keywords first). */
-  content(filters: FilterSet): DigestContent | null {
+  /** The run's late news (meetings held before its week whose minutes came in it), whoever follows them. */
+  get lateMeetingIds(): number[] {
+    return this.meetings.late.views.map((view) => view.id);
+  }
+
+  /** The late news this filter set selects: what `already` (late meeting ids a recipient has in that form) is taken from. */
+  late(filters: FilterSet): MeetingView[] {
+    return this.meetings.select(filters, 'late');
+  }
+
+  /**
+   * What findMeetings would give this filter set for the week, composed, with
+   * the late news it selects less `already` (learn its keywords first).
+   */
+  content(filters: FilterSet, already: readonly number[] = []): DigestContent | null {
+    const late = this.meetings.select(filters, 'late');
     return composeDigest(
       {
         week: this.run.week,
@@ -91,6 +105,7 @@ export class RunBuilds {
         catalogue: this.catalogue,
         meetings: this.meetings.select(filters, 'held'),
         upcoming: this.meetings.select(filters, 'upcoming'),
+        late: already.length ? late.filter((view) => !already.includes(view.id)) : late,
       },
       (meeting, filtered, zone) => {
         // Selections are shared objects (see WeekMeetings.select), so one composition serves every digest that has it.
@@ -108,12 +123,14 @@ export class RunBuilds {
    * one-off filter set is built, used and dropped at once, so the cache holds
    * the sets many people share and one-offs die young instead of crowding
    * the heap (a worker's memory stays flat however many a run has).
+   * Recipients who already have some of the late news (`already`, sorted)
+   * share the digest of those who have the same.
    */
-  digest(filters: FilterSet, filterKey: string, feed: DigestFeed | null): PreparedDigest | null {
-    const key = `${filterKey}:${feed?.id ?? ''}`;
+  digest(filters: FilterSet, filterKey: string, feed: DigestFeed | null, already: readonly number[] = []): PreparedDigest | null {
+    const key = `${filterKey}:${feed?.id ?? ''}:${already.join(',')}`;
     const known = this.prepared.get(key);
     if (known) return known.digest;
-    const content = this.content(filters);
+    const content = this.content(filters, already);
     const again = this.seen.delete(key);
     const made = content && prepareDigest(this.settings.templates, content, feed, this.settings.home, again);
     if (again) this.prepared.set(key, { digest: made });

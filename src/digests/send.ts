@@ -7,6 +7,7 @@ import { claimDeliveries, countSettled, deliveryStatuses, noteReturned, recordHa
 import { checkRunRates, parkRecipients } from './guard-rails.js';
 import { addRunCounts, completeIfSettled, findRun, runStatusOf, sampleLimit, type DigestRun, type RunSample } from './run-repo.js';
 import { chunk } from './runs.js';
+import { alreadyHad, sentMinutes } from './late-news.js';
 import type { RunBuilds } from './select.js';
 
 /** Thrown after a batch so the queue retries it with backoff; what was settled stays settled. */
@@ -42,7 +43,10 @@ export async function sendDigestBatch(deps: DigestDeps, data: JobData['digest-se
   const vanished = ids.length - addressees.length;
   const builds = await deps.builds.forRun(run);
   await builds.learn(addressees.filter((addressee) => !addressee.unsendable).map((addressee) => addressee.filters));
-  if (run.dryRun) return rehearse(deps, run, builds, audience, addressees, vanished);
+  // What of the run's late news each recipient already has: one query per batch, none in a week without late news.
+  const sent = await sentMinutes(deps.db, audience.deliveries.audience, addressees.map((addressee) => addressee.id), builds.lateMeetingIds);
+  const already = (addressee: Addressee) => alreadyHad(builds.late(addressee.filters), sent.get(addressee.id));
+  if (run.dryRun) return rehearse(deps, run, builds, audience, addressees, vanished, already);
 
   const outcome: JobOutcome = { sent: 0, skipped: vanished, failed: 0 };
   const retries: string[] = [];
@@ -77,7 +81,7 @@ export async function sendDigestBatch(deps: DigestDeps, data: JobData['digest-se
       for (const addressee of group) {
         const claim = claimed.get(addressee.id);
         if (!claim) continue;
-        const settlement = await deliver(deps, run, builds, audience, addressee, claim, context);
+        const settlement = await deliver(deps, run, builds, audience, addressee, claim, context, already);
         settled.push(settlement);
         if (settlement.status === 'retry') retries.push(`${audience.name} ${addressee.id}: ${settlement.reason}`);
         else outcome[settlement.status] += 1;
@@ -109,6 +113,7 @@ async function deliver(
   addressee: Addressee,
   claim: Claim,
   context: JobContext,
+  already: (addressee: Addressee) => number[],
 ): Promise<Settlement> {
   const settle = (status: 'skipped' | 'failed', reason: string): Settlement => {
     deps.metrics[status].inc();
@@ -117,7 +122,7 @@ async function deliver(
   if (addressee.unsendable) return settle('skipped', addressee.unsendable);
   const who = { runId: run.id, audience: audience.name, recipientId: addressee.id };
   try {
-    const digest = builds.digest(addressee.filters, addressee.filterKey, addressee.feed);
+    const digest = builds.digest(addressee.filters, addressee.filterKey, addressee.feed, already(addressee));
     if (!digest) return settle('skipped', 'nothing matched this week');
     const personal = audience.personal(deps.mail, addressee, run.week, deps.now());
     const rendered = digest.render(personal);
@@ -130,7 +135,14 @@ async function deliver(
       stopTimer();
     }
     deps.metrics.sent.inc();
-    return { id: claim.id, status: 'sent', subject: rendered.subject, meetings: digest.content.meetings.length, sections: digest.content.sectionCount };
+    return {
+      id: claim.id,
+      status: 'sent',
+      subject: rendered.subject,
+      meetings: digest.content.meetings.length + digest.content.sinceLastWeek.length,
+      sections: digest.content.sectionCount,
+      carried: digest.content.carried,
+    };
   } catch (error) {
     const message = (error as Error).message ?? String(error);
     if (isPermanentSmtpError(error)) {
@@ -151,13 +163,21 @@ async function deliver(
  * and writes no deliveries (they would block the real run's week); counts and
  * a few samples go on the run.
  */
-async function rehearse(deps: DigestDeps, run: DigestRun, builds: RunBuilds, audience: Audience, addressees: Addressee[], vanished: number): Promise<JobOutcome> {
+async function rehearse(
+  deps: DigestDeps,
+  run: DigestRun,
+  builds: RunBuilds,
+  audience: Audience,
+  addressees: Addressee[],
+  vanished: number,
+  already: (addressee: Addressee) => number[],
+): Promise<JobOutcome> {
   const outcome: JobOutcome = { sent: 0, skipped: vanished, failed: 0 };
   const samples: RunSample[] = [];
   for (const [position, addressee] of addressees.entries()) {
     // A rehearsal never waits on SMTP: let other work on this event loop (a fan-out queueing the run) in between.
     if (position % claimGroup === claimGroup - 1) await new Promise((resolve) => setImmediate(resolve));
-    const digest = addressee.unsendable ? null : builds.digest(addressee.filters, addressee.filterKey, addressee.feed);
+    const digest = addressee.unsendable ? null : builds.digest(addressee.filters, addressee.filterKey, addressee.feed, already(addressee));
     if (!digest) {
       outcome.skipped += 1;
       continue;

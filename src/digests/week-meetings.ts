@@ -1,8 +1,9 @@
-import { sql } from 'drizzle-orm';
+import { sql, type AnyColumn } from 'drizzle-orm';
 import { pgArray } from '../db/arrays.js';
 import type { Db } from '../db/client.js';
 import { meetings, sections } from '../db/schema/index.js';
 import { loadMeetingViews, type MeetingFilter, type MeetingView } from '../meetings/queries.js';
+import { isLateNews } from './late-news.js';
 
 /**
  * A run's meetings in memory: the week's and the fortnight's after it,
@@ -23,10 +24,12 @@ export interface RangeMeetings {
 interface KeywordMatch {
   sections: Set<number>;
   meetings: Set<number>;
-  positions: Record<'held' | 'upcoming', number[]>;
+  positions: Record<Range, number[]>;
 }
 
-type Range = 'held' | 'upcoming';
+/** The week's meetings, the fortnight's after it, and the late news: meetings held before it whose minutes came in it (late-news.ts). */
+type Range = 'held' | 'upcoming' | 'late';
+const ranges = ['held', 'upcoming', 'late'] as const;
 
 export class WeekMeetings {
   private readonly keywords = new Map<string, KeywordMatch>();
@@ -34,7 +37,7 @@ export class WeekMeetings {
   /** Where a meeting is in its range, by id. */
   private readonly position = new Map<number, { range: Range; index: number }>();
   /** The meetings (positions) tagged with a topic, on the meeting or any section. */
-  private readonly topics: Record<Range, Map<string, number[]>> = { held: new Map(), upcoming: new Map() };
+  private readonly topics: Record<Range, Map<string, number[]>> = { held: new Map(), upcoming: new Map(), late: new Map() };
   /** Every loaded meeting's id, and the meeting each section belongs to: what a keyword query asks about and answers. */
   private readonly meetingIds: number[] = [];
   private readonly sectionMeeting = new Map<number, number>();
@@ -43,8 +46,9 @@ export class WeekMeetings {
     private readonly db: Db,
     readonly held: RangeMeetings,
     readonly upcoming: RangeMeetings,
+    readonly late: RangeMeetings,
   ) {
-    for (const range of ['held', 'upcoming'] as const) {
+    for (const range of ranges) {
       this[range].views.forEach((view, index) => {
         this.position.set(view.id, { range, index });
         this.meetingIds.push(view.id);
@@ -56,19 +60,33 @@ export class WeekMeetings {
     }
   }
 
-  /** Meetings starting in [from, to) and in [to, ahead), with every child row, in a fixed number of queries. */
+  /**
+   * Meetings starting in [from, to) and in [to, ahead), and those held before
+   * `from` whose minutes or summary changed in [from, to), with every child
+   * row, in a fixed number of queries.
+   */
   static async load(db: Db, range: { from: Date; to: Date; ahead: Date }): Promise<WeekMeetings> {
+    const [from, to] = [range.from.toISOString(), range.to.toISOString()];
+    const changedInWeek = (column: AnyColumn) => sql`(${column} >= ${from} and ${column} < ${to})`;
     const rows = await db
       .select({ id: meetings.id, startsAt: meetings.startsAt })
       .from(meetings)
-      .where(sql`${meetings.startsAt} >= ${range.from.toISOString()} and ${meetings.startsAt} < ${range.ahead.toISOString()}`)
+      .where(
+        sql`(${meetings.startsAt} >= ${from} and ${meetings.startsAt} < ${range.ahead.toISOString()})
+          or (${meetings.startsAt} < ${from} and (${changedInWeek(meetings.minutesChangedAt)} or ${changedInWeek(meetings.summaryChangedAt)}))`,
+      )
       .orderBy(meetings.startsAt, meetings.id);
     const loaded = new Map((await loadMeetingViews(db, rows.map((row) => row.id))).map((view) => [view.id, view]));
-    const part = (inRange: (startsAt: Date) => boolean): RangeMeetings => {
-      const views = rows.filter((row) => inRange(row.startsAt)).map((row) => loaded.get(row.id)!);
+    const part = (inRange: (startsAt: Date) => boolean, keep: (view: MeetingView) => boolean = () => true): RangeMeetings => {
+      const views = rows.filter((row) => inRange(row.startsAt)).map((row) => loaded.get(row.id)!).filter(keep);
       return { views: views.map(({ sectionIds: _ids, ...view }) => view), sectionIds: views.map((view) => view.sectionIds) };
     };
-    return new WeekMeetings(db, part((startsAt) => startsAt < range.to), part((startsAt) => startsAt >= range.to));
+    return new WeekMeetings(
+      db,
+      part((startsAt) => startsAt >= range.from && startsAt < range.to),
+      part((startsAt) => startsAt >= range.to),
+      part((startsAt) => startsAt < range.from, (view) => isLateNews(view, range.from, range.to)),
+    );
   }
 
   /** Asks Postgres, in one query, what the keywords it has not seen match; the rest is memory. */
@@ -84,7 +102,7 @@ export class WeekMeetings {
           and m.search @@ websearch_to_tsquery('english', k.keyword)) as meetings
       from unnest(${pgArray(unknown, 'text')}) as k(keyword)`);
     for (const row of result.rows) {
-      const match: KeywordMatch = { sections: new Set(row.sections.map(Number)), meetings: new Set(row.meetings.map(Number)), positions: { held: [], upcoming: [] } };
+      const match: KeywordMatch = { sections: new Set(row.sections.map(Number)), meetings: new Set(row.meetings.map(Number)), positions: { held: [], upcoming: [], late: [] } };
       for (const id of new Set([...match.meetings, ...[...match.sections].map((section) => this.sectionMeeting.get(section)!)])) {
         const where = this.position.get(id)!;
         match.positions[where.range].push(where.index);

@@ -6,7 +6,9 @@ import type { AtomMeeting } from './items.js';
 /**
  * A feed's Atom document. Ids are `tag:` URIs built from the host and the
  * meeting id, which re-imports keep, so readers never see an entry twice;
- * <updated> is when the stored meeting last changed. The `feed` package puts
+ * <updated> is when a part of the meeting was last published or changed
+ * substantially (its minutes and decisions arriving move it; see
+ * AtomMeeting.updatedAt). The `feed` package puts
  * titles and content in CDATA marked type="html", so every piece of meeting
  * text is HTML-escaped here first: it stays text in any reader.
  */
@@ -25,11 +27,14 @@ function blockHtml(block: Block): SafeHtml {
 function entryHtml({ meeting, headings }: AtomMeeting, when: string): string {
   const wanted = new Set(headings);
   const paragraphs = meeting.summary.split(/\n\s*\n/).map((paragraph) => paragraph.trim()).filter(Boolean);
+  // The decisions of the items the feed follows, and those of the meeting as a whole.
+  const decisions = meeting.decisions.filter((decision) => decision.section === null || wanted.has(decision.section));
   return html`<p>${meeting.council.name} · ${meeting.committee.name} · ${when}</p>
 ${paragraphs.map((paragraph) => html`<p>${paragraph}</p>`)}
 ${meeting.sections
   .filter((section) => wanted.has(section.heading))
-  .map((section) => html`<h3>${section.heading}</h3>${section.blocks.map(blockHtml)}`)}`.value;
+  .map((section) => html`<h3>${section.heading}</h3>${section.blocks.map(blockHtml)}`)}
+${decisions.length > 0 && html`<h3>Decisions</h3><ul>${decisions.map((decision) => html`<li>${decision.title ? html`<strong>${decision.title}</strong>: ` : ''}${decision.text}</li>`)}</ul>`}`.value;
 }
 
 export interface AtomInput {

@@ -70,7 +70,12 @@ export function feedItems(db: Db, filters: FilterSet, since: Date, page: { limit
 
 export interface AtomMeeting {
   meeting: MeetingView;
-  /** When the stored meeting last changed: the entry's <updated>. */
+  /**
+   * The entry's <updated>: when a part of the meeting (agenda, minutes and
+   * decisions, summary) was last published or changed substantially, so a
+   * reader shows the entry again when its minutes arrive and not for a typo;
+   * when the row was last written, for a meeting stored before stamps were kept.
+   */
   updatedAt: Date;
   headings: string[];
 }
@@ -86,5 +91,11 @@ export async function atomMeetings(db: Db, filters: FilterSet, now: Date): Promi
     ? await db.select({ id: meetings.id, updatedAt: meetings.updatedAt }).from(meetings).where(inArray(meetings.id, found.map((meeting) => meeting.id)))
     : [];
   const updated = new Map(stamps.map((row) => [row.id, row.updatedAt]));
-  return found.map((meeting) => ({ meeting, updatedAt: updated.get(meeting.id)!, headings: matchedHeadings(meeting, filters) }));
+  return found.map((meeting) => ({ meeting, updatedAt: lastPublished(meeting) ?? updated.get(meeting.id)!, headings: matchedHeadings(meeting, filters) }));
+}
+
+/** The newest of a meeting's publication stamps, if it has any. */
+export function lastPublished(meeting: Pick<MeetingView, 'published'>): Date | undefined {
+  const stamps = Object.values(meeting.published).flatMap((stamp) => (stamp ? [Date.parse(stamp.changedAt)] : []));
+  return stamps.length ? new Date(Math.max(...stamps)) : undefined;
 }

@@ -63,6 +63,11 @@ export async function loadTemplates(folder = templatesFolder): Promise<Templates
   registerHelpers(handlebars);
   const compiled = new Map<string, { subject: HandlebarsTemplateDelegate; html: HandlebarsTemplateDelegate; text: HandlebarsTemplateDelegate }>();
   const entries = await readdir(folder, { withFileTypes: true });
+  // Plain-text partials (templates/partials/*.hbs), used as {{> name}}: the HTML ones are MJML's mj-include.
+  const partialsFolder = path.join(folder, 'partials');
+  for (const file of (await readdir(partialsFolder).catch(() => [])).filter((name) => name.endsWith('.hbs'))) {
+    handlebars.registerPartial(file.slice(0, -'.hbs'.length), await readFile(path.join(partialsFolder, file), 'utf8'));
+  }
   for (const entry of entries) {
     if (!entry.isDirectory() || entry.name === 'partials') continue;
     const dir = path.join(folder, entry.name);

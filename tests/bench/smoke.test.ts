@@ -22,12 +22,15 @@ async function bench(args: string[]) {
 }
 
 it('runs the benchmark end to end and prints its figures as the last line', async () => {
-  const { code, stderr, figures } = await bench(['--subscribers', '100', '--no-api', '--startup-rounds', '1']);
+  const { code, stderr, figures } = await bench(['--subscribers', '100', '--no-api', '--startup-rounds', '1', '--late-news']);
   expect(code, stderr).toBe(0);
   const { startup, ...rest } = figures;
   expect(Object.keys(rest).sort()).toEqual(
     [
       'build_render_per_s',
+      'build_render_late_news_per_s',
+      'late_news_change',
+      'late_news_cpu_ms_per_digest',
       'cpu_ms_per_digest',
       'digests_per_s',
       'dry_cpu_ms_per_digest',

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/console/audit.js';
 import { addOperator } from '../../src/console/operators.js';
 import type { Database } from '../../src/db/client.js';
+import { weekContaining } from '../../src/digests/week.js';
 import { seedDatabase } from '../../src/meetings/seed.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { createDigestApp, createDigestHarness, waitForRun } from '../helpers/digests.js';
@@ -17,12 +18,14 @@ let app: FastifyInstance;
 let smtp: SmtpSink;
 let owner: ConsoleClient;
 let viewer: ConsoleClient;
+let zone: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   await seedDatabase(database.db);
   const harness = await createDigestHarness(database);
   smtp = harness.smtp;
+  zone = harness.config.DIGEST_TZ;
   app = await createDigestApp(database, harness);
   await addOperator(database.db, { email: 'owen@council.example.org', role: 'owner' });
   await addOperator(database.db, { email: 'vera@council.example.org', role: 'viewer' });
@@ -63,6 +66,24 @@ describe('runs', () => {
     const refused = await viewer.post('/admin/runs', { week: '2025-06-16', dryRun: '1' });
     expect(refused.statusCode).toBe(403);
     expect(refused.body).toContain('needs the operator role');
+  });
+
+  it('shows why a real run of the week in progress is refused, with a force box, and starts it only when ticked', async () => {
+    const week = weekContaining(new Date(), zone);
+    const confirm = await owner.get(`/admin/runs/new?week=${week}`);
+    expect(confirm.statusCode).toBe(200);
+    expect(confirm.body).toMatch(/data-field="refusal"><p>The week of \d{4}-\d{2}-\d{2} has not ended: it ends Monday/);
+    expect(confirm.body).toContain('name="force" type="checkbox" value="1"');
+    const refused = await owner.post('/admin/runs', { week, dryRun: '0' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.body).toMatch(/has not ended: it ends Monday/);
+    expect(refused.body).toContain('Force: send this week anyway');
+    const forced = await owner.post('/admin/runs', { week, dryRun: '0', force: '1' });
+    expect(forced.statusCode).toBe(303);
+    const runId = Number(/\/admin\/runs\/(\d+)/.exec(forced.headers.location as string)![1]);
+    await waitForRun(database, runId);
+    const [entry] = await listAudit(database.db, { limit: 1, action: 'run.start' });
+    expect(entry).toMatchObject({ objectId: String(runId), detail: { week, forced: true, reason: expect.stringMatching(/has not ended/) } });
   });
 });
 

@@ -23,9 +23,18 @@ beforeAll(async () => {
 });
 
 describe('council-digest digest', () => {
+  it('refuses a real run of a week long past without --force, and starts nothing', async () => {
+    const refused = await cli(['digest', 'run', '--week', '2025-09-10']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/The week of 2025-09-08 began \d+ weeks ago, more than 8/);
+    expect(refused.stderr).toMatch(/add --dry-run to build it without sending, or --force to send it anyway/);
+    expect(smtp.messages).toHaveLength(0);
+  });
+
   it('runs a week in this process without Redis', async () => {
-    const started = await cli(['digest', 'run', '--week', '2025-09-10']);
+    const started = await cli(['digest', 'run', '--week', '2025-09-10', '--force']);
     expect(started.code, started.stderr).toBe(0);
+    expect(started.stderr).toMatch(/Forced: The week of 2025-09-08 began/);
     expect(started.stderr).toMatch(/Started run (\d+) for the week of 2025-09-08/);
     expect(started.stdout).toMatch(/2025-09-08\s+completed\s+1\s+1\s+0\s+0/);
     expect(smtp.to('cli@example.org')).toHaveLength(1);

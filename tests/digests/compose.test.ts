@@ -68,8 +68,30 @@ describe('what a filter set gets', () => {
         council: 'Hertfordshire County Council',
         date: 'Wednesday 17 September, 2pm',
         councilUrl: 'https://example.org/m/2',
+        items: ['Workforce', 'Household Support Fund 7', 'Complaints'],
+        moreItems: 0,
       },
     ]);
+  });
+
+  it("names a coming meeting's agenda items that match a topic or keyword, and none while its agenda is not out", () => {
+    const agendaOut = meeting({
+      status: 'scheduled',
+      startsAt: '2025-09-17T13:00:00.000Z',
+      sections: [section('Workforce'), section('Care leavers: the local offer', { matched: true }), section('Staying put', { level: 2, matched: true })],
+      matched: false,
+    });
+    const noAgenda = meeting({ id: 2, status: 'scheduled', startsAt: '2025-09-18T13:00:00.000Z', sections: [], matched: true });
+    const comingUp = compose([meeting()], { topics: ['care-leavers'] }, [agendaOut, noAgenda])!.comingUp;
+    expect(comingUp.map(({ items, moreItems }) => ({ items, moreItems }))).toEqual([
+      { items: ['Care leavers: the local offer', 'Staying put'], moreItems: 0 },
+      { items: [], moreItems: 0 },
+    ]);
+  });
+
+  it('names at most five agenda items of a coming meeting and counts the rest', () => {
+    const long = meeting({ status: 'scheduled', sections: ['A', 'B', 'C', 'D', 'E', 'F', 'G'].map((heading) => section(`Item ${heading}`)) });
+    expect(compose([meeting()], {}, [long])!.comingUp[0]).toMatchObject({ items: ['Item A', 'Item B', 'Item C', 'Item D', 'Item E'], moreItems: 2 });
   });
 
   it('says in words why the subscriber gets it', () => {

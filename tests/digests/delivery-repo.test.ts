@@ -32,7 +32,7 @@ describe('claiming a group of deliveries', () => {
 
     const byRecipient = new Map(first.map((row) => [row.recipientId, row.id]));
     await settleDeliveries(database.db, subscriberDeliveries, [
-      { id: byRecipient.get(a)!, status: 'sent', subject: 'Cabinet, 10 Sep', meetings: 1, sections: 2 },
+      { id: byRecipient.get(a)!, status: 'sent', subject: 'Cabinet, 10 Sep', meetings: 1, sections: 2, carried: [] },
       { id: byRecipient.get(b)!, status: 'skipped', reason: 'nothing matched this week' },
       { id: byRecipient.get(c)!, status: 'retry', reason: '451 try later' },
       // d stays claimed by a live attempt; e's attempt died long ago.
@@ -61,7 +61,7 @@ describe('claiming a group of deliveries', () => {
   it('settles only rows still claimed: a row taken over by another attempt is left to it', async () => {
     const [row] = (await addSubscribers(database.db, 1, {}, 'late.example.org')).map((each) => each.id);
     const [mine] = await claim([row!]);
-    await settleDeliveries(database.db, subscriberDeliveries, [{ id: mine!.id, status: 'sent', subject: 's', meetings: 1, sections: 1 }]);
+    await settleDeliveries(database.db, subscriberDeliveries, [{ id: mine!.id, status: 'sent', subject: 's', meetings: 1, sections: 1, carried: [] }]);
     await settleDeliveries(database.db, subscriberDeliveries, [{ id: mine!.id, status: 'failed', reason: 'a late duplicate settlement' }]);
     expect(await statusOf(row!)).toBe('sent');
   });

@@ -36,7 +36,7 @@ beforeAll(async () => {
         ],
       }),
     ],
-    upcoming: [meeting({ status: 'scheduled', startsAt: '2025-09-17T13:00:00.000Z' })],
+    upcoming: [meeting({ status: 'scheduled', startsAt: '2025-09-17T13:00:00.000Z', sections: [section(`Play areas ${hostile}`), section('Libraries')] })],
   })!;
   rendered = renderDigest(templates, digestEmail(settings, content, recipient));
 });
@@ -48,6 +48,7 @@ describe('the rendered digest', () => {
     expect(rendered.html).not.toContain('<b>markup</b>');
     expect(rendered.html).toContain('Budget &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
     expect(rendered.html).toContain('&lt;b&gt;markup&lt;/b&gt; &amp; an ampersand');
+    expect(rendered.html).toContain('On the agenda: Play areas &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;; Libraries');
   });
 
   it('has a real plain-text part with the same content, unescaped', () => {
@@ -56,6 +57,7 @@ describe('the rendered digest', () => {
     expect(rendered.text).toContain('  - Money: The allocation is £10.8 million.');
     expect(rendered.text).toContain('* £10.8 million: The allocation is £10.8 million.');
     expect(rendered.text).toContain('Coming up\n* Wednesday 17 September, 2pm');
+    expect(rendered.text).toContain(`  On the agenda: Play areas ${hostile}; Libraries\n`);
     expect(rendered.text).not.toMatch(/<\/?(p|div|ul|li|strong)\b/);
     expect(rendered.text).not.toContain('&lt;');
   });

@@ -68,7 +68,7 @@ export async function createDigestHarness(
 }
 
 /** The production app factory with the harness's weekly run wired in. */
-export async function createDigestApp(database: Database, harness: DigestHarness, overrides: { mailer?: Mailer } = {}): Promise<FastifyInstance> {
+export async function createDigestApp(database: Database, harness: DigestHarness, overrides: { mailer?: Mailer; now?: () => Date } = {}): Promise<FastifyInstance> {
   const app = await buildApp({
     config: harness.config,
     database,
@@ -78,6 +78,7 @@ export async function createDigestApp(database: Database, harness: DigestHarness
     tokenSecret,
     digests: harness.deps,
     queue: harness.queue,
+    now: overrides.now,
   });
   await app.ready();
   afterAll(() => app.close());

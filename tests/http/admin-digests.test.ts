@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../../src/db/client.js';
-import { subscribers, suppressions } from '../../src/db/schema/index.js';
+import { auditLog, digestRuns, subscribers, suppressions } from '../../src/db/schema/index.js';
 import { createLogger } from '../../src/logger.js';
 import { createMailer, type Mailer } from '../../src/mail/transport.js';
 import { seedDatabase } from '../../src/meetings/seed.js';
@@ -17,6 +17,9 @@ import { addSubscriber } from '../helpers/subscribers.js';
 
 const webhookSecret = 'test-webhook-secret-0123456789';
 const seededWeek = '2025-09-08';
+/** The operators' clock: Monday 15 September 2025, 10:00 in London, the morning after the seeded week. */
+const morningAfter = new Date('2025-09-15T09:00:00Z');
+let clock = morningAfter;
 
 let database: Database;
 let harness: DigestHarness;
@@ -33,7 +36,7 @@ beforeAll(async () => {
     env: { BOUNCE_WEBHOOK_SECRET: webhookSecret },
     sink: { rejectRecipient: (address) => (refused.has(address) ? { code: 550, message: 'no such user' } : undefined) },
   });
-  app = await createDigestApp(database, harness);
+  app = await createDigestApp(database, harness, { now: () => clock });
   closed = await createDigestApp(database, await createDigestHarness(database, { env: { ADMIN_TOKEN: '' }, work: false }));
   // The same app on the embedded capturing SMTP server, as the demo runs it.
   capture = await createMailer({ ...harness.config, SMTP_URL: undefined, DATA_DIR: await mkdtemp(path.join(tmpdir(), 'cd-outbox-')) }, createLogger({ level: 'silent' }));
@@ -42,6 +45,7 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
+  clock = morningAfter;
   refused = new Set();
   harness.smtp.reset();
   await database.db.execute(sql`truncate digest_runs cascade`);
@@ -69,6 +73,46 @@ describe('operator access', () => {
     const bounce = await closed.inject({ method: 'POST', url: '/api/webhooks/bounces', payload: { email: 'a@example.org', type: 'hard' } });
     expect(bounce.statusCode).toBe(503);
     expect(bounce.json().error.message).toMatch(/BOUNCE_WEBHOOK_SECRET/);
+  });
+});
+
+describe('the week guard on POST /api/admin/digest-runs', () => {
+  const post = (payload: object) => app.inject({ method: 'POST', url: '/api/admin/digest-runs', headers: adminHeaders, payload });
+  const audited = async (runId: number) =>
+    (await database.db.select().from(auditLog).where(eq(auditLog.objectId, String(runId)))).map(({ action, detail }) => ({ action, detail }));
+
+  it('refuses a real run for the week in progress with 409, saying when it ends', async () => {
+    const response = await post({ week: '2025-09-15' });
+    expect(response.statusCode).toBe(409);
+    expect(response.json().error.message).toMatch(/has not ended: it ends Monday 22 September 2025, 00:00 Europe\/London/);
+    expect(await database.db.select().from(digestRuns)).toHaveLength(0);
+  });
+
+  it('starts it with force, logged at warn and audited as forced', async () => {
+    const warn = vi.spyOn(harness.deps.logger, 'warn');
+    await addSubscriber(database.db, { email: 'early@example.org' });
+    const { id } = await startRun({ week: '2025-09-15', force: true });
+    expect(warn).toHaveBeenCalledWith(expect.objectContaining({ week: '2025-09-15', reason: 'unfinished' }), expect.stringMatching(/^digest run forced: /));
+    warn.mockRestore();
+    expect(await audited(id)).toEqual([
+      { action: 'run.start', detail: { week: '2025-09-15', joined: false, forced: true, reason: expect.stringMatching(/has not ended/) } },
+    ]);
+    await waitForRun(database, id);
+  });
+
+  it('accepts a dry run of the week in progress', async () => {
+    const { id } = await startRun({ week: '2025-09-15', dryRun: true });
+    expect((await waitForRun(database, id)).dryRun).toBe(true);
+  });
+
+  it('refuses a week more than 8 weeks old without force and accepts it with force', async () => {
+    clock = new Date('2025-11-17T09:00:00Z');
+    const refusedOld = await post({ week: seededWeek });
+    expect(refusedOld.statusCode).toBe(409);
+    expect(refusedOld.json().error.message).toMatch(/10 weeks ago, more than 8/);
+    const { id } = await startRun({ week: seededWeek, force: true });
+    expect(await audited(id)).toEqual([{ action: 'run.start', detail: { week: seededWeek, joined: false, forced: true, reason: expect.stringMatching(/old news/) } }]);
+    await waitForRun(database, id);
   });
 });
 

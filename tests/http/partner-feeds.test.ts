@@ -185,7 +185,7 @@ describe('the Atom feed', () => {
     expect(approved.statusCode).toBe(200);
   });
 
-  it('is valid Atom: newest meeting first, stable tag: ids, updated from the stored meeting', async () => {
+  it("is valid Atom: newest meeting first, stable tag: ids, updated from the meeting's publication stamps", async () => {
     const response = await app.inject({ method: 'GET', url: atomPath });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('application/atom+xml; charset=utf-8');
@@ -196,21 +196,29 @@ describe('the Atom feed', () => {
     const published: string[] = feed.entry.map((entry: { published: string }) => entry.published);
     expect(published).toEqual([...published].sort().reverse());
     const northHerts = feed.entry.find((entry: { id: string }) => entry.id.endsWith(`/${northHertsId}`));
-    const [stored] = await database.db.select({ updatedAt: meetings.updatedAt }).from(meetings).where(eq(meetings.id, northHertsId));
-    expect(northHerts.updated).toBe(stored!.updatedAt.toISOString());
+    const [stored] = await database.db.select({ changedAt: meetings.summaryChangedAt }).from(meetings).where(eq(meetings.id, northHertsId));
+    expect(northHerts.updated).toBe(stored!.changedAt!.toISOString());
     expect(northHerts.link[0]['@_href']).toBe('https://www.north-herts.gov.uk/meetings/cabinet-2025-07-08');
     expect(parser.parse((await app.inject({ method: 'GET', url: atomPath })).body).feed.entry.map((entry: { id: string }) => entry.id)).toEqual(ids);
   });
 
-  it('keeps an entry id when its meeting is re-imported, and moves its updated time', async () => {
+  it('keeps an entry id when its meeting is re-imported, and moves its updated time only on a substantial change', async () => {
     const entryOf = async () =>
       parser.parse((await app.inject({ method: 'GET', url: atomPath })).body).feed.entry.find((entry: { id: string }) => entry.id.endsWith(`/${northHertsId}`));
     const before = await entryOf();
     const [outcome] = await importRecords(database.db, [{ ...northHertsCabinet, summary: `${northHertsCabinet.summary} Minutes were corrected.` }]);
     expect(outcome).toMatchObject({ id: northHertsId, action: 'updated' });
-    const after = await entryOf();
-    expect(after.id).toBe(before.id);
-    expect(after.updated > before.updated).toBe(true);
+    const touched = await entryOf();
+    expect(touched.id).toBe(before.id);
+    expect(touched.updated).toBe(before.updated);
+    const sections = northHertsCabinet.sections.map((section) => ({
+      ...section,
+      blocks: section.blocks.map((block) => ({ ...block, text: block.text.replace('10p', '20p') })),
+    }));
+    await importRecords(database.db, [{ ...northHertsCabinet, summary: `${northHertsCabinet.summary} Minutes were corrected.`, sections }]);
+    const corrected = await entryOf();
+    expect(corrected.id).toBe(before.id);
+    expect(corrected.updated > before.updated).toBe(true);
   });
 
   it('escapes a <script> title', async () => {

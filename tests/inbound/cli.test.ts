@@ -87,7 +87,7 @@ describe('council-digest digest resume | cancel', () => {
     const refused = new Set(readers.slice(3, 6).map((reader) => reader.email!));
     const smtp = await startSmtpSink({ rejectRecipient: (address) => (refused.has(address) ? { code: 550, message: '5.1.1 no such user' } : undefined) });
     const settings = { SMTP_URL: smtp.url, DIGEST_BATCH_SIZE: '3', WORKER_CONCURRENCY: '1', RUN_PAUSE_MIN_SENDS: '5', LOG_LEVEL: 'warn' };
-    const run = await runCli(['digest', 'run', '--week', '2025-09-08'], environment(settings));
+    const run = await runCli(['digest', 'run', '--week', '2025-09-08', '--force'], environment(settings));
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/2025-09-08\s+paused/);
     expect(run.stdout).toMatch(/Paused: hard-bounce rate [\d.]+% \(3 of \d+ sent\) is past RUN_BOUNCE_PAUSE_RATE 5%/);

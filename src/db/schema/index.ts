@@ -5,3 +5,4 @@ export * from './feeds.js';
 export * from './harvest.js';
 export * from './console.js';
 export * from './inbound.js';
+export * from './late-news.js';

@@ -7,6 +7,7 @@ import { cancelRun, resumeRun, type RunDecision } from '../../digests/guard-rail
 import { runFailures } from '../../digests/delivery-repo.js';
 import { previewDigest, type PreviewDeps } from '../../digests/preview.js';
 import { findRun, listRuns } from '../../digests/run-repo.js';
+import { RunRefusedError } from '../../digests/run-guard.js';
 import { requestRun, retryFailed, summariseRun } from '../../digests/runs.js';
 import { parseWeek, WeekError } from '../../digests/week.js';
 import { EmailAddressError } from '../../subscribers/email.js';
@@ -64,6 +65,16 @@ function toWeek(value: string | undefined) {
   }
 }
 
+/** A run the week guard refused is a conflict with the calendar: 409, saying when the week ends. */
+export async function startRequested<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    if (error instanceof RunRefusedError) throw new ApiError(409, error.message);
+    throw error;
+  }
+}
+
 /** Operators start, watch, preview and retry the weekly run. */
 export async function adminDigestRoutes(app: FastifyInstance, deps: AppDeps) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
@@ -93,14 +104,26 @@ export async function adminDigestRoutes(app: FastifyInstance, deps: AppDeps) {
         security,
         summary: 'Start the digest run for a week (or join it)',
         description:
-          'A real run is unique per week: asking again for the same week answers the same run (`joined: true`) and never sends twice. `dryRun` builds and renders every digest, sends nothing and keeps counts and a few samples.',
-        body: z.object({ week: weekParam.optional(), dryRun: z.boolean().default(false) }).default({ dryRun: false }),
-        response: { 202: z.object({ id: z.number(), week: z.string(), status: runOut.shape.status, dryRun: z.boolean(), joined: z.boolean() }), ...adminErrorResponses },
+          'A real run is unique per week: asking again for the same week answers the same run (`joined: true`) and never sends twice. `dryRun` builds and renders every digest, sends nothing and keeps counts and a few samples. A real run for a week that has not ended in DIGEST_TZ, or that began more than 8 weeks ago, is refused with 409 (the message says when the week ends) unless `force` is true; a forced run is logged and audited.',
+        body: z
+          .object({
+            week: weekParam.optional(),
+            dryRun: z.boolean().default(false),
+            force: z.boolean().default(false).describe('Start a real run for a week not yet ended, or more than 8 weeks old'),
+          })
+          .default({ dryRun: false, force: false }),
+        response: {
+          202: z.object({ id: z.number(), week: z.string(), status: runOut.shape.status, dryRun: z.boolean(), joined: z.boolean() }),
+          409: errorResponse.describe('A real run for a week not yet ended, or more than 8 weeks old, without `force`'),
+          ...adminErrorResponses,
+        },
       },
     },
     async (request, reply) => {
-      const { run, joined } = await requestRun(running(), { week: toWeek(request.body.week), dryRun: request.body.dryRun, trigger: 'api' });
-      await audit(deps, request, { action: run.dryRun ? 'run.dry-run' : 'run.start', objectType: 'run', objectId: run.id, detail: { week: run.week, joined } });
+      const { week, dryRun, force } = request.body;
+      const { run, joined, forced } = await startRequested(() => requestRun(running(), { week: toWeek(week), dryRun, trigger: 'api', guard: { force, now: now() } }));
+      const detail = { week: run.week, joined, ...(forced && { forced: true, reason: forced.message }) };
+      await audit(deps, request, { action: run.dryRun ? 'run.dry-run' : 'run.start', objectType: 'run', objectId: run.id, detail });
       return reply.code(202).send({ id: run.id, week: run.week, status: run.status, dryRun: run.dryRun, joined });
     },
   );

@@ -5,6 +5,7 @@ import { estimateRun } from '../../console/run-estimate.js';
 import type { DigestDeps } from '../../digests/deps.js';
 import { runFailures } from '../../digests/delivery-repo.js';
 import { findRun, listRuns } from '../../digests/run-repo.js';
+import { RunRefusedError, weekGuard } from '../../digests/run-guard.js';
 import { requestRun, retryFailed, summariseRun, type RunSummary } from '../../digests/runs.js';
 import { parseWeek, previousWeek, WeekError } from '../../digests/week.js';
 import type { AppDeps } from '../app.js';
@@ -69,18 +70,29 @@ export async function consoleRunRoutes(app: FastifyInstance, deps: AppDeps) {
     '/admin/runs/new',
     { schema: { hide: true, querystring: z.object({ week: weekField, dryRun: checkbox }) }, config: { role: 'operator', consolePage: true } },
     async (request, reply) => {
+      const dryRun = request.query.dryRun === '1';
       const estimate = await estimateRun(db, week(request.query.week), zone);
-      return sendPage(reply, 200, confirmRunPage(pageContext(request, reply), estimate, request.query.dryRun === '1'));
+      const refusal = dryRun ? undefined : weekGuard(estimate.week, now(), zone);
+      return sendPage(reply, 200, confirmRunPage(pageContext(request, reply), estimate, dryRun, refusal?.message));
     },
   );
 
   routes.post(
     '/admin/runs',
-    { schema: { hide: true, body: z.object({ week: weekField, dryRun: checkbox }).passthrough() }, config: { role: 'operator', consolePage: true } },
+    { schema: { hide: true, body: z.object({ week: weekField, dryRun: checkbox, force: checkbox }).passthrough() }, config: { role: 'operator', consolePage: true } },
     async (request, reply) => {
       const dryRun = request.body.dryRun === '1';
-      const { run, joined } = await requestRun(running(), { week: week(request.body.week), dryRun, trigger: 'api' });
-      await audit(deps, request, { action: run.dryRun ? 'run.dry-run' : 'run.start', objectType: 'run', objectId: run.id, detail: { week: run.week, joined } });
+      const guard = { force: request.body.force === '1', now: now() };
+      const requested = await requestRun(running(), { week: week(request.body.week), dryRun, trigger: 'api', guard }).catch(async (error: unknown) => {
+        if (!(error instanceof RunRefusedError)) throw error;
+        const estimate = await estimateRun(db, week(request.body.week), zone);
+        await sendPage(reply, 409, confirmRunPage(pageContext(request, reply), estimate, dryRun, error.message));
+        return undefined;
+      });
+      if (!requested) return reply;
+      const { run, joined, forced } = requested;
+      const detail = { week: run.week, joined, ...(forced && { forced: true, reason: forced.message }) };
+      await audit(deps, request, { action: run.dryRun ? 'run.dry-run' : 'run.start', objectType: 'run', objectId: run.id, detail });
       return reply.redirect(`/admin/runs/${run.id}`, 303);
     },
   );

@@ -28,7 +28,12 @@ ${options.nextBefore && html`<p><a href="/admin/runs?before=${options.nextBefore
   });
 }
 
-export function confirmRunPage(context: PageContext, estimate: RunEstimate, dryRun: boolean): string {
+/**
+ * What a run for the week would do, and the button that starts it. A real run
+ * the week guard refuses (a week not ended, or long past) says why and asks
+ * the operator to tick "force" to send it anyway.
+ */
+export function confirmRunPage(context: PageContext, estimate: RunEstimate, dryRun: boolean, refusal?: string): string {
   const verb = dryRun ? 'Start the dry run' : 'Start the run and send';
   return consolePage(context, {
     title: 'Start a run?',
@@ -43,6 +48,8 @@ ${estimate.feedRecipients.recipients > 0 && html`<p>Partner feeds: <strong>${num
 ${csrfField(context)}
 <input type="hidden" name="week" value="${estimate.week}">
 <input type="hidden" name="dryRun" value="${dryRun ? '1' : '0'}">
+${refusal && html`<div class="notice" role="alert" data-field="refusal"><p>${refusal}</p></div>
+<div class="choice"><input id="force" name="force" type="checkbox" value="1"><label for="force">Force: send this week anyway</label></div>`}
 <button class="button${dryRun ? '' : ' warning'}" type="submit">${verb}</button>
 <a href="/admin/runs">Cancel</a>
 </form>`,
