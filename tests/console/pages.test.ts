@@ -183,7 +183,11 @@ describe('meetings', () => {
     expect((await owner.get('/admin/meetings?q=valuation&from=2025-06-01&to=2025-06-30')).body).toContain('No meetings match');
     const imported = await owner.post('/admin/meetings/import', { text: record, format: '', council: '' });
     expect(imported.body).toContain('Imported:');
-    expect((await owner.get('/admin/meetings?q=valuation&from=2025-06-01&to=2025-06-30')).body).toContain('Pensions Committee');
+    const listed = (await owner.get('/admin/meetings?q=valuation&from=2025-06-01&to=2025-06-30')).body;
+    expect(listed).toContain('Pensions Committee');
+    // The record was its summary's first publication: the list says when.
+    expect(listed).toMatch(/<th scope="col">Published<\/th>/);
+    expect(listed).toMatch(/<li>Summary: \w{3}, \d{1,2} \w{3} \d{4}, \d{2}:\d{2}<\/li>/);
   });
 
   it('shows what the importer could not read', async () => {

@@ -103,6 +103,7 @@ th, td { text-align: left; padding: 0.45rem 0.6rem; border-bottom: 1px solid #df
 th { background: #f3f4f6; }
 td code { word-break: break-all; }
 td.number, th.number { text-align: right; font-variant-numeric: tabular-nums; }
+ul.plain { list-style: none; margin: 0; padding: 0; }
 .tag { display: inline-block; font-size: 0.85rem; font-weight: 700; border-radius: 3px; padding: 0 0.4rem; background: #e8eaed; color: #0b0c0c; }
 .tag.good { background: #d7ebdf; color: #0c4a26; }
 .tag.bad { background: #f6d7d5; color: #6b1610; }

@@ -33,14 +33,26 @@ ${context.actor && roleIncludes(context.actor.role, 'operator') && html`<p><a cl
 ${
   options.meetings.length
     ? html`<div class="table-wrap" tabindex="0"><table><caption class="visually-hidden">Meetings, oldest first</caption>
-<thead><tr><th scope="col">When</th><th scope="col">Meeting</th><th scope="col">Council</th><th scope="col" class="number">Sections</th><th scope="col">Topics</th></tr></thead>
+<thead><tr><th scope="col">When</th><th scope="col">Meeting</th><th scope="col">Council</th><th scope="col" class="number">Sections</th><th scope="col">Topics</th><th scope="col">Published</th></tr></thead>
 <tbody>${options.meetings.map(
-        (meeting) => html`<tr><td>${when(meeting.startsAt, options.zone)}</td><td><a href="/api/meetings/${meeting.id}">${meeting.title}</a>${meeting.status === 'held' ? '' : html` <span class="tag">${meeting.status}</span>`}</td><td>${meeting.council.name}</td><td class="number">${meeting.sections.length}</td><td>${meeting.topics.join(', ')}</td></tr>`,
+        (meeting) => html`<tr><td>${when(meeting.startsAt, options.zone)}</td><td><a href="/api/meetings/${meeting.id}">${meeting.title}</a>${meeting.status === 'held' ? '' : html` <span class="tag">${meeting.status}</span>`}</td><td>${meeting.council.name}</td><td class="number">${meeting.sections.length}</td><td>${meeting.topics.join(', ')}</td><td>${publishedParts(meeting, options.zone)}</td></tr>`,
       )}</tbody></table></div>`
     : html`<p class="muted">No meetings match.</p>`
 }
 ${more && html`<p><a href="/admin/meetings?${more.toString()}">Later meetings</a></p>`}`,
   });
+}
+
+const partNames = { agenda: 'Agenda', minutes: 'Minutes and decisions', summary: 'Summary' } as const;
+
+/** When each part of a meeting was first published and, if since, last changed substantially (meetings/publication.ts). */
+function publishedParts(meeting: MeetingView, zone: string) {
+  const shown = (Object.keys(partNames) as (keyof typeof partNames)[]).filter((part) => meeting.published[part]);
+  if (!shown.length) return html`<span class="muted">–</span>`;
+  return html`<ul class="plain">${shown.map((part) => {
+    const stamp = meeting.published[part]!;
+    return html`<li>${partNames[part]}: ${when(stamp.publishedAt, zone)}${stamp.changedAt !== stamp.publishedAt ? html`, changed ${when(stamp.changedAt, zone)}` : ''}</li>`;
+  })}</ul>`;
 }
 
 export interface ImportForm {
