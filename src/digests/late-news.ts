@@ -1,6 +1,6 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { deliveryMeetings, type MeetingForm } from '../db/schema/index.js';
+import { deliveries, deliveryMeetings, type MeetingForm } from '../db/schema/index.js';
 import type { MeetingView } from '../meetings/queries.js';
 
 /**
@@ -77,4 +77,28 @@ export async function sentMinutes(db: Db, audience: string, recipientIds: number
 export function alreadyHad(late: readonly MeetingView[], sent: Map<number, number> | undefined): number[] {
   if (!sent) return [];
   return late.filter((view) => (sent.get(view.id) ?? -Infinity) >= Date.parse(minutesChangedAt(view)!)).map((view) => view.id);
+}
+
+/**
+ * The late meetings a subscriber already had in their current form from the
+ * digests of other weeks: what a preview of `week` leaves out, as that
+ * week's run would. The week's own digest, once sent, is not counted, so
+ * "view in your browser" still shows what it carried.
+ */
+export async function hadBefore(db: Db, subscriberId: number, week: string, late: readonly MeetingView[]): Promise<number[]> {
+  const rows = await db
+    .select({ meetingId: deliveryMeetings.meetingId, changedAt: sql<number | null>`(extract(epoch from max(${deliveryMeetings.changedAt})) * 1000)::float8` })
+    .from(deliveryMeetings)
+    .innerJoin(deliveries, eq(deliveries.id, deliveryMeetings.deliveryId))
+    .where(
+      and(
+        eq(deliveryMeetings.audience, 'subscriber'),
+        eq(deliveryMeetings.recipientId, subscriberId),
+        inArray(deliveryMeetings.meetingId, late.map((view) => view.id)),
+        eq(deliveryMeetings.form, 'minutes'),
+        ne(deliveries.week, week),
+      ),
+    )
+    .groupBy(deliveryMeetings.meetingId);
+  return alreadyHad(late, new Map(rows.filter((row) => row.changedAt !== null).map((row) => [row.meetingId, Number(row.changedAt)])));
 }

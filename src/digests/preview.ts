@@ -5,6 +5,7 @@ import type { DigestDeps } from './deps.js';
 import { digestEmail, renderDigest } from './email.js';
 import { recipientByEmailKey, recipientByPublicId, type RecipientRow } from './run-repo.js';
 import { loadCatalogue } from '../meetings/catalogue.js';
+import { hadBefore } from './late-news.js';
 import { buildDigest } from './select.js';
 import { previousWeek, type Week } from './week.js';
 
@@ -21,7 +22,8 @@ export interface Preview {
 /**
  * A subscriber's digest for a week, built and rendered from the current data
  * and their current filters, and sent nowhere: the operator's preview and
- * the subscriber's "view in your browser" page.
+ * the subscriber's "view in your browser" page. "Since last week" leaves out
+ * what they already had from other weeks' digests, as the run does.
  */
 export async function previewDigest(
   deps: PreviewDeps,
@@ -30,7 +32,9 @@ export async function previewDigest(
 ): Promise<Preview | undefined> {
   const recipient = 'email' in who ? await recipientByEmailKey(deps.db, emailKey(who.email)) : await recipientByPublicId(deps.db, who.publicId);
   if (!recipient?.email) return undefined;
-  const content = await buildDigest(deps.db, { week, zone: deps.zone, filters: recipient.filters, catalogue: await loadCatalogue(deps.db) });
+  const content = await buildDigest(deps.db, { week, zone: deps.zone, filters: recipient.filters, catalogue: await loadCatalogue(deps.db) }, (late) =>
+    hadBefore(deps.db, recipient.id, week, late),
+  );
   const rendered = content ? renderDigest(deps.templates, digestEmail(deps.mail, content, { ...recipient, email: recipient.email })) : null;
   return { recipient, week, content, rendered };
 }

@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import { loadCatalogue } from '../meetings/catalogue.js';
-import { findMeetings, type MeetingFilter, type MeetingView } from '../meetings/queries.js';
+import type { MeetingView } from '../meetings/queries.js';
 import type { Templates } from '../mail/templates.js';
 import type { FilterCatalogue, FilterSet } from '../subscribers/filters.js';
 import { composeDigest, composeMeeting, type DigestContent, type DigestMeeting } from './compose.js';
@@ -13,22 +13,6 @@ import { weekBounds, type Week } from './week.js';
 /** How far ahead "coming up" looks from the end of the week. */
 export const comingUpDays = 14;
 
-/**
- * Every meeting a filter set selects in a range, through findMeetings: the
- * one filter rule the API, feeds and digests share. A week rarely fills one
- * page; the loop keeps a busy one whole.
- */
-async function allMeetings(db: Db, filter: MeetingFilter): Promise<MeetingView[]> {
-  const found: MeetingView[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await findMeetings(db, filter, { limit: 500, cursor });
-    found.push(...page.meetings);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return found;
-}
-
 export interface DigestRequest {
   week: Week;
   zone: string;
@@ -36,15 +20,29 @@ export interface DigestRequest {
   catalogue: FilterCatalogue;
 }
 
-/** The week's content for one filter set, or null when nothing matched. */
-export async function buildDigest(db: Db, request: DigestRequest): Promise<DigestContent | null> {
+/**
+ * The week's content for one filter set, or null when nothing matched:
+ * selected by the run's own WeekMeetings (the same filter rule as
+ * findMeetings), "Since last week" included. `had` names the late meetings
+ * the recipient already has in their current form, to leave out.
+ */
+export async function buildDigest(
+  db: Db,
+  request: DigestRequest,
+  had: (late: MeetingView[]) => Promise<number[]> = async () => [],
+): Promise<DigestContent | null> {
   const { from, to } = weekBounds(request.week, request.zone);
   const ahead = DateTime.fromJSDate(to).plus({ days: comingUpDays }).toJSDate();
-  const [meetings, upcoming] = await Promise.all([
-    allMeetings(db, { ...request.filters, from, to }),
-    allMeetings(db, { ...request.filters, from: to, to: ahead }),
-  ]);
-  return composeDigest({ ...request, meetings, upcoming });
+  const week = await WeekMeetings.load(db, { from, to, ahead });
+  await week.learnKeywords(request.filters.keywords);
+  const late = week.select(request.filters, 'late');
+  const omitted = late.length ? await had(late) : [];
+  return composeDigest({
+    ...request,
+    meetings: week.select(request.filters, 'held'),
+    upcoming: week.select(request.filters, 'upcoming'),
+    late: omitted.length ? late.filter((view) => !omitted.includes(view.id)) : late,
+  });
 }
 
 /**

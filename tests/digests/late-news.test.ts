@@ -124,3 +124,31 @@ describe('since last week', () => {
     expect(mailsTo('friends@example.org')).toHaveLength(3);
   });
 });
+
+describe('since last week, seen before and after sending', () => {
+  it('is in the preview as the run would send it, and in "view in your browser" as it was sent, less what came in other weeks', async () => {
+    const reader = await addSubscriber(database.db, { email: 'preview-reader@example.org', filters: follows });
+    await harvest('late-3', '2026-04-02T10:00:00Z', '2026-04-03T05:00:00Z', agenda);
+    await harvest('late-3', '2026-04-02T10:00:00Z', '2026-04-08T05:00:00Z', minutes(libraryMinute.replace('Sundays', 'Saturdays')));
+    const app = await createDigestApp(database, harness);
+    const preview = await app.inject({ method: 'GET', url: '/api/admin/digest-preview?email=preview-reader@example.org&week=2026-04-06&format=text', headers: adminHeaders });
+    expect(preview.statusCode).toBe(200);
+    expect(preview.body).toContain('SINCE LAST WEEK');
+    expect(preview.body).toContain('open the central library on Saturdays');
+
+    const run = await runWeek(database, harness, '2026-04-06');
+    const [delivery] = await database.db.select({ status: deliveries.status, error: deliveries.error }).from(deliveries).where(sql`${deliveries.runId} = ${run.id} and ${deliveries.subscriberId} = ${reader.id}`);
+    expect(delivery).toMatchObject({ status: 'sent' });
+    const sent = harness.smtp.to('preview-reader@example.org').at(-1)!;
+    expect(sent.parsed.text).toContain('SINCE LAST WEEK');
+    // The week's own digest, once sent, still shows what it carried.
+    const viewLink = /https:\/\/digest\.example\.org(\/digests\/[^\s")]+)/.exec(sent.parsed.text ?? '')![1]!;
+    const view = await app.inject({ method: 'GET', url: viewLink });
+    expect(view.statusCode).toBe(200);
+    expect(view.body).toContain('Since last week');
+
+    // A later week with the same minutes changing nothing substantial: nothing new for the reader, so nothing to preview.
+    const later = await app.inject({ method: 'GET', url: '/api/admin/digest-preview?email=preview-reader@example.org&week=2026-04-13&format=text', headers: adminHeaders });
+    expect(later.statusCode).toBe(404);
+  });
+});
