@@ -14,7 +14,7 @@ import { loadTemplates } from './mail/templates.js';
 import type { Runtime } from './runtime.js';
 import { resolveTokenSecret } from './secrets.js';
 import { onShutdown } from './server.js';
-import { openServices } from './services.js';
+import { openServices, type Services } from './services.js';
 import { subscriberLinks } from './subscribers/links.js';
 import { printTable } from './terminal.js';
 import { startWorker } from './worker.js';
@@ -50,11 +50,8 @@ export function registerDigestCommands(program: Command, open: (name: string) =>
     .addOption(new Option('--week <date>', 'any day of the week to send (default: the week that ended before now)').argParser(weekOption))
     .option('--dry-run', 'build and render every digest, send nothing')
     .option('--force', 'send a week that has not ended yet, or one more than 8 weeks old')
-    .action(async (options: { week?: string; dryRun?: boolean; force?: boolean }) => {
-      const runtime = await open('digest');
-      const inline = !runtime.config.REDIS_URL;
-      const services = await openServices(runtime, { work: inline });
-      try {
+    .action((options: { week?: string; dryRun?: boolean; force?: boolean }) =>
+      withDigestServices(open, async ({ runtime, services, inline }) => {
         const guard = { force: options.force ?? false, now: services.digests.now() };
         const requested = await requestRun(services.digests, { week: options.week, dryRun: options.dryRun, trigger: 'cli', guard }).catch((error: unknown) => {
           if (!(error instanceof RunRefusedError)) throw error;
@@ -67,14 +64,9 @@ export function registerDigestCommands(program: Command, open: (name: string) =>
         if (forced) console.error(`Forced: ${forced.message}`);
         console.error(`${joined ? 'Joined' : 'Started'} run ${run.id} for the week of ${run.week}${run.dryRun ? ' (dry run)' : ''}.`);
         if (!inline) console.error('Workers send it (council-digest worker); Ctrl+C stops watching, not the run.');
-        const watched = await watchRun(runtime.database.db, run.id);
-        if (inline && watched.status === 'paused') await untilIdle(services.queue);
-        printRun(watched);
-      } finally {
-        await services.close();
-        await runtime.close();
-      }
-    });
+        await printSettled(services, inline, await watchRun(runtime.database.db, run.id));
+      }),
+    );
 
   digest
     .command('status')
@@ -104,22 +96,14 @@ export function registerDigestCommands(program: Command, open: (name: string) =>
     .command('resume')
     .description('resume a run that paused itself on its bounce or complaint rate; without REDIS_URL it sends in this process')
     .argument('<run-id>', 'the run id', runIdArgument)
-    .action(async (runId: number) => {
-      const runtime = await open('digest');
-      const inline = !runtime.config.REDIS_URL;
-      const services = await openServices(runtime, { work: inline });
-      try {
+    .action((runId: number) =>
+      withDigestServices(open, async ({ runtime, services, inline }) => {
         const decision = await resumeRun(services.digests, runId);
         if (!reportDecision(decision, runId, 'resume')) return;
         console.error(`Resumed run ${runId}: ${decision.requeued} held-back recipients queued again.`);
-        const watched = inline ? await watchRun(runtime.database.db, runId) : decision.run;
-        if (inline && watched.status === 'paused') await untilIdle(services.queue);
-        printRun(watched);
-      } finally {
-        await services.close();
-        await runtime.close();
-      }
-    });
+        await printSettled(services, inline, inline ? await watchRun(runtime.database.db, runId) : decision.run);
+      }),
+    );
 
   digest
     .command('cancel')
@@ -214,6 +198,28 @@ export async function watchRun(db: Db, runId: number): Promise<DigestRun> {
   }
   bar?.stop();
   return run;
+}
+
+/** A digest command's runtime and services (working the jobs itself without REDIS_URL), closed when it ends. */
+async function withDigestServices(
+  open: (name: string) => Promise<Runtime>,
+  work: (parts: { runtime: Runtime; services: Services; inline: boolean }) => Promise<void>,
+): Promise<void> {
+  const runtime = await open('digest');
+  const inline = !runtime.config.REDIS_URL;
+  const services = await openServices(runtime, { work: inline });
+  try {
+    await work({ runtime, services, inline });
+  } finally {
+    await services.close();
+    await runtime.close();
+  }
+}
+
+/** Prints a run; in process, a paused run's jobs first set aside what they hold, so a resume finds it. */
+async function printSettled(services: Services, inline: boolean, run: DigestRun): Promise<void> {
+  if (inline && run.status === 'paused') await untilIdle(services.queue);
+  printRun(run);
 }
 
 function printRun(run: DigestRun) {
