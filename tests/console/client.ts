@@ -1,5 +1,11 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { OperatorRole } from '../../src/console/operators.js';
+import type { Database } from '../../src/db/client.js';
+import { seedCouncils } from '../../src/meetings/seed.js';
+import { createTestDatabase } from '../helpers/db.js';
+import { createDigestHarness } from '../helpers/digests.js';
 import type { SmtpSink } from '../helpers/smtp.js';
+import { appWithRouteTable, type RouteEntry } from '../security/route-table.js';
 
 /**
  * A browser's part in a console conversation over app.inject: it keeps the
@@ -73,4 +79,19 @@ export async function signedIn(app: FastifyInstance, smtp: SmtpSink, address: st
   const done = await client.post(link);
   if (done.statusCode !== 303) throw new Error(`sign-in answered ${done.statusCode}: ${done.body.slice(0, 300)}`);
   return client;
+}
+
+/** The roles, least first: what the role-matrix tests walk. */
+export const ranks: OperatorRole[] = ['viewer', 'operator', 'owner'];
+
+/**
+ * The app of a role-matrix test on a database of its own (councils seeded,
+ * no job worked) with the route table it built and the SMTP sink its mail goes to.
+ */
+export async function roleMatrixApp(prefix: string): Promise<{ database: Database; app: FastifyInstance; routes: RouteEntry[]; smtp: SmtpSink }> {
+  const database = await createTestDatabase();
+  await seedCouncils(database.db);
+  const harness = await createDigestHarness(database, { redisPrefix: prefix, work: false });
+  const { app, routes } = await appWithRouteTable(database, harness);
+  return { database, app, routes, smtp: harness.smtp };
 }

@@ -3,13 +3,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/console/audit.js';
 import { addOperator, type OperatorRole } from '../../src/console/operators.js';
 import type { Database } from '../../src/db/client.js';
-import { seedCouncils } from '../../src/meetings/seed.js';
 import { adminToken } from '../helpers/app.js';
-import { createTestDatabase } from '../helpers/db.js';
-import { createDigestHarness } from '../helpers/digests.js';
 import { redisPrefix } from '../helpers/redis.js';
-import { appWithRouteTable, concreteUrl, consoleOpenRoutes, isConsolePage, type RouteEntry } from '../security/route-table.js';
-import { ConsoleClient, signedIn } from './client.js';
+import { concreteUrl, consoleOpenRoutes, isConsolePage, type RouteEntry } from '../security/route-table.js';
+import { ConsoleClient, ranks, roleMatrixApp, signedIn } from './client.js';
 
 /**
  * The least role each console page and action needs. Every /admin route but
@@ -59,7 +56,6 @@ const pageRoles: Record<string, OperatorRole> = {
   'POST /admin/tokens/:id/revoke': 'viewer',
 };
 
-const ranks: OperatorRole[] = ['viewer', 'operator', 'owner'];
 const prefix = redisPrefix();
 let database: Database;
 let app: FastifyInstance;
@@ -71,15 +67,12 @@ const keyOf = (route: RouteEntry) => `${route.method} ${route.url}`;
 const urlOf = (route: RouteEntry) => concreteUrl(route.url, { id: '999999', keyId: '999999', slug: 'no-such-topic' });
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await seedCouncils(database.db);
-  const harness = await createDigestHarness(database, { redisPrefix: prefix, work: false });
-  const built = await appWithRouteTable(database, harness);
-  app = built.app;
+  const built = await roleMatrixApp(prefix);
+  ({ database, app } = built);
   pages = built.routes.filter((route) => route.method !== 'HEAD' && isConsolePage(route.url) && !consoleOpenRoutes.includes(route.url));
   for (const role of ranks) {
     await addOperator(database.db, { email: `${role}@council.example.org`, role });
-    clients[role] = await signedIn(app, harness.smtp, `${role}@council.example.org`);
+    clients[role] = await signedIn(app, built.smtp, `${role}@council.example.org`);
   }
 });
 

@@ -4,12 +4,10 @@ import { createApiToken } from '../../src/console/api-tokens.js';
 import { listAudit } from '../../src/console/audit.js';
 import { addOperator, type OperatorRole } from '../../src/console/operators.js';
 import type { Database } from '../../src/db/client.js';
-import { seedCouncils } from '../../src/meetings/seed.js';
 import { adminHeaders } from '../helpers/app.js';
-import { createTestDatabase } from '../helpers/db.js';
-import { createDigestHarness } from '../helpers/digests.js';
 import { redisPrefix } from '../helpers/redis.js';
-import { appWithRouteTable, concreteUrl, type RouteEntry } from '../security/route-table.js';
+import { ranks, roleMatrixApp } from './client.js';
+import { concreteUrl, type RouteEntry } from '../security/route-table.js';
 
 /**
  * The least role each operator API route needs. Every /api/admin route must
@@ -56,7 +54,6 @@ export const apiRoles: Record<string, OperatorRole> = {
   'DELETE /api/admin/tokens/:id': 'viewer',
 };
 
-const ranks: OperatorRole[] = ['viewer', 'operator', 'owner'];
 const prefix = redisPrefix();
 let database: Database;
 let app: FastifyInstance;
@@ -66,11 +63,8 @@ const tokens = {} as Record<OperatorRole, string>;
 const keyOf = (route: RouteEntry) => `${route.method === 'HEAD' ? 'GET' : route.method} ${route.url}`;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await seedCouncils(database.db);
-  const harness = await createDigestHarness(database, { redisPrefix: prefix, work: false });
-  const built = await appWithRouteTable(database, harness);
-  app = built.app;
+  const built = await roleMatrixApp(prefix);
+  ({ database, app } = built);
   apiRoutes = built.routes.filter((route) => route.url.startsWith('/api/admin/'));
   for (const role of ranks) {
     const { operator } = await addOperator(database.db, { email: `${role}@council.example.org`, role });
