@@ -1,4 +1,5 @@
 import { SMTPServer } from 'smtp-server';
+import { listenOnLoopback } from '../src/mail/embedded-smtp.js';
 
 /**
  * The benchmark's SMTP server, a child process of bench/run.ts so its CPU
@@ -67,7 +68,4 @@ process.on('message', (message: { type: 'stats' | 'reset' }) => {
 });
 process.on('disconnect', () => server.close(() => process.exit(0)));
 
-server.listen(0, '127.0.0.1', () => {
-  const address = server.server.address();
-  process.send!({ type: 'listening', port: typeof address === 'object' && address ? address.port : 0 });
-});
+process.send!({ type: 'listening', port: await listenOnLoopback(server) });

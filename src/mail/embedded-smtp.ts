@@ -33,15 +33,29 @@ export async function startEmbeddedSmtp(dataDir: string): Promise<EmbeddedSmtp> 
         .then(() => callback(), (error: Error) => callback(error));
     },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listenOnLoopback(server);
   return {
     url: `smtp://127.0.0.1:${port}`,
     outboxDir,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * Listens on a free loopback port and answers it. A failure to listen
+ * rejects; after that, a client's dropped connection (ECONNRESET from a
+ * killed sender) is the client's business: smtp-server reports it as an
+ * 'error' on the server, which with no listener would end the process.
+ */
+export async function listenOnLoopback(server: SMTPServer): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  server.on('error', () => {});
+  const address = server.server.address();
+  return typeof address === 'object' && address ? address.port : 0;
 }

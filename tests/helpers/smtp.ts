@@ -1,4 +1,5 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
+import { listenOnLoopback } from '../../src/mail/embedded-smtp.js';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
 import { afterAll } from 'vitest';
 
@@ -62,12 +63,7 @@ export async function startSmtpSink(behaviour: SinkBehaviour = {}): Promise<Smtp
       });
     },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listenOnLoopback(server);
   const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   afterAll(close);
   return {

@@ -1,3 +1,4 @@
+import { listenOnLoopback } from '../../../src/mail/embedded-smtp.js';
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
 import { onTestFinished } from 'vitest';
 
@@ -50,14 +51,10 @@ export async function startCountingSink(rules: SinkRules = {}) {
       });
     },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.server.address();
+  const port = await listenOnLoopback(server);
   onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return {
-    url: `smtp://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+    url: `smtp://127.0.0.1:${port}`,
     accepted,
     refusedRecipients,
     stats: () => ({ dataAttempts, refusedMessages }),
