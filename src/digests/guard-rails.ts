@@ -1,5 +1,6 @@
-import { and, eq, inArray } from 'drizzle-orm';
-import { parkedBatches } from '../db/schema/index.js';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { pgArray } from '../db/arrays.js';
+import { digestRuns, parkedBatches } from '../db/schema/index.js';
 import { feedRecipientAudience, subscriberAudience, type Audience } from './audiences.js';
 import type { DigestDeps } from './deps.js';
 import { cancelRunRow, completeIfSettled, findRun, pauseIfPastLimits, unpauseRun, type DigestRun } from './run-repo.js';
@@ -27,10 +28,21 @@ export async function checkRunRates(deps: Pick<DigestDeps, 'db' | 'logger' | 'pa
 }
 
 /** Holds back recipients a send job found its run paused before sending. */
-export async function parkRecipients(deps: Pick<DigestDeps, 'db' | 'logger'>, runId: number, audience: Audience, ids: number[]): Promise<void> {
+export async function parkRecipients(deps: Pick<DigestDeps, 'db' | 'logger' | 'queue' | 'batchSize' | 'now'>, runId: number, audience: Audience, ids: number[]): Promise<void> {
   if (ids.length === 0) return;
-  await deps.db.insert(parkedBatches).values({ runId, audience: audience.name, recipientIds: ids });
-  deps.logger.info({ runId, audience: audience.name, parked: ids.length }, 'digest run paused: recipients parked until it resumes');
+  // Parked only while the run is still paused: a resume or a cancel between this job's look and here must not leave a batch behind.
+  const parked = await deps.db.execute(sql`
+    insert into ${parkedBatches} (run_id, audience, recipient_ids)
+    select ${runId}, ${audience.name}, ${pgArray(ids, 'bigint')}
+    where exists (select 1 from ${digestRuns} where ${digestRuns.id} = ${runId} and ${digestRuns.status} = 'paused')`);
+  if (parked.rowCount) {
+    deps.logger.info({ runId, audience: audience.name, parked: ids.length }, 'digest run paused: recipients parked until it resumes');
+    return;
+  }
+  const run = await findRun(deps.db, runId);
+  if (!run || run.status === 'cancelled') return;
+  // Resumed meanwhile: the resume has already queued what was parked, so this batch goes back on the queue itself.
+  await deps.queue.addBulk(sendJobs(runId, audience, ids, deps.batchSize, (first) => `unparked-${runId}-${deps.now().getTime()}-${first}`));
 }
 
 export type RunDecision = { outcome: 'done'; run: DigestRun; requeued: number } | { outcome: 'not-found' } | { outcome: 'conflict'; run: DigestRun };
