@@ -165,9 +165,9 @@ export const envSchema = z.object({
   RECIPIENTS_PER_FEED: wholeNumber(1).default(50),
   // Requests one partner key may make to the partner API a minute, so one misbehaving client cannot crowd out the rest.
   PARTNER_RATE_LIMIT_PER_MINUTE: wholeNumber(1).default(120),
-  // The weekly run: sends in flight per worker, the global send rate (a BullMQ
-  // limiter shared by every worker), subscribers per send job, and how many
-  // hard bounces suppress an address.
+  // The weekly run: sends in flight per worker, the global send rate (messages
+  // a second, counted in Redis across every worker), subscribers per send job,
+  // and how many hard bounces suppress an address.
   WORKER_CONCURRENCY: wholeNumber(1, 100).default(4),
   SEND_RATE_PER_SECOND: positiveNumber(10_000).default(10),
   DIGEST_BATCH_SIZE: wholeNumber(1, 1000).default(100),

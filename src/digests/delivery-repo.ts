@@ -46,6 +46,8 @@ export interface Claim {
   id: number;
   recipientId: number;
   messageId: string;
+  /** 1 for a first claim; more when an earlier attempt released it or died holding it. */
+  attempts: number;
 }
 
 /**
@@ -68,7 +70,7 @@ export async function claimDeliveries(
   const feed = where.feed
     ? { column: sql`, ${sql.identifier(where.feed.name)}`, value: sql`, r.feed_id`, array: sql`, ${pgArray(claim.recipients.map((each) => each.feedId), 'bigint')}`, name: sql`, feed_id` }
     : { column: sql``, value: sql``, array: sql``, name: sql`` };
-  const result = await db.execute<{ id: string; recipient_id: string; message_id: string }>(sql`
+  const result = await db.execute<{ id: string; recipient_id: string; message_id: string; attempts: number }>(sql`
     insert into ${where.table} as d (run_id, ${recipient}${feed.column}, week, message_id, attempts)
     select ${claim.runId}, r.recipient_id${feed.value}, ${claim.week}, r.message_id, 1
     from unnest(${ids}, ${messageIds}${feed.array}) as r(recipient_id, message_id${feed.name})
@@ -77,8 +79,8 @@ export async function claimDeliveries(
     on conflict (${recipient}, week) do update
       set status = 'claimed', claimed_at = now(), attempts = d.attempts + 1, error = null
       where d.status = 'retry' or (d.status = 'claimed' and d.claimed_at < ${claim.staleBefore.toISOString()})
-    returning id, ${recipient} as recipient_id, message_id`);
-  return result.rows.map((row) => ({ id: Number(row.id), recipientId: Number(row.recipient_id), messageId: row.message_id }));
+    returning id, ${recipient} as recipient_id, message_id, attempts`);
+  return result.rows.map((row) => ({ id: Number(row.id), recipientId: Number(row.recipient_id), messageId: row.message_id, attempts: row.attempts }));
 }
 
 /** Where recipients' deliveries for the week stand, for those that have one. */

@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
+import type { Rate } from '../jobs/rate.js';
 import type { JobQueue } from '../jobs/types.js';
 import type { Logger } from '../logger.js';
 import type { Templates } from '../mail/templates.js';
@@ -26,6 +27,8 @@ export interface DigestDeps {
   staleClaimMs: number;
   /** Hard bounces before an address is suppressed. */
   hardBounceLimit: number;
+  /** SEND_RATE_PER_SECOND, taken once per message (a refused one too) by every worker on the queue's Redis. */
+  sendRate: Rate;
   /** When a run pauses itself (guard-rails.ts). */
   pauseLimits: PauseLimits;
   metrics: DigestMetrics;
@@ -46,6 +49,7 @@ export function digestDeps(
     zone: config.DIGEST_TZ,
     batchSize: config.DIGEST_BATCH_SIZE,
     hardBounceLimit: config.HARD_BOUNCE_LIMIT,
+    sendRate: parts.queue.rate('digest-sends', config.SEND_RATE_PER_SECOND),
     pauseLimits: pauseLimitsOf(config),
     staleClaimMs: config.DIGEST_STALE_CLAIM_SECONDS * 1000,
     builds: createDigestBuilds(parts.db, { zone: config.DIGEST_TZ, templates: parts.templates, home: config.PUBLIC_BASE_URL }),

@@ -8,6 +8,7 @@ import { checkRunRates, parkRecipients } from './guard-rails.js';
 import { addRunCounts, completeIfSettled, findRun, runStatusOf, sampleLimit, type DigestRun, type RunSample } from './run-repo.js';
 import { chunk } from './runs.js';
 import { alreadyHad, sentMinutes } from './late-news.js';
+import { sentJournal } from './sent-journal.js';
 import type { RunBuilds } from './select.js';
 
 /** Thrown after a batch so the queue retries it with backoff; what was settled stays settled. */
@@ -16,19 +17,23 @@ export class TransientSendError extends Error {
 }
 
 /**
- * Recipients claimed together, then sent one by one, then settled together:
- * two statements per group instead of two per recipient. It is also how many
- * a killed worker can have sent without recording it (each re-sent later
- * with the same Message-ID).
+ * Recipients claimed, and later settled, together: two statements per group
+ * instead of two per recipient. A claim is cheap to lose (one whose attempt
+ * died is taken over once stale, and sent then for the first time); an
+ * accepted send must not wait for the group's settlement, so each is noted
+ * at once (see `ledger`).
  */
 export const claimGroup = 25;
 
 /**
  * The send job: the batch's recipients (subscribers, or a feed's
  * recipients) are read in one query, their digests come from the run's
- * builds (one per filter set), and each group is claimed, sent and settled.
- * Transient failures are released and retried as one error at the end of
- * the batch; permanent ones are settled at once. Counters move once per batch.
+ * builds (one per filter set), and each group is claimed, sent one by one
+ * (each accepted send noted before the next goes) and settled. Every message
+ * waits for the run's pace (SEND_RATE_PER_SECOND, counted in messages).
+ * Recipients refused for now are retried as one error at the end of the
+ * batch, and the retry works on them alone; permanent refusals are settled at
+ * once. Counters move once per batch.
  */
 export async function sendDigestBatch(deps: DigestDeps, data: JobData['digest-send'], context: JobContext): Promise<JobOutcome> {
   const { audience, ids } = audienceOf(data);
@@ -49,7 +54,7 @@ export async function sendDigestBatch(deps: DigestDeps, data: JobData['digest-se
   if (run.dryRun) return rehearse(deps, run, builds, audience, addressees, vanished, already);
 
   const outcome: JobOutcome = { sent: 0, skipped: vanished, failed: 0 };
-  const retries: string[] = [];
+  const retries = new Map<number, string>();
   const groups = chunk(addressees, claimGroup);
   for (const [position, group] of groups.entries()) {
     // A run that paused itself (or was cancelled) sends nothing more: what this batch has not sent waits for a resume.
@@ -74,37 +79,86 @@ export async function sendDigestBatch(deps: DigestDeps, data: JobData['digest-se
     // Not claimed: settled already (a repeated job), or another attempt is sending it right now.
     const unclaimed = group.filter((addressee) => !claimed.has(addressee.id)).map((addressee) => addressee.id);
     for (const [id, status] of await deliveryStatuses(deps.db, audience.deliveries, unclaimed, run.week)) {
-      if (status === 'claimed' && !context.lastAttempt) retries.push(`${audience.name} ${id}: elsewhere`);
+      if (status === 'claimed' && !context.lastAttempt) retries.set(id, 'elsewhere');
     }
-    const settled: Settlement[] = [];
+    const written = ledger(deps, run, audience);
+    // Claims an attempt that died was holding: what it had sent is settled from its notes, not sent again.
+    const recalled = await written.journal.recall(claims);
+    if (recalled.size) deps.logger.info({ runId: run.id, audience: audience.name, settled: recalled.size }, 'sends of a dead attempt settled from their notes');
     try {
       for (const addressee of group) {
         const claim = claimed.get(addressee.id);
         if (!claim) continue;
-        const settlement = await deliver(deps, run, builds, audience, addressee, claim, context, already);
-        settled.push(settlement);
-        if (settlement.status === 'retry') retries.push(`${audience.name} ${addressee.id}: ${settlement.reason}`);
+        const noted = recalled.get(claim.id);
+        const settlement = noted ? written.add(noted) : await deliver(deps, run, builds, audience, addressee, claim, context, already, written);
+        if (settlement.status === 'retry') retries.set(addressee.id, settlement.reason);
         else outcome[settlement.status] += 1;
       }
     } finally {
-      // Whatever was sent is recorded even when something threw (a database error recording a bounce); what was
+      // Whatever was sent is written even when something threw (a database error recording a bounce); what was
       // claimed and not yet tried is released, so the job's retry can take it at once rather than when it goes stale.
-      const tried = new Set(settled.map((settlement) => settlement.id));
-      const untried = claims.filter((claim) => !tried.has(claim.id)).map((claim) => ({ id: claim.id, status: 'retry' as const, reason: 'not tried: the batch stopped early' }));
-      await settleDeliveries(deps.db, audience.deliveries, [...settled, ...untried]);
+      await written.close(claims);
     }
   }
   await countSettled(deps.db, audience.deliveries, run.id, ids);
   if (vanished && context.attempt === 1) await addRunCounts(deps.db, run.id, { sent: 0, skipped: vanished, failed: 0 });
   await completeIfSettled(deps.db, run.id);
   await checkRunRates(deps, run.id);
-  if (retries.length && !context.lastAttempt) {
-    throw new TransientSendError(`${retries.length} of ${ids.length} to retry (${retries.slice(0, 3).join('; ')})`);
+  if (retries.size && !context.lastAttempt) {
+    // Everyone else is settled and counted: the retry (after the queue's backoff) works on these alone.
+    await context.retryWith?.(audience.jobData(run.id, [...retries.keys()]));
+    const some = [...retries].slice(0, 3).map(([id, reason]) => `${audience.name} ${id}: ${reason}`);
+    throw new TransientSendError(`${retries.size} of ${ids.length} to retry (${some.join('; ')})`);
   }
   return outcome;
 }
 
-/** One claimed recipient: rendered from the shared build, sent, and how it ended (written by the caller). */
+/**
+ * A claim group's settlements: held, and written to Postgres in one
+ * statement when the group ends (what was claimed and not tried is
+ * released then). Each accepted send is also noted in the journal at once,
+ * and the job's next send waits (`cleared`) until the note is written: a
+ * worker killed at any moment has at most one accepted, unnoted send per job
+ * (re-sent, with its Message-ID, when its claim goes stale); the rest are
+ * settled from their notes (sent-journal.ts).
+ */
+function ledger(deps: DigestDeps, run: DigestRun, audience: Audience) {
+  const journal = sentJournal(deps.queue.notebook, run.id, audience.deliveries);
+  const held: Settlement[] = [];
+  let noted: Promise<unknown> = Promise.resolve();
+  return {
+    journal,
+    cleared: () => noted,
+    add(settlement: Settlement): Settlement {
+      held.push(settlement);
+      if (settlement.status === 'sent') {
+        noted = Promise.all([noted, journal.note(settlement)]);
+        // Awaited by the next send; marked handled meanwhile, so a failed note is not an unhandled rejection.
+        noted.catch(() => undefined);
+      }
+      return settlement;
+    },
+    async close(claims: Claim[]) {
+      const tried = new Set(held.map((settlement) => settlement.id));
+      const untried = claims.filter((claim) => !tried.has(claim.id));
+      held.push(...untried.map((claim) => ({ id: claim.id, status: 'retry' as const, reason: 'not tried: the batch stopped early' })));
+      // A note that failed (Redis gone for a moment) stopped the batch at the next send; its send is settled here all the same.
+      await noted.catch(() => undefined);
+      await settleDeliveries(deps.db, audience.deliveries, held);
+      const sent = held.flatMap((settlement) => (settlement.status === 'sent' ? [settlement.id] : []));
+      // Left behind, a note only expires: it is never read for a delivery no longer claimed.
+      await journal.forget(sent).catch((error: unknown) => deps.logger.warn({ runId: run.id, err: error }, 'sent-journal notes not erased'));
+    },
+  };
+}
+
+type Ledger = ReturnType<typeof ledger>;
+
+/**
+ * One claimed recipient: rendered from the shared build (while the previous
+ * send's note is being written), sent once that note is written and the pace
+ * allows one more, and how it ended, handed to the ledger.
+ */
 async function deliver(
   deps: DigestDeps,
   run: DigestRun,
@@ -114,36 +168,15 @@ async function deliver(
   claim: Claim,
   context: JobContext,
   already: (addressee: Addressee) => number[],
+  written: Ledger,
 ): Promise<Settlement> {
   const settle = (status: 'skipped' | 'failed', reason: string): Settlement => {
     deps.metrics[status].inc();
     return { id: claim.id, status, reason };
   };
-  if (addressee.unsendable) return settle('skipped', addressee.unsendable);
+  if (addressee.unsendable) return written.add(settle('skipped', addressee.unsendable));
   const who = { runId: run.id, audience: audience.name, recipientId: addressee.id };
-  try {
-    const digest = builds.digest(addressee.filters, addressee.filterKey, addressee.feed, already(addressee));
-    if (!digest) return settle('skipped', 'nothing matched this week');
-    const personal = audience.personal(deps.mail, addressee, run.week, deps.now());
-    const rendered = digest.render(personal);
-    const headers = audience.headers(deps.mail, addressee, personal);
-    const stopTimer = deps.metrics.smtpSeconds.startTimer();
-    try {
-      const returnPath = returnPathFor(deps.mail, { kind: audience.mailKind, recipientId: addressee.id, mailId: claim.id });
-      await deps.mailer.send({ to: addressee.email, ...rendered, messageId: claim.messageId, headers, returnPath });
-    } finally {
-      stopTimer();
-    }
-    deps.metrics.sent.inc();
-    return {
-      id: claim.id,
-      status: 'sent',
-      subject: rendered.subject,
-      meetings: digest.content.meetings.length + digest.content.sinceLastWeek.length,
-      sections: digest.content.sectionCount,
-      carried: digest.content.carried,
-    };
-  } catch (error) {
+  const failure = async (error: unknown): Promise<Settlement> => {
     const message = (error as Error).message ?? String(error);
     if (isPermanentSmtpError(error)) {
       const suppressed = await recordHardBounce(deps.db, audience.deliveries, addressee.id, deps.hardBounceLimit, message);
@@ -155,7 +188,37 @@ async function deliver(
     if (context.lastAttempt) return settle('failed', `gave up after ${context.attempt} attempts: ${message}`);
     deps.logger.info({ ...who, attempt: context.attempt, err: error }, 'digest send failed: will retry');
     return { id: claim.id, status: 'retry', reason: message };
+  };
+  let outgoing;
+  try {
+    const digest = builds.digest(addressee.filters, addressee.filterKey, addressee.feed, already(addressee));
+    if (!digest) return written.add(settle('skipped', 'nothing matched this week'));
+    const personal = audience.personal(deps.mail, addressee, run.week, deps.now());
+    const rendered = digest.render(personal);
+    outgoing = { digest, rendered, headers: audience.headers(deps.mail, addressee, personal) };
+  } catch (error) {
+    return written.add(await failure(error));
   }
+  await Promise.all([written.cleared(), deps.sendRate.take()]);
+  const { digest, rendered, headers } = outgoing;
+  const stopTimer = deps.metrics.smtpSeconds.startTimer();
+  try {
+    const returnPath = returnPathFor(deps.mail, { kind: audience.mailKind, recipientId: addressee.id, mailId: claim.id });
+    await deps.mailer.send({ to: addressee.email, ...rendered, messageId: claim.messageId, headers, returnPath });
+  } catch (error) {
+    return written.add(await failure(error));
+  } finally {
+    stopTimer();
+  }
+  deps.metrics.sent.inc();
+  return written.add({
+    id: claim.id,
+    status: 'sent',
+    subject: rendered.subject,
+    meetings: digest.content.meetings.length + digest.content.sinceLastWeek.length,
+    sections: digest.content.sectionCount,
+    carried: digest.content.carried,
+  });
 }
 
 /**

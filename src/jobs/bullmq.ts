@@ -1,6 +1,8 @@
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Logger } from '../logger.js';
+import { countedRate, rateWindow, type Rate } from './rate.js';
 import {
   checkProcessors,
   jobDefaults,
@@ -13,6 +15,7 @@ import {
   type JobName,
   type JobQueue,
   type NewJob,
+  type Notebook,
   type ProcessorTable,
   type QueueName,
 } from './types.js';
@@ -49,6 +52,21 @@ export function createBullQueue(options: BullOptions): JobQueue {
   const workers: Worker[] = [];
   const processors: ProcessorTable = {};
   const log = options.logger;
+  // Paces' counters and the notebook: a connection of their own, opened at first use (an API process never uses it).
+  // Commands of one tick go in one write: a send's note and the next send's take cost one round trip.
+  let ownConnection: Redis | undefined;
+  const store = () => (ownConnection ??= new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: null, enableAutoPipelining: true }));
+  const rates = new Map<string, Rate>();
+  const notebook: Notebook = {
+    async write(key, fields, ttlSeconds) {
+      const record = `${prefix}:notes:${key}`;
+      await Promise.all([store().hset(record, fields), ttlSeconds && store().expire(record, ttlSeconds)]);
+    },
+    read: (key, fields) => (fields.length ? store().hmget(`${prefix}:notes:${key}`, ...fields) : Promise.resolve([])),
+    async erase(key, fields) {
+      if (fields.length) await store().hdel(`${prefix}:notes:${key}`, ...fields);
+    },
+  };
 
   return {
     mode: 'redis',
@@ -71,6 +89,16 @@ export function createBullQueue(options: BullOptions): JobQueue {
       await queueFor(job.name).upsertJobScheduler(id, repeat, { name: job.name, data: job.data });
     },
 
+    notebook,
+
+    rate(name, perSecond) {
+      const key = `${name}:${perSecond}`;
+      if (!rates.has(key)) {
+        rates.set(key, countedRate(new RateLimiterRedis({ storeClient: store(), keyPrefix: `${prefix}:rate`, ...rateWindow(perSecond) }), name));
+      }
+      return rates.get(key)!;
+    },
+
     async work(given: GroupProcessors, work) {
       const started = new Set(workers.map((worker) => worker.name));
       const mine = queuesOf(checkProcessors(given));
@@ -79,11 +107,14 @@ export function createBullQueue(options: BullOptions): JobQueue {
       Object.assign(processors, given);
       const run = async (job: Job) => {
         const attempt = job.attemptsMade + 1;
-        return runProcessor(processors, job.name as JobName, job.data, { attempt, lastAttempt: attempt >= (job.opts.attempts ?? 1) });
+        return runProcessor(processors, job.name as JobName, job.data, {
+          attempt,
+          lastAttempt: attempt >= (job.opts.attempts ?? 1),
+          retryWith: (data) => job.updateData(data),
+        });
       };
       const added = mine.map((name) => {
-        const { concurrency, limiter } = queuePolicy(name, work);
-        const worker = new Worker(name, run, { connection, prefix, concurrency, ...(limiter ? { limiter } : {}) });
+        const worker = new Worker(name, run, { connection, prefix, ...queuePolicy(name, work) });
         worker.on('failed', (job, error) =>
           log.warn({ job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error }, 'job failed'),
         );
@@ -92,7 +123,7 @@ export function createBullQueue(options: BullOptions): JobQueue {
       });
       workers.push(...added);
       await Promise.all(added.map((worker) => worker.waitUntilReady()));
-      log.info({ queues: mine, concurrency: work.concurrency, limiter: work.limiter }, 'BullMQ workers started');
+      log.info({ queues: mine, concurrency: work.concurrency }, 'BullMQ workers started');
     },
 
     async depth() {
@@ -116,6 +147,7 @@ export function createBullQueue(options: BullOptions): JobQueue {
     async close() {
       await Promise.all(workers.map((worker) => worker.close()));
       await Promise.all([...queues.values()].map((queue) => queue.close()));
+      ownConnection?.disconnect();
     },
   };
 }

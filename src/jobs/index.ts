@@ -15,14 +15,7 @@ export function createJobQueue(
   return createInlineQueue({ logger, ...options });
 }
 
-/**
- * Concurrency and the global send rate from the settings. BullMQ's limiter
- * counts jobs and a send job carries DIGEST_BATCH_SIZE subscribers, so one
- * job may start every batch/rate seconds: SEND_RATE_PER_SECOND on average.
- */
-export function workOptions(config: Pick<Config, 'WORKER_CONCURRENCY' | 'SEND_RATE_PER_SECOND' | 'DIGEST_BATCH_SIZE'>): WorkOptions {
-  return {
-    concurrency: config.WORKER_CONCURRENCY,
-    limiter: { max: 1, duration: Math.max(1, Math.round((1000 * config.DIGEST_BATCH_SIZE) / config.SEND_RATE_PER_SECOND)) },
-  };
+/** How many jobs a process works at once, from the settings (the send rate is taken per message: deps.ts). */
+export function workOptions(config: Pick<Config, 'WORKER_CONCURRENCY'>): WorkOptions {
+  return { concurrency: config.WORKER_CONCURRENCY };
 }

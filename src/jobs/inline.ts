@@ -1,5 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Logger } from '../logger.js';
+import { countedRate, rateWindow, type Rate } from './rate.js';
 import {
   checkProcessors,
   jobDefaults,
@@ -23,15 +25,11 @@ interface QueueState {
   waiting: { job: NewJob; attempt: number }[];
   active: number;
   concurrency: number;
-  limiter?: { max: number; duration: number };
-  /** When recent jobs started, for the limiter. */
-  starts: number[];
-  wake?: NodeJS.Timeout;
 }
 
 /**
  * The same processors without Redis, for one machine (the demo, a laptop):
- * jobs wait in memory, run with the same concurrency, limiter, retries and
+ * jobs wait in memory, run with the same concurrency, paces, retries and
  * exponential backoff, and repeat on the same schedules. What is queued or
  * waiting for a retry when the process stops is lost: a run's deliveries
  * record what was done, a second trigger of the week resumes its fan-out,
@@ -41,13 +39,15 @@ export function createInlineQueue(options: { logger: Logger; retry?: { attempts:
   const retry = options.retry ?? jobDefaults;
   const log = options.logger;
   const states = new Map<QueueName, QueueState>(
-    queueNames.map((name) => [name, { worked: false, waiting: [], active: 0, concurrency: 1, starts: [] }]),
+    queueNames.map((name) => [name, { worked: false, waiting: [], active: 0, concurrency: 1 }]),
   );
   // Job ids seen, so a repeated id adds nothing (as in BullMQ); the oldest are forgotten.
   const seen = new Set<string>();
   const timers = new Set<NodeJS.Timeout>();
   const schedulers = new Map<string, NodeJS.Timeout>();
   const processors: ProcessorTable = {};
+  const rates = new Map<string, Rate>();
+  const notes = new Map<string, Map<string, string>>();
   let closed = false;
 
   const later = (ms: number, action: () => void) => {
@@ -63,31 +63,21 @@ export function createInlineQueue(options: { logger: Logger; retry?: { attempts:
   const pump = (name: QueueName) => {
     const state = states.get(name)!;
     while (state.worked && !closed && state.active < state.concurrency && state.waiting.length > 0) {
-      if (state.limiter) {
-        const now = Date.now();
-        state.starts = state.starts.filter((start) => start > now - state.limiter!.duration);
-        if (state.starts.length >= state.limiter.max) {
-          if (!state.wake) {
-            state.wake = later(state.starts[0]! + state.limiter.duration - now, () => {
-              state.wake = undefined;
-              pump(name);
-            });
-          }
-          return;
-        }
-        state.starts.push(now);
-      }
       const { job, attempt } = state.waiting.shift()!;
       state.active += 1;
       const lastAttempt = attempt >= retry.attempts;
-      runProcessor(processors, job.name, job.data, { attempt, lastAttempt })
+      let next = job;
+      const retryWith = async (data: NewJob['data']) => {
+        next = { ...job, data } as NewJob;
+      };
+      runProcessor(processors, job.name, job.data, { attempt, lastAttempt, retryWith })
         .catch((error: unknown) => {
           if (lastAttempt || closed) {
             log.warn({ job: job.name, jobId: job.jobId, attempt, err: error }, 'job failed');
             return;
           }
           log.info({ job: job.name, jobId: job.jobId, attempt, err: error }, 'job failed: retrying');
-          later(retry.backoffMs * 2 ** (attempt - 1), () => enqueue(job, attempt + 1));
+          later(retry.backoffMs * 2 ** (attempt - 1), () => enqueue(next, attempt + 1));
         })
         .finally(() => {
           state.active -= 1;
@@ -138,6 +128,26 @@ export function createInlineQueue(options: { logger: Logger; retry?: { attempts:
       }
       arm(Date.now());
     },
+    // Nothing outlives this process here, so no expiry: a record lives until erased or the process ends.
+    notebook: {
+      async write(key, fields) {
+        const record = notes.get(key) ?? new Map<string, string>();
+        for (const [field, value] of Object.entries(fields)) record.set(field, value);
+        notes.set(key, record);
+      },
+      async read(key, fields) {
+        return fields.map((field) => notes.get(key)?.get(field) ?? null);
+      },
+      async erase(key, fields) {
+        for (const field of fields) notes.get(key)?.delete(field);
+        if (notes.get(key)?.size === 0) notes.delete(key);
+      },
+    },
+    rate(name, perSecond) {
+      const key = `${name}:${perSecond}`;
+      if (!rates.has(key)) rates.set(key, countedRate(new RateLimiterMemory({ keyPrefix: 'rate', ...rateWindow(perSecond) }), name));
+      return rates.get(key)!;
+    },
     async work(given: GroupProcessors, work: WorkOptions) {
       const mine = queuesOf(checkProcessors(given));
       const twice = mine.filter((name) => states.get(name)!.worked);
@@ -145,8 +155,7 @@ export function createInlineQueue(options: { logger: Logger; retry?: { attempts:
       Object.assign(processors, given);
       for (const name of mine) {
         const state = states.get(name)!;
-        const { concurrency, limiter } = queuePolicy(name, work);
-        Object.assign(state, { worked: true, concurrency, limiter });
+        Object.assign(state, { worked: true, ...queuePolicy(name, work) });
         pump(name);
       }
     },

@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import type { Rate } from './rate.js';
 
 /**
  * The jobs of the service and what each carries: ids and cursors, never
@@ -74,6 +75,12 @@ export interface JobContext {
   attempt: number;
   /** True when a thrown error will not be retried: the processor settles for good instead. */
   lastAttempt: boolean;
+  /**
+   * What the job's next attempt works on, when it throws: a send job that
+   * settled most of its batch retries only the rest. Absent where nothing
+   * retries the job (a processor called directly).
+   */
+  retryWith?(data: JobData[JobName]): Promise<void>;
 }
 
 export type Processor<Name extends JobName> = (data: JobData[Name], context: JobContext) => Promise<JobOutcome>;
@@ -121,6 +128,18 @@ export interface JobQueue {
   work(processors: GroupProcessors, options: WorkOptions): Promise<void>;
   /** Jobs per queue and state, read when /metrics is scraped. */
   depth(): Promise<{ queue: QueueName; state: string; count: number }[]>;
+  /**
+   * A pace shared where the queue's jobs are (every worker on this Redis, or
+   * this process): `perSecond` takes, counted in fixed windows (rate.ts).
+   * The same name answers the same pace.
+   */
+  rate(name: string, perSecond: number): Rate;
+  /**
+   * Small records every process on the queue's Redis can read, that outlive
+   * a killed process (in-process: this process's memory). Writes issued in
+   * the same tick as other commands travel with them.
+   */
+  readonly notebook: Notebook;
   /** Redis answers (readyz); the inline runner always does. */
   ping(): Promise<unknown>;
   /** Stops taking jobs, lets those in flight finish, then disconnects. */
@@ -130,8 +149,14 @@ export interface JobQueue {
 export interface WorkOptions {
   /** Send jobs (and, separately, sign-up mail jobs) in flight at once in this process. */
   concurrency: number;
-  /** At most `max` send jobs start per `duration` ms, across every worker. */
-  limiter: { max: number; duration: number };
+}
+
+export interface Notebook {
+  /** Writes fields of a record; given `ttlSeconds`, the whole record is forgotten that long after this write. */
+  write(key: string, fields: Record<string, string>, ttlSeconds?: number): Promise<void>;
+  /** The fields' values, null where there is none. */
+  read(key: string, fields: string[]): Promise<(string | null)[]>;
+  erase(key: string, fields: string[]): Promise<void>;
 }
 
 /** Retries and retention of every job: bounded, so Redis never fills up with history. */
@@ -165,17 +190,17 @@ export function queuesOf(groups: JobGroup[]): QueueName[] {
   return [...new Set(groups.flatMap((group) => jobGroups[group].map((name) => queueOf[name])))];
 }
 
-/**
- * How each queue is worked: sends share the global rate limiter; sign-up
- * mail goes out at once, as many at a time as a run's sends; starting and
- * fanning out a run one at a time.
- */
 /** Sources harvested at once by one process (each site still gets at most 2 requests in flight). */
 export const harvestsAtOnce = 3;
 
-export function queuePolicy(queue: QueueName, work: WorkOptions): { concurrency: number; limiter?: WorkOptions['limiter'] } {
-  if (queue === 'digest-sends') return { concurrency: work.concurrency, limiter: work.limiter };
-  if (queue === 'subscriber-mails') return { concurrency: work.concurrency };
+/**
+ * How many jobs of each queue a process works at once: sends and sign-up
+ * mail WORKER_CONCURRENCY each (sends keep to SEND_RATE_PER_SECOND message
+ * by message, through `JobQueue.rate`), harvests a few sites, and starting
+ * and fanning out a run one at a time.
+ */
+export function queuePolicy(queue: QueueName, work: WorkOptions): { concurrency: number } {
+  if (queue === 'digest-sends' || queue === 'subscriber-mails') return { concurrency: work.concurrency };
   // Each harvest paces its own site; a few sites are read at once.
   if (queue === 'harvests') return { concurrency: harvestsAtOnce };
   return { concurrency: 1 };

@@ -61,3 +61,12 @@ it("loads the console's dashboard for a signed-in operator with --console-only, 
   expect(dashboard.non2xx).toBe(0);
   expect(dashboard.errors).toBe(0);
 }, 120_000);
+
+it('sends every subscriber one digest though the SMTP server refuses 1 answer in 7, with --sends', async () => {
+  const { code, stderr, figures } = await bench(['--sends', '--retry-subscribers', '120', '--rate', '200', '--rounds', '1']);
+  // The bench exits non-zero when a run is not exactly once.
+  expect(code, stderr).toBe(0);
+  expect(figures).toMatchObject({ retry_subscribers: 120, tempfail_every: 7, baseline: null });
+  expect(figures.tempfail_refused).toBeGreaterThanOrEqual(Math.floor(120 / 7));
+  expect(typeof figures.tempfail_vs_clean).toBe('number');
+}, 180_000);

@@ -2,7 +2,9 @@ import { eq, sql } from 'drizzle-orm';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { deliveries, digestRuns, subscribers, suppressions } from '../../src/db/schema/index.js';
+import { subscriberDeliveries } from '../../src/digests/delivery-repo.js';
 import { createOrJoinRun } from '../../src/digests/run-repo.js';
+import { sentJournal } from '../../src/digests/sent-journal.js';
 import { fanOut, requestRun, retryFailed } from '../../src/digests/runs.js';
 import { importRecords } from '../../src/meetings/import.js';
 import { seedDatabase } from '../../src/meetings/seed.js';
@@ -227,6 +229,33 @@ describe('failures', () => {
     expect(only('crashed@example.org').parsed.messageId).toBe(messageId);
     const [delivery] = await database.db.select().from(deliveries).where(eq(deliveries.subscriberId, reader.id));
     expect(delivery).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+  it('settles from its note, without sending it again, a digest a crashed attempt had sent before it died', async () => {
+    const [noted, unnoted] = await Promise.all(['noted@example.org', 'unnoted@example.org'].map((email) => addSubscriber(database.db, { email })));
+    const { run } = await createOrJoinRun(database.db, { week: seededWeek, dryRun: false, trigger: 'api' });
+    const claimed = await database.db
+      .insert(deliveries)
+      .values([noted!, unnoted!].map((reader) => ({ runId: run.id, subscriberId: reader.id, week: seededWeek, messageId: `<digest.${reader.publicId}.${seededWeek}@localhost>`, attempts: 1, claimedAt: new Date(Date.now() - 60 * 60_000) })))
+      .returning({ id: deliveries.id, subscriberId: deliveries.subscriberId });
+    const notedDelivery = claimed.find((row) => row.subscriberId === noted!.id)!;
+    // What the dead attempt wrote when the SMTP server accepted noted@'s digest.
+    await sentJournal(harness.deps.queue.notebook, run.id, subscriberDeliveries).note({
+      id: notedDelivery.id,
+      status: 'sent',
+      subject: 'Childrens Social Care Cabinet Panel, 8 Sep',
+      meetings: 1,
+      sections: 3,
+      carried: [],
+    });
+    await requestRun(harness.deps, { week: seededWeek, trigger: 'api' });
+    const finished = await waitForRun(database, run.id);
+    expect(finished).toMatchObject({ status: 'completed', total: 2, sent: 2, failed: 0 });
+    expect(harness.smtp.to('noted@example.org')).toHaveLength(0);
+    expect(harness.smtp.to('unnoted@example.org')).toHaveLength(1);
+    const [delivery] = await database.db.select().from(deliveries).where(eq(deliveries.id, notedDelivery.id));
+    expect(delivery).toMatchObject({ status: 'sent', attempts: 2, subject: 'Childrens Social Care Cabinet Panel, 8 Sep', meetings: 1, sections: 3 });
+    // Settled in Postgres, the note is erased.
+    expect(await harness.deps.queue.notebook.read(`sent:${run.id}`, [`subscriber:${notedDelivery.id}`])).toEqual([null]);
   });
 });
 

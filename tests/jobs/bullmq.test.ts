@@ -73,13 +73,18 @@ describe('the weekly run on BullMQ', () => {
     expect(new Set(messages.map((mail) => mail.parsed.messageId)).size).toBe(40);
   });
 
-  it('retries a transient SMTP failure with backoff and delivers once', async () => {
-    const [reader] = await addSubscribers(database.db, 3, {}, 'flaky.example.org');
+  it('retries a transient SMTP failure with backoff, for the refused recipient alone, and delivers once', async () => {
+    const [reader, neighbour] = await addSubscribers(database.db, 3, {}, 'flaky.example.org');
     flakyFirstTry.add(reader!.email!);
     const { run } = await requestRun(workerA.deps, { week: seededWeek, trigger: 'api' });
     const finished = await waitForRun(database, run.id);
     expect(finished).toMatchObject({ status: 'completed', sent: 3, failed: 0 });
     expect(workerA.smtp.to(reader!.email!)).toHaveLength(1);
+    expect(workerA.smtp.to(neighbour!.email!)).toHaveLength(1);
+    // The batch of two was sent once; its retry carried only the refused reader.
+    const sends = workerA.queue.queues!.find((queue) => queue.name === 'digest-sends')!;
+    const retried = (await sends.getJobs(['completed'])).filter((job) => job.data.runId === run.id && job.attemptsMade > 1);
+    expect(retried.map((job) => job.data)).toEqual([{ runId: run.id, subscriberIds: [reader!.id] }]);
   });
 
   it('sends a sign-up\'s confirmation through the subscriber-mails queue', async () => {
@@ -120,7 +125,7 @@ describe('job queues', () => {
     'digest-fan-out': async () => ({ sent: 0, skipped: 0, failed: 0 }),
     'digest-send': async () => ({ sent: 0, skipped: 0, failed: 0 }),
   };
-  const work = { concurrency: 1, limiter: { max: 100, duration: 1000 } };
+  const work = { concurrency: 1 };
 
   it('refuse to start when a job has no processor', async () => {
     const { 'digest-send': _missing, ...partial } = idle;

@@ -5,7 +5,7 @@ import { createLogger } from '../../src/logger.js';
 
 const logger = createLogger({ level: 'silent' });
 const done = { sent: 0, skipped: 0, failed: 0 };
-const work = { concurrency: 2, limiter: { max: 100, duration: 1000 } };
+const work = { concurrency: 2 };
 
 function processors(send: DigestProcessors['digest-send'], run: DigestProcessors['digest-run'] = async () => done): DigestProcessors {
   return { 'digest-run': run, 'digest-fan-out': async () => done, 'digest-send': send };
@@ -57,13 +57,21 @@ describe('the in-process job runner', () => {
     await queue.close();
   });
 
-  it('starts send jobs no faster than the limiter allows', async () => {
-    const queue = createInlineQueue({ logger });
-    const starts: number[] = [];
-    await queue.work(processors(async () => (starts.push(Date.now()), done)), { concurrency: 5, limiter: { max: 1, duration: 40 } });
-    await queue.addBulk(['1', '2', '3'].map(sendJob));
-    await until(() => starts.length === 3);
-    expect(starts[2]! - starts[0]!).toBeGreaterThanOrEqual(75);
+  it('retries a job with the data its failed attempt left for it', async () => {
+    const queue = createInlineQueue({ logger, retry: { attempts: 3, backoffMs: 10 } });
+    const seen: unknown[] = [];
+    await queue.work(
+      processors(async (data, context) => {
+        seen.push(data);
+        if (context.attempt > 1) return done;
+        await context.retryWith!({ runId: 1, subscriberIds: [3] });
+        throw new Error('two of three sent; one to retry');
+      }),
+      work,
+    );
+    await queue.add({ name: 'digest-send', data: { runId: 1, subscriberIds: [1, 2, 3] }, jobId: 'narrowed' });
+    await until(() => seen.length === 2);
+    expect(seen).toEqual([{ runId: 1, subscriberIds: [1, 2, 3] }, { runId: 1, subscriberIds: [3] }]);
     await queue.close();
   });
 
