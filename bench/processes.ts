@@ -13,12 +13,14 @@ export interface Sink {
   url: string;
   stats(): Promise<SinkStats>;
   reset(): Promise<SinkStats>;
+  /** From now on every Nth message is answered with a 451 (0: none). */
+  tempfail(every: number): Promise<SinkStats>;
   close(): void;
 }
 
 export async function startSink(): Promise<Sink> {
   const child = fork(fileURLToPath(new URL('./smtp-sink.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
-  const ask = (type: 'stats' | 'reset') =>
+  const ask = (type: 'stats' | 'reset' | 'tempfail', every?: number) =>
     new Promise<SinkStats>((resolve) => {
       const answer = (message: { type: string; stats: SinkStats }) => {
         if (message.type !== type) return;
@@ -26,13 +28,13 @@ export async function startSink(): Promise<Sink> {
         resolve(message.stats);
       };
       child.on('message', answer);
-      child.send({ type });
+      child.send({ type, every });
     });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('error', reject);
     child.on('message', (message: { type: string; port?: number }) => message.type === 'listening' && resolve(message.port!));
   });
-  return { url: `smtp://127.0.0.1:${port}`, stats: () => ask('stats'), reset: () => ask('reset'), close: () => child.disconnect() };
+  return { url: `smtp://127.0.0.1:${port}`, stats: () => ask('stats'), reset: () => ask('reset'), tempfail: (every) => ask('tempfail', every), close: () => child.disconnect() };
 }
 
 /** BENCH_PROFILE=<folder>: a process started with these flags writes a V8 CPU profile there on exit (open it in Chrome's DevTools). */

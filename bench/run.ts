@@ -29,6 +29,12 @@ if (process.argv.includes('--harvest')) {
   process.exit(await benchHarvest(process.argv.slice(2)));
 }
 
+// Real runs with the send settings under test (writing each send down; 451s at a set rate): bench/sends.ts.
+if (process.argv.includes('--sends')) {
+  const { benchSends } = await import('./sends.js');
+  process.exit(await benchSends(process.argv.slice(2)));
+}
+
 // The console's run confirmation has one too: bench/run-estimate.ts.
 if (process.argv.includes('--run-estimate')) {
   const { benchRunEstimate } = await import('./run-estimate.js');
