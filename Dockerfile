@@ -13,6 +13,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The build compiles the emails' MJML into dist/ too, so the processes never load MJML.
+COPY templates ./templates
 RUN npm run build
 
 FROM node:20-bookworm-slim AS deps

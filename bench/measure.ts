@@ -86,7 +86,9 @@ export function parseArgs(argv: string[]) {
     /** Only the API under load: the digest runs are skipped. */
     apiOnly: argv.includes('--api-only'),
     apiSeconds: Number(value('--api-seconds') ?? 10),
-    /** Start-up time and worker RSS, tsx against dist/ (it builds dist/ in a scratch folder first). */
+    /** The workers and the API run the sources through tsx, as the bin does without a build, instead of a build (dist/). */
+    tsxWorkers: argv.includes('--tsx-workers'),
+    /** Start-up time and worker RSS, tsx against dist/ (the dist variant runs the bench's own build). */
     startup: !argv.includes('--no-startup'),
     /** Only the start-up comparison: the digest runs and the API are skipped. */
     startupOnly: argv.includes('--startup-only'),

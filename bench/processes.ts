@@ -37,9 +37,15 @@ export async function startSink(): Promise<Sink> {
   return { url: `smtp://127.0.0.1:${port}`, stats: () => ask('stats'), reset: () => ask('reset'), tempfail: (every) => ask('tempfail', every), close: () => child.disconnect() };
 }
 
-/** BENCH_PROFILE=<folder>: a process started with these flags writes a V8 CPU profile there on exit (open it in Chrome's DevTools). */
+/**
+ * BENCH_PROFILE=<folder>: a process started with these flags writes a V8 CPU
+ * profile there on exit (open it in Chrome's DevTools). BENCH_HEAP_SNAPSHOT=<folder>:
+ * it writes a heap snapshot there when sent SIGUSR2 (the bench sends it to the
+ * workers half way through each run).
+ */
 export function profileFlags(): string[] {
-  return process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const { BENCH_PROFILE: cpu, BENCH_HEAP_SNAPSHOT: heap } = process.env;
+  return [...(cpu ? ['--cpu-prof', `--cpu-prof-dir=${cpu}`] : []), ...(heap ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${heap}`] : [])];
 }
 
 /** One `council-digest <command>` process with these settings on top of ours, from this checkout or another folder laid out like it. */

@@ -1,4 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { digestDeps, type DigestDeps } from '../src/digests/deps.js';
 import { digestEmail, digestHeaders, renderDigest } from '../src/digests/email.js';
@@ -13,10 +16,10 @@ import { dashboardLoad, seedRuns } from './console.js';
 import { benchWeek, createBenchDatabase, dropBenchDatabase, dropLeftoverDatabases, importBenchMeetings, importLateNews, insertSubscribers } from './data.js';
 import { committedTransactions, countOwnQueries, parseArgs, rawSmtpRate } from './measure.js';
 import { cpuSeconds, freePort, loadTest, peakRssMb, startCommand, startSink, stopProcess, waitForHttp, type LoadResult } from './processes.js';
-import { compareStartup, type StartupFigures } from './startup.js';
+import { buildDeployment, compareStartup, type StartupFigures } from './startup.js';
 
 /**
- * `npm run bench [-- --subscribers N --workers W --json --dry-only --no-api --no-startup --startup-only --startup-rounds R --console --console-only --console-connections C]`
+ * `npm run bench [-- --subscribers N --workers W --json --dry-only --no-api --no-startup --startup-only --startup-rounds R --console --console-only --console-connections C --tsx-workers]`
  * (`npm run bench -- --harvest` times a harvest instead: bench/harvest.ts;
  * `--run-estimate` the console's run confirmation: bench/run-estimate.ts)
  * One weekly run measured end to end on the test Postgres and Redis, in a
@@ -72,6 +75,10 @@ const settings = {
 
 const started = performance.now();
 for (const pid of await dropLeftoverDatabases(serverUrl)) await deleteQueueKeys(redisUrl, `cd-bench-${pid}`);
+// The workers and the API run a build of this checkout, laid out as the image is, so the bench measures what
+// production runs; --tsx-workers runs the sources through tsx instead (what the bin does without a build).
+const scratch = await mkdtemp(path.join(tmpdir(), 'cd-bench-build-'));
+const deployed = args.tsxWorkers ? undefined : await buildDeployment(scratch, log);
 const database = await createBenchDatabase(serverUrl, name);
 const sink = await startSink();
 const children: ChildProcess[] = [];
@@ -147,6 +154,7 @@ try {
   await database.close();
   await dropBenchDatabase(serverUrl, name);
   await deleteQueueKeys(redisUrl, prefix);
+  await rm(scratch, { recursive: true, force: true });
 }
 
 interface Phase {
@@ -162,7 +170,7 @@ interface Phase {
 
 /** One real or dry run of the bench week, on freshly started worker processes. */
 async function runPhase(dryRun: boolean): Promise<Phase> {
-  const workers = Array.from({ length: args.workers }, () => startCommand('worker', { ...settings, SMTP_URL: sink.url }));
+  const workers = Array.from({ length: args.workers }, () => startCommand('worker', { ...settings, SMTP_URL: sink.url }, deployed));
   children.push(...workers);
   await waitForWorkers(workers);
   // Let the workers' start-up statements reach pg_stat_database before the baseline.
@@ -174,9 +182,16 @@ async function runPhase(dryRun: boolean): Promise<Phase> {
   const { run } = await requestRun(deps, { week: benchWeek, dryRun, trigger: 'cli' });
   let current = run;
   let reported = performance.now();
+  let snapshot = Boolean(process.env.BENCH_HEAP_SNAPSHOT);
   while (current.status !== 'completed' && current.status !== 'failed') {
     await new Promise((resolve) => setTimeout(resolve, 50));
     current = (await findRun(database.db, run.id))!;
+    // Half way, the workers' heaps hold what a run keeps and the garbage it makes (the snapshot pauses them: ignore this run's rate).
+    if (snapshot && current.total > 0 && (current.sent + current.skipped + current.failed) * 2 >= current.total) {
+      snapshot = false;
+      for (const worker of workers) worker.kill('SIGUSR2');
+      log(`  heap snapshots of ${workers.length} worker(s) asked for in ${process.env.BENCH_HEAP_SNAPSHOT}`);
+    }
     // Progress on stderr every few seconds: a large run takes minutes.
     if (performance.now() - reported > 5000) {
       reported = performance.now();
@@ -253,6 +268,7 @@ async function startupComparison(): Promise<StartupFigures> {
   const sendQueue = queue.queues!.find((candidate) => candidate.name === 'digest-sends')!;
   return compareStartup({
     rounds: args.startupRounds,
+    dist: deployed,
     env: { ...settings, SMTP_URL: sink.url },
     registeredWorkers: () => sendQueue.getWorkersCount(),
     log,
@@ -262,13 +278,17 @@ async function startupComparison(): Promise<StartupFigures> {
 /** `council-digest serve`, sign-up limits raised and mail going to the sink, once it answers. */
 async function startApi(): Promise<{ api: ChildProcess; base: string }> {
   const port = await freePort();
-  const api = startCommand('serve', {
-    ...settings,
-    SMTP_URL: sink.url,
-    PORT: String(port),
-    SIGNUP_RATE_LIMIT_PER_IP: '100000000',
-    SIGNUP_RATE_LIMIT_PER_ADDRESS: '100000000',
-  });
+  const api = startCommand(
+    'serve',
+    {
+      ...settings,
+      SMTP_URL: sink.url,
+      PORT: String(port),
+      SIGNUP_RATE_LIMIT_PER_IP: '100000000',
+      SIGNUP_RATE_LIMIT_PER_ADDRESS: '100000000',
+    },
+    deployed,
+  );
   children.push(api);
   const base = `http://127.0.0.1:${port}`;
   await waitForHttp(`${base}/healthz`);
@@ -313,7 +333,7 @@ function printTable(
   late?: Phase,
 ) {
   const rows: [string, string][] = Object.entries(figures).map(([key, value]) => [key, value === null ? '(not run)' : String(value)]);
-  rows.push(['settings', `${args.workers} worker(s), WORKER_CONCURRENCY=${config.WORKER_CONCURRENCY}, DIGEST_BATCH_SIZE=${config.DIGEST_BATCH_SIZE}`]);
+  rows.push(['settings', `${args.workers} worker(s) running ${deployed ? 'dist/' : 'src/ through tsx'}, WORKER_CONCURRENCY=${config.WORKER_CONCURRENCY}, DIGEST_BATCH_SIZE=${config.DIGEST_BATCH_SIZE}`]);
   if (full) rows.push(['full run', `${round(full.seconds, 1)} s, ${full.run.sent} sent`]);
   if (dry) rows.push(['dry run', `${round(dry.seconds, 1)} s, ${dry.run.sent} built and rendered`]);
   if (late) rows.push(['dry run with late news', `${round(late.seconds, 1)} s, ${late.run.sent} built and rendered`]);

@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,8 @@ beforeAll(async () => {
     timeout: 240_000,
   });
   for (const folder of ['templates', 'migrations', 'seeds', 'node_modules']) await symlink(path.join(repo, folder), path.join(root, folder));
+  // The rest of `npm run build`: the emails' MJML compiled into dist/.
+  await run(process.execPath, [path.join(root, 'dist/mail/precompile.js')], { cwd: root, timeout: 60_000 });
   await mkdir(path.join(root, 'bin'));
   await copyFile(path.join(repo, 'bin/council-digest.js'), path.join(root, 'bin/council-digest.js'));
   await copyFile(path.join(repo, 'package.json'), path.join(root, 'package.json'));
@@ -65,6 +67,18 @@ describe('the production build (npm run build)', () => {
     const files = (await readdir(path.join(root, 'dist'), { recursive: true })).map(String);
     expect(files).toEqual(expect.arrayContaining(['cli.js', path.join('db', 'migrate.js'), path.join('mail', 'templates.js'), path.join('meetings', 'seed.js')]));
     expect(files.filter((file) => file.endsWith('.ts'))).toEqual([]);
+  });
+
+  it('compiles the emails\' MJML into dist/, so processes started from it need not load MJML', async () => {
+    const stored = JSON.parse(await readFile(path.join(root, 'dist/templates.compiled.json'), 'utf8')) as { key: string; html: Record<string, string> };
+    expect(Object.keys(stored.html)).toEqual(expect.arrayContaining(['digest', 'confirm', 'manage']));
+    const probe = `const { loadTemplates } = await import(${JSON.stringify(path.join(root, 'dist/mail/templates.js'))});
+      const { createRequire } = await import('node:module');
+      await loadTemplates();
+      const loaded = Object.keys(createRequire(import.meta.url).cache).filter((file) => file.includes('/node_modules/mjml'));
+      process.stdout.write(JSON.stringify(loaded));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', probe], { cwd: root });
+    expect(JSON.parse(stdout)).toEqual([]);
   });
 
   it('runs --help from dist/ with no src/ beside it', async () => {

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { readFile, readdir } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
-import mjml2html from 'mjml';
 
 /**
  * The typed map from template name to the data it is filled with. Each
@@ -46,36 +46,47 @@ export interface PreparedEmail {
 
 export const templatesFolder = fileURLToPath(new URL('../../templates', import.meta.url));
 
+/**
+ * Where `npm run build` leaves every email's MJML compiled: dist/templates.compiled.json
+ * beside the compiled code (never written beside the sources). A process that
+ * finds it, made from the very templates it loads, never loads MJML: MJML and
+ * what it pulls in (lodash, cheerio, parse5, undici, js-beautify) are about
+ * 20 MB of a worker's heap, used once at start-up and kept for its life.
+ */
+export const precompiledFile = fileURLToPath(new URL('../templates.compiled.json', import.meta.url));
+
 export class TemplateError extends Error {
   override readonly name = 'TemplateError';
 }
 
+/** The emails of a templates folder: the names of its email folders (partials/ holds what they include). */
+async function emailNames(folder: string): Promise<string[]> {
+  return (await readdir(folder, { withFileTypes: true })).filter((entry) => entry.isDirectory() && entry.name !== 'partials').map((entry) => entry.name);
+}
+
 /**
- * Loads every email in templates/ once, at start-up: each folder holds
- * html.mjml (compiled by MJML with strict validation, partials from
- * templates/partials via mj-include), text.hbs (the plain-text part) and
- * subject.hbs. MJML runs once per process; per recipient only Handlebars
- * fills the compiled HTML, escaping every value unless a template says
- * otherwise, so meeting text never becomes markup.
+ * What a compilation is made from: every file of the folder, MJML's version
+ * and how it is called. Equal keys give equal HTML, so a precompiled file is
+ * used only when its key is the folder's now.
  */
-export async function loadTemplates(folder = templatesFolder): Promise<Templates> {
-  const handlebars = Handlebars.create();
-  registerHelpers(handlebars);
-  const compiled = new Map<string, { subject: HandlebarsTemplateDelegate; html: HandlebarsTemplateDelegate; text: HandlebarsTemplateDelegate }>();
-  const entries = await readdir(folder, { withFileTypes: true });
-  // Plain-text partials (templates/partials/*.hbs), used as {{> name}}: the HTML ones are MJML's mj-include.
-  const partialsFolder = path.join(folder, 'partials');
-  for (const file of (await readdir(partialsFolder).catch(() => [])).filter((name) => name.endsWith('.hbs'))) {
-    handlebars.registerPartial(file.slice(0, -'.hbs'.length), await readFile(path.join(partialsFolder, file), 'utf8'));
-  }
-  for (const entry of entries) {
-    if (!entry.isDirectory() || entry.name === 'partials') continue;
-    const dir = path.join(folder, entry.name);
-    const read = (file: string) => readFile(path.join(dir, file), 'utf8');
-    const [mjmlSource, textSource, subjectSource] = await Promise.all([read('html.mjml'), read('text.hbs'), read('subject.hbs')]);
-    const filePath = path.join(dir, 'html.mjml');
+async function compileKey(folder: string): Promise<string> {
+  const hash = createHash('sha256');
+  const mjmlVersion = (JSON.parse(await readFile(createRequire(import.meta.url).resolve('mjml/package.json'), 'utf8')) as { version: string }).version;
+  hash.update(`mjml ${mjmlVersion} strict, no comments\0`);
+  const files = (await readdir(folder, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
+  const paths = files.map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name))).sort();
+  for (const file of paths) hash.update(`${file}\0`).update(await readFile(path.join(folder, file))).update('\0');
+  return hash.digest('hex');
+}
+
+/** Every email's html.mjml compiled by MJML with strict validation, partials from templates/partials via mj-include. */
+async function compileMjml(folder: string): Promise<Record<string, string>> {
+  const { default: mjml2html } = await import('mjml');
+  const compiled: Record<string, string> = {};
+  for (const name of await emailNames(folder)) {
+    const filePath = path.join(folder, name, 'html.mjml');
     // MJML 5 skips mj-include unless asked; includes may only reach inside templates/.
-    const result = await mjml2html(mjmlSource, {
+    const result = await mjml2html(await readFile(filePath, 'utf8'), {
       validationLevel: 'strict',
       filePath,
       keepComments: false,
@@ -87,10 +98,62 @@ export async function loadTemplates(folder = templatesFolder): Promise<Templates
         `${filePath}: ${result.errors.map((error) => `line ${error.line}: ${error.message}`).join('; ')}`,
       );
     }
+    compiled[name] = result.html;
+  }
+  return compiled;
+}
+
+interface Precompiled {
+  key: string;
+  html: Record<string, string>;
+}
+
+/** The build's compilation when it was made from this folder as it is now; otherwise MJML compiles it here. */
+async function compiledHtml(folder: string, precompiled: string): Promise<Record<string, string>> {
+  const stored = await readFile(precompiled, 'utf8').then(
+    (text) => JSON.parse(text) as Precompiled,
+    () => undefined,
+  );
+  if (stored && stored.key === (await compileKey(folder))) return stored.html;
+  return compileMjml(folder);
+}
+
+/**
+ * `npm run build`'s last step: compiles every email's MJML into `file`, keyed
+ * by what it was made from. A broken template fails the build.
+ */
+export async function precompileTemplates(folder = templatesFolder, file = precompiledFile): Promise<void> {
+  const stored: Precompiled = { key: await compileKey(folder), html: await compileMjml(folder) };
+  await writeFile(file, JSON.stringify(stored));
+}
+
+/**
+ * Loads every email in templates/ once, at start-up: each folder holds
+ * html.mjml (compiled by MJML with strict validation, partials from
+ * templates/partials via mj-include; by the build when `precompiled` holds
+ * it), text.hbs (the plain-text part) and subject.hbs. MJML runs at most once
+ * per process; per recipient only Handlebars fills the compiled HTML,
+ * escaping every value unless a template says otherwise, so meeting text
+ * never becomes markup.
+ */
+export async function loadTemplates(folder = templatesFolder, precompiled = precompiledFile): Promise<Templates> {
+  const handlebars = Handlebars.create();
+  registerHelpers(handlebars);
+  const compiled = new Map<string, { subject: HandlebarsTemplateDelegate; html: HandlebarsTemplateDelegate; text: HandlebarsTemplateDelegate }>();
+  // Plain-text partials (templates/partials/*.hbs), used as {{> name}}: the HTML ones are MJML's mj-include.
+  const partialsFolder = path.join(folder, 'partials');
+  for (const file of (await readdir(partialsFolder).catch(() => [])).filter((name) => name.endsWith('.hbs'))) {
+    handlebars.registerPartial(file.slice(0, -'.hbs'.length), await readFile(path.join(partialsFolder, file), 'utf8'));
+  }
+  const htmlOf = await compiledHtml(folder, precompiled);
+  for (const name of await emailNames(folder)) {
+    const dir = path.join(folder, name);
+    const read = (file: string) => readFile(path.join(dir, file), 'utf8');
+    const [textSource, subjectSource] = await Promise.all([read('text.hbs'), read('subject.hbs')]);
     const parts = {
       // MJML indents its output generously; a run of white space holding a newline renders as one
       // space either way, and dropping the rest cuts a digest by a fifth: bytes every send pays for.
-      html: handlebars.compile(result.html.replace(/[ \t]*\n\s*/g, '\n'), { strict: true }),
+      html: handlebars.compile(htmlOf[name]!.replace(/[ \t]*\n\s*/g, '\n'), { strict: true }),
       // Plain text is not HTML: no entity escaping there.
       text: handlebars.compile(textSource, { strict: true, noEscape: true }),
       subject: handlebars.compile(subjectSource.trim(), { strict: true, noEscape: true }),
@@ -105,7 +168,7 @@ export async function loadTemplates(folder = templatesFolder): Promise<Templates
         if (!/ not defined in /.test((error as Error).message)) throw new TemplateError(`${dir}: ${(error as Error).message}`);
       }
     }
-    compiled.set(entry.name, parts);
+    compiled.set(name, parts);
   }
   // Marks personal values in prepared emails: hex and dots pass every escape unchanged, and a nonce fresh
   // to this process never occurs in meeting text.

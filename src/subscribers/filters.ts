@@ -105,18 +105,36 @@ export interface FilterLine {
   values: string[];
 }
 
+/**
+ * A catalogue's names by slug, made once per catalogue object: a digest run
+ * describes every filter set it builds against the same catalogue, which a
+ * caller must not change once it has been described.
+ */
+const namesOf = new WeakMap<FilterCatalogue, { councils: Map<string, string>; committees: Map<string, string>; topics: Map<string, string> }>();
+
+function catalogueNames(catalogue: FilterCatalogue) {
+  let names = namesOf.get(catalogue);
+  if (!names) {
+    names = {
+      councils: new Map(catalogue.councils.map((council) => [council.slug, council.name])),
+      committees: new Map(
+        catalogue.councils.flatMap((council) =>
+          council.committees.flatMap((committee) => [
+            [committee.slug, committee.name] as const,
+            [qualifiedCommittee(council.slug, committee.slug), `${committee.name} (${council.name})`] as const,
+          ]),
+        ),
+      ),
+      topics: new Map(catalogue.topics.map((topic) => [topic.slug, topic.name])),
+    };
+    namesOf.set(catalogue, names);
+  }
+  return names;
+}
+
 /** Human names for a filter set, for emails and pages ("Councils: Hertfordshire County Council"). */
 export function describeFilters(filters: FilterSet, catalogue: FilterCatalogue): FilterLine[] {
-  const councilName = new Map(catalogue.councils.map((council) => [council.slug, council.name]));
-  const committeeName = new Map(
-    catalogue.councils.flatMap((council) =>
-      council.committees.flatMap((committee) => [
-        [committee.slug, committee.name] as const,
-        [qualifiedCommittee(council.slug, committee.slug), `${committee.name} (${council.name})`] as const,
-      ]),
-    ),
-  );
-  const topicName = new Map(catalogue.topics.map((topic) => [topic.slug, topic.name]));
+  const { councils: councilName, committees: committeeName, topics: topicName } = catalogueNames(catalogue);
   const named = (slugs: string[], names: Map<string, string>) => slugs.map((slug) => names.get(slug) ?? slug);
   return [
     { label: 'Councils', values: filters.councils.length ? named(filters.councils, councilName) : ['All councils'] },

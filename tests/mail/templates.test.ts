@@ -1,8 +1,8 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadTemplates, TemplateError } from '../../src/mail/templates.js';
+import { loadTemplates, precompileTemplates, TemplateError } from '../../src/mail/templates.js';
 
 // A throwaway templates folder: one email whose parts print personal values and a memoised block.
 let folder: string;
@@ -55,5 +55,22 @@ describe('email templates', () => {
     expect(again.html).toBe(first.html);
     const fresh = templates.render('note' as never, { name: 'a@example.org', link: 'https://x.example', items: [{ ...card }] } as never);
     expect(fresh.html).toContain('Housing 2');
+  });
+
+  it("use the build's compiled MJML only while it was made from the templates as they are, and render the same from it", async () => {
+    await writeEmail('note', {});
+    const precompiled = path.join(folder, '..', `${path.basename(folder)}.compiled.json`);
+    await precompileTemplates(folder, precompiled);
+    const data = { name: 'a@example.org', link: 'https://x.example', items: [{ title: 'Roads', count: 1 }] } as never;
+    const compiledHere = (await loadTemplates(folder, path.join(folder, 'none.json'))).render('note' as never, data);
+    expect((await loadTemplates(folder, precompiled)).render('note' as never, data)).toEqual(compiledHere);
+    // Proof that the file is what was used: HTML put in it shows up.
+    const stored = JSON.parse(await readFile(precompiled, 'utf8')) as { key: string; html: Record<string, string> };
+    await writeFile(precompiled, JSON.stringify({ ...stored, html: { note: '<p>from the build</p>' } }));
+    expect((await loadTemplates(folder, precompiled)).render('note' as never, data).html).toBe('<p>from the build</p>');
+    // A template changed since the build: MJML compiles the folder as it is now.
+    await writeEmail('note', { html: html.replace('Hello', 'Hi') });
+    expect((await loadTemplates(folder, precompiled)).render('note' as never, data).html).toContain('Hi a@example.org');
+    await rm(precompiled);
   });
 });
