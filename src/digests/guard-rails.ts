@@ -30,11 +30,13 @@ export async function checkRunRates(deps: Pick<DigestDeps, 'db' | 'logger' | 'pa
 /** Holds back recipients a send job found its run paused before sending. */
 export async function parkRecipients(deps: Pick<DigestDeps, 'db' | 'logger' | 'queue' | 'batchSize' | 'now'>, runId: number, audience: Audience, ids: number[]): Promise<void> {
   if (ids.length === 0) return;
-  // Parked only while the run is still paused: a resume or a cancel between this job's look and here must not leave a batch behind.
+  // Parked only while the run is still paused: a resume or a cancel between this job's look and here must not leave a batch
+  // behind. The share lock orders the two: a cancel or resume already under way is waited for (and its new status seen),
+  // and one that comes after waits for this insert, so its next statement finds the batch.
   const parked = await deps.db.execute(sql`
     insert into ${parkedBatches} (run_id, audience, recipient_ids)
     select ${runId}, ${audience.name}, ${pgArray(ids, 'bigint')}
-    where exists (select 1 from ${digestRuns} where ${digestRuns.id} = ${runId} and ${digestRuns.status} = 'paused')`);
+    where exists (select 1 from ${digestRuns} where ${digestRuns.id} = ${runId} and ${digestRuns.status} = 'paused' for share)`);
   if (parked.rowCount) {
     deps.logger.info({ runId, audience: audience.name, parked: ids.length }, 'digest run paused: recipients parked until it resumes');
     return;
