@@ -13,6 +13,25 @@ import { filterKey, normaliseFilters, type FilterSet } from '../src/subscribers/
  */
 
 export const benchWeek = '2025-06-16';
+
+/** What the bench's workers and API run with: the project's settings, pointed at the bench's own database and Redis prefix. */
+export function benchSettings(databaseUrl: string, redisUrl: string, prefix: string): Record<string, string> {
+  return {
+    NODE_ENV: 'development',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: prefix,
+    TOKEN_SECRET: 'bench-token-secret-0123456789abcdef0123',
+    ADMIN_TOKEN: 'bench-admin-token-0123456789',
+    PUBLIC_BASE_URL: 'https://digest.bench.example',
+    MAIL_FROM: 'Council Digest <digest@bench.example>',
+    WORKER_METRICS_PORT: '0',
+    LOG_LEVEL: 'warn',
+    // The project's defaults unless the environment names others.
+    ...(process.env.WORKER_CONCURRENCY ? { WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY } : {}),
+    ...(process.env.DIGEST_BATCH_SIZE ? { DIGEST_BATCH_SIZE: process.env.DIGEST_BATCH_SIZE } : {}),
+  };
+}
 const councilCount = 10;
 const committeesPerCouncil = 5;
 const topicSlugs = [

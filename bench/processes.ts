@@ -4,6 +4,11 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SinkStats } from './smtp-sink.js';
+import type { Database } from '../src/db/client.js';
+import { deleteQueueKeys } from '../src/jobs/bullmq.js';
+import type { JobQueue } from '../src/jobs/types.js';
+import type { Mailer } from '../src/mail/transport.js';
+import { dropBenchDatabase } from './data.js';
 
 /** The processes a bench run starts: the SMTP sink, the project's own workers and API, autocannon. */
 
@@ -133,4 +138,60 @@ export async function loadTest(options: LoadOptions): Promise<LoadResult> {
   await new Promise((resolve) => child.once('exit', resolve));
   const result = JSON.parse(output) as { requests: { average: number }; latency: { p99: number }; non2xx: number; errors: number };
   return { requestsPerSecond: Math.round(result.requests.average), p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+}
+
+/** Resolves once `count` worker processes have registered on the digest-sends queue; throws if one exits first or a minute passes. */
+export async function waitForWorkers(sendQueue: { getWorkersCount(): Promise<number> }, workers: ChildProcess[]): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while ((await sendQueue.getWorkersCount()) < workers.length) {
+    if (workers.some((worker) => worker.exitCode !== null)) throw new Error('a worker process exited at start-up (its error is above)');
+    if (Date.now() > deadline) throw new Error(`${workers.length} worker processes did not start within a minute`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Every subscriber got exactly one digest: the sink saw one message each,
+ * with distinct Message-IDs, and as many deliveries say sent. Throws naming
+ * what did not hold; answers the sink's figures.
+ */
+export async function checkExactlyOnce(
+  sink: Sink,
+  database: Database,
+  week: string,
+  expected: number,
+  run: { sent: number },
+): Promise<SinkStats> {
+  const stats = await sink.stats();
+  const { rows } = await database.pool.query<{ n: string }>(`select count(*) as n from deliveries where week = $1 and status = 'sent'`, [week]);
+  const problems = [
+    stats.repeated > 0 && `${stats.repeated} subscribers got more than one digest`,
+    stats.recipients !== expected && `${stats.recipients} of ${expected} subscribers got a digest`,
+    stats.messages !== stats.messageIds && `${stats.messages} messages but ${stats.messageIds} Message-IDs`,
+    Number(rows[0]!.n) !== stats.messages && `${rows[0]!.n} deliveries marked sent, ${stats.messages} received`,
+    run.sent !== expected && `the run counted ${run.sent} sent`,
+  ].filter(Boolean);
+  if (problems.length) throw new Error(`exactly-once check failed: ${problems.join('; ')}`);
+  return stats;
+}
+
+/** A bench's teardown: its processes stopped, its connections closed, its database and Redis keys removed. */
+export async function closeBench(bench: {
+  processes: ChildProcess[];
+  queue: JobQueue;
+  mailer: Mailer;
+  sink: Sink;
+  database: Database;
+  serverUrl: string;
+  name: string;
+  redisUrl: string;
+  prefix: string;
+}): Promise<void> {
+  await Promise.all(bench.processes.map(stopProcess));
+  await bench.queue.close();
+  await bench.mailer.close();
+  bench.sink.close();
+  await bench.database.close();
+  await dropBenchDatabase(bench.serverUrl, bench.name);
+  await deleteQueueKeys(bench.redisUrl, bench.prefix);
 }

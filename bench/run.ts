@@ -13,9 +13,9 @@ import { createLogger } from '../src/logger.js';
 import { loadTemplates } from '../src/mail/templates.js';
 import { createSmtpMailer } from '../src/mail/transport.js';
 import { dashboardLoad, seedRuns } from './console.js';
-import { benchWeek, createBenchDatabase, dropBenchDatabase, dropLeftoverDatabases, importBenchMeetings, importLateNews, insertSubscribers } from './data.js';
+import { benchSettings, benchWeek, createBenchDatabase, dropLeftoverDatabases, importBenchMeetings, importLateNews, insertSubscribers } from './data.js';
 import { committedTransactions, countOwnQueries, parseArgs, rawSmtpRate } from './measure.js';
-import { cpuSeconds, freePort, loadTest, peakRssMb, startCommand, startSink, stopProcess, waitForHttp, type LoadResult } from './processes.js';
+import { checkExactlyOnce, closeBench, cpuSeconds, freePort, loadTest, peakRssMb, startCommand, startSink, stopProcess, waitForHttp, waitForWorkers, type LoadResult } from './processes.js';
 import { buildDeployment, compareStartup, type StartupFigures } from './startup.js';
 
 /**
@@ -54,23 +54,10 @@ const seconds = (from: number) => (performance.now() - from) / 1000;
 const round = (value: number, places = 0) => Math.round(value * 10 ** places) / 10 ** places;
 
 const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
-// What the workers and the API run with: the project's settings, pointed at the bench's services.
 const settings = {
-  NODE_ENV: 'development',
-  DATABASE_URL: databaseUrl,
-  REDIS_URL: redisUrl,
-  QUEUE_PREFIX: prefix,
-  TOKEN_SECRET: 'bench-token-secret-0123456789abcdef0123',
-  ADMIN_TOKEN: 'bench-admin-token-0123456789',
-  PUBLIC_BASE_URL: 'https://digest.bench.example',
-  MAIL_FROM: 'Council Digest <digest@bench.example>',
-  WORKER_METRICS_PORT: '0',
-  LOG_LEVEL: 'warn',
+  ...benchSettings(databaseUrl, redisUrl, prefix),
   // The SMTP server is the limit under test, not the configured politeness rate.
   SEND_RATE_PER_SECOND: process.env.SEND_RATE_PER_SECOND ?? '10000',
-  // The project's defaults unless the environment names others.
-  ...(process.env.WORKER_CONCURRENCY ? { WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY } : {}),
-  ...(process.env.DIGEST_BATCH_SIZE ? { DIGEST_BATCH_SIZE: process.env.DIGEST_BATCH_SIZE } : {}),
 };
 
 const started = performance.now();
@@ -116,7 +103,8 @@ try {
     await sink.reset();
     log(`raw SMTP: ${round(raw)} messages/s from ${args.workers} process(es), ${Math.round(sent.bytes / sent.messages)} bytes each on average`);
     full = await runPhase(false);
-    await checkExactlyOnce(full.run);
+    const stats = await checkExactlyOnce(sink, database, benchWeek, args.subscribers, full.run);
+    log(`exactly once: ${stats.recipients} recipients, ${stats.messages} messages, avg ${Math.round(stats.bytes / stats.messages)} bytes`);
   }
   const dry = args.apiOnly || args.startupOnly || args.consoleOnly ? undefined : await runPhase(true);
   let late: Phase | undefined;
@@ -147,13 +135,7 @@ try {
   printTable(figures, full, dry, api, startup, dashboard, late);
   if (args.json) console.log(JSON.stringify({ ...figures, ...(api ? { api } : {}), ...(startup ? { startup } : {}), ...(dashboard ? { dashboard } : {}) }));
 } finally {
-  await Promise.all(children.map(stopProcess));
-  await queue.close();
-  await mailer.close();
-  sink.close();
-  await database.close();
-  await dropBenchDatabase(serverUrl, name);
-  await deleteQueueKeys(redisUrl, prefix);
+  await closeBench({ processes: children, queue, mailer, sink, database, serverUrl, name, redisUrl, prefix });
   await rm(scratch, { recursive: true, force: true });
 }
 
@@ -172,7 +154,7 @@ interface Phase {
 async function runPhase(dryRun: boolean): Promise<Phase> {
   const workers = Array.from({ length: args.workers }, () => startCommand('worker', { ...settings, SMTP_URL: sink.url }, deployed));
   children.push(...workers);
-  await waitForWorkers(workers);
+  await waitForWorkers(queue.queues!.find((candidate) => candidate.name === 'digest-sends')!, workers);
   // Let the workers' start-up statements reach pg_stat_database before the baseline.
   await new Promise((resolve) => setTimeout(resolve, 1100));
   const before = await committedTransactions(serverUrl, name);
@@ -211,16 +193,6 @@ async function runPhase(dryRun: boolean): Promise<Phase> {
   return { run: current, seconds: elapsed, perSecond: current.sent / elapsed, fanoutSeconds, peakRssMb: peak, queries, cpuMsPerDigest: (cpu * 1000) / current.sent };
 }
 
-async function waitForWorkers(workers: ChildProcess[]): Promise<void> {
-  const sendQueue = queue.queues!.find((candidate) => candidate.name === 'digest-sends')!;
-  const deadline = Date.now() + 60_000;
-  while ((await sendQueue.getWorkersCount()) < workers.length) {
-    if (workers.some((worker) => worker.exitCode !== null)) throw new Error('a worker process exited at start-up (its error is above)');
-    if (Date.now() > deadline) throw new Error(`${workers.length} worker processes did not start within a minute`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /**
  * Three hundred subscribers' digests, spread over the list, rendered as the
  * workers render them: the raw test cycles through these, so it sends the
@@ -246,21 +218,6 @@ async function sampleDigests() {
   }
   if (samples.length === 0) throw new Error('the bench week selected nothing for the sampled subscribers');
   return samples;
-}
-
-/** Every subscriber got exactly one digest: the sink saw one message each, with distinct Message-IDs. */
-async function checkExactlyOnce(run: DigestRun): Promise<void> {
-  const stats = await sink.stats();
-  const { rows } = await database.pool.query<{ n: string }>(`select count(*) as n from deliveries where week = $1 and status = 'sent'`, [benchWeek]);
-  const problems = [
-    stats.repeated > 0 && `${stats.repeated} subscribers got more than one digest`,
-    stats.recipients !== args.subscribers && `${stats.recipients} of ${args.subscribers} subscribers got a digest`,
-    stats.messages !== stats.messageIds && `${stats.messages} messages but ${stats.messageIds} Message-IDs`,
-    Number(rows[0]!.n) !== stats.messages && `${rows[0]!.n} deliveries marked sent, ${stats.messages} received`,
-    run.sent !== args.subscribers && `the run counted ${run.sent} sent`,
-  ].filter(Boolean);
-  if (problems.length) throw new Error(`exactly-once check failed: ${problems.join('; ')}`);
-  log(`exactly once: ${stats.recipients} recipients, ${stats.messages} messages, avg ${Math.round(stats.bytes / stats.messages)} bytes`);
 }
 
 /** Start-up time and worker memory, tsx against dist/, side by side on this run's database, Redis and sink. */

@@ -5,12 +5,12 @@ import { digestDeps } from '../src/digests/deps.js';
 import { createDigestMetrics } from '../src/digests/metrics.js';
 import { findRun } from '../src/digests/run-repo.js';
 import { requestRun } from '../src/digests/runs.js';
-import { createBullQueue, deleteQueueKeys } from '../src/jobs/bullmq.js';
+import { createBullQueue } from '../src/jobs/bullmq.js';
 import { createLogger } from '../src/logger.js';
 import { loadTemplates } from '../src/mail/templates.js';
 import { createSmtpMailer } from '../src/mail/transport.js';
-import { benchWeek, createBenchDatabase, dropBenchDatabase, importBenchMeetings, insertSubscribers } from './data.js';
-import { cpuSeconds, startCommand, startSink, stopProcess } from './processes.js';
+import { benchSettings, benchWeek, createBenchDatabase, importBenchMeetings, insertSubscribers } from './data.js';
+import { checkExactlyOnce, closeBench, cpuSeconds, startCommand, startSink, stopProcess, waitForWorkers } from './processes.js';
 
 /**
  * `npm run bench -- --sends [--subscribers 20000] [--retry-subscribers 3000] [--rate 25] [--tempfail-every 7] [--workers 2] [--rounds 2] [--baseline <checkout>] [--json]`
@@ -61,21 +61,8 @@ export async function benchSends(args: string[]): Promise<number> {
 
   const database = await createBenchDatabase(serverUrl, name);
   const sink = await startSink();
-  const settings = {
-    NODE_ENV: 'development',
-    DATABASE_URL: Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString(),
-    REDIS_URL: redisUrl,
-    QUEUE_PREFIX: prefix,
-    SMTP_URL: sink.url,
-    TOKEN_SECRET: 'bench-token-secret-0123456789abcdef0123',
-    ADMIN_TOKEN: 'bench-admin-token-0123456789',
-    PUBLIC_BASE_URL: 'https://digest.bench.example',
-    MAIL_FROM: 'Council Digest <digest@bench.example>',
-    WORKER_METRICS_PORT: '0',
-    LOG_LEVEL: 'warn',
-    // A 451 is retried after 1 s, 2 s, 4 s...: the production backoff.
-    ...(process.env.WORKER_CONCURRENCY ? { WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY } : {}),
-  };
+  // A 451 is retried after 1 s, 2 s, 4 s...: the production backoff.
+  const settings = { ...benchSettings(Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString(), redisUrl, prefix), SMTP_URL: sink.url };
   const logger = createLogger({ level: 'warn', name: 'bench', stderr: true });
   const config = loadConfig(settings);
   const queue = createBullQueue({ url: redisUrl, prefix, logger });
@@ -105,12 +92,7 @@ export async function benchSends(args: string[]): Promise<number> {
     await sink.tempfail(tempfail);
     const started = Array.from({ length: workerCount }, () => startCommand('worker', { ...settings, ...env }, from));
     workers.push(...started);
-    const deadline = Date.now() + 60_000;
-    while ((await sendQueue.getWorkersCount()) < started.length) {
-      if (started.some((worker) => worker.exitCode !== null)) throw new Error('a worker process exited at start-up (its error is above)');
-      if (Date.now() > deadline) throw new Error('the worker processes did not start within a minute');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitForWorkers(sendQueue, started);
     const cpuBefore = cpuSeconds(started.map((worker) => worker.pid!));
     const triggered = performance.now();
     const { run } = await requestRun(deps, { week: benchWeek, trigger: 'cli' });
@@ -128,16 +110,7 @@ export async function benchSends(args: string[]): Promise<number> {
     const cpu = cpuSeconds(started.map((worker) => worker.pid!)) - cpuBefore;
     await Promise.all(started.map(stopProcess));
     if (current.status === 'failed') throw new Error(`${label}: run ${run.id} failed: ${current.error}`);
-    const stats = await sink.stats();
-    const { rows } = await database.pool.query<{ n: string }>(`select count(*) as n from deliveries where week = $1 and status = 'sent'`, [benchWeek]);
-    const problems = [
-      stats.repeated > 0 && `${stats.repeated} subscribers got more than one digest`,
-      stats.recipients !== count && `${stats.recipients} of ${count} subscribers got a digest`,
-      stats.messages !== stats.messageIds && `${stats.messages} messages but ${stats.messageIds} Message-IDs`,
-      Number(rows[0]!.n) !== stats.messages && `${rows[0]!.n} deliveries marked sent, ${stats.messages} received`,
-      current.sent !== count && `the run counted ${current.sent} sent`,
-    ].filter(Boolean);
-    if (problems.length) throw new Error(`${label}: exactly-once check failed: ${problems.join('; ')}`);
+    const stats = await checkExactlyOnce(sink, database, benchWeek, count, current).catch((error: Error) => Promise.reject(new Error(`${label}: ${error.message}`)));
     log(`${label}: ${count} sent exactly once in ${round(seconds, 1)} s (${stats.refused} answers were 451s)`);
     return { seconds, perSecond: count / seconds, cpuMsPerDigest: (cpu * 1000) / count, refused: stats.refused };
   }
@@ -192,12 +165,6 @@ export async function benchSends(args: string[]): Promise<number> {
     if (args.includes('--json')) console.log(JSON.stringify(figures));
     return 0;
   } finally {
-    await Promise.all(workers.map(stopProcess));
-    await queue.close();
-    await mailer.close();
-    sink.close();
-    await database.close();
-    await dropBenchDatabase(serverUrl, name);
-    await deleteQueueKeys(redisUrl, prefix);
+    await closeBench({ processes: workers, queue, mailer, sink, database, serverUrl, name, redisUrl, prefix });
   }
 }
