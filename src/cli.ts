@@ -15,8 +15,8 @@ import { importRecords, recordsFromText } from './meetings/import.js';
 import { seedDatabase } from './meetings/seed.js';
 import { retagAll } from './meetings/topics/service.js';
 import { openRuntime, type Runtime } from './runtime.js';
-import { onShutdown, startServer } from './server.js';
 import { openServices } from './services.js';
+import { onShutdown } from './shutdown.js';
 import { WorkerSetupError } from './worker.js';
 import { printTable } from './terminal.js';
 
@@ -39,6 +39,8 @@ program
   .command('serve')
   .description('run the HTTP API (applies pending migrations first)')
   .action(async () => {
+    // Loaded when a command needs it: a worker never loads the HTTP app (Fastify, Swagger, Bull Board).
+    const { startServer } = await import('./server.js');
     const runtime = await openRuntime({ name: 'api' });
     const app = await startServer(runtime);
     onShutdown(async () => {
@@ -147,6 +149,7 @@ program
       await runtime.close();
       return;
     }
+    const { startServer } = await import('./server.js');
     const app = await startServer(runtime, services);
     const base = config.PUBLIC_BASE_URL;
     const token = config.ADMIN_TOKEN;

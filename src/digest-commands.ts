@@ -13,7 +13,7 @@ import { parseWeek, WeekError } from './digests/week.js';
 import { loadTemplates } from './mail/templates.js';
 import type { Runtime } from './runtime.js';
 import { resolveTokenSecret } from './secrets.js';
-import { onShutdown } from './server.js';
+import { onShutdown } from './shutdown.js';
 import { openServices, type Services } from './services.js';
 import { subscriberLinks } from './subscribers/links.js';
 import { printTable } from './terminal.js';

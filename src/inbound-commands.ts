@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { createDigestMetrics } from './digests/metrics.js';
-import { startInbound } from './inbound/start.js';
 import type { Runtime } from './runtime.js';
 import { resolveTokenSecret } from './secrets.js';
-import { onShutdown } from './server.js';
+import { onShutdown } from './shutdown.js';
 import { serveMetrics } from './worker.js';
 
 /** `council-digest inbound`: mail that comes back (src/inbound). */
@@ -12,6 +11,8 @@ export function registerInboundCommands(program: Command, open: (name: string) =
     .command('inbound')
     .description('receive returned mail: an SMTP server on INBOUND_SMTP_PORT (bounces, complaints, mailto unsubscribes) and, with INBOUND_IMAP_URL, a mailbox poller')
     .action(async () => {
+      // Loaded when the command runs: other commands (a worker) never load the mail readers (mailparser, imapflow).
+      const { startInbound } = await import('./inbound/start.js');
       const runtime = await open('inbound');
       const { config, logger } = runtime;
       const metrics = createDigestMetrics();
