@@ -2,7 +2,7 @@ import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Logger } from '../logger.js';
-import { countedRate, rateWindow, type Rate } from './rate.js';
+import { rates } from './rate.js';
 import {
   checkProcessors,
   jobDefaults,
@@ -56,7 +56,6 @@ export function createBullQueue(options: BullOptions): JobQueue {
   // Commands of one tick go in one write: a send's note and the next send's take cost one round trip.
   let ownConnection: Redis | undefined;
   const store = () => (ownConnection ??= new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: null, enableAutoPipelining: true }));
-  const rates = new Map<string, Rate>();
   const notebook: Notebook = {
     async write(key, fields, ttlSeconds) {
       const record = `${prefix}:notes:${key}`;
@@ -91,13 +90,7 @@ export function createBullQueue(options: BullOptions): JobQueue {
 
     notebook,
 
-    rate(name, perSecond) {
-      const key = `${name}:${perSecond}`;
-      if (!rates.has(key)) {
-        rates.set(key, countedRate(new RateLimiterRedis({ storeClient: store(), keyPrefix: `${prefix}:rate`, ...rateWindow(perSecond) }), name));
-      }
-      return rates.get(key)!;
-    },
+    rate: rates((window) => new RateLimiterRedis({ storeClient: store(), keyPrefix: `${prefix}:rate`, ...window })),
 
     async work(given: GroupProcessors, work) {
       const started = new Set(workers.map((worker) => worker.name));

@@ -1,7 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Logger } from '../logger.js';
-import { countedRate, rateWindow, type Rate } from './rate.js';
+import { rates } from './rate.js';
 import {
   checkProcessors,
   jobDefaults,
@@ -46,7 +46,6 @@ export function createInlineQueue(options: { logger: Logger; retry?: { attempts:
   const timers = new Set<NodeJS.Timeout>();
   const schedulers = new Map<string, NodeJS.Timeout>();
   const processors: ProcessorTable = {};
-  const rates = new Map<string, Rate>();
   const notes = new Map<string, Map<string, string>>();
   let closed = false;
 
@@ -143,11 +142,7 @@ export function createInlineQueue(options: { logger: Logger; retry?: { attempts:
         if (notes.get(key)?.size === 0) notes.delete(key);
       },
     },
-    rate(name, perSecond) {
-      const key = `${name}:${perSecond}`;
-      if (!rates.has(key)) rates.set(key, countedRate(new RateLimiterMemory({ keyPrefix: 'rate', ...rateWindow(perSecond) }), name));
-      return rates.get(key)!;
-    },
+    rate: rates((window) => new RateLimiterMemory({ keyPrefix: 'rate', ...window })),
     async work(given: GroupProcessors, work: WorkOptions) {
       const mine = queuesOf(checkProcessors(given));
       const twice = mine.filter((name) => states.get(name)!.worked);

@@ -58,3 +58,16 @@ export function countedRate(limiter: RateLimiterAbstract, key: string): Rate {
     },
   };
 }
+
+/**
+ * `JobQueue.rate` over a store of counters: one `Rate` per name and rate in
+ * a process (its takers wait together), each counting in `limiter(window)`.
+ */
+export function rates(limiter: (window: { points: number; duration: number }) => RateLimiterAbstract): (name: string, perSecond: number) => Rate {
+  const made = new Map<string, Rate>();
+  return (name, perSecond) => {
+    const key = `${name}:${perSecond}`;
+    if (!made.has(key)) made.set(key, countedRate(limiter(rateWindow(perSecond)), name));
+    return made.get(key)!;
+  };
+}
