@@ -90,7 +90,7 @@ export async function sendDigestBatch(deps: DigestDeps, data: JobData['digest-se
         const claim = claimed.get(addressee.id);
         if (!claim) continue;
         const noted = recalled.get(claim.id);
-        const settlement = noted ? written.add(noted) : await deliver(deps, run, builds, audience, addressee, claim, context, already, written);
+        const settlement = noted ? written.add(noted, true) : await deliver(deps, run, builds, audience, addressee, claim, context, already, written);
         if (settlement.status === 'retry') retries.set(addressee.id, settlement.reason);
         else outcome[settlement.status] += 1;
       }
@@ -129,9 +129,10 @@ function ledger(deps: DigestDeps, run: DigestRun, audience: Audience) {
   return {
     journal,
     cleared: () => noted,
-    add(settlement: Settlement): Settlement {
+    /** How a claim ended; an accepted send is noted at once, unless it came from its note (`fromNote`). */
+    add(settlement: Settlement, fromNote = false): Settlement {
       held.push(settlement);
-      if (settlement.status === 'sent') {
+      if (settlement.status === 'sent' && !fromNote) {
         noted = Promise.all([noted, journal.note(settlement)]);
         // Awaited by the next send; marked handled meanwhile, so a failed note is not an unhandled rejection.
         noted.catch(() => undefined);
