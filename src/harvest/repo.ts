@@ -18,6 +18,12 @@ const sourceColumns = {
   lastHarvestAt: sources.lastHarvestAt,
   lastSuccessAt: sources.lastSuccessAt,
   consecutiveFailures: sources.consecutiveFailures,
+  healthNote: sources.healthNote,
+  timeoutSeconds: sources.timeoutSeconds,
+  robots: sources.robots,
+  robotsPermission: sources.robotsPermission,
+  robotsPermissionAt: sources.robotsPermissionAt,
+  lastCheck: sources.lastCheck,
 };
 
 export type SourceRow = Awaited<ReturnType<typeof sourcesWhere>>[number];
@@ -134,9 +140,13 @@ export async function listHarvests(db: Db, options: { sourceId?: number; limit: 
     .limit(options.limit);
 }
 
-/** Whether a source is failing: its last `failingAfter` harvests read nothing. */
-export function isFailing(source: Pick<SourceRow, 'consecutiveFailures'>): boolean {
-  return source.consecutiveFailures >= failingAfter;
+/**
+ * Whether a source is failing: its last `failingAfter` harvests read nothing,
+ * or it has a health note (what it read says the site changed shape, or the
+ * site refuses us).
+ */
+export function isFailing(source: Pick<SourceRow, 'consecutiveFailures' | 'healthNote'>): boolean {
+  return source.consecutiveFailures >= failingAfter || source.healthNote !== null;
 }
 
 /** Every source with its latest harvest: what operators look at for the sites' health. */

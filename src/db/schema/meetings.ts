@@ -113,7 +113,11 @@ export const sections = pgTable(
     /** Who wrote the row: an imported record or page, or a harvest of the council's site (each replaces only its own). */
     origin: text('origin', { enum: origins }).notNull().default('import'),
     heading: text('heading').notNull(),
+    /** The number the council gives the item ("4.", "12(a)"), when it gives one. */
+    number: text('number'),
     blocks: jsonb('blocks').$type<Block[]>().notNull().default([]),
+    /** The agenda's own text for the item, published before the meeting (a harvest's `agendatext`). */
+    agenda: jsonb('agenda').$type<Block[]>().notNull().default([]),
     /** The blocks as plain text (list items one a line): what search and tagging read. */
     body: text('body').notNull().default(''),
     search: tsvector('search')
@@ -157,6 +161,8 @@ export const documents = pgTable(
     title: text('title').notNull(),
     category: text('category', { enum: ['Agenda', 'Reports Pack', 'Additional Documents'] }).notNull(),
     url: text('url'),
+    /** The agenda item the paper belongs to; null for the meeting's own papers (agenda, pack, minutes). */
+    sectionId: bigint('section_id', { mode: 'number' }).references(() => sections.id, { onDelete: 'set null' }),
     /** Who wrote the row: an imported record or page, or a harvest of the council's site (each replaces only its own). */
     origin: text('origin', { enum: origins }).notNull().default('import'),
   },
