@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { councils, harvests, sources, type HarvestError, type HarvestStatus, type SourceKind } from '../db/schema/index.js';
+import { councils, harvests, sources, type HarvestError, type HarvestStatus, type HarvestWarning, type SourceKind } from '../db/schema/index.js';
 import { resolveCouncil } from '../meetings/store.js';
 
 /** Every query of sources and harvests. */
@@ -110,7 +110,10 @@ const harvestColumns = {
   unchanged: harvests.unchanged,
   skipped: harvests.skipped,
   requests: harvests.requests,
+  items: harvests.items,
   errors: harvests.errors,
+  warnings: harvests.warnings,
+  warningCount: harvests.warningCount,
   createdAt: harvests.createdAt,
   startedAt: harvests.startedAt,
   finishedAt: harvests.finishedAt,
@@ -184,7 +187,7 @@ export async function queueHarvest(db: Db, input: { sourceId: number; from: stri
 export async function markRunning(db: Db, id: number, at: Date): Promise<void> {
   await db
     .update(harvests)
-    .set({ status: 'running', startedAt: at, total: 0, done: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, requests: 0, errors: [] })
+    .set({ status: 'running', startedAt: at, total: 0, done: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, requests: 0, items: 0, errors: [], warnings: [], warningCount: 0 })
     .where(eq(harvests.id, id));
 }
 
@@ -196,7 +199,11 @@ export interface HarvestCounts {
   unchanged: number;
   skipped: number;
   requests: number;
+  /** Agenda items read, exempt ones included. */
+  items: number;
   errors: HarvestError[];
+  warnings: HarvestWarning[];
+  warningCount: number;
 }
 
 export async function recordProgress(db: Db, id: number, counts: HarvestCounts): Promise<void> {

@@ -65,7 +65,7 @@ export async function runHarvest(deps: HarvestDeps, harvestId: number, onProgres
   log.info({ url: source.url, from: harvest.from, to: harvest.to }, 'harvest started');
 
   const site = openSite(source.url, { ...defaultSitePolicy, ...deps.policy, userAgent: deps.userAgent }, deps.fetch);
-  const counts: HarvestCounts = { total: 0, done: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, requests: 0, errors: [] };
+  const counts: HarvestCounts = { total: 0, done: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, requests: 0, items: 0, errors: [], warnings: [], warningCount: 0 };
   const errors: HarvestError[] = [];
   const fail = (error: HarvestError) => {
     errors.push(error);
