@@ -214,7 +214,13 @@ export async function recordProgress(db: Db, id: number, counts: HarvestCounts):
 export async function finishHarvest(
   db: Db,
   id: number,
-  outcome: { status: Extract<HarvestStatus, 'finished' | 'failed'>; counts: HarvestCounts; at: Date },
+  outcome: {
+    status: Extract<HarvestStatus, 'finished' | 'failed'>;
+    counts: HarvestCounts;
+    at: Date;
+    /** Why the source is failing, in words; null clears it; absent: a success clears it, a failure keeps it. */
+    healthNote?: string | null;
+  },
 ): Promise<{ consecutiveFailures: number }> {
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -223,10 +229,12 @@ export async function finishHarvest(
       .where(eq(harvests.id, id))
       .returning({ sourceId: harvests.sourceId });
     const failed = outcome.status === 'failed';
+    const healthNote = outcome.healthNote !== undefined ? outcome.healthNote : failed ? undefined : null;
     const [source] = await tx
       .update(sources)
       .set({
         lastHarvestAt: outcome.at,
+        ...(healthNote !== undefined ? { healthNote } : {}),
         ...(failed ? { consecutiveFailures: sql`${sources.consecutiveFailures} + 1` } : { lastSuccessAt: outcome.at, consecutiveFailures: 0 }),
       })
       .where(eq(sources.id, row!.sourceId))

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
-import type { HarvestError } from '../db/schema/index.js';
+import type { HarvestError, HarvestWarning } from '../db/schema/index.js';
 import type { Logger } from '../logger.js';
 import { ImportError } from '../meetings/errors.js';
 import { importMeeting, topicIdsBySlug, validateMeeting, type ImportAction } from '../meetings/store.js';
@@ -9,7 +9,7 @@ import type { HarvestMetrics } from './metrics.js';
 import { readCommittees, readMeeting, readMeetingStubs, type MgCommittee, type MgMeetingStub } from './moderngov.js';
 import { failingAfter, findHarvest, findSource, finishHarvest, markRunning, recordProgress, type HarvestCounts } from './repo.js';
 import { defaultSitePolicy, openSite, SiteError, type SitePolicy } from './site.js';
-import { meetingFromSite, siteZone } from './to-meeting.js';
+import { checkMeeting, meetingFromSite, siteDay, siteZone, UnreadableValueError } from './to-meeting.js';
 
 export interface HarvestDeps {
   db: Db;
@@ -43,6 +43,18 @@ const siteDate = (iso: string) => DateTime.fromISO(iso).toFormat('dd/MM/yyyy');
 
 /** At most this many errors are kept on a harvest; the count of the rest is kept in the last one. */
 const errorsKept = 100;
+/** At most this many warnings are kept on a harvest; `warningCount` counts them all. */
+const warningsKept = 100;
+
+/**
+ * The health note of a source whose harvest read meetings but not one agenda
+ * item, though the site did not say every agenda was unpublished: its
+ * answers may have changed shape, and digests would show empty meetings.
+ */
+export function emptyReadNote(read: { meetings: number; items: number; agendasUnpublished: number }): string | null {
+  if (read.meetings === 0 || read.items > 0 || read.agendasUnpublished === read.meetings) return null;
+  return `read ${read.meetings} ${read.meetings === 1 ? 'meeting' : 'meetings'} and no agenda items: the site's answers may have changed shape`;
+}
 
 /**
  * Runs one queued harvest: reads the source's committees, each live
@@ -71,6 +83,14 @@ export async function runHarvest(deps: HarvestDeps, harvestId: number, onProgres
     errors.push(error);
     log.warn(error, 'harvest error');
   };
+  const unknownSeen = new Set<string>();
+  const warn = (warning: HarvestWarning) => {
+    if (counts.warnings.length < warningsKept) counts.warnings.push(warning);
+    counts.warningCount += 1;
+    deps.metrics?.warnings.inc({ source: source.councilSlug, kind: warning.kind });
+    log.warn(warning, `harvest warning: ${warning.message}`);
+  };
+  const read = { meetings: 0, items: 0, agendasUnpublished: 0 };
   let lastSaved = 0;
   const save = async (force = false) => {
     counts.requests = site.requests;
@@ -97,8 +117,11 @@ export async function runHarvest(deps: HarvestDeps, harvestId: number, onProgres
         if (seen.has(stub.id)) continue;
         seen.add(stub.id);
         // Some sites ignore the range and send the whole history: never fetch a meeting outside the window.
-        const day = DateTime.fromFormat(stub.date.slice(0, 10), 'dd/MM/yyyy', { zone: siteZone });
-        if (!day.isValid || day < window.from.startOf('day') || day > window.to) counts.skipped += 1;
+        const day = siteDay(stub.date);
+        if (!day) {
+          counts.skipped += 1;
+          warn({ kind: 'bad-date', meeting: stub.id, message: `meeting ${stub.id} of ${committees[index]!.title} has the date "${stub.date}", which is no day we can read: not fetched` });
+        } else if (day < window.from.startOf('day') || day > window.to) counts.skipped += 1;
         else wanted.push({ stub, committee: committees[index]! });
       }
     });
@@ -113,13 +136,34 @@ export async function runHarvest(deps: HarvestDeps, harvestId: number, onProgres
       wanted.map(async ({ stub, committee }) => {
         try {
           const meeting = readMeeting(await site.call('GetMeeting', { lMeetingId: stub.id }));
+          read.meetings += 1;
+          read.items += meeting.items.length;
+          counts.items += meeting.items.length;
+          if (meeting.agendaPublished === false) read.agendasUnpublished += 1;
+          for (const path of meeting.unknown) {
+            if (unknownSeen.has(path)) continue;
+            unknownSeen.add(path);
+            warn({ kind: 'unknown-element', meeting: meeting.id, message: `<${path.replace('/', '> holds <')}>, an element the reader does not know` });
+          }
+          for (const warning of checkMeeting(meeting)) warn({ ...warning, meeting: meeting.id });
           const record = validateMeeting(
-            meetingFromSite(meeting, { council: source.council, committee: committee.title || meeting.committeeTitle, baseUrl: site.baseUrl, now: deps.now() }),
+            meetingFromSite(meeting, {
+              council: source.council,
+              committee: committee.title || meeting.committeeTitle,
+              committeeId: committee.id,
+              baseUrl: site.baseUrl,
+              now: deps.now(),
+            }),
           );
           const outcome = await importMeeting(db, record, tagger, knownTopics, { origin: 'harvest', harvestKey: `${source.id}:${meeting.id}`, now: deps.now() });
           count(outcome.action);
         } catch (error) {
-          fail({ meeting: stub.id, message: describe(error) });
+          if (error instanceof UnreadableValueError) {
+            counts.skipped += 1;
+            warn({ kind: error.kind, meeting: stub.id, message: `meeting ${stub.id}: ${error.message}: not stored` });
+          } else {
+            fail({ meeting: stub.id, message: describe(error) });
+          }
         } finally {
           counts.done += 1;
           onProgress({ done: counts.done, total: counts.total });
@@ -133,9 +177,11 @@ export async function runHarvest(deps: HarvestDeps, harvestId: number, onProgres
   }
 
   await save(true);
-  const { consecutiveFailures } = await finishHarvest(db, harvestId, { status, counts, at: deps.now() });
+  const healthNote = status === 'finished' ? emptyReadNote(read) : undefined;
+  const { consecutiveFailures } = await finishHarvest(db, harvestId, { status, counts, at: deps.now(), healthNote });
+  if (healthNote) log.warn({ meetings: read.meetings, items: read.items }, `source is failing: ${healthNote}`);
   deps.metrics?.recordHarvest(source.councilSlug, status, counts);
-  const summary = { status, created: counts.created, updated: counts.updated, unchanged: counts.unchanged, skipped: counts.skipped, errors: errors.length, requests: counts.requests };
+  const summary = { status, created: counts.created, updated: counts.updated, unchanged: counts.unchanged, skipped: counts.skipped, items: counts.items, errors: errors.length, warnings: counts.warningCount, requests: counts.requests };
   if (status === 'failed' && consecutiveFailures >= failingAfter) {
     log.warn({ ...summary, consecutiveFailures }, `source has failed ${consecutiveFailures} harvests in a row`);
   } else {

@@ -24,12 +24,12 @@ export type PublicationStamps = Record<Part, PartStamps>;
 
 interface Written {
   summary?: string;
-  sections: readonly { heading: string; blocks: readonly Block[] }[];
+  sections: readonly { heading: string; blocks: readonly Block[]; agenda?: readonly Block[] }[];
   decisions: readonly { text: string }[];
 }
 
 /**
- * What each writer publishes: a harvest, the agenda (its items' titles) and
+ * What each writer publishes: a harvest, the agenda (its items' titles and agenda text) and
  * the minutes (their text and the decisions); an imported record or page,
  * the summary (its summary, sections and decisions).
  */
@@ -37,7 +37,7 @@ export function partTexts(written: Written, origin: Origin): PartTexts {
   const decided = written.decisions.map((decision) => decision.text);
   if (origin === 'harvest') {
     return {
-      agenda: written.sections.map((section) => section.heading).join('\n'),
+      agenda: written.sections.map((section) => [section.heading, blocksToText(section.agenda ?? [])].filter(Boolean).join('\n')).join('\n'),
       minutes: [...written.sections.map((section) => blocksToText(section.blocks)), ...decided].filter(Boolean).join('\n\n'),
     };
   }

@@ -53,14 +53,19 @@ export interface MeetingView {
   matched: boolean;
   sections: {
     heading: string;
+    /** The item's number as the council shows it ("4."). */
+    number: string | null;
     level: number;
     blocks: Block[];
+    /** The agenda's own text for the item. */
+    agenda: Block[];
     topics: string[];
     /** True when a topic or keyword filter was given and this section matched it. */
     matched: boolean;
   }[];
   attendees: { name: string; role: string | null; party: string | null }[];
-  documents: { title: string; category: string; url: string | null }[];
+  /** `section`: the heading of the agenda item the paper belongs to; null for the meeting's own papers. */
+  documents: { title: string; category: string; url: string | null; section: string | null }[];
   decisions: {
     reference: string | null;
     decidedBy: string | null;
@@ -262,13 +267,20 @@ export async function loadMeetingViews(db: Db, ids: number[]): Promise<LoadedVie
       sectionIds: own.map((section) => section.id),
       sections: own.map((section) => ({
         heading: section.heading,
+        number: section.number,
         level: section.level,
         blocks: section.blocks,
+        agenda: section.agenda,
         topics: sectionTags.get(section.id) ?? [],
         matched: false,
       })),
       attendees: (peopleBy.get(meeting.id) ?? []).map(({ name, role, party }) => ({ name, role, party })),
-      documents: (docsBy.get(meeting.id) ?? []).map(({ title, category, url }) => ({ title, category, url })),
+      documents: (docsBy.get(meeting.id) ?? []).map(({ title, category, url, sectionId }) => ({
+        title,
+        category,
+        url,
+        section: sectionId ? (headingById.get(sectionId) ?? null) : null,
+      })),
       decisions: (decisionsBy.get(meeting.id) ?? []).map((decision) => ({
         reference: decision.reference,
         decidedBy: decision.decidedBy,

@@ -18,9 +18,14 @@ export type Block = z.infer<typeof blockSchema>;
 
 export const sectionSchema = z.object({
   heading: trimmed(300),
+  /** The item's number as the council shows it ("4.", "12(a)"), when it shows one. */
+  number: trimmed(20).optional(),
   /** 1: an agenda item; 2: a sub-heading inside the item before it. */
   level: z.union([z.literal(1), z.literal(2)]).default(1),
+  /** What was said and decided: the minutes, or the summary page's text. */
   blocks: z.array(blockSchema).max(500).default([]),
+  /** The agenda's own text for the item, published before the meeting. */
+  agenda: z.array(blockSchema).max(500).default([]),
   /** Topic slugs; when absent the tagger decides on import. */
   topics: z.array(z.string()).optional(),
 });
@@ -38,6 +43,8 @@ export const documentSchema = z.object({
   title: trimmed(500),
   category: z.enum(documentCategories),
   url: z.url({ protocol: /^https?$/ }).optional(),
+  /** The heading of the agenda item the paper belongs to; absent for the meeting's own papers. */
+  section: trimmed(300).optional(),
 });
 export type DocumentInput = z.infer<typeof documentSchema>;
 

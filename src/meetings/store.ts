@@ -167,8 +167,10 @@ export async function importMeeting(
                 position: offset + position,
                 level: section.level,
                 heading: section.heading,
+                number: section.number ?? null,
                 blocks: section.blocks,
-                body: blocksToText(section.blocks),
+                agenda: section.agenda,
+                body: sectionBody(section),
                 origin,
               })),
             )
@@ -183,15 +185,19 @@ export async function importMeeting(
         meeting.attendees.map((person, position) => ({ meetingId, position: offset + position, origin, ...person })),
       );
     }
+    const sectionByHeading = new Map(meeting.sections.map((section, index) => [section.heading, sectionIds[index]!]));
     if (meeting.documents.length && (harvested || !harvestedPapers)) {
       await tx.insert(documents).values(
-        meeting.documents.map((document, position) => ({ meetingId, position: offset + position, origin, ...document })),
+        meeting.documents.map(({ section, ...document }, position) => ({
+          meetingId,
+          position: offset + position,
+          origin,
+          ...document,
+          sectionId: section ? (sectionByHeading.get(section) ?? null) : null,
+        })),
       );
     }
     if (meeting.decisions.length) {
-      const sectionByHeading = new Map(
-        meeting.sections.map((section, index) => [section.heading, sectionIds[index]!]),
-      );
       await tx.insert(decisions).values(
         meeting.decisions.map((decision, position) => ({
           meetingId,
@@ -210,7 +216,7 @@ export async function importMeeting(
 
     // The meeting's topics come from both parts; each section's from its own text.
     const other = await tx
-      .select({ heading: sections.heading, level: sections.level, blocks: sections.blocks })
+      .select({ heading: sections.heading, level: sections.level, blocks: sections.blocks, agenda: sections.agenda })
       .from(sections)
       .where(and(eq(sections.meetingId, meetingId), eq(sections.origin, others)))
       .orderBy(asc(sections.position));
@@ -385,7 +391,7 @@ function stampColumns(stamps: PublicationStamps) {
 /** What this writer stored of a meeting before: its sections, its decisions, and (an import's) the summary. */
 async function storedPart(tx: Tx, existing: Existing, origin: Origin) {
   const [own, decided] = await Promise.all([
-    tx.select({ heading: sections.heading, blocks: sections.blocks }).from(sections).where(and(eq(sections.meetingId, existing.id), eq(sections.origin, origin))).orderBy(asc(sections.position)),
+    tx.select({ heading: sections.heading, blocks: sections.blocks, agenda: sections.agenda }).from(sections).where(and(eq(sections.meetingId, existing.id), eq(sections.origin, origin))).orderBy(asc(sections.position)),
     tx.select({ text: decisions.text }).from(decisions).where(and(eq(decisions.meetingId, existing.id), eq(decisions.origin, origin))).orderBy(asc(decisions.position)),
   ]);
   return { summary: existing.summary, sections: own, decisions: decided };
@@ -485,13 +491,23 @@ async function manualMeetingTopics(tx: Tx, meetingId: number | undefined, known:
   return rows.length ? rows.map((row) => slugOf(known, row.topicId)) : undefined;
 }
 
-/** A section with the text of its decisions added, for tagging, unless a decision is the section's own text. */
+/** What search reads of a section: what was said and decided, then the agenda's own text for it. */
+function sectionBody(section: Meeting['sections'][number]): string {
+  return [blocksToText(section.blocks), blocksToText(section.agenda)].filter(Boolean).join('\n\n');
+}
+
+/**
+ * A section with the text of its decisions added, for tagging, unless a
+ * decision is the section's own text; and its agenda text, so an item is
+ * tagged (and followed) before its minutes are out.
+ */
 function withDecisions(section: Meeting['sections'][number], decided: Meeting['decisions']): Meeting['sections'][number] {
   const own = blocksToText(section.blocks);
   const extra = decided.filter((decision) => decision.section === section.heading && decision.text !== own);
-  return extra.length ? { ...section, blocks: [...section.blocks, ...extra.map((decision) => ({ type: 'paragraph' as const, text: decision.text }))] } : section;
+  const blocks = [...section.blocks, ...extra.map((decision) => ({ type: 'paragraph' as const, text: decision.text })), ...section.agenda];
+  return blocks.length === section.blocks.length ? section : { ...section, blocks };
 }
 
-function asSection(row: { heading: string; level: number; blocks: Block[] }): Meeting['sections'][number] {
-  return { heading: row.heading, level: row.level === 2 ? 2 : 1, blocks: row.blocks };
+function asSection(row: { heading: string; level: number; blocks: Block[]; agenda: Block[] }): Meeting['sections'][number] {
+  return { heading: row.heading, level: row.level === 2 ? 2 : 1, blocks: row.blocks, agenda: row.agenda };
 }

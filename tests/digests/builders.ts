@@ -4,11 +4,16 @@ import type { Block } from '../../src/meetings/schema.js';
 /** Tiny builders for the digest's pure functions: a meeting as findMeetings gives it. */
 type SectionView = MeetingView['sections'][number];
 
-export function section(heading: string, options: { blocks?: Block[]; matched?: boolean; level?: number } = {}): SectionView {
+export function section(
+  heading: string,
+  options: { blocks?: Block[]; agenda?: Block[]; number?: string; matched?: boolean; level?: number } = {},
+): SectionView {
   return {
     heading,
+    number: options.number ?? null,
     level: options.level ?? 1,
     blocks: options.blocks ?? [{ type: 'paragraph', text: `About ${heading}.` }],
+    agenda: options.agenda ?? [],
     topics: [],
     matched: options.matched ?? false,
   };

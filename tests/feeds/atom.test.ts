@@ -18,8 +18,8 @@ function meeting(id: number, overrides: Partial<MeetingView> = {}): MeetingView 
     topics: ['care-leavers'],
     matched: false,
     sections: [
-      { heading: 'Care Leavers', level: 1, blocks: [{ type: 'list', items: ['More apprenticeships', 'Housing support'] }], topics: ['care-leavers'], matched: true },
-      { heading: 'Highways', level: 1, blocks: [{ type: 'paragraph', text: 'Potholes.' }], topics: ['transport'], matched: false },
+      { heading: 'Care Leavers', number: null, agenda: [], level: 1, blocks: [{ type: 'list', items: ['More apprenticeships', 'Housing support'] }], topics: ['care-leavers'], matched: true },
+      { heading: 'Highways', number: null, agenda: [], level: 1, blocks: [{ type: 'paragraph', text: 'Potholes.' }], topics: ['transport'], matched: false },
     ],
     attendees: [],
     documents: [],

@@ -48,11 +48,16 @@ export const unavailable: SiteAnswer = { status: 503, body: 'Service Unavailable
 
 const fixtures = fileURLToPath(new URL('../fixtures/moderngov/', import.meta.url));
 
-/** The recorded answers in tests/fixtures/moderngov, by route key. */
-export function recordedAnswers(): Map<string, SiteRoute> {
+/**
+ * The recorded answers in tests/fixtures/moderngov, by route key: a
+ * council-run site's (the default), or another site's from its folder
+ * (`hosted`, a *.moderngov.co.uk site; `sparse`; `warnings`).
+ */
+export function recordedAnswers(site = ''): Map<string, SiteRoute> {
   const answers = new Map<string, SiteRoute>();
-  for (const file of readdirSync(fixtures).filter((name) => name.endsWith('.xml'))) {
-    const body = readFileSync(`${fixtures}${file}`, 'utf8');
+  const folder = site ? `${fixtures}${site}/` : fixtures;
+  for (const file of readdirSync(folder).filter((name) => name.endsWith('.xml'))) {
+    const body = readFileSync(`${folder}${file}`, 'utf8');
     const key =
       file === 'committees.xml'
         ? 'GetCommittees'
@@ -116,8 +121,8 @@ export async function startModernGovSite(options: { answers?: Map<string, SiteRo
 
 /**
  * A made-up site of `committees` committees with `perCommittee` meetings
- * each, every meeting with a few items of minutes and decisions: what the
- * bench harvests.
+ * each, every meeting with a few items of minutes and decisions, in the
+ * shape real sites answer: what the bench harvests.
  */
 export function generatedAnswers(options: { committees: number; perCommittee: number; start: Date }): Map<string, SiteRoute> {
   const answers = new Map<string, SiteRoute>();
@@ -127,29 +132,77 @@ export function generatedAnswers(options: { committees: number; perCommittee: nu
   };
   const committees: string[] = [];
   for (let c = 1; c <= options.committees; c += 1) {
-    committees.push(`<committee><committeeid>${c}</committeeid><committeetitle>Committee ${c}</committeetitle><committeedeleted>False</committeedeleted><committeeexpired>False</committeeexpired></committee>`);
+    committees.push(`  <committee>\n    <committeeid>${c}</committeeid>\n    <committeetitle>Committee ${c}</committeetitle>\n    <committeedeleted>False</committeedeleted>\n    <committeeexpired>False</committeeexpired>\n  </committee>`);
     const meetings: string[] = [];
     for (let m = 0; m < options.perCommittee; m += 1) {
       const id = c * 1000 + m;
       const date = day((c + m * 7) % 80);
-      meetings.push(`<meeting><meetingid>${id}</meetingid><meetingdate>${date}</meetingdate><meetingtime>14:00</meetingtime><meetingstatus>Confirmed</meetingstatus></meeting>`);
+      meetings.push(`      <meeting>\n        <meetingid>${id}</meetingid>\n        <meetingdate>${date}</meetingdate>\n        <meetingstatus>Confirmed</meetingstatus>\n        <meetingtime>2.00 pm</meetingtime>\n      </meeting>`);
       const items = [1, 2, 3, 4]
         .map(
-          (n) => `<agendaitem><agendaitemnumber>${n}</agendaitemnumber><agendaitemtitle>Item ${n}: school transport and foster care budget</agendaitemtitle><isrestricted>False</isrestricted>
-<minutesnonemptyhtmlbody>&lt;p&gt;Members discussed the report on school transport, costing &amp;pound;${n}.5m, and foster carers&amp;#39; allowances.&lt;/p&gt;&lt;ul&gt;&lt;li&gt;First point&lt;/li&gt;&lt;li&gt;Second point&lt;/li&gt;&lt;/ul&gt;</minutesnonemptyhtmlbody>
-<decisionnonemptyhtmlbody>&lt;p&gt;RESOLVED: the report was noted.&lt;/p&gt;</decisionnonemptyhtmlbody>
-<linkeddocuments><linkeddoc><title>Report ${n}</title><url>http://example.gov.uk/documents/s${id}${n}.pdf</url></linkeddoc></linkeddocuments></agendaitem>`,
+          (n) => `    <agendaitem>
+      <agendaitemid>${id * 10 + n}</agendaitemid>
+      <agendaitemtitle>Item ${n}: school transport and foster care budget</agendaitemtitle>
+      <agendatext>&lt;p class="MsoNormal"&gt;A report on school transport and foster care.&lt;/p&gt;</agendatext>
+      <agendaitemnumber>${n}</agendaitemnumber>
+      <fulldisplaynumberformat>${n}.</fulldisplaynumberformat>
+      <minutesnonemptyhtmlbody>&lt;div class="WordSection1"&gt;
+&lt;p class="MsoNormal"&gt;Members discussed the report on school transport, costing
+&amp;pound;${n}.5m, and foster carers&amp;#39; allowances.&lt;/p&gt;
+&lt;ul&gt;&lt;li&gt;First point&lt;/li&gt;&lt;li&gt;Second point&lt;/li&gt;&lt;/ul&gt;
+&lt;/div&gt;</minutesnonemptyhtmlbody>
+      <decisionnonemptyhtmlbody>&lt;p class="MsoNormal"&gt;RESOLVED: the report was noted.&lt;/p&gt;</decisionnonemptyhtmlbody>
+      <isdecision>True</isdecision>
+      <isdecisionpublished>True</isdecisionpublished>
+      <isminutepublished>True</isminutepublished>
+      <isrestricted>False</isrestricted>
+      <linkeddocuments>
+        <linkeddoc>
+          <attachmentid>${id * 10 + n}</attachmentid>
+          <title>Report ${n}</title>
+          <url>https://example.gov.uk/mgConvert2PDF.aspx?ID=${id * 10 + n}</url>
+          <isrestricted>False</isrestricted>
+        </linkeddoc>
+      </linkeddocuments>
+    </agendaitem>`,
         )
-        .join('');
+        .join('\n');
       answers.set(
         `GetMeeting:${id}`,
-        xml(`<getmeeting><meeting><meetingid>${id}</meetingid><committeeid>${c}</committeeid><committeetitle>Committee ${c}</committeetitle><meetingdate>${date}</meetingdate><meetingtime>14:00</meetingtime><meetingstatus>Confirmed</meetingstatus>
-<attendees><attendee name="Councillor A ${c}" role="Chair" party="Independent" attendance="Present"/></attendees><agenda>${items}</agenda>
-<documents><linkeddoc><title>Agenda frontsheet</title><url>http://example.gov.uk/documents/g${id}/agenda.pdf</url></linkeddoc></documents></meeting></getmeeting>`),
+        xml(`<?xml version="1.0" encoding="utf-8"?>
+<meeting>
+  <meetingid>${id}</meetingid>
+  <meetingdate>${date}</meetingdate>
+  <meetingstatus>Confirmed</meetingstatus>
+  <meetingtime>2.00 pm</meetingtime>
+  <agendapublished>True</agendapublished>
+  <decisionpublished>True</decisionpublished>
+  <minutepublished>True</minutepublished>
+  <agendaitems>
+${items}
+  </agendaitems>
+  <attendees>
+    <attendee memberid="${c}" name="Councillor A ${c}" roledescription="Chair" attendance="Present" politicalparty="Independent" />
+  </attendees>
+</meeting>
+`),
       );
     }
-    answers.set(`GetMeetings:${c}`, xml(`<getmeetings><committee><committeeid>${c}</committeeid><meetings>${meetings.join('')}</meetings></committee></getmeetings>`));
+    answers.set(
+      `GetMeetings:${c}`,
+      xml(`<?xml version="1.0" encoding="utf-8"?>
+<getmeetings>
+  <committee>
+    <committeeid>${c}</committeeid>
+    <committeetitle>Committee ${c}</committeetitle>
+    <committeemeetings>
+${meetings.join('\n')}
+    </committeemeetings>
+  </committee>
+</getmeetings>
+`),
+    );
   }
-  answers.set('GetCommittees', xml(`<committees>${committees.join('')}</committees>`));
+  answers.set('GetCommittees', xml(`<?xml version="1.0" encoding="utf-8"?>\n<committees>\n${committees.join('\n')}\n</committees>\n`));
   return answers;
 }

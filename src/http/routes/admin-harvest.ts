@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { sourceKinds } from '../../db/schema/index.js';
+import { harvestWarningKinds, sourceKinds } from '../../db/schema/index.js';
 import { startHarvests } from '../../harvest/processors.js';
 import {
   createSource,
@@ -51,7 +51,12 @@ const harvestOut = z.object({
   progress: z.object({ done: z.number(), total: z.number() }),
   counts: z.object({ created: z.number(), updated: z.number(), unchanged: z.number(), skipped: z.number() }),
   requests: z.number(),
+  /** Agenda items read over every meeting: 0 with meetings read means the site's answers may have changed shape. */
+  items: z.number(),
   errors: z.array(z.object({ meeting: z.string().optional(), message: z.string() })),
+  /** What was read against what the site says it published; at most 100 listed, `warningCount` counts all. */
+  warnings: z.array(z.object({ kind: z.enum(harvestWarningKinds), meeting: z.string().optional(), message: z.string() })),
+  warningCount: z.number(),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
@@ -68,8 +73,10 @@ const sourceOut = z.object({
   lastHarvestAt: z.string().nullable(),
   lastSuccessAt: z.string().nullable(),
   consecutiveFailures: z.number(),
-  /** True after `failingAfter` failed harvests in a row. */
+  /** True after `failingAfter` failed harvests in a row, or while `healthNote` says why. */
   failing: z.boolean(),
+  /** Why the source is failing, in words, when its harvests finish but what they read says so. */
+  healthNote: z.string().nullable(),
 });
 
 function harvestView(row: HarvestRow) {
@@ -85,7 +92,10 @@ function harvestView(row: HarvestRow) {
     progress: { done: row.done, total: row.total },
     counts: { created: row.created, updated: row.updated, unchanged: row.unchanged, skipped: row.skipped },
     requests: row.requests,
+    items: row.items,
     errors: row.errors,
+    warnings: row.warnings,
+    warningCount: row.warningCount,
     createdAt: row.createdAt.toISOString(),
     startedAt: row.startedAt?.toISOString() ?? null,
     finishedAt: row.finishedAt?.toISOString() ?? null,

@@ -53,14 +53,19 @@ export const meetingOut = z.object({
   sections: z.array(
     z.object({
       heading: z.string(),
+      /** The item's number as the council shows it ("4."). */
+      number: z.string().nullable(),
       level: z.number(),
       blocks: z.array(blockOut),
+      /** The agenda's own text for the item. */
+      agenda: z.array(blockOut),
       topics: z.array(z.string()),
       matched: z.boolean(),
     }),
   ),
   attendees: z.array(z.object({ name: z.string(), role: z.string().nullable(), party: z.string().nullable() })),
-  documents: z.array(z.object({ title: z.string(), category: z.string(), url: z.string().nullable() })),
+  /** `section`: the heading of the agenda item the paper belongs to, null for the meeting's own papers. */
+  documents: z.array(z.object({ title: z.string(), category: z.string(), url: z.string().nullable(), section: z.string().nullable() })),
   decisions: z.array(
     z.object({
       reference: z.string().nullable(),

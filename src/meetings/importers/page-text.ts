@@ -74,7 +74,7 @@ export function parseMeetingPage(text: string, options: PageOptions = {}): Meeti
   const summary = stripBlocks(toBlocks(intro))
     .map((b) => (b.type === 'paragraph' ? b.text : b.items.map((i) => `- ${i}`).join('\n')))
     .join('\n\n');
-  const sections: SectionInput[] = parts.map((p) => ({ heading: strip(p.heading), level: 1, blocks: stripBlocks(toBlocks(p.items)) }));
+  const sections: SectionInput[] = parts.map((p) => ({ heading: strip(p.heading), level: 1, blocks: stripBlocks(toBlocks(p.items)), agenda: [] }));
   assignLevels(sections, summary);
 
   const when = resolveWhen(head, documents, summary);

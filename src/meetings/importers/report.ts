@@ -44,7 +44,7 @@ export function parseExecutiveReport(text: string, options: ReportOptions = {}):
     throw new ImportError('This does not look like an Executive Member report: expected a "PORTFOLIO:" line or numbered sections like "1. Cabinet decisions ...".');
   }
 
-  const sections: SectionInput[] = parts.map((p) => ({ heading: p.heading, level: p.level, blocks: toBlocks(readItems(p.lines)) }));
+  const sections: SectionInput[] = parts.map((p) => ({ heading: p.heading, level: p.level, blocks: toBlocks(readItems(p.lines)), agenda: [] }));
   const author: AttendeeInput[] = signature.name ? [{ name: signature.name, ...(signature.role && { role: signature.role }) }] : [];
   const by = signature.name ? ` by ${signature.name}${signature.role ? `, ${signature.role}` : ''}` : '';
   const topics = parts.filter((p) => p.level === 2).map((p) => p.heading);

@@ -47,7 +47,7 @@ export async function retagAll(
     if (batch.length === 0) break;
     const ids = batch.map((row) => row.id);
     const sectionRows = await db
-      .select({ id: sections.id, meetingId: sections.meetingId, heading: sections.heading, level: sections.level, blocks: sections.blocks })
+      .select({ id: sections.id, meetingId: sections.meetingId, heading: sections.heading, level: sections.level, blocks: sections.blocks, agenda: sections.agenda })
       .from(sections)
       .where(inArray(sections.meetingId, ids))
       .orderBy(asc(sections.meetingId), asc(sections.position));
@@ -65,7 +65,8 @@ export async function retagAll(
       const own = sectionRows.filter((section) => section.meetingId === meeting.id);
       const tags = tagger({
         summary: meeting.summary,
-        sections: own.map((section) => ({ heading: section.heading, level: section.level === 2 ? 2 : 1, blocks: section.blocks })),
+        // An item is tagged on its agenda text too, as on import.
+        sections: own.map((section) => ({ heading: section.heading, level: section.level === 2 ? 2 : 1, blocks: [...section.blocks, ...section.agenda], agenda: [] })),
       });
       for (const tag of manualKeys.has(`meeting:${meeting.id}`) ? [] : tags.meeting) {
         const topicId = topicIds.get(tag.slug);
