@@ -47,19 +47,33 @@ export interface DigestMeeting {
   videoUrl: string | null;
   /** Agenda items this filter set (or the length cap) left out: "3 more items". */
   moreItems: number;
-  /** Held, its agenda on the council's site, no minutes or summary yet: "agenda published; minutes to follow". */
+  /**
+   * Held, its agenda on the council's site, no minutes or summary yet:
+   * "agenda published; minutes to follow", its sections the agenda's items
+   * with their agenda text (those that matched, when the filter set has
+   * topics or keywords).
+   */
   agendaOnly: boolean;
-  /** The agenda's item titles when agendaOnly (those that matched, when the filter set has topics or keywords). */
-  agenda: string[];
+  /** Nothing read yet (no agenda, minutes or summary): said in words, never an empty card. */
+  nothingYet: boolean;
 }
 
 export interface DigestSection {
   heading: string;
+  /** The item's number as the council shows it ("4."). */
+  number: string | null;
   /** The agenda item a sub-heading belongs to. */
   parent: string | null;
   blocks: DigestBlock[];
   /** Paragraphs left out of the email to keep it short. */
   morePara: number;
+  /** The item's public papers, listed under it. */
+  papers: Paper[];
+}
+
+export interface Paper {
+  title: string;
+  url: string;
 }
 
 /** A paragraph (text) or a bullet list (items): templates test which one is set. */
@@ -77,6 +91,8 @@ export interface ListItem {
 export interface DigestDecision {
   title: string | null;
   text: string;
+  /** The text as whole paragraphs and the lists of a resolution's parts ("(a) that …; (b) that …"), as stored. */
+  blocks: DigestBlock[];
   /** "Due to be decided" or "Follow-up" when not a decision made at the meeting. */
   label: string | null;
 }
@@ -107,7 +123,7 @@ export interface ComposeInput {
 }
 
 /** Bounds that keep one email readable on a phone. */
-export const limits = { sectionsPerMeeting: 8, paragraphsPerSection: 2, decisionsPerMeeting: 6, figuresPerMeeting: 6, comingUp: 8, comingUpItems: 5 };
+export const limits = { sectionsPerMeeting: 8, paragraphsPerSection: 2, decisionsPerMeeting: 6, figuresPerMeeting: 6, papersPerItem: 5, comingUp: 8, comingUpItems: 5 };
 
 const decisionLabels: Record<string, string | null> = { made: null, anticipated: 'Due to be decided', consequence: 'Follow-up' };
 
@@ -162,6 +178,8 @@ export function agendaItems(meeting: MeetingView, filtered: boolean): { items: s
   return { items: items.slice(0, limits.comingUpItems), moreItems: Math.max(0, items.length - limits.comingUpItems) };
 }
 
+type SectionView = MeetingView['sections'][number];
+
 /** Sections with something to say (text, or a decision of their own), each with the agenda item it sits under. */
 function itemsOf(meeting: MeetingView) {
   let parent: string | null = null;
@@ -173,36 +191,73 @@ function itemsOf(meeting: MeetingView) {
   });
 }
 
+/** Each item's public papers, by the heading of the item they sit under. */
+function papersByItem(meeting: MeetingView): Map<string, Paper[]> {
+  const papers = new Map<string, Paper[]>();
+  for (const document of meeting.documents) {
+    if (!document.section || !document.url) continue;
+    papers.set(document.section, [...(papers.get(document.section) ?? []), { title: document.title, url: document.url }]);
+  }
+  return papers;
+}
+
+/** A decision's stored text ("RESOLVED –" then "- that …" lines) as paragraphs and lists again. */
+export function decisionBlocks(text: string): Block[] {
+  return text
+    .split(/\n\s*\n/)
+    .map((part) => part.split('\n').map((line) => line.trim()).filter(Boolean))
+    .filter((lines) => lines.length > 0)
+    .map((lines): Block => (lines.every((line) => line.startsWith('- ')) ? { type: 'list', items: lines.map((line) => line.slice(2)) } : { type: 'paragraph', text: lines.join(' ') }));
+}
+
 export function composeMeeting(meeting: MeetingView, filtered: boolean, zone: string): DigestMeeting {
   const items = itemsOf(meeting);
-  const chosen = filtered ? items.filter((section) => section.matched) : items;
+  // A harvested meeting whose minutes are not out yet says what is on its agenda: its items and their agenda text.
+  const agendaOnly = meeting.status === 'held' && !meeting.summary && items.length === 0 && meeting.sections.length > 0;
+  const chosen: (SectionView & { parent: string | null })[] = agendaOnly
+    ? (filtered ? meeting.sections.filter((section) => section.matched) : meeting.sections.filter((section) => section.level === 1)).map((section) => ({ ...section, blocks: section.agenda, parent: null }))
+    : filtered
+      ? items.filter((section) => section.matched)
+      : items;
   const shown = chosen.slice(0, limits.sectionsPerMeeting);
   const shownHeadings = new Set(shown.map((section) => section.heading));
-  // A harvested meeting whose minutes are not out yet still says what was on its agenda.
-  const agendaOnly = meeting.status === 'held' && !meeting.summary && items.length === 0 && meeting.sections.length > 0;
-  const agenda = agendaOnly ? (filtered ? meeting.sections.filter((section) => section.matched) : meeting.sections).map((section) => section.heading) : [];
   // A decision that is all its section says (an item decided, no minutes yet) is not said twice.
   const shownText = new Map(shown.map((section) => [section.heading, blocksToText(section.blocks)]));
-  const decisions = meeting.decisions
+  const chosenDecisions = meeting.decisions
     .filter((decision) => !filtered || (decision.section !== null && shownHeadings.has(decision.section)))
     .filter((decision) => decision.section === null || shownText.get(decision.section) !== decision.text)
-    .slice(0, limits.decisionsPerMeeting)
-    .map((decision) => ({ title: decision.title, text: decision.text, label: decisionLabels[decision.status] ?? null }));
+    .slice(0, limits.decisionsPerMeeting);
+  const papers = papersByItem(meeting);
+  // Key figures read what was said and what was decided, each section with its own decisions.
+  const decidedIn = (heading: string | null) => meeting.decisions.filter((decision) => decision.section === heading).flatMap((decision) => pieces(decisionBlocks(decision.text)));
+  const figureSources = [...shown.map((section) => [...pieces(section.blocks), ...(agendaOnly ? [] : decidedIn(section.heading))]), decidedIn(null)];
+  const lead = firstParagraph(meeting.summary);
   return {
     title: meeting.title.startsWith(meeting.committee.name) ? null : meeting.title,
     council: meeting.council.name,
     committee: meeting.committee.name,
     date: meetingDateLabel(meeting.startsAt, zone, meeting.kind === 'meeting'),
     cancelled: meeting.status === 'cancelled',
-    lead: firstParagraph(meeting.summary),
-    sections: shown.map((section) => ({ heading: section.heading, parent: section.parent, ...keyPoints(section.blocks) })),
-    decisions,
-    figures: keyFigures(shown.map((section) => pieces(section.blocks)), limits.figuresPerMeeting),
+    lead,
+    sections: shown.map((section) => ({
+      heading: section.heading,
+      number: section.number,
+      parent: section.parent,
+      ...keyPoints(section.blocks),
+      papers: (papers.get(section.heading) ?? []).slice(0, limits.papersPerItem),
+    })),
+    decisions: chosenDecisions.map((decision) => ({
+      title: decision.title,
+      text: decision.text,
+      blocks: keyPoints(decisionBlocks(decision.text), Infinity).blocks,
+      label: decisionLabels[decision.status] ?? null,
+    })),
+    figures: agendaOnly ? [] : keyFigures(figureSources, limits.figuresPerMeeting),
     councilUrl: meeting.sources.council ?? null,
     videoUrl: meeting.sources.video ?? null,
-    moreItems: agendaOnly ? Math.max(0, agenda.length - limits.sectionsPerMeeting) : items.length - shown.length,
+    moreItems: (agendaOnly ? chosen.length : items.length) - shown.length,
     agendaOnly,
-    agenda: agenda.slice(0, limits.sectionsPerMeeting),
+    nothingYet: !agendaOnly && meeting.status !== 'cancelled' && shown.length === 0 && chosenDecisions.length === 0 && !lead,
   };
 }
 
@@ -218,9 +273,9 @@ export function firstParagraph(text: string): string {
  * The key points of a section: every bullet list (with the line that
  * introduces it) and the opening paragraphs; the rest is counted, not shown.
  */
-export function keyPoints(blocks: Block[]): { blocks: DigestBlock[]; morePara: number } {
+export function keyPoints(blocks: Block[], budget?: number): { blocks: DigestBlock[]; morePara: number } {
   const hasList = blocks.some((block) => block.type === 'list');
-  const paragraphBudget = hasList ? 1 : limits.paragraphsPerSection;
+  const paragraphBudget = budget ?? (hasList ? 1 : limits.paragraphsPerSection);
   const kept: DigestBlock[] = [];
   let paragraphs = 0;
   let morePara = 0;

@@ -7,9 +7,12 @@ export type FigureKind = 'money' | 'percent' | 'count';
 export interface KeyFigure {
   value: string;
   kind: FigureKind;
-  /** The sentence it came from, without a list item's "Label:" lead-in. */
+  /** The whole sentence it came from, without a list item's "Label:" lead-in. */
   context: string;
 }
+
+/** A figure is quoted with its whole sentence; one in a sentence longer than this is not a key figure. */
+const longestSentence = 400;
 
 const months = 'January|February|March|April|May|June|July|August|September|October|November|December';
 const timeUnits = 'years?|months?|weeks?|days?|hours?|minutes?|am|pm';
@@ -60,34 +63,30 @@ export function splitLabel(text: string): { label: string | null; text: string }
   return match && match[1]!.split(/\s+/).length <= 6 ? { label: match[1]!, text: match[2]! } : { label: null, text };
 }
 
-function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
-  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), max - 20)).replace(/[\s,;:]+$/, '')}…`;
-}
-
-/** The figures of one paragraph or list item: one per sentence, the surest reading first. */
+/** The figures of one paragraph or list item: one per sentence, the surest reading, quoted with its whole sentence. */
 export function figuresIn(text: string): KeyFigure[] {
   const found: KeyFigure[] = [];
   for (const sentence of sentences(text)) {
+    if (sentence.length > longestSentence) continue;
     const candidates = patterns.flatMap(({ kind, pattern }) =>
       [...sentence.matchAll(pattern)].map((match) => ({ kind, value: match[0].trim(), at: match.index })),
     );
     if (candidates.length === 0) continue;
     candidates.sort((a, b) => rank(a) - rank(b) || a.at - b.at);
     const best = candidates[0]!;
-    found.push({ value: best.value, kind: best.kind, context: truncate(splitLabel(sentence).text, 180) });
+    found.push({ value: best.value, kind: best.kind, context: splitLabel(sentence).text });
   }
   return found;
 }
 
 /**
- * The key figures of a meeting from its sections' paragraphs and list items,
- * taking turns between sections so one long report does not crowd out the
- * rest; the same value once only.
+ * The key figures of a meeting from its sections' paragraphs, list items and
+ * decisions, taking turns between sections so one long report does not crowd
+ * out the rest, each section's surest first (money before a bare count); the
+ * same value once only.
  */
 export function keyFigures(sections: string[][], limit = 6): KeyFigure[] {
-  const perText = sections.map((pieces) => pieces.flatMap(figuresIn));
+  const perText = sections.map((pieces) => pieces.flatMap(figuresIn).sort((a, b) => rank(a) - rank(b)));
   const picked: KeyFigure[] = [];
   const seen = new Set<string>();
   for (let round = 0; picked.length < limit && perText.some((figures) => figures.length > round); round += 1) {

@@ -231,7 +231,11 @@ function registerHelpers(handlebars: typeof Handlebars) {
     `${count} ${count === 1 ? singular : plural}`,
   );
   // Underlines a heading in the plain-text part.
-  handlebars.registerHelper('underline', (text: string, char: string) => String(char).repeat(String(text).length));
+  // {{underline heading "-" number}}: as long as "<number> <heading>" when a number is given.
+  handlebars.registerHelper('underline', (text: string, char: string, ...rest: unknown[]) => {
+    const prefix = rest.length > 1 && typeof rest[0] === 'string' && rest[0] ? `${rest[0]} ` : '';
+    return String(char).repeat(prefix.length + String(text).length);
+  });
   /**
    * {{#memo "name"}}...{{/memo}} renders its block once per context object
    * and name: a meeting card that many digests share is rendered once. The

@@ -48,7 +48,68 @@ describe('what a filter set gets', () => {
       ],
     });
     const decisions = compose([view], { keywords: ['fund'] })!.meetings[0]!.decisions;
-    expect(decisions).toEqual([{ title: 'HSF 7', text: 'To approve the plan.', label: 'Due to be decided' }]);
+    expect(decisions).toEqual([{ title: 'HSF 7', text: 'To approve the plan.', blocks: [{ text: 'To approve the plan.', items: null }], label: 'Due to be decided' }]);
+  });
+
+  it("keeps a resolution's parts as a list, not run together", () => {
+    const view = meeting({
+      sections: [section('Cycling and walking plan', { blocks: [{ type: 'paragraph', text: 'Members welcomed the plan.' }] })],
+      decisions: [
+        {
+          reference: null, decidedBy: null, decidedOn: null, status: 'made', title: 'Cycling and walking plan',
+          text: 'RESOLVED –\n\n- that the plan be adopted;\n- that £1.8 million be allocated to the first three routes.',
+          section: 'Cycling and walking plan',
+        },
+      ],
+    });
+    const [decision] = compose([view])!.meetings[0]!.decisions;
+    expect(decision!.blocks).toEqual([
+      { text: 'RESOLVED –', items: null },
+      { text: null, items: [{ label: null, text: 'that the plan be adopted;' }, { label: null, text: 'that £1.8 million be allocated to the first three routes.' }] },
+    ]);
+  });
+
+  it("shows each item with the council's number and its public papers under it", () => {
+    const view = meeting({
+      sections: [section('Workforce', { number: '4.' }), section('Complaints', { number: '5.' })],
+      documents: [
+        { title: 'Workforce report', category: 'Additional Documents', url: 'https://example.gov.uk/mgConvert2PDF.aspx?ID=1', section: 'Workforce' },
+        { title: 'Agenda frontsheet', category: 'Agenda', url: 'https://example.gov.uk/mgConvert2PDF.aspx?ID=2', section: null },
+      ],
+    });
+    const sections = compose([view])!.meetings[0]!.sections;
+    expect(sections.map((one) => [one.number, one.heading, one.papers])).toEqual([
+      ['4.', 'Workforce', [{ title: 'Workforce report', url: 'https://example.gov.uk/mgConvert2PDF.aspx?ID=1' }]],
+      ['5.', 'Complaints', []],
+    ]);
+  });
+
+  it('takes key figures from decisions too, each quoted with its whole sentence', () => {
+    const view = meeting({
+      summary: '',
+      sections: [section('Cycling and walking plan', { blocks: [{ type: 'paragraph', text: 'The Local Cycling and Walking Infrastructure Plan sets out 14 priority routes over ten years.' }] })],
+      decisions: [
+        { reference: null, decidedBy: null, decidedOn: null, status: 'made', title: 'Plan', text: 'RESOLVED –\n\n- that £1.8 million be allocated to the first three routes.', section: 'Cycling and walking plan' },
+      ],
+    });
+    expect(compose([view])!.meetings[0]!.figures).toEqual([
+      { value: '£1.8 million', kind: 'money', context: 'that £1.8 million be allocated to the first three routes.' },
+      { value: '14', kind: 'count', context: 'The Local Cycling and Walking Infrastructure Plan sets out 14 priority routes over ten years.' },
+    ]);
+  });
+
+  it('shows an agenda-only meeting with its items and their agenda text', () => {
+    const view = meeting({
+      summary: '',
+      sections: [section('Foster carers', { number: '4.', blocks: [], agenda: [{ type: 'paragraph', text: 'A report on recruitment.' }] })],
+    });
+    const [card] = compose([view])!.meetings;
+    expect(card).toMatchObject({ agendaOnly: true, nothingYet: false, sections: [{ number: '4.', heading: 'Foster carers', blocks: [{ text: 'A report on recruitment.', items: null }] }] });
+  });
+
+  it('says a held meeting has nothing published yet rather than showing an empty card', () => {
+    const [card] = compose([meeting({ summary: '', sections: [] })])!.meetings;
+    expect(card).toMatchObject({ nothingYet: true, sections: [], decisions: [] });
   });
 
   it('is nothing at all for an empty week, even with meetings coming up', () => {
