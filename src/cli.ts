@@ -8,7 +8,9 @@ import { printRunDeliveries, registerDigestCommands, watchRun } from './digest-c
 import { createDemoFeed, createDemoSubscribers, demoSubscribers, latestSeededWeek } from './digests/demo.js';
 import { requestRun } from './digests/runs.js';
 import { weekLabel } from './digests/week.js';
-import { registerHarvestCommands } from './harvest-commands.js';
+import { printHarvests, registerHarvestCommands } from './harvest-commands.js';
+import { harvestDemoSite } from './harvest/demo.js';
+import { harvestUserAgent } from './harvest/processors.js';
 import { registerInboundCommands } from './inbound-commands.js';
 import { ImportError } from './meetings/errors.js';
 import { importRecords, recordsFromText } from './meetings/import.js';
@@ -129,9 +131,17 @@ program
     printImported(seeded.meetings);
     await createDemoSubscribers(db);
     await createDemoFeed(db);
+    const week = await latestSeededWeek(db, config.DIGEST_TZ);
+    // The county's ModernGov site as recorded in seeds/moderngov, served on loopback and harvested as on the run's morning.
+    const demoSite = week
+      ? await harvestDemoSite({ db, logger: runtime.logger, userAgent: harvestUserAgent(config) }, { week, zone: config.DIGEST_TZ })
+      : undefined;
+    if (demoSite) {
+      console.log(`\nHarvested ${demoSite.harvest.council}'s ModernGov site, as recorded in seeds/moderngov and served at ${demoSite.site.url}:\n`);
+      printHarvests([demoSite.harvest]);
+    }
     // This process does the digest work itself, so the demo needs no Redis.
     const services = await openServices(runtime, { work: true });
-    const week = await latestSeededWeek(db, config.DIGEST_TZ);
     let viewLink: string | undefined;
     let runId: number | undefined;
     if (week) {
@@ -145,6 +155,7 @@ program
     const outbox = services.mailer.outboxDir;
     if (options.once) {
       if (outbox) console.log(`The emails are in ${outbox}; \`npm run demo\` without --once shows them at /dev/outbox.`);
+      await demoSite?.site.close();
       await services.close();
       await runtime.close();
       return;
@@ -164,6 +175,7 @@ Operator token (this run only): ${token}
 Press Ctrl+C to stop.`);
     onShutdown(async () => {
       await app.close();
+      await demoSite?.site.close();
       await runtime.close();
     }, runtime.logger);
   });

@@ -140,16 +140,22 @@ async function harvestNow(runtime: Runtime, source: SourceRow, options: HarvestO
   }
 }
 
-function printHarvests(harvests: HarvestRow[]) {
+/** What each harvest stored, then what it could not read and what it warned of. */
+export function printHarvests(harvests: HarvestRow[]) {
   printTable(
-    ['harvest', 'council', 'status', 'created', 'updated', 'unchanged', 'skipped', 'errors', 'requests'],
+    ['harvest', 'council', 'status', 'created', 'updated', 'unchanged', 'skipped', 'items', 'errors', 'warnings', 'requests'],
     harvests.map((harvest) => [
       String(harvest.id),
       harvest.council,
       harvest.status,
-      ...[harvest.created, harvest.updated, harvest.unchanged, harvest.skipped, harvest.errors.length, harvest.requests].map(String),
+      ...[harvest.created, harvest.updated, harvest.unchanged, harvest.skipped, harvest.items, harvest.errors.length, harvest.warningCount, harvest.requests].map(String),
     ]),
   );
+  const warnings = harvests.flatMap((harvest) => harvest.warnings.map((warning) => ({ council: harvest.council, ...warning })));
+  if (warnings.length) {
+    console.log('\nRead, but not as the site says it published (GET /api/admin/harvests/<id> lists every warning):');
+    printTable(['council', 'meeting', 'warning', 'what'], warnings.slice(0, 20).map((warning) => [warning.council, warning.meeting ?? '', warning.kind, warning.message]));
+  }
   const errors = harvests.flatMap((harvest) => harvest.status === 'finished' ? harvest.errors.map((error) => ({ council: harvest.council, ...error })) : []);
   if (errors.length) {
     console.log('\nNot read this time (the next harvest tries again):');

@@ -180,12 +180,20 @@ export function agendaItems(meeting: MeetingView, filtered: boolean): { items: s
 
 type SectionView = MeetingView['sections'][number];
 
-/** Sections with something to say (text, or a decision of their own), each with the agenda item it sits under. */
+/**
+ * Sections with something to say (text, or a decision of their own), each
+ * with the agenda item it sits under. A heading said twice (a summary page's
+ * section and the harvested agenda item of the same name) is shown once, the
+ * first time.
+ */
 function itemsOf(meeting: MeetingView) {
   let parent: string | null = null;
   const decided = new Set(meeting.decisions.map((decision) => decision.section));
+  const seen = new Set<string>();
   return meeting.sections.flatMap((section) => {
     if (section.level === 1) parent = section.heading;
+    if (seen.has(section.heading)) return [];
+    seen.add(section.heading);
     if (section.blocks.length === 0 && !decided.has(section.heading)) return [];
     return [{ ...section, parent: section.level === 2 ? parent : null }];
   });

@@ -107,6 +107,14 @@ describe('what a filter set gets', () => {
     expect(card).toMatchObject({ agendaOnly: true, nothingYet: false, sections: [{ number: '4.', heading: 'Foster carers', blocks: [{ text: 'A report on recruitment.', items: null }] }] });
   });
 
+  it("shows a summary page's section once when the harvested agenda item of the same name follows it", () => {
+    const view = meeting({
+      sections: [section('Household Support Fund 7'), section('Household Support Fund 7', { number: '6.', blocks: [] })],
+      decisions: [{ reference: null, decidedBy: null, decidedOn: null, status: 'made', title: 'HSF 7', text: 'Noted.', section: 'Household Support Fund 7' }],
+    });
+    expect(compose([view])!.meetings[0]!.sections.map((one) => [one.number, one.heading])).toEqual([[null, 'Household Support Fund 7']]);
+  });
+
   it('says a held meeting has nothing published yet rather than showing an empty card', () => {
     const [card] = compose([meeting({ summary: '', sections: [] })])!.meetings;
     expect(card).toMatchObject({ nothingYet: true, sections: [], decisions: [] });

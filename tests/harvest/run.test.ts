@@ -319,7 +319,7 @@ describe('harvests of other councils\' sites as they answer', () => {
         ['Appendix 1 - LCWIP route maps', 'Local Cycling and Walking Infrastructure Plan'],
       ]);
       expect(JSON.stringify(cabinet)).not.toMatch(/land valuations|Potters Bar|ID=33503|ID=33504/);
-      expect(cabinet.attendees.map((person) => person.name)).toEqual(['Councillor Jeremy Newmark', 'Councillor Abhishek Sachdev']);
+      expect(cabinet.attendees.map((person) => person.name)).toEqual(['Councillor Priya Lane', 'Councillor Tom Fairweather']);
       expect(cabinet.committee.name).toBe('Cabinet');
     } finally {
       await hosted.close();
