@@ -1,5 +1,5 @@
 import type { Block } from '../meetings/schema.js';
-import { blocksToText } from '../meetings/text.js';
+import { blocksToText, textToBlocks } from '../meetings/text.js';
 import type { MeetingView } from '../meetings/queries.js';
 import { describeFilters, type FilterCatalogue, type FilterLine, type FilterSet } from '../subscribers/filters.js';
 import { keyFigures, splitLabel, type KeyFigure } from './figures.js';
@@ -209,15 +209,6 @@ function papersByItem(meeting: MeetingView): Map<string, Paper[]> {
   return papers;
 }
 
-/** A decision's stored text ("RESOLVED –" then "- that …" lines) as paragraphs and lists again. */
-export function decisionBlocks(text: string): Block[] {
-  return text
-    .split(/\n\s*\n/)
-    .map((part) => part.split('\n').map((line) => line.trim()).filter(Boolean))
-    .filter((lines) => lines.length > 0)
-    .map((lines): Block => (lines.every((line) => line.startsWith('- ')) ? { type: 'list', items: lines.map((line) => line.slice(2)) } : { type: 'paragraph', text: lines.join(' ') }));
-}
-
 export function composeMeeting(meeting: MeetingView, filtered: boolean, zone: string): DigestMeeting {
   const items = itemsOf(meeting);
   // A harvested meeting whose minutes are not out yet says what is on its agenda: its items and their agenda text.
@@ -237,7 +228,7 @@ export function composeMeeting(meeting: MeetingView, filtered: boolean, zone: st
     .slice(0, limits.decisionsPerMeeting);
   const papers = papersByItem(meeting);
   // Key figures read what was said and what was decided, each section with its own decisions.
-  const decidedIn = (heading: string | null) => meeting.decisions.filter((decision) => decision.section === heading).flatMap((decision) => pieces(decisionBlocks(decision.text)));
+  const decidedIn = (heading: string | null) => meeting.decisions.filter((decision) => decision.section === heading).flatMap((decision) => pieces(textToBlocks(decision.text)));
   const figureSources = [...shown.map((section) => [...pieces(section.blocks), ...(agendaOnly ? [] : decidedIn(section.heading))]), decidedIn(null)];
   const lead = firstParagraph(meeting.summary);
   return {
@@ -257,7 +248,7 @@ export function composeMeeting(meeting: MeetingView, filtered: boolean, zone: st
     decisions: chosenDecisions.map((decision) => ({
       title: decision.title,
       text: decision.text,
-      blocks: keyPoints(decisionBlocks(decision.text), Infinity).blocks,
+      blocks: keyPoints(textToBlocks(decision.text), Infinity).blocks,
       label: decisionLabels[decision.status] ?? null,
     })),
     figures: agendaOnly ? [] : keyFigures(figureSources, limits.figuresPerMeeting),

@@ -1,6 +1,7 @@
 import { Feed } from 'feed';
 import { escapeHtml, html, type SafeHtml } from '../http/pages/html.js';
 import type { Block } from '../meetings/schema.js';
+import { textToBlocks } from '../meetings/text.js';
 import type { AtomMeeting } from './items.js';
 
 /**
@@ -24,17 +25,29 @@ function blockHtml(block: Block): SafeHtml {
   return block.type === 'paragraph' ? html`<p>${block.text}</p>` : html`<ul>${block.items.map((item) => html`<li>${item}</li>`)}</ul>`;
 }
 
+/** A decision of one paragraph as it is; one with a resolution's parts as its paragraphs and list. */
+function decisionHtml(text: string): SafeHtml | string {
+  const blocks = textToBlocks(text);
+  return blocks.length === 1 && blocks[0]!.type === 'paragraph' ? blocks[0]!.text : html`${blocks.map(blockHtml)}`;
+}
+
 function entryHtml({ meeting, headings }: AtomMeeting, when: string): string {
   const wanted = new Set(headings);
   const paragraphs = meeting.summary.split(/\n\s*\n/).map((paragraph) => paragraph.trim()).filter(Boolean);
   // The decisions of the items the feed follows, and those of the meeting as a whole.
   const decisions = meeting.decisions.filter((decision) => decision.section === null || wanted.has(decision.section));
+  const shown = new Set<string>();
+  // Each item once (a summary page and the council's agenda may both name it), with its number, its text (or its agenda's) and its public papers.
+  const sections = meeting.sections.filter((section) => wanted.has(section.heading) && !shown.has(section.heading) && shown.add(section.heading));
+  const papers = (heading: string) => meeting.documents.filter((document) => document.section === heading && document.url);
   return html`<p>${meeting.council.name} · ${meeting.committee.name} · ${when}</p>
 ${paragraphs.map((paragraph) => html`<p>${paragraph}</p>`)}
-${meeting.sections
-  .filter((section) => wanted.has(section.heading))
-  .map((section) => html`<h3>${section.heading}</h3>${section.blocks.map(blockHtml)}`)}
-${decisions.length > 0 && html`<h3>Decisions</h3><ul>${decisions.map((decision) => html`<li>${decision.title ? html`<strong>${decision.title}</strong>: ` : ''}${decision.text}</li>`)}</ul>`}`.value;
+${sections.map(
+  (section) => html`<h3>${section.number ? `${section.number} ` : ''}${section.heading}</h3>${(section.blocks.length ? section.blocks : section.agenda).map(blockHtml)}${
+    papers(section.heading).length > 0 && html`<p>Papers:</p><ul>${papers(section.heading).map((paper) => html`<li><a href="${paper.url!}">${paper.title}</a></li>`)}</ul>`
+  }`,
+)}
+${decisions.length > 0 && html`<h3>Decisions</h3><ul>${decisions.map((decision) => html`<li>${decision.title ? html`<strong>${decision.title}</strong>: ` : ''}${decisionHtml(decision.text)}</li>`)}</ul>`}`.value;
 }
 
 export interface AtomInput {

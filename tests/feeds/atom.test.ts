@@ -71,6 +71,17 @@ describe('Atom rendering', () => {
     expect(feed.updated).toBe('2025-07-18T08:30:00.000Z');
   });
 
+  it("shows a followed item with the council's number, its public papers under it, and a resolution's parts as a list", () => {
+    const view = meeting(7, {
+      sections: [{ heading: 'Care Leavers', number: '4.', agenda: [], level: 1, blocks: [{ type: 'paragraph', text: 'Members discussed the offer.' }], topics: ['care-leavers'], matched: true }],
+      documents: [{ title: 'Local offer report', category: 'Additional Documents', url: 'https://democracy.example.gov.uk/mgConvert2PDF.aspx?ID=9', section: 'Care Leavers' }],
+      decisions: [{ reference: null, decidedBy: null, decidedOn: null, status: 'made', title: 'Care Leavers', text: 'RESOLVED –\n\n- that the offer be agreed;\n- that it be reviewed in a year.', section: 'Care Leavers' }],
+    });
+    const content = render([entry(view)]).feed.entry[0].content['#text'] as string;
+    expect(content).toContain('<h3>4. Care Leavers</h3><p>Members discussed the offer.</p><p>Papers:</p><ul><li><a href="https://democracy.example.gov.uk/mgConvert2PDF.aspx?ID=9">Local offer report</a></li></ul>');
+    expect(content).toContain('<strong>Care Leavers</strong>: <p>RESOLVED –</p><ul><li>that the offer be agreed;</li><li>that it be reviewed in a year.</li></ul>');
+  });
+
   it("dates an empty feed by its creation, so it does not change on every fetch", () => {
     expect(render([]).feed.updated).toBe('2025-07-01T00:00:00.000Z');
   });
