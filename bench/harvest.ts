@@ -58,7 +58,9 @@ export async function benchHarvest(args: string[]): Promise<number> {
       const requests = site.requests.length - requestsBefore;
       log(`${label}: ${meetings} meetings in ${seconds.toFixed(2)} s (${harvest.created} created, ${harvest.unchanged} unchanged, ${harvest.errors.length} errors), ${requests} requests`);
       if (harvest.status !== 'finished' || harvest.errors.length) throw new Error(`${label} harvest ${harvest.status}: ${JSON.stringify(harvest.errors.slice(0, 3))}`);
-      return { seconds, meetings, requests, perSecond: meetings / seconds };
+      // A harvest that reads meetings and no agenda item measures nothing: the reader and the site disagree.
+      if (meetings > 0 && harvest.items === 0) throw new Error(`${label} harvest read ${meetings} meetings and no agenda items`);
+      return { seconds, meetings, requests, items: harvest.items, perSecond: meetings / seconds };
     };
     log(`site of ${committees} committees, ${committees * perCommittee} meetings, ${latencyMs} ms per answer, ${pauseMs} ms between requests`);
     const first = await harvestOnce('first harvest');
@@ -68,6 +70,7 @@ export async function benchHarvest(args: string[]): Promise<number> {
     const figures = {
       committees,
       meetings: first.meetings,
+      items: first.items,
       first_meetings_per_s: round(first.perSecond, 1),
       unchanged_meetings_per_s: round(again.perSecond, 1),
       unchanged_vs_first: round(again.perSecond / first.perSecond, 2),
