@@ -1,6 +1,8 @@
 import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
+import { Registry } from 'prom-client';
+import { createHarvestMetrics } from '../../src/harvest/metrics.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { createSource, findSource, isFailing, queueHarvest } from '../../src/harvest/repo.js';
@@ -356,6 +358,8 @@ describe('harvests of other councils\' sites as they answer', () => {
 describe('a harvest that reads something it does not expect', () => {
   let warned: Awaited<ReturnType<typeof runHarvest>>;
   const lines: { level: number; msg: string; meeting?: string; kind?: string }[] = [];
+  const registry = new Registry();
+  const metrics = createHarvestMetrics(registry);
 
   beforeAll(async () => {
     const odd = await startModernGovSite({ answers: recordedAnswers('warnings') });
@@ -363,7 +367,7 @@ describe('a harvest that reads something it does not expect', () => {
     try {
       const source = await createSource(database.db, { council: 'Welwyn Hatfield Borough Council', kind: 'moderngov', url: odd.url });
       const { id } = await queueHarvest(database.db, { sourceId: source.id, ...window, trigger: 'test' });
-      warned = await runHarvest({ ...deps, logger }, id);
+      warned = await runHarvest({ ...deps, logger, metrics }, id);
     } finally {
       await odd.close();
     }
@@ -392,6 +396,12 @@ describe('a harvest that reads something it does not expect', () => {
     expect(warned.warningCount).toBe(7);
     const stored = await database.db.execute<{ key: string }>(sql`select split_part(harvest_key, ':', 2) as key from meetings where harvest_key like ${`${warned.sourceId}:%`} order by 1`);
     expect(stored.rows.map((row) => row.key)).toEqual(['3001', '3002', '3003']);
+  });
+
+  it('counts warnings in /metrics by source and kind', async () => {
+    const text = await registry.metrics();
+    expect(text).toContain('harvest_warnings_total{source="welwyn-hatfield-borough-council",kind="bad-date"} 2');
+    expect(text).toContain('harvest_warnings_total{source="welwyn-hatfield-borough-council",kind="no-items"} 1');
   });
 
   it('logs each warning at warn level with its meeting', () => {

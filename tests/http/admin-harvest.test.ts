@@ -6,7 +6,8 @@ import { workOptions } from '../../src/jobs/index.js';
 import { seedCouncils } from '../../src/meetings/seed.js';
 import { adminHeaders, createTestAppWithMail } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/db.js';
-import { startModernGovSite, unavailable, type ModernGovSite } from '../helpers/moderngov-site.js';
+import { readFileSync } from 'node:fs';
+import { recordedAnswers, startModernGovSite, unavailable, type ModernGovSite } from '../helpers/moderngov-site.js';
 
 let database: Database;
 let app: FastifyInstance;
@@ -108,7 +109,7 @@ describe('harvests through the API', () => {
       async () => (await app.inject({ method: 'GET', url: `/api/admin/harvests/${queued.id}`, headers: adminHeaders })).json(),
       (harvest) => harvest.status === 'finished' || harvest.status === 'failed',
     );
-    expect(done).toMatchObject({ status: 'finished', progress: { done: 5, total: 5 }, counts: { created: 5, updated: 0, unchanged: 0, skipped: 2 }, errors: [] });
+    expect(done).toMatchObject({ status: 'finished', progress: { done: 5, total: 5 }, counts: { created: 5, updated: 0, unchanged: 0, skipped: 2 }, items: 10, errors: [], warnings: [], warningCount: 0 });
     const meetings = (await app.inject({ method: 'GET', url: '/api/meetings?council=test-town-council&from=2025-06-01&to=2025-06-30' })).json();
     expect(meetings.meetings.map((meeting: { committee: { name: string } }) => meeting.committee.name)).toContain("Children's Social Care Cabinet Panel");
   });
@@ -141,5 +142,38 @@ describe('harvests through the API', () => {
   it('counts each source\'s failures in a row in /metrics', async () => {
     const metrics = await app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.body).toContain('harvest_source_consecutive_failures{source="test-town-council"} 1');
+    expect(metrics.body).toContain('harvest_source_failing{source="test-town-council"} 0');
+  });
+
+  it('lists a harvest\'s warnings with their meetings, and shows a source that reads no agenda item as failing, saying why', async () => {
+    const odd = await startModernGovSite({ answers: recordedAnswers('warnings') });
+    try {
+      const created = await app.inject({ method: 'POST', url: '/api/admin/sources', headers: adminHeaders, payload: { council: 'Odd Answers Council', kind: 'moderngov', url: odd.url } });
+      const oddId = created.json().id as number;
+      // Only the meeting whose items sit where the reader does not look.
+      odd.route('GetMeetings:300', (await import('../helpers/moderngov-site.js')).xml(
+        readFileSync(new URL('../fixtures/moderngov/warnings/meetings-300.xml', import.meta.url), 'utf8').replace(/<meeting>\s*<meetingid>300[2-6][\s\S]*?<\/meeting>/g, ''),
+      ));
+      const queued = (await app.inject({ method: 'POST', url: '/api/admin/harvests', headers: adminHeaders, payload: { source: oddId, from: '2025-06-01', to: '2025-06-30' } })).json();
+      const done = await until(
+        async () => (await app.inject({ method: 'GET', url: `/api/admin/harvests/${queued.id}`, headers: adminHeaders })).json(),
+        (harvest) => harvest.status === 'finished' || harvest.status === 'failed',
+      );
+      expect(done).toMatchObject({ status: 'finished', items: 0, warningCount: 2 });
+      expect(done.warnings).toEqual([
+        { kind: 'unknown-element', meeting: '3001', message: '<meeting> holds <agenda>, an element the reader does not know' },
+        { kind: 'no-items', meeting: '3001', message: 'the site says the agenda is published, but no agenda item was read' },
+      ]);
+      const { sources } = (await app.inject({ method: 'GET', url: '/api/admin/sources', headers: adminHeaders })).json();
+      expect(sources.find((source: { id: number }) => source.id === oddId)).toMatchObject({
+        failing: true,
+        consecutiveFailures: 0,
+        healthNote: "read 1 meeting and no agenda items: the site's answers may have changed shape",
+      });
+      const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+      expect(metrics.body).toContain('harvest_source_failing{source="odd-answers-council"} 1');
+    } finally {
+      await odd.close();
+    }
   });
 });
