@@ -22,7 +22,7 @@ describe('council-digest harvest', () => {
     const { code, stdout, stderr } = await cli(['harvest', '--council', 'Test Town Council', '--url', site.url, '--from', '2024-12-01', '--to', '2025-08-31']);
     expect(stderr).toContain(`Harvesting Test Town Council (${site.url}), 2024-12-01 to 2025-08-31.`);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/Test Town Council\s+finished\s+5\s+0\s+0\s+2\s+0/);
+    expect(stdout).toMatch(/Test Town Council\s+finished\s+5\s+0\s+0\s+2\s+10\s+0\s+0/);
     const stored = await database.db.execute<{ n: number }>(sql`select count(*)::int as n from meetings`);
     expect(stored.rows[0]!.n).toBe(5);
   });
@@ -30,7 +30,7 @@ describe('council-digest harvest', () => {
   it('reads the same source again by --council, changing nothing', async () => {
     const { code, stdout } = await cli(['harvest', '--council', 'test-town-council', '--from', '2024-12-01', '--to', '2025-08-31']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/Test Town Council\s+finished\s+0\s+0\s+5\s+2\s+0/);
+    expect(stdout).toMatch(/Test Town Council\s+finished\s+0\s+0\s+5\s+2\s+10\s+0\s+0/);
   });
 
   it('exits non-zero with one clear line when the site cannot be read', async () => {
