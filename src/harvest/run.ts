@@ -90,7 +90,7 @@ export async function runHarvest(deps: HarvestDeps, harvestId: number, onProgres
     deps.metrics?.warnings.inc({ source: source.councilSlug, kind: warning.kind });
     log.warn(warning, `harvest warning: ${warning.message}`);
   };
-  const read = { meetings: 0, items: 0, agendasUnpublished: 0 };
+  const read = { meetings: 0, agendasUnpublished: 0 };
   let lastSaved = 0;
   const save = async (force = false) => {
     counts.requests = site.requests;
@@ -137,7 +137,6 @@ export async function runHarvest(deps: HarvestDeps, harvestId: number, onProgres
         try {
           const meeting = readMeeting(await site.call('GetMeeting', { lMeetingId: stub.id }));
           read.meetings += 1;
-          read.items += meeting.items.length;
           counts.items += meeting.items.length;
           if (meeting.agendaPublished === false) read.agendasUnpublished += 1;
           for (const path of meeting.unknown) {
@@ -177,9 +176,9 @@ export async function runHarvest(deps: HarvestDeps, harvestId: number, onProgres
   }
 
   await save(true);
-  const healthNote = status === 'finished' ? emptyReadNote(read) : undefined;
+  const healthNote = status === 'finished' ? emptyReadNote({ ...read, items: counts.items }) : undefined;
   const { consecutiveFailures } = await finishHarvest(db, harvestId, { status, counts, at: deps.now(), healthNote });
-  if (healthNote) log.warn({ meetings: read.meetings, items: read.items }, `source is failing: ${healthNote}`);
+  if (healthNote) log.warn({ meetings: read.meetings, items: counts.items }, `source is failing: ${healthNote}`);
   deps.metrics?.recordHarvest(source.councilSlug, status, counts);
   const summary = { status, created: counts.created, updated: counts.updated, unchanged: counts.unchanged, skipped: counts.skipped, items: counts.items, errors: errors.length, warnings: counts.warningCount, requests: counts.requests };
   if (status === 'failed' && consecutiveFailures >= failingAfter) {
