@@ -12,7 +12,12 @@ describe('the BullMQ queues when Redis goes away', () => {
   it('log one line per outage through the logger, and print nothing of their own', async () => {
     const redis = await startRedis();
     const lines: { level: number; msg: string }[] = [];
-    const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _encoding, done) => done(null, lines.push(JSON.parse(String(chunk)))) }));
+    const logger = pino({ level: 'info' }, new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(JSON.parse(String(chunk)));
+          done();
+        },
+      }),);
     const printed: unknown[] = [];
     vi.spyOn(console, 'error').mockImplementation((...args) => void printed.push(args));
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => Boolean(printed.push(chunk)));
