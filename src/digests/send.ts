@@ -56,9 +56,6 @@ export async function sendDigestBatch(deps: DigestDeps, data: JobData['digest-se
   const outcome: JobOutcome = { sent: 0, skipped: vanished, failed: 0 };
   const retries = new Map<number, string>();
   const groups = chunk(addressees, claimGroup);
-  // A group's settlement is written while the next group sends: every accepted send is in the journal already,
-  // so the SMTP connection need not wait for Postgres. All are written before the batch counts what it settled.
-  const settling: Promise<void>[] = [];
   for (const [position, group] of groups.entries()) {
     // A run that paused itself (or was cancelled) sends nothing more: what this batch has not sent waits for a resume.
     const status = await runStatusOf(deps.db, run.id);
@@ -97,18 +94,12 @@ export async function sendDigestBatch(deps: DigestDeps, data: JobData['digest-se
         if (settlement.status === 'retry') retries.set(addressee.id, settlement.reason);
         else outcome[settlement.status] += 1;
       }
-    } catch (error) {
+    } finally {
       // Whatever was sent is written even when something threw (a database error recording a bounce); what was
       // claimed and not yet tried is released, so the job's retry can take it at once rather than when it goes stale.
-      await Promise.allSettled([...settling, written.close(claims)]);
-      throw error;
+      await written.close(claims);
     }
-    const settled = written.close(claims);
-    // Awaited below; marked handled meanwhile, so a failure is not an unhandled rejection while the next group sends.
-    settled.catch(() => undefined);
-    settling.push(settled);
   }
-  await Promise.all(settling);
   await countSettled(deps.db, audience.deliveries, run.id, ids);
   if (vanished && context.attempt === 1) await addRunCounts(deps.db, run.id, { sent: 0, skipped: vanished, failed: 0 });
   await completeIfSettled(deps.db, run.id);
