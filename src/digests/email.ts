@@ -1,4 +1,5 @@
 import { feedDeliveryMessageId, feedRecipientLinks } from '../feeds/recipients.js';
+import type { QuotedPrintableBodies } from '../mail/quoted-printable.js';
 import type { RenderedEmail, Templates } from '../mail/templates.js';
 import { mailtoWithToken, senderDomain, subscriberLinks, type LinkSubject } from '../subscribers/links.js';
 import type { DigestContent } from './compose.js';
@@ -140,6 +141,8 @@ export interface PreparedDigest {
   content: DigestContent;
   /** Equal to renderDigest of the DigestEmail with this personal part. */
   render(personal: PersonalPart): RenderedEmail;
+  /** Its html and text quoted-printable, for sending, when the digest was prepared for many (encoded once, see mail/quoted-printable.ts). */
+  encode?(personal: PersonalPart): QuotedPrintableBodies;
 }
 
 /**
@@ -156,11 +159,13 @@ export function prepareDigest(templates: Templates, content: DigestContent, feed
     feed: named,
     links: { manage: feed ? null : slot('manage'), unsubscribe: slot('unsubscribe'), view: feed ? null : slot('view'), home },
   }));
+  const values = ({ recipient, links }: PersonalPart) => {
+    if ((links.manage === null || links.view === null) !== Boolean(feed)) throw new Error('a feed digest has no manage or view link, and a subscriber digest has both');
+    return { recipient, unsubscribe: links.unsubscribe, ...(feed ? {} : { manage: links.manage!, view: links.view! }) };
+  };
   return {
     content,
-    render({ recipient, links }) {
-      if ((links.manage === null || links.view === null) !== Boolean(feed)) throw new Error('a feed digest has no manage or view link, and a subscriber digest has both');
-      return prepared.fill({ recipient, unsubscribe: links.unsubscribe, ...(feed ? {} : { manage: links.manage!, view: links.view! }) });
-    },
+    render: (personal) => prepared.fill(values(personal)),
+    encode: (personal) => prepared.encode(values(personal)),
   };
 }

@@ -196,16 +196,16 @@ async function deliver(
     if (!digest) return written.add(settle('skipped', 'nothing matched this week'));
     const personal = audience.personal(deps.mail, addressee, run.week, deps.now());
     const rendered = digest.render(personal);
-    outgoing = { digest, rendered, headers: audience.headers(deps.mail, addressee, personal) };
+    outgoing = { digest, rendered, encoded: digest.encode?.(personal), headers: audience.headers(deps.mail, addressee, personal) };
   } catch (error) {
     return written.add(await failure(error));
   }
   await Promise.all([written.cleared(), deps.sendRate.take()]);
-  const { digest, rendered, headers } = outgoing;
+  const { digest, rendered, encoded, headers } = outgoing;
   const stopTimer = deps.metrics.smtpSeconds.startTimer();
   try {
     const returnPath = returnPathFor(deps.mail, { kind: audience.mailKind, recipientId: addressee.id, mailId: claim.id });
-    await deps.mailer.send({ to: addressee.email, ...rendered, messageId: claim.messageId, headers, returnPath });
+    await deps.mailer.send({ to: addressee.email, ...rendered, encoded, messageId: claim.messageId, headers, returnPath });
   } catch (error) {
     return written.add(await failure(error));
   } finally {

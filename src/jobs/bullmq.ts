@@ -52,6 +52,12 @@ export function createBullQueue(options: BullOptions): JobQueue {
   const workers: Worker[] = [];
   const processors: ProcessorTable = {};
   const log = options.logger;
+  const outage = outageReport(log);
+  for (const queue of queues.values()) {
+    queue.on('error', outage.failed);
+    // Connected (again): the next error is a new outage. Until the first connection there is no client to watch.
+    queue.getBackend().client.then((client) => client.on('ready', outage.over), () => undefined);
+  }
   // Paces' counters and the notebook: a connection of their own, opened at first use (an API process never uses it).
   // Commands of one tick go in one write: a send's note and the next send's take cost one round trip.
   let ownConnection: Redis | undefined;
@@ -141,6 +147,27 @@ export function createBullQueue(options: BullOptions): JobQueue {
       await Promise.all(workers.map((worker) => worker.close()));
       await Promise.all([...queues.values()].map((queue) => queue.close()));
       ownConnection?.disconnect();
+    },
+  };
+}
+
+/**
+ * A Queue with no 'error' listener has BullMQ print every failed reconnect to
+ * stderr as a bare stack trace, four queues at a time, outside the logs. One
+ * line through the logger per outage instead: the first error after the
+ * connection was last ready.
+ */
+function outageReport(log: Logger) {
+  let down = false;
+  return {
+    failed(error: Error) {
+      if (down) return;
+      down = true;
+      log.error({ err: error }, 'Redis unreachable: queued work waits until it is back');
+    },
+    over() {
+      if (down) log.info('Redis reachable again');
+      down = false;
     },
   };
 }

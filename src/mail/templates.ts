@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import { encodeLiterals, fillEncoded, type QuotedPrintableBodies } from './quoted-printable.js';
 
 /**
  * The typed map from template name to the data it is filled with. Each
@@ -42,6 +43,8 @@ export interface Templates {
 
 export interface PreparedEmail {
   fill(values: Record<string, string>): RenderedEmail;
+  /** The html and text of `fill(values)`, quoted-printable encoded for sending: the shared pieces are encoded once. */
+  encode(values: Record<string, string>): QuotedPrintableBodies;
 }
 
 export const templatesFolder = fileURLToPath(new URL('../../templates', import.meta.url));
@@ -214,12 +217,26 @@ export async function loadTemplates(folder = templatesFolder, precompiled = prec
         return out;
       };
       const plain = (value: string) => value;
+      // Encoded on the first send, not when prepared: a dry run never needs them.
+      let encoded: { html: string[]; text: string[] } | undefined;
+      const value = (values: Record<string, string>, key: string) => {
+        const given = values[key];
+        if (given === undefined) throw new TemplateError(`No value for "${key}" in a prepared "${name}" email`);
+        return given;
+      };
       return {
         fill: (values) => ({
           subject: join(parts.subject, values, plain),
           html: join(parts.html, values, handlebars.Utils.escapeExpression),
           text: join(parts.text, values, plain),
         }),
+        encode(values) {
+          encoded ??= { html: encodeLiterals(parts.html), text: encodeLiterals(parts.text) };
+          return {
+            html: fillEncoded(encoded.html, (key) => handlebars.Utils.escapeExpression(value(values, key))),
+            text: fillEncoded(encoded.text, (key) => value(values, key)),
+          };
+        },
       };
     },
   };

@@ -3,6 +3,12 @@ import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { startEmbeddedSmtp, type EmbeddedSmtp } from './embedded-smtp.js';
+import type { QuotedPrintableBodies } from './quoted-printable.js';
+
+/** A body part nodemailer writes out as it is, headers included. */
+const encodedPart = (contentType: string, body: string) => ({
+  raw: `Content-Type: ${contentType}; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${body}`,
+});
 
 export interface OutgoingMail {
   to: string;
@@ -15,6 +21,8 @@ export interface OutgoingMail {
   headers?: Record<string, string>;
   /** The envelope sender (VERP, see inbound/return-path.ts); unset: MAIL_FROM's address. */
   returnPath?: string;
+  /** `html` and `text` already quoted-printable (mail/quoted-printable.ts): sent as they are, not encoded again. */
+  encoded?: QuotedPrintableBodies;
 }
 
 export interface SendResult {
@@ -67,8 +75,8 @@ export function createSmtpMailer(options: SmtpOptions): Mailer {
         from: options.from,
         to: mail.to,
         subject: mail.subject,
-        html: mail.html,
-        text: mail.text,
+        html: mail.encoded ? encodedPart('text/html', mail.encoded.html) : mail.html,
+        text: mail.encoded ? encodedPart('text/plain', mail.encoded.text) : mail.text,
         // Left unset, nodemailer counts the characters of every part to choose between quoted-printable and
         // base64, which doubles the cost of composing a digest; ours are Latin text, where it picks QP anyway.
         textEncoding: 'quoted-printable',

@@ -54,7 +54,8 @@ it('runs the benchmark end to end and prints its figures as the last line', asyn
 }, 300_000);
 
 it("loads the console's dashboard for a signed-in operator with --console-only, and reports it", async () => {
-  const { code, stderr, figures } = await bench(['--subscribers', '100', '--console-only', '--api-seconds', '1', '--console-connections', '2']);
+  // --tsx-workers: the API from the sources, sparing the suite a second build of dist/ (the first test builds one).
+  const { code, stderr, figures } = await bench(['--subscribers', '100', '--console-only', '--api-seconds', '1', '--console-connections', '2', '--tsx-workers']);
   expect(code, stderr).toBe(0);
   const dashboard = figures.dashboard as { requestsPerSecond: number; non2xx: number; errors: number };
   expect(dashboard.requestsPerSecond).toBeGreaterThan(0);

@@ -1,14 +1,13 @@
 import { createRequire } from 'node:module';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/console/audit.js';
 import { addOperator } from '../../src/console/operators.js';
 import type { Database } from '../../src/db/client.js';
 import { seedDatabase } from '../../src/meetings/seed.js';
-import { browserSkipReason, launchBrowser } from '../helpers/browser.js';
+import { artifactsDir, browserSkipReason, launchBrowser } from '../helpers/browser.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { createDigestApp, createDigestHarness, type DigestHarness } from '../helpers/digests.js';
 import { addSubscriber } from '../helpers/subscribers.js';
@@ -17,7 +16,8 @@ import { createPartner, requestFeed } from '../feeds/fixtures.js';
 import type { FastifyInstance } from 'fastify';
 
 const axeSource = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
-const docs = fileURLToPath(new URL('../../docs/console/', import.meta.url));
+// The screenshots docs/console/ shows: `npm run docs:screenshots` saves them there; the suite writes them to a temporary folder.
+const docs = process.env.CONSOLE_SCREENSHOTS_DIR ? `${process.env.CONSOLE_SCREENSHOTS_DIR}/` : `${artifactsDir}console/`;
 
 interface AxeViolation {
   id: string;

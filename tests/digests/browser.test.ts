@@ -31,7 +31,7 @@ describe.skipIf(browserSkipReason)('a rendered digest in Chromium', () => {
     browser = await launchBrowser();
   });
 
-  // Saved to tests/.artifacts/ for a person to look at; the checks catch the worst by themselves.
+  // Saved to the artifacts folder (tests/helpers/browser.ts) for a person to look at; the checks catch the worst by themselves.
   for (const [device, width] of [['desktop', 800], ['phone', 375]] as const) {
     for (const scheme of ['light', 'dark'] as const) {
       it(`reads on a ${device} (${width}px) in ${scheme} mode`, async () => {

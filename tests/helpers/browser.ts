@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll } from 'vitest';
@@ -23,7 +24,8 @@ const browserMissing = existsSync(chromiumPath)
 export const browserSkipReason = browserMissing && !process.env.REQUIRE_BROWSER ? browserMissing : undefined;
 if (browserSkipReason) console.warn(`Skipping the browser tests: ${browserSkipReason}`);
 
-export const artifactsDir = fileURLToPath(new URL('../.artifacts/', import.meta.url));
+/** Where the browser tests save screenshots for a person to look at: a temporary folder, never the clone. */
+export const artifactsDir = `${process.env.TEST_ARTIFACTS_DIR ?? path.join(tmpdir(), 'council-digest-test-artifacts')}/`;
 
 export async function launchBrowser(): Promise<Browser> {
   if (browserMissing) throw new Error(`REQUIRE_BROWSER is set but there is ${browserMissing}`);
@@ -54,7 +56,7 @@ export async function startListeningApp(database: Database, env: Record<string, 
   return { app, smtp, baseUrl: `http://127.0.0.1:${port}` };
 }
 
-/** Saves a full-page screenshot as tests/.artifacts/<name>.png, for a person to look at. */
+/** Saves a full-page screenshot as <artifactsDir>/<name>.png, for a person to look at. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   await mkdir(artifactsDir, { recursive: true });
   const file = `${artifactsDir}${name}.png`;

@@ -9,7 +9,7 @@ import { seedDatabase } from '../../src/meetings/seed.js';
 import { tokenSecret } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { createDigestHarness, runWeek, type DigestHarness } from '../helpers/digests.js';
-import { startDovecot, type Dovecot } from '../helpers/dovecot.js';
+import { dovecotSkipReason, startDovecot, type Dovecot } from '../helpers/dovecot.js';
 import { addSubscribers, type SubscriberRow } from '../helpers/subscribers.js';
 import { fixture, unsubscribeTokenOf } from './support.js';
 
@@ -22,6 +22,7 @@ let deps: InboundDeps;
 let readers: SubscriberRow[];
 
 beforeAll(async () => {
+  if (dovecotSkipReason) return;
   database = await createTestDatabase();
   await seedDatabase(database.db);
   harness = await createDigestHarness(database, { env });
@@ -55,7 +56,7 @@ async function statusOf(id: number) {
   return row!;
 }
 
-describe('the IMAP mailbox (a real Dovecot)', () => {
+describe.skipIf(dovecotSkipReason)('the IMAP mailbox (a real Dovecot)', () => {
   it('handles each message like one over SMTP and moves it to the done folder, deleting nothing', async () => {
     const [bounced, leaving, away] = readers as [SubscriberRow, SubscriberRow, SubscriberRow];
     const returnPath = digestOf(bounced).envelope.from;

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTemplates, precompileTemplates, TemplateError } from '../../src/mail/templates.js';
+import { createSmtpMailer } from '../../src/mail/transport.js';
+import { startSmtpSink } from '../helpers/smtp.js';
 
 // A throwaway templates folder: one email whose parts print personal values and a memoised block.
 let folder: string;
@@ -42,6 +44,32 @@ describe('email templates', () => {
       { name: "o'brien<script>@example.org", link: 'https://digest.example.org/u/`=`' },
     ]) {
       expect(prepared.fill(values)).toEqual(templates.render('note' as never, { ...values, items } as never));
+    }
+  });
+
+  it('encode a prepared email for sending so that a mailbox reads exactly what fill gives, as it reads the same sent unencoded', async () => {
+    await writeEmail('long', {
+      html: html.replace('<p>Hello', `<p>${'Cost of living — £42,000 for the “year”, '.repeat(12)}\n  .dot first  \nHello`),
+      text: `${'A long line of plain text with £ and – in it, '.repeat(10)}{{name}}\n.starts with a dot\nLink: {{link}}\n`,
+    });
+    const templates = await loadTemplates(folder);
+    const items = [{ title: 'Budget <b>&</b> "tax"', count: 3 }];
+    const prepared = templates.prepare('long' as never, (slot) => ({ name: slot('name'), link: slot('link'), items }) as never);
+    const sink = await startSmtpSink();
+    const mailer = createSmtpMailer({ url: sink.url, from: 'Council Digest <digest@example.org>' });
+    try {
+      const values = { name: "o'brien<x>@example.org", link: `https://digest.example.org/u/${'a'.repeat(90)}?x=1&y=2` };
+      const filled = prepared.fill(values);
+      await mailer.send({ to: 'one@example.org', ...filled, encoded: prepared.encode(values) });
+      await mailer.send({ to: 'two@example.org', ...filled });
+      const [encoded, plain] = (await sink.waitFor(2)).map((mail) => mail.parsed);
+      expect(encoded!.html).toBe(filled.html);
+      expect(encoded!.text).toBe(plain!.text);
+      expect(encoded!.html).toBe(plain!.html);
+      expect(sink.messages[0]!.raw.split('\r\n').every((line) => line.length <= 78)).toBe(true);
+    } finally {
+      await mailer.close();
+      await rm(path.join(folder, 'long'), { recursive: true });
     }
   });
 
