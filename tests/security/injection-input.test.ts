@@ -77,6 +77,42 @@ describe('line breaks in addresses and names', () => {
   });
 });
 
+describe('Unicode separators in addresses', () => {
+  // Each once went through as a new address and was mailed to victim@example.org ("x" read as a display name).
+  const separators = ['\u2028', '\u2029', '\u00a0', '\u3000', '\u200b', '\u0085'];
+  const hijacks = separators.map((separator, index) => `x${index}${separator}victim@example.org`);
+  const cases = (address: string) => [
+    { what: 'a sign-up', method: 'POST', url: '/api/subscriptions', payload: { email: address } },
+    { what: 'an operator', method: 'POST', url: '/api/admin/operators', headers: adminHeaders, payload: { email: address, role: 'viewer' } },
+    { what: "a partner's contact address", method: 'POST', url: '/api/admin/partners', headers: adminHeaders, payload: { name: 'Eve', contactEmail: address } },
+    { what: 'a feed recipient', method: 'POST', url: '/api/partner/feeds', headers: bearer(partnerKey), payload: { name: 'Feed', recipients: [address] } },
+    { what: 'a suppression', method: 'POST', url: '/api/admin/suppressions', headers: adminHeaders, payload: { email: address } },
+  ] as const;
+
+  it('are refused with a 4xx at sign-up, for operators, partners, feeds and suppressions', async () => {
+    for (const [index, address] of hijacks.entries()) {
+      for (const { what, ...request } of cases(address)) {
+        const response = await app.inject({ ...request, headers: { ...('headers' in request ? request.headers : {}), 'x-forwarded-for': `10.2.${index}.1` } });
+        expect(response.statusCode, `${what} ${JSON.stringify(address)}: ${response.body}`).toBeGreaterThanOrEqual(400);
+        expect(response.statusCode, what).toBeLessThan(500);
+      }
+    }
+  });
+
+  it('are rejected row by row by the subscriber import, so no such address becomes active', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/admin/subscribers/import',
+      headers: { ...adminHeaders, 'content-type': 'application/json' },
+      payload: JSON.stringify(hijacks.map((email) => ({ email }))),
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ created: 0, rejectedCount: hijacks.length });
+    const stored = await database.db.execute<{ n: string }>(sql`select count(*) as n from subscribers where email like '%victim@example.org'`);
+    expect(Number(stored.rows[0]!.n)).toBe(0);
+  });
+});
+
 describe('SQL metacharacters', () => {
   async function counts() {
     const result = await database.db.execute(sql`select (select count(*) from subscribers) as subscribers, (select count(*) from meetings) as meetings, (select count(*) from partners) as partners`);
