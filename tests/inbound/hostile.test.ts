@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { desc, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
@@ -107,5 +108,48 @@ describe('stored fields', () => {
     const [last] = await database.db.select().from(inboundMessages).orderBy(desc(inboundMessages.id)).limit(1);
     expect(last!.note!.length).toBeLessThanOrEqual(500);
     expect(last!.note).toMatch(/^feedback report of type x+$/);
+  });
+});
+
+/** A bare connection: its greeting's code, and a promise that resolves (with the last reply) when the server hangs up. */
+async function connectFrom(port: number, localAddress: string) {
+  const socket = connect({ port, host: '127.0.0.1', localAddress });
+  socket.setEncoding('utf8');
+  const replies: string[] = [];
+  const closed = new Promise<string | undefined>((resolve) => socket.on('close', () => resolve(replies.at(-1))));
+  const greeting = await new Promise<number>((resolve) => {
+    socket.on('data', (data: string) => {
+      replies.push(...data.split('\r\n').filter(Boolean));
+      resolve(Number(replies[0]!.slice(0, 3)));
+    });
+    socket.on('close', () => resolve(0));
+  });
+  return { socket, greeting, closed, replies };
+}
+
+describe('one client cannot hold the server', () => {
+  it('gets at most INBOUND_MAX_CONNECTIONS_PER_IP connections, and another client still gets in', async () => {
+    const { server } = await startTestInbound(database, harness, { maxConnections: 10, maxConnectionsPerIp: 3 });
+    const held = [];
+    for (let n = 0; n < 3; n += 1) held.push(await connectFrom(server.port, '127.0.0.1'));
+    expect(held.map((connection) => connection.greeting)).toEqual([220, 220, 220]);
+    const fourth = await connectFrom(server.port, '127.0.0.1');
+    expect(fourth.greeting).toBe(421);
+    const other = await connectFrom(server.port, '127.0.0.2');
+    expect(other.greeting).toBe(220);
+    for (const connection of [...held, fourth, other]) connection.socket.destroy();
+  });
+
+  it('is closed at the session time limit however often it sends NOOP', async () => {
+    const { server } = await startTestInbound(database, harness, { sessionMs: 1500 });
+    const connection = await connectFrom(server.port, '127.0.0.3');
+    const started = Date.now();
+    connection.socket.write('EHLO client.example.net\r\n');
+    const noop = setInterval(() => connection.socket.write('NOOP\r\n'), 200);
+    const last = await Promise.race([connection.closed, new Promise<string>((resolve) => setTimeout(() => resolve('still open after 5 s'), 5000))]);
+    clearInterval(noop);
+    connection.socket.destroy();
+    expect(last).toMatch(/^421 .*Session time limit/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
   });
 });
