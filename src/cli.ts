@@ -19,6 +19,7 @@ import { retagAll } from './meetings/topics/service.js';
 import { openRuntime, type Runtime } from './runtime.js';
 import { openServices } from './services.js';
 import { onShutdown } from './shutdown.js';
+import { EmailAddressError } from './subscribers/email.js';
 import { WorkerSetupError } from './worker.js';
 import { printTable } from './terminal.js';
 
@@ -224,7 +225,7 @@ async function readStdin(): Promise<string> {
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof ConfigError || error instanceof WorkerSetupError || error instanceof DatabaseStartError) {
+  if (error instanceof ConfigError || error instanceof WorkerSetupError || error instanceof DatabaseStartError || error instanceof EmailAddressError) {
     console.error(error.message);
   } else if (error instanceof ImportError) {
     console.error(`Import failed: ${describe(error)}`);

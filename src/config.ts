@@ -93,6 +93,10 @@ const inboundSettings = {
   INBOUND_METRICS_PORT: wholeNumber(0, 65_535).default(9465),
   INBOUND_MAX_MESSAGE_BYTES: wholeNumber(1024, 52_428_800).default(1_048_576),
   INBOUND_MAX_CONNECTIONS: wholeNumber(1, 10_000).default(50),
+  // Connections one client address may hold at once; past it, 421. Below the global cap, so one client cannot take every slot.
+  INBOUND_MAX_CONNECTIONS_PER_IP: wholeNumber(1, 10_000).default(5),
+  // How long one connection may last however busy it keeps itself (NOOP, RSET): then 421 and closed.
+  INBOUND_SESSION_SECONDS: wholeNumber(1, 3_600).default(300),
   // Messages one client address may hand over a minute; past it, 421 until the minute is out.
   INBOUND_RATE_PER_MINUTE: wholeNumber(1, 100_000).default(120),
   // PEM files: with both, the server offers STARTTLS.
@@ -237,6 +241,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dkim = [settings.DKIM_DOMAIN, settings.DKIM_SELECTOR, settings.DKIM_PRIVATE_KEY];
   if (dkim.some(Boolean) && !dkim.every(Boolean)) {
     problems.push('DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY: set all three to sign, or none');
+  }
+  if (settings.INBOUND_MAX_CONNECTIONS_PER_IP > settings.INBOUND_MAX_CONNECTIONS) {
+    problems.push('INBOUND_MAX_CONNECTIONS_PER_IP: must be at most INBOUND_MAX_CONNECTIONS, or one client can hold every connection');
   }
   if (Boolean(settings.INBOUND_TLS_CERT) !== Boolean(settings.INBOUND_TLS_KEY)) {
     problems.push('INBOUND_TLS_CERT, INBOUND_TLS_KEY: set both to offer STARTTLS, or neither');

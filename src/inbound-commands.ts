@@ -19,7 +19,7 @@ export function registerInboundCommands(program: Command, open: (name: string) =
       const inbound = await startInbound(config, { db: runtime.database.db, logger, metrics, tokenSecret: await resolveTokenSecret(config) });
       // Its counters live in this process, so it serves its own /metrics, as the worker does.
       const metricsServer = config.INBOUND_METRICS_PORT
-        ? await serveMetrics(metrics.registry, { host: config.HOST, port: config.INBOUND_METRICS_PORT, token: config.METRICS_TOKEN }, logger)
+        ? await serveMetrics(metrics.registry, { host: config.HOST, port: config.INBOUND_METRICS_PORT, token: config.METRICS_TOKEN, process: 'inbound' }, logger)
         : undefined;
       onShutdown(async () => {
         metricsServer?.close();

@@ -67,15 +67,17 @@ function tuneGarbageCollection(): void {
 }
 
 /**
- * The worker's own /metrics listener: plain node:http, as the worker has no
- * Fastify. METRICS_TOKEN guards it as it guards the API's.
+ * The worker's own /metrics listener (and `council-digest inbound`'s, named
+ * by `process` in its logs): plain node:http, as neither has Fastify.
+ * METRICS_TOKEN guards it as it guards the API's.
  */
 export async function serveMetrics(
   registry: Registry,
-  options: { host: string; port: number; token: string | undefined },
+  options: { host: string; port: number; token: string | undefined; process?: 'worker' | 'inbound' },
   logger: Runtime['logger'],
 ): Promise<Server | undefined> {
   const { host, port } = options;
+  const name = options.process ?? 'worker';
   const server = createServer((request, response) => {
     if (request.url !== '/metrics') {
       response.writeHead(404).end();
@@ -95,11 +97,11 @@ export async function serveMetrics(
   // A second worker on the same machine cannot have the port: it works on without its own metrics.
   return new Promise((resolve) => {
     server.once('error', (error) => {
-      logger.warn({ err: error, port }, 'worker metrics listener not started');
+      logger.warn({ err: error, port }, `${name} metrics listener not started`);
       resolve(undefined);
     });
     server.listen(port, host, () => {
-      logger.info({ url: `http://${host}:${port}/metrics` }, 'worker metrics listening');
+      logger.info({ url: `http://${host}:${port}/metrics` }, `${name} metrics listening`);
       resolve(server);
     });
   });

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDigestMetrics } from '../src/digests/metrics.js';
 import { createLogger } from '../src/logger.js';
@@ -45,6 +46,14 @@ describe("the worker's /metrics listener", () => {
     const scraped = await fetch(`${guarded}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
     expect(scraped.status).toBe(200);
     expect(await scraped.text()).toMatch(/^digests_sent_total \d+$/m);
+  });
+
+  it("says whose listener it is: the inbound process's logs said \"worker metrics listening\"", async () => {
+    const lines: string[] = [];
+    const captured = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const server = await serveMetrics(registry, { host: '127.0.0.1', port: 0, token: undefined, process: 'inbound' }, captured);
+    servers.push(server!);
+    expect(lines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual(['inbound metrics listening']);
   });
 
   it('lets the worker work on without metrics when the port is taken', async () => {

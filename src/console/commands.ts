@@ -1,6 +1,5 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Runtime } from '../runtime.js';
-import { EmailAddressError } from '../subscribers/email.js';
 import { printTable } from '../terminal.js';
 import { cliActor, recordAudit } from './audit.js';
 import { addOperator, listOperators, operatorRoles, removeOperator, type OperatorRole } from './operators.js';
@@ -16,14 +15,8 @@ export function registerOperatorCommands(program: Command, withRuntime: <T>(name
     .addOption(new Option('--role <role>', 'viewer: sees everything, addresses masked; operator: also runs, previews, feeds, topics, imports; owner: also operators, erasure, partner keys').choices([...operatorRoles]).makeOptionMandatory())
     .action(async (email: string, options: { role: OperatorRole }) => {
       await withRuntime('operator', async ({ database }) => {
-        let result;
-        try {
-          result = await addOperator(database.db, { email, role: options.role });
-        } catch (error) {
-          if (error instanceof EmailAddressError) throw new InvalidArgumentError(error.message);
-          throw error;
-        }
-        const { operator: added, created } = result;
+        // A bad address throws EmailAddressError, which the CLI prints as one line (cli.ts), as the API answers it.
+        const { operator: added, created } = await addOperator(database.db, { email, role: options.role });
         await recordAudit(database.db, cliActor, { action: created ? 'operator.add' : 'operator.role', objectType: 'operator', objectId: added.email, detail: { role: added.role } }, { ip: null });
         console.log(`${created ? 'Added' : 'Updated'} ${added.email} as ${added.role}.`);
       });

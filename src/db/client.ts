@@ -15,6 +15,10 @@ export class DatabaseStartError extends Error {
 }
 
 export type Db = NodePgDatabase<typeof schema> & { $client: pg.Pool };
+/** A transaction's handle: the same query builder as Db, without the pool. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** Where a query may run: the pool, or a transaction the caller holds. */
+export type Executor = Db | Tx;
 
 export interface Database {
   db: Db;

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { pgArray } from '../db/arrays.js';
-import type { Db } from '../db/client.js';
+import type { Db, Executor } from '../db/client.js';
 import {
   deliveries,
   deliveryMeetings,
@@ -247,7 +247,7 @@ export async function runDeliveries(db: Db, runId: number) {
 }
 
 /** Counts a hard bounce against a recipient; at `limit` the address is suppressed. Returns whether it now is. */
-export async function recordHardBounce(db: Db, where: DeliveryTable, recipientId: number, limit: number, note: string): Promise<boolean> {
+export async function recordHardBounce(db: Executor, where: DeliveryTable, recipientId: number, limit: number, note: string): Promise<boolean> {
   const [row] = await db
     .update(where.people)
     .set({ hardBounces: sql`${where.people.hardBounces} + 1` })
@@ -258,7 +258,7 @@ export async function recordHardBounce(db: Db, where: DeliveryTable, recipientId
   return true;
 }
 
-export async function suppress(db: Db, emailKey: string, reason: 'hard_bounce' | 'complaint', note: string): Promise<void> {
+export async function suppress(db: Executor, emailKey: string, reason: 'hard_bounce' | 'complaint', note: string): Promise<void> {
   await db.insert(suppressions).values({ emailKey, reason, note }).onConflictDoNothing();
 }
 
@@ -269,7 +269,7 @@ export async function suppress(db: Db, emailKey: string, reason: 'hard_bounce' |
  * Answers the delivery's run, and whether this report was the first.
  */
 export async function noteReturned(
-  db: Db,
+  db: Executor,
   where: DeliveryTable,
   deliveryId: number,
   kind: 'hard' | 'complaint',

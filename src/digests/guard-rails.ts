@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { pgArray } from '../db/arrays.js';
+import type { Executor } from '../db/client.js';
 import { digestRuns, parkedBatches } from '../db/schema/index.js';
 import { feedRecipientAudience, subscriberAudience, type Audience } from './audiences.js';
 import type { DigestDeps } from './deps.js';
@@ -16,7 +17,7 @@ import { sendJobs } from './runs.js';
  */
 
 /** Checks a run's rates after its counters moved (a batch settled, a bounce or complaint came in); logs a pause once. */
-export async function checkRunRates(deps: Pick<DigestDeps, 'db' | 'logger' | 'pauseLimits'>, runId: number): Promise<DigestRun | undefined> {
+export async function checkRunRates(deps: Pick<DigestDeps, 'logger' | 'pauseLimits'> & { db: Executor }, runId: number): Promise<DigestRun | undefined> {
   const paused = await pauseIfPastLimits(deps.db, runId, deps.pauseLimits);
   if (paused) {
     deps.logger.warn(

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { pgArray } from '../db/arrays.js';
-import type { Db } from '../db/client.js';
+import type { Db, Executor } from '../db/client.js';
 import { digestRuns, subscribers, suppressions } from '../db/schema/index.js';
 import type { FilterSet } from '../subscribers/filters.js';
 import type { Week } from './week.js';
@@ -208,7 +208,7 @@ export async function recipientsByIds(db: Db, ids: number[]): Promise<RecipientR
   return (await db.select(recipientColumns).from(subscribers).where(sql`${subscribers.id} = any(${pgArray(ids, 'bigint')})`)).map(toRecipient);
 }
 
-export async function recipientByEmailKey(db: Db, emailKey: string): Promise<RecipientRow | undefined> {
+export async function recipientByEmailKey(db: Executor, emailKey: string): Promise<RecipientRow | undefined> {
   const [row] = await db.select(recipientColumns).from(subscribers).where(eq(subscribers.emailKey, emailKey));
   return row && toRecipient(row);
 }
@@ -240,7 +240,7 @@ export interface PauseLimits {
  * or undefined when nothing changed. One statement, so two batches that
  * finish together pause it once.
  */
-export async function pauseIfPastLimits(db: Db, id: number, limits: PauseLimits): Promise<DigestRun | undefined> {
+export async function pauseIfPastLimits(db: Executor, id: number, limits: PauseLimits): Promise<DigestRun | undefined> {
   // Past the rate, and with a report since an operator last resumed the run: a resumed run is not paused again for what they saw.
   const complaintsPast = sql`(${digestRuns.complaints} > ${digestRuns.sent} * ${limits.complaintRate}::float8 and ${digestRuns.complaints} > ${digestRuns.complaintsAtResume})`;
   const bouncesPast = sql`(${digestRuns.hardBounces} > ${digestRuns.sent} * ${limits.bounceRate}::float8 and ${digestRuns.hardBounces} > ${digestRuns.hardBouncesAtResume})`;

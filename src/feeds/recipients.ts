@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, notExists, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import type { Db, Executor } from '../db/client.js';
 import { feedRecipients, feeds, partners, suppressions } from '../db/schema/index.js';
 import type { FilterSet } from '../subscribers/filters.js';
 import { confirmLinkDays } from '../subscribers/links.js';
@@ -38,7 +38,7 @@ export interface RecipientContext {
   partnerName: string;
 }
 
-async function recipientContext(db: Db, publicId: string): Promise<RecipientContext | undefined> {
+async function recipientContext(db: Executor, publicId: string): Promise<RecipientContext | undefined> {
   if (!uuidPattern.test(publicId)) return undefined;
   const [row] = await db
     .select({ recipient: feedRecipients, feed: feeds, partnerName: partners.name })
@@ -76,7 +76,7 @@ export async function confirmFeedRecipient(db: Db, secret: string, token: string
 }
 
 /** Who an unsubscribe link names (throws TokenError for a bad link); undefined once the recipient is gone. */
-export async function unsubscribeContext(db: Db, secret: string, token: string): Promise<RecipientContext | undefined> {
+export async function unsubscribeContext(db: Executor, secret: string, token: string): Promise<RecipientContext | undefined> {
   const claims = verifyToken(secret, token, 'feed-unsubscribe');
   return recipientContext(db, claims.subject);
 }
@@ -87,7 +87,7 @@ export async function unsubscribeContext(db: Db, secret: string, token: string):
  * returned lets the person change their mind in one click.
  */
 export async function unsubscribeFeedRecipient(
-  db: Db,
+  db: Executor,
   secret: string,
   baseUrl: string,
   token: string,

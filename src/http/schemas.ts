@@ -32,3 +32,11 @@ export const adminErrorResponses = {
   403: errorResponse,
   503: errorResponse,
 } as const;
+
+/**
+ * A mailed link's token as a path parameter. Mail clients take the full
+ * stop (or a bracket or quote) after a link at the end of a sentence into
+ * it; a token never ends in one, so it is dropped, as the reader of mailed
+ * unsubscribes does.
+ */
+export const linkTokenParams = z.object({ token: z.string().max(4096).transform((token) => token.replace(/[.,;:!?)\]>'"]+$/, '')) });

@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import type { Db } from '../db/client.js';
+import type { Db, Executor } from '../db/client.js';
 import { pauseLimitsOf } from '../digests/deps.js';
 import type { DigestMetrics } from '../digests/metrics.js';
 import type { PauseLimits } from '../digests/run-repo.js';
@@ -8,7 +8,8 @@ import { unsubscribeAddress } from '../subscribers/links.js';
 
 /** What handling returned mail needs: plain dependencies, so the SMTP server, the IMAP poller and the webhooks share it. */
 export interface InboundDeps {
-  db: Db;
+  /** The pool; within a message's handling, its transaction. */
+  db: Executor;
   logger: Logger;
   metrics: Pick<DigestMetrics, 'bounces' | 'complaints'>;
   /** HMAC key of link and return path tokens. */

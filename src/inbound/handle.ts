@@ -2,7 +2,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import type { InboundAction, InboundChannel, InboundKind } from '../db/schema/index.js';
 import { classify, type Classification } from './classify.js';
 import type { InboundDeps } from './deps.js';
-import { recordInbound } from './repo.js';
+import { recordInbound, storable, storedLengths } from './repo.js';
 import { readReturnPathToken, type MailRef } from './return-path.js';
 import { recordReturn } from './returns.js';
 import { unsubscribeByMail } from './unsubscribe.js';
@@ -25,8 +25,10 @@ export interface HandledMail {
 /**
  * One message that came back, from the SMTP server or the IMAP mailbox:
  * parsed, classified, acted on and recorded. A message that cannot be read
- * is recorded and dropped; only a failure of our own (the database) throws,
- * so the sender or the mailbox keeps it for another try.
+ * is recorded and dropped; fields too long or holding NUL are clipped and
+ * cleaned when stored (repo.ts), never refused. Acting and recording are one
+ * transaction, so only a failure of our own (the database) throws, having
+ * changed nothing, and the sender or the mailbox keeps it for another try.
  */
 export async function handleInboundMail(deps: InboundDeps, mail: InboundMail): Promise<HandledMail> {
   let parsed: ParsedMail;
@@ -70,7 +72,7 @@ function reasonOf(classification: Classification): string {
 
 /** Counted (recorded) and dropped: nothing else changes. */
 export async function drop(deps: InboundDeps, mail: Pick<InboundMail, 'channel'>, messageId: string | undefined, kind: InboundKind, note: string): Promise<HandledMail> {
-  await recordInbound(deps.db, { channel: mail.channel, kind, messageId: messageId?.slice(0, 998) ?? null, action: 'ignored', note });
-  deps.logger.info({ channel: mail.channel, kind, note }, 'inbound mail dropped');
+  await recordInbound(deps.db, { channel: mail.channel, kind, messageId, action: 'ignored', note });
+  deps.logger.info({ channel: mail.channel, kind, note: storable(note, storedLengths.note) }, 'inbound mail dropped');
   return { kind, action: 'ignored', note };
 }

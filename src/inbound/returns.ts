@@ -4,7 +4,7 @@ import { checkRunRates } from '../digests/guard-rails.js';
 import { recipientByEmailKey } from '../digests/run-repo.js';
 import { EmailAddressError, emailKey } from '../subscribers/email.js';
 import type { InboundDeps } from './deps.js';
-import { recipientKey, recordInbound } from './repo.js';
+import { hardBounceCountedBefore, recipientKey, recordInbound } from './repo.js';
 import type { ProviderReport } from './providers/reports.js';
 import { audienceOfMail, readReturnPath, type MailRef } from './return-path.js';
 
@@ -42,26 +42,36 @@ export interface ReturnOutcome {
   note: string;
 }
 
-/** Records a bounce or complaint and acts on it. Throws EmailAddressError for a report naming an impossible address. */
+/**
+ * Records a bounce or complaint and acts on it, in one transaction: a report
+ * leaves its row and its effect, or (when the database fails) neither, so a
+ * sender's retry is not acted on twice. Throws EmailAddressError for a
+ * report naming an impossible address.
+ */
 export async function recordReturn(deps: InboundDeps, report: ReturnReport): Promise<ReturnOutcome> {
-  const outcome = report.mail ? await returnOfMail(deps, report, report.mail) : await returnOfAddress(deps, report, report.email ?? '');
   const kind: InboundKind = report.type === 'complaint' ? 'complaint' : 'bounce';
+  const outcome = await deps.db.transaction(async (tx) => {
+    const inTx = { ...deps, db: tx };
+    const acted = report.mail ? await returnOfMail(inTx, report, report.mail) : await returnOfAddress(inTx, report, report.email ?? '');
+    await recordInbound(tx, {
+      channel: report.channel,
+      kind,
+      severity: kind === 'bounce' ? (report.type as 'hard' | 'soft') : null,
+      status: report.status,
+      messageId: report.messageId,
+      audience: acted.audience ?? null,
+      recipientId: acted.recipientId ?? null,
+      // The mail its return path named: a delivery (with its run), or a mail that has no delivery row (no run).
+      deliveryId: report.mail && acted.audience ? report.mail.mailId : null,
+      runId: acted.runId ?? null,
+      action: acted.action,
+      note: acted.note,
+    });
+    return acted;
+  });
   if (kind === 'complaint') deps.metrics.complaints.inc({ source: report.channel });
   else deps.metrics.bounces.inc({ type: report.type, source: report.channel });
-  await recordInbound(deps.db, {
-    channel: report.channel,
-    kind,
-    severity: kind === 'bounce' ? (report.type as 'hard' | 'soft') : null,
-    status: report.status?.slice(0, 100) ?? null,
-    messageId: report.messageId?.slice(0, 998) ?? null,
-    audience: outcome.audience ?? null,
-    recipientId: outcome.recipientId ?? null,
-    deliveryId: report.mail && outcome.runId ? report.mail.mailId : null,
-    runId: outcome.runId ?? null,
-    action: outcome.action,
-    note: outcome.note,
-  });
-  deps.logger.info({ channel: report.channel, type: report.type, status: report.status, ...outcome }, 'bounce or complaint recorded');
+  deps.logger.info({ channel: report.channel, type: report.type, status: report.status?.slice(0, 100), ...outcome }, 'bounce or complaint recorded');
   return outcome;
 }
 
@@ -81,6 +91,9 @@ async function returnOfMail(deps: InboundDeps, report: ReturnReport, mail: MailR
     return { action: 'suppressed', ...whom, runId, note: 'complaint: suppressed at once' };
   }
   if (delivery && !delivery.first) return { action: 'ignored', ...whom, runId, note: 'this delivery was reported as a hard bounce before' };
+  if (!delivery && (await hardBounceCountedBefore(deps.db, audience, mail.recipientId, mail.mailId))) {
+    return { action: 'ignored', ...whom, note: 'this mail was reported as a hard bounce before' };
+  }
   const suppressed = await recordHardBounce(deps.db, table, mail.recipientId, deps.hardBounceLimit, `hard bounce ${report.status ?? ''} (${report.channel})`.trim());
   if (delivery) await checkRunRates(deps, delivery.runId);
   return { action: suppressed ? 'suppressed' : 'counted', ...whom, runId, note: suppressed ? `hard bounce: suppressed at HARD_BOUNCE_LIMIT` : 'hard bounce counted' };

@@ -11,6 +11,10 @@ export interface InboundSmtpOptions {
   maxMessageBytes: number;
   /** Connections at once; past it, 421 (INBOUND_MAX_CONNECTIONS). */
   maxConnections: number;
+  /** Connections at once from one client address; past it, 421 (INBOUND_MAX_CONNECTIONS_PER_IP). */
+  maxConnectionsPerIp: number;
+  /** How long a connection may last, whatever it sends (INBOUND_SESSION_SECONDS): NOOP resets the idle timeout, not this. */
+  sessionMs: number;
   /** Messages one client address may hand over a minute; past it, 421 (INBOUND_RATE_PER_MINUTE). */
   ratePerMinute: number;
   /** With a certificate the server offers STARTTLS. */
@@ -31,11 +35,22 @@ const smtpError = (responseCode: number, message: string) => Object.assign(new E
  * takes mail only for unsubscribe@<sender domain> and for return paths we
  * signed (bounces+<token>@BOUNCE_DOMAIN); every other recipient gets 550,
  * so it relays nothing. Each message is handled before the 250, so a
- * sender whose message we could not record (451) tries again.
+ * sender whose message we could not record (451) tries again. One client
+ * cannot hold it: it has a few of the connections at most, and each for a
+ * limited time.
  */
 export async function startInboundSmtp(deps: InboundDeps, options: InboundSmtpOptions): Promise<InboundSmtp> {
   const counts = new Map<string, { minute: number; count: number }>();
-  const server = new SMTPServer({
+  /** Each open session's time limit, and whether a message of it is being handled (the limit then waits for its answer). */
+  const sessions = new Map<string, { timer: NodeJS.Timeout; handling: boolean; expired: boolean }>();
+  const connectionOf = (id: string) => [...server.connections].find((connection) => connection.id === id);
+  const endSession = (id: string) => {
+    const connection = connectionOf(id);
+    if (!connection) return;
+    connection.send(421, `${options.serverName ?? 'council-digest'} 4.4.2 Session time limit reached: closing`);
+    connection.close();
+  };
+  const server: SMTPServer = new SMTPServer({
     name: options.serverName,
     banner: 'council-digest inbound: returned mail and unsubscribes only',
     size: options.maxMessageBytes,
@@ -44,6 +59,24 @@ export async function startInboundSmtp(deps: InboundDeps, options: InboundSmtpOp
     disabledCommands: options.tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
     ...(options.tls ? { key: options.tls.key, cert: options.tls.cert } : {}),
     logger: false,
+    onConnect(session, callback) {
+      // smtp-server adds the connection before asking, so this client's count includes it.
+      let fromClient = 0;
+      for (const connection of server.connections) if (connection.remoteAddress === session.remoteAddress) fromClient += 1;
+      if (fromClient > options.maxConnectionsPerIp) return callback(smtpError(421, '4.7.0 Too many connections from your address: try again later'));
+      const timer = setTimeout(() => {
+        const state = sessions.get(session.id);
+        if (state?.handling) state.expired = true;
+        else endSession(session.id);
+      }, options.sessionMs).unref();
+      sessions.set(session.id, { timer, handling: false, expired: false });
+      callback();
+    },
+    onClose(session) {
+      const state = sessions.get(session.id);
+      if (state) clearTimeout(state.timer);
+      sessions.delete(session.id);
+    },
     onMailFrom(_address, session, callback) {
       const minute = Math.floor(Date.now() / 60_000);
       const client = session.remoteAddress;
@@ -68,11 +101,23 @@ export async function startInboundSmtp(deps: InboundDeps, options: InboundSmtpOp
       stream.on('end', () => {
         if (stream.sizeExceeded) return callback(smtpError(552, `5.3.4 Message too big: the limit is ${options.maxMessageBytes} bytes`));
         const to = session.envelope.rcptTo.map((rcpt) => rcpt.address);
+        const state = sessions.get(session.id);
+        if (state) state.handling = true;
+        // A session past its time limit while its message was handled gets the answer first, then the 421.
+        const answered = () => {
+          if (!state) return;
+          state.handling = false;
+          if (state.expired) setImmediate(() => endSession(session.id));
+        };
         handleInboundMail(deps, { channel: 'smtp', raw: Buffer.concat(chunks), to }).then(
-          (handled) => callback(null, `2.0.0 Accepted: ${handled.kind}, ${handled.action}`),
+          (handled) => {
+            callback(null, `2.0.0 Accepted: ${handled.kind}, ${handled.action}`);
+            answered();
+          },
           (error: unknown) => {
             deps.logger.error({ err: error }, 'inbound mail not recorded: the sender will retry');
             callback(smtpError(451, '4.3.0 Could not record the message: try again later'));
+            answered();
           },
         );
       });

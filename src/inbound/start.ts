@@ -33,6 +33,8 @@ export async function startInbound(
     port: config.INBOUND_SMTP_PORT,
     maxMessageBytes: config.INBOUND_MAX_MESSAGE_BYTES,
     maxConnections: config.INBOUND_MAX_CONNECTIONS,
+    maxConnectionsPerIp: config.INBOUND_MAX_CONNECTIONS_PER_IP,
+    sessionMs: config.INBOUND_SESSION_SECONDS * 1000,
     ratePerMinute: config.INBOUND_RATE_PER_MINUTE,
     tls,
   });

@@ -17,25 +17,29 @@ export interface UnsubscribeOutcome {
  * unsubscribe token among the candidates unsubscribes its subscriber
  * exactly as the one-click POST does (the token version moves on, so every
  * earlier link dies), or its feed recipient as the feed's unsubscribe page
- * does. Without a genuine token nothing changes.
+ * does. Without a genuine token nothing changes. The change and its record
+ * are one transaction, as for a bounce.
  */
 export async function unsubscribeByMail(deps: InboundDeps, mail: { channel: InboundChannel; tokens: string[]; messageId?: string }): Promise<UnsubscribeOutcome> {
-  let outcome: UnsubscribeOutcome = { action: 'ignored', note: mail.tokens.length ? 'no genuine unsubscribe token' : 'no unsubscribe token' };
-  for (const token of mail.tokens) {
-    const tried = await tryToken(deps, token);
-    if (tried) {
-      outcome = tried;
-      break;
+  const outcome = await deps.db.transaction(async (tx) => {
+    let found: UnsubscribeOutcome = { action: 'ignored', note: mail.tokens.length ? 'no genuine unsubscribe token' : 'no unsubscribe token' };
+    for (const token of mail.tokens) {
+      const tried = await tryToken({ ...deps, db: tx }, token);
+      if (tried) {
+        found = tried;
+        break;
+      }
     }
-  }
-  await recordInbound(deps.db, {
-    channel: mail.channel,
-    kind: 'unsubscribe',
-    messageId: mail.messageId?.slice(0, 998) ?? null,
-    audience: outcome.audience ?? null,
-    recipientId: outcome.recipientId ?? null,
-    action: outcome.action,
-    note: outcome.note,
+    await recordInbound(tx, {
+      channel: mail.channel,
+      kind: 'unsubscribe',
+      messageId: mail.messageId,
+      audience: found.audience ?? null,
+      recipientId: found.recipientId ?? null,
+      action: found.action,
+      note: found.note,
+    });
+    return found;
   });
   deps.logger.info({ channel: mail.channel, ...outcome }, 'unsubscribe by mail');
   return outcome;

@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import addressparser from 'nodemailer/lib/addressparser';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -71,6 +72,7 @@ export function createSmtpMailer(options: SmtpOptions): Mailer {
   return {
     describe: `SMTP ${url.protocol}//${url.hostname}:${transportOptions.port}`,
     async send(mail) {
+      assertOneMailbox(mail.to);
       const info = await transport.sendMail({
         from: options.from,
         to: mail.to,
@@ -90,6 +92,26 @@ export function createSmtpMailer(options: SmtpOptions): Mailer {
       transport.close();
     },
   };
+}
+
+/** An address the transport would read as another mailbox: never sent, never retried (553, as a server would answer). */
+export class UnsendableAddressError extends Error {
+  override readonly name = 'UnsendableAddressError';
+  readonly responseCode = 553;
+}
+
+/**
+ * The last guard before a recipient reaches nodemailer: it must read the
+ * stored address as exactly that one mailbox. A string it reads as
+ * "display name <address>" or as a list (an address stored before the
+ * checks of src/subscribers/email.ts, or one that slipped past them) would
+ * go to someone else.
+ */
+export function assertOneMailbox(to: string): void {
+  const parsed = addressparser(to, { flatten: true });
+  if (parsed.length !== 1 || parsed[0]!.name || parsed[0]!.address !== to) {
+    throw new UnsendableAddressError(`553 5.1.3 not sent: the recipient ${JSON.stringify(to)} does not read as one mailbox`);
+  }
 }
 
 /** Whether an SMTP failure is worth retrying: 4xx and connection trouble are; 5xx are final. */

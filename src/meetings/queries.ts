@@ -257,9 +257,9 @@ export async function loadMeetingViews(db: Db, ids: number[]): Promise<LoadedVie
       status: meeting.status,
       startsAt: meeting.startsAt.toISOString(),
       sources: {
-        ...(meeting.councilUrl ? { council: meeting.councilUrl } : {}),
-        ...(meeting.videoUrl ? { video: meeting.videoUrl } : {}),
-        ...(meeting.transcriptUrl ? { transcript: meeting.transcriptUrl } : {}),
+        ...(httpUrl(meeting.councilUrl) ? { council: httpUrl(meeting.councilUrl)! } : {}),
+        ...(httpUrl(meeting.videoUrl) ? { video: httpUrl(meeting.videoUrl)! } : {}),
+        ...(httpUrl(meeting.transcriptUrl) ? { transcript: httpUrl(meeting.transcriptUrl)! } : {}),
       },
       summary: meeting.summary,
       topics: (meetingTags.get(meeting.id) ?? []).map((tag) => tag.slug),
@@ -278,7 +278,7 @@ export async function loadMeetingViews(db: Db, ids: number[]): Promise<LoadedVie
       documents: (docsBy.get(meeting.id) ?? []).map(({ title, category, url, sectionId }) => ({
         title,
         category,
-        url,
+        url: httpUrl(url),
         section: sectionId ? (headingById.get(sectionId) ?? null) : null,
       })),
       decisions: (decisionsBy.get(meeting.id) ?? []).map((decision) => ({
@@ -298,4 +298,17 @@ export async function loadMeetingViews(db: Db, ids: number[]): Promise<LoadedVie
       footnotes: meeting.footnotes,
     };
   });
+}
+
+/**
+ * A stored link as readers get it: only one that parses as http(s), in the
+ * URL parser's own spelling, which percent-encodes quotes and angle
+ * brackets. The import schema checks the scheme but keeps the text as
+ * given, so "https://x/\"><script>" was stored and served as it came: pages
+ * escape it, an API consumer may not.
+ */
+export function httpUrl(value: string | null | undefined): string | null {
+  if (!value || !URL.canParse(value)) return null;
+  const url = new URL(value);
+  return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
 }

@@ -280,16 +280,14 @@ function tagRows(manual: string[] | undefined, tagged: Tag[], known: Map<string,
 }
 
 /** A council by its name or one of its aliases, created on first sight. */
+/** The council a name means: its slug, its name or one of its other names, in any case. */
+const councilNamed = (name: string) =>
+  sql`${councils.slug} = ${slugify(name)} or lower(${councils.name}) = lower(${name})
+    or exists (select 1 from unnest(${councils.aliases}) alias where lower(alias) = lower(${name}))`;
+
 export async function resolveCouncil(db: Db | Tx, name: string) {
   const slug = slugify(name);
-  const [known] = await db
-    .select()
-    .from(councils)
-    .where(
-      sql`${councils.slug} = ${slug} or lower(${councils.name}) = lower(${name})
-        or exists (select 1 from unnest(${councils.aliases}) alias where lower(alias) = lower(${name}))`,
-    )
-    .limit(1);
+  const [known] = await db.select().from(councils).where(councilNamed(name)).limit(1);
   if (known) return known;
   const [created] = await db
     .insert(councils)
@@ -322,7 +320,7 @@ async function resolveCommittee(tx: Tx, councilId: number, name: string) {
 
 type Existing = NonNullable<Awaited<ReturnType<typeof findExisting>>>;
 
-async function findExisting(tx: Tx, committeeId: number, meeting: Meeting, harvestKey: string | undefined) {
+async function findExisting(tx: Db | Tx, committeeId: number | undefined, meeting: Meeting, harvestKey: string | undefined) {
   const columns = {
     id: meetings.id,
     title: meetings.title,
@@ -347,11 +345,29 @@ async function findExisting(tx: Tx, committeeId: number, meeting: Meeting, harve
     const [byUrl] = await tx.select(columns).from(meetings).where(eq(meetings.councilUrl, meeting.sources.council));
     if (byUrl) return byUrl;
   }
+  if (committeeId === undefined) return undefined;
   const [bySlot] = await tx
     .select(columns)
     .from(meetings)
     .where(and(eq(meetings.committeeId, committeeId), eq(meetings.startsAt, new Date(meeting.startsAt))));
   return bySlot;
+}
+
+/**
+ * What an import of this meeting would replace, writing nothing: the
+ * section headings and the number of decisions an import stored for the
+ * same meeting before (found as importMeeting finds it), or undefined for a
+ * meeting not stored yet.
+ */
+export async function storedImportOf(db: Db, meeting: Meeting): Promise<{ headings: string[]; decisions: number } | undefined> {
+  const [council] = await db.select({ id: councils.id }).from(councils).where(councilNamed(meeting.council)).limit(1);
+  const [committee] = council
+    ? await db.select({ id: committees.id }).from(committees).where(and(eq(committees.councilId, council.id), eq(committees.slug, slugify(meeting.committee))))
+    : [];
+  const existing = await findExisting(db, committee?.id, meeting, undefined);
+  if (!existing) return undefined;
+  const stored = await storedPart(db, existing, 'import');
+  return { headings: stored.sections.map((section) => section.heading), decisions: stored.decisions.length };
 }
 
 interface Written {
@@ -389,7 +405,7 @@ function stampColumns(stamps: PublicationStamps) {
 }
 
 /** What this writer stored of a meeting before: its sections, its decisions, and (an import's) the summary. */
-async function storedPart(tx: Tx, existing: Existing, origin: Origin) {
+async function storedPart(tx: Db | Tx, existing: Existing, origin: Origin) {
   const [own, decided] = await Promise.all([
     tx.select({ heading: sections.heading, blocks: sections.blocks, agenda: sections.agenda }).from(sections).where(and(eq(sections.meetingId, existing.id), eq(sections.origin, origin))).orderBy(asc(sections.position)),
     tx.select({ text: decisions.text }).from(decisions).where(and(eq(decisions.meetingId, existing.id), eq(decisions.origin, origin))).orderBy(asc(decisions.position)),

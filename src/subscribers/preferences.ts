@@ -1,3 +1,4 @@
+import type { Executor } from '../db/client.js';
 import type { SubscriberStatus } from '../db/schema/index.js';
 import type { SubscriberDeps } from './deps.js';
 import type { FilterSet } from './filters.js';
@@ -18,7 +19,7 @@ import { TokenError, verifyToken, type TokenPurpose } from './tokens.js';
  * this page, in date and issued since the last unsubscribe or erasure;
  * otherwise a TokenError (the pages answer it with a 400 page).
  */
-export async function openLink(deps: Pick<SubscriberDeps, 'db' | 'secret' | 'now'>, token: string, purpose: TokenPurpose): Promise<Subscriber> {
+export async function openLink(deps: Pick<SubscriberDeps, 'secret' | 'now'> & { db: Executor }, token: string, purpose: TokenPurpose): Promise<Subscriber> {
   const claims = verifyToken(deps.secret, token, purpose, deps.now());
   const subscriber = await findSubscriberByPublicId(deps.db, claims.subject);
   if (!subscriber || subscriber.status === 'erased' || subscriber.tokenVersion !== claims.version) {
@@ -62,7 +63,7 @@ export function availableActions(status: SubscriberStatus): SubscriberAction[] {
  * where things stand rather than an error.
  */
 export async function applyAction(
-  deps: Pick<SubscriberDeps, 'db' | 'now'>,
+  deps: Pick<SubscriberDeps, 'now'> & { db: Executor },
   subscriber: Subscriber,
   action: SubscriberAction,
 ): Promise<{ subscriber: Subscriber; changed: boolean }> {

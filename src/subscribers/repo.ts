@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import type { Db, Executor } from '../db/client.js';
 import { subscriberEmails, subscribers, suppressions, type SubscriberStatus } from '../db/schema/index.js';
 import { filterKey, type FilterSet } from './filters.js';
 
@@ -10,8 +10,7 @@ import { filterKey, type FilterSet } from './filters.js';
  */
 
 export type Subscriber = typeof subscribers.$inferSelect;
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-export type Executor = Db | Tx;
+export type { Executor, Tx } from '../db/client.js';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

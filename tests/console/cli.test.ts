@@ -38,6 +38,15 @@ describe('council-digest operator', () => {
     const bad = await cli(['operator', 'add', 'not-an-address', '--role', 'viewer']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('looks like name@example.org');
+    // One line, the API's message: it printed a stack trace.
+    for (const [address, message] of [
+      ['a@example.org\r\nBcc: b@example.org', 'An email address cannot contain line breaks'],
+      ['not-an-address', 'An email address looks like name@example.org'],
+    ]) {
+      const refused = await cli(['operator', 'add', address!, '--role', 'viewer']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr.trim().split('\n').filter((line) => !line.startsWith('{'))).toEqual([message]);
+    }
     const missing = await cli(['operator', 'remove', 'nobody@example.org']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('No operator nobody@example.org');

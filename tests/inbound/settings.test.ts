@@ -14,6 +14,8 @@ describe('the settings of mail that comes back', () => {
       RUN_BOUNCE_PAUSE_RATE: 0.05,
       RUN_PAUSE_MIN_SENDS: 500,
       INBOUND_IMAP_DONE_FOLDER: 'Processed',
+      INBOUND_MAX_CONNECTIONS_PER_IP: 5,
+      INBOUND_SESSION_SECONDS: 300,
     });
     expect(new RegExp(config.SES_SNS_CERT_HOST).test('sns.eu-west-2.amazonaws.com')).toBe(true);
     expect(new RegExp(config.SES_SNS_CERT_HOST).test('sns.eu-west-2.amazonaws.com.attacker.example')).toBe(false);
@@ -27,6 +29,11 @@ describe('the settings of mail that comes back', () => {
   it('refuse bad values with their real limits named', () => {
     expect(problemsOf({ RUN_COMPLAINT_PAUSE_RATE: '2' })).toEqual(['RUN_COMPLAINT_PAUSE_RATE: must be a number from 0 to 1 (0.003 is 0.3%)']);
     expect(problemsOf({ INBOUND_MAX_MESSAGE_BYTES: '10' })).toEqual(['INBOUND_MAX_MESSAGE_BYTES: must be a whole number from 1024 to 52428800']);
+    expect(problemsOf({ INBOUND_SESSION_SECONDS: '0' })).toEqual(['INBOUND_SESSION_SECONDS: must be a whole number from 1 to 3600']);
+    expect(problemsOf({ INBOUND_MAX_CONNECTIONS_PER_IP: '0' })).toEqual(['INBOUND_MAX_CONNECTIONS_PER_IP: must be a whole number from 1 to 10000']);
+    expect(problemsOf({ INBOUND_MAX_CONNECTIONS: '10', INBOUND_MAX_CONNECTIONS_PER_IP: '11' })).toEqual([
+      'INBOUND_MAX_CONNECTIONS_PER_IP: must be at most INBOUND_MAX_CONNECTIONS, or one client can hold every connection',
+    ]);
     expect(problemsOf({ RUN_PAUSE_MIN_SENDS: '0' })).toEqual(['RUN_PAUSE_MIN_SENDS: must be a whole number from 1 to 10000000']);
     expect(problemsOf({ BOUNCE_DOMAIN: 'not a domain' })).toEqual(['BOUNCE_DOMAIN: must be a domain name such as bounces.example.org']);
     expect(problemsOf({ SERVE_INBOUND: 'yes' })).toEqual(['SERVE_INBOUND: must be true or false']);

@@ -32,7 +32,7 @@ export async function startTestInbound(
   options: Partial<InboundSmtpOptions> = {},
 ): Promise<{ server: InboundSmtp; deps: InboundDeps }> {
   const deps = inboundDeps(harness.config, { db: database.db, logger: harness.deps.logger, metrics: harness.deps.metrics, tokenSecret });
-  const server = await startInboundSmtp(deps, { host: '127.0.0.1', port: 0, maxMessageBytes: 1_048_576, maxConnections: 20, ratePerMinute: 1000, ...options });
+  const server = await startInboundSmtp(deps, { host: '127.0.0.1', port: 0, maxMessageBytes: 1_048_576, maxConnections: 20, maxConnectionsPerIp: 20, sessionMs: 300_000, ratePerMinute: 1000, ...options });
   afterAll(() => server.close());
   return { server, deps };
 }

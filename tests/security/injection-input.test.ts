@@ -39,6 +39,29 @@ beforeAll(async () => {
 const credentialsFor = (url: string): Record<string, string> =>
   url.startsWith('/api/admin/') || url.startsWith('/admin/') ? adminHeaders : url.startsWith('/api/partner/') ? bearer(partnerKey) : {};
 
+type Case = { what: string; method: 'POST'; url: string; headers?: Record<string, string>; payload: object };
+
+/** Sends each request from its own client address (the sign-up limit is per IP) and expects a 4xx for every one. */
+async function expectRefused(cases: readonly Case[], clientAddress: string, label = '') {
+  for (const { what, ...request } of cases) {
+    const response = await app.inject({ ...request, headers: { ...request.headers, 'x-forwarded-for': clientAddress } });
+    expect(response.statusCode, `${what}${label}: ${response.body}`).toBeGreaterThanOrEqual(400);
+    expect(response.statusCode, what).toBeLessThan(500);
+  }
+}
+
+/** Posts the rows to the subscriber import, which must reject every one. */
+async function expectImportRejects(emails: string[]) {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/admin/subscribers/import',
+    headers: { ...adminHeaders, 'content-type': 'application/json' },
+    payload: JSON.stringify(emails.map((email) => ({ email }))),
+  });
+  expect(response.statusCode).toBe(200);
+  expect(response.json()).toMatchObject({ created: 0, rejectedCount: emails.length });
+}
+
 describe('line breaks in addresses and names', () => {
   const cases = (broken: string) => [
     { what: 'a sign-up address', method: 'POST', url: '/api/subscriptions', payload: { email: `eve@example.org${broken}` } },
@@ -52,28 +75,40 @@ describe('line breaks in addresses and names', () => {
 
   for (const broken of lineBreaks) {
     it(`are refused with a 4xx wherever an address or name is taken (${JSON.stringify(broken.slice(0, 2))})`, async () => {
-      for (const { what, ...request } of cases(broken)) {
-        const response = await app.inject({ ...request, headers: { ...('headers' in request ? request.headers : {}), 'x-forwarded-for': `10.1.${lineBreaks.indexOf(broken)}.1` } });
-        expect(response.statusCode, `${what}: ${response.body}`).toBeGreaterThanOrEqual(400);
-        expect(response.statusCode, what).toBeLessThan(500);
-      }
+      await expectRefused(cases(broken), `10.1.${lineBreaks.indexOf(broken)}.1`);
     });
   }
 
   it('are rejected row by row by the subscriber import', async () => {
-    const response = await app.inject({
-      method: 'POST',
-      url: '/api/admin/subscribers/import',
-      headers: { ...adminHeaders, 'content-type': 'application/json' },
-      payload: JSON.stringify(lineBreaks.map((broken) => ({ email: `eve@example.org${broken}` }))),
-    });
-    expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ created: 0, rejectedCount: lineBreaks.length });
+    await expectImportRejects(lineBreaks.map((broken) => `eve@example.org${broken}`));
   });
 
   it('never reach a mail header: nothing was sent to the injected address', async () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(harness.smtp.messages.filter((mail) => mail.raw.includes('victim@example.org'))).toEqual([]);
+  });
+});
+
+describe('Unicode separators in addresses', () => {
+  // Each once went through as a new address and was mailed to victim@example.org ("x" read as a display name).
+  const separators = ['\u2028', '\u2029', '\u00a0', '\u3000', '\u200b', '\u0085'];
+  const hijacks = separators.map((separator, index) => `x${index}${separator}victim@example.org`);
+  const cases = (address: string) => [
+    { what: 'a sign-up', method: 'POST', url: '/api/subscriptions', payload: { email: address } },
+    { what: 'an operator', method: 'POST', url: '/api/admin/operators', headers: adminHeaders, payload: { email: address, role: 'viewer' } },
+    { what: "a partner's contact address", method: 'POST', url: '/api/admin/partners', headers: adminHeaders, payload: { name: 'Eve', contactEmail: address } },
+    { what: 'a feed recipient', method: 'POST', url: '/api/partner/feeds', headers: bearer(partnerKey), payload: { name: 'Feed', recipients: [address] } },
+    { what: 'a suppression', method: 'POST', url: '/api/admin/suppressions', headers: adminHeaders, payload: { email: address } },
+  ] as const;
+
+  it('are refused with a 4xx at sign-up, for operators, partners, feeds and suppressions', async () => {
+    for (const [index, address] of hijacks.entries()) await expectRefused(cases(address), `10.2.${index}.1`, ` ${JSON.stringify(address)}`);
+  });
+
+  it('are rejected row by row by the subscriber import, so no such address becomes active', async () => {
+    await expectImportRejects(hijacks);
+    const stored = await database.db.execute<{ n: string }>(sql`select count(*) as n from subscribers where email like '%victim@example.org'`);
+    expect(Number(stored.rows[0]!.n)).toBe(0);
   });
 });
 

@@ -79,4 +79,33 @@ describe('email addresses', () => {
   ])('refuses %s', (_name, address) => {
     expect(() => emailKey(address)).toThrow(EmailAddressError);
   });
+
+  // Each of these was read by the mail library as "display name <victim@example.org>" and mailed there.
+  it.each([
+    ['a line separator', 'x\u2028victim@example.org'],
+    ['a paragraph separator', 'y\u2029victim@example.org'],
+    ['a no-break space', 'z\u00a0victim@example.org'],
+    ['an ideographic space', 'w\u3000victim@example.org'],
+    ['a next-line control', 'v\u0085victim@example.org'],
+    ['a zero-width space', 'u\u200bvictim@example.org'],
+    ['a right-to-left override', 't\u202evictim@example.org'],
+    ['a byte-order mark', 's\ufeffvictim@example.org'],
+    ['a no-break space in the domain', 'victim@example\u00a0.org'],
+    ['a private-use character', 'r\ue000victim@example.org'],
+  ])('refuses %s inside an address', (_name, address) => {
+    expect(() => emailKey(address)).toThrow(EmailAddressError);
+  });
+
+  it('refuses a local part mixing look-alike scripts, and takes one written in a single script', () => {
+    expect(() => emailKey('p\u0430ypal@example.org')).toThrow(/mixes letters of different scripts/);
+    expect(() => emailKey('\u03bflga@example.org')).toThrow(/mixes letters/);
+    expect(emailKey('\u0430\u043d\u043d\u0430@example.org')).toBe('\u0430\u043d\u043d\u0430@example.org');
+    expect(emailKey('jos\u00e9@example.org')).toBe('jos\u00e9@example.org');
+    expect(emailKey('\u7528\u6237@example.org')).toBe('\u7528\u6237@example.org');
+    expect(emailKey('tanaka\u3068\u7530\u4e2d@example.jp')).toBe('tanaka\u3068\u7530\u4e2d@example.jp');
+  });
+
+  it('keys the composed and decomposed spellings of one local part as one address', () => {
+    expect(emailKey('jose\u0301@example.org')).toBe(emailKey('jos\u00e9@example.org'));
+  });
 });

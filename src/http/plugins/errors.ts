@@ -2,6 +2,8 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { ImportError } from '../../meetings/errors.js';
 import { ApiError, errorBody, errorCodes, type ErrorStatus, type FieldError } from '../errors.js';
+import { statusPage } from '../pages/errors.js';
+import { sendPage } from '../pages/support.js';
 
 /**
  * The one error handler: 4xx say what was wrong (and which fields), 5xx hide
@@ -19,7 +21,15 @@ export function isUnstorableText(error: unknown): boolean {
 
 export function registerErrorHandling(app: FastifyInstance) {
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send(errorBody('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`));
+    const [path = '', query] = request.url.split(/\?(.*)/s);
+    if ((request.method === 'GET' || request.method === 'HEAD') && !path.startsWith('/api/')) {
+      // A page asked for with a trailing slash ("/preferences/<token>/") is that page: sent on, within this site only.
+      const trimmed = path.replace(/\/+$/, '');
+      if (trimmed !== path && /^\/[^/\\]/.test(trimmed)) return reply.redirect(query === undefined ? trimmed : `${trimmed}?${query}`, 308);
+      // People, not programs, follow links outside /api: they get the site's page, not JSON.
+      return sendPage(reply, 404, statusPage(404));
+    }
+    reply.code(404).send(errorBody('not_found', `No route for ${request.method} ${path}`));
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {

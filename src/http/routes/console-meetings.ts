@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { readImport } from '../../console/meeting-import.js';
+import { consoleImportLimitBytes, readImport, removalSize, removesAnything, type ImportPreviewRow } from '../../console/meeting-import.js';
 import { ImportError } from '../../meetings/errors.js';
 import { importRecords, recordsFromText, type ImportOptions } from '../../meetings/import.js';
 import { findMeetings } from '../../meetings/queries.js';
@@ -11,6 +11,7 @@ import type { ApiCache } from '../caches.js';
 import { clockOf } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { pageContext } from '../pages/console/context.js';
+import { overLimitDetail } from '../pages/console/errors.js';
 import { importPage, meetingsPage, type ImportForm } from '../pages/console/meetings.js';
 import { sendPage } from '../pages/support.js';
 import { audit } from '../plugins/roles.js';
@@ -18,11 +19,25 @@ import { audit } from '../plugins/roles.js';
 const dateField = z.string().trim().regex(/^(\d{4}-\d{2}-\d{2})?$/, 'a date like 2025-06-16').optional();
 const importFields = z
   .object({
-    text: z.string().max(5 * 1024 * 1024).default(''),
+    // Its limit is in bytes, checked by withinLimit: a 413, not a validation message.
+    text: z.string().default(''),
     format: z.enum(['', 'json', 'page', 'report']).default(''),
     council: z.string().trim().max(200).default(''),
   })
   .passthrough();
+
+/** The one limit of pasted or uploaded text, whichever way the form came (a longer multipart field arrives cut one byte past it). */
+function withinLimit(text: string): string {
+  if (Buffer.byteLength(text, 'utf8') > consoleImportLimitBytes) throw new ApiError(413, overLimitDetail);
+  return text;
+}
+
+/** Every removal of a preview, in words: "1 section and 2 decisions (Youth Justice Plan)". */
+function removalsOf(preview: ImportPreviewRow[]): string {
+  const sections = preview.flatMap((row) => row.removes.sections);
+  const size = removalSize({ sections, decisions: preview.reduce((sum, row) => sum + row.removes.decisions, 0) });
+  return sections.length ? `${size} (${sections.join('; ')})` : size;
+}
 
 function importOptions(form: ImportForm): ImportOptions {
   return { ...(form.format ? { format: form.format as ImportOptions['format'] } : {}), ...(form.council ? { council: form.council } : {}) };
@@ -64,7 +79,7 @@ export async function consoleMeetingRoutes(app: FastifyInstance, deps: AppDeps, 
   // Reading writes nothing: it shows what an import of the same text would store.
   routes.post('/admin/meetings/import/read', { schema: { hide: true, body: importFields.extend({ file: z.instanceof(Buffer).optional() }) }, config: { role: 'operator', consolePage: true } }, async (request, reply) => {
     const { file, ...fields } = request.body;
-    const form: ImportForm = { text: fields.text.trim() ? fields.text : (file?.toString('utf8') ?? ''), format: fields.format, council: fields.council };
+    const form: ImportForm = { text: withinLimit(fields.text.trim() ? fields.text : (file?.toString('utf8') ?? '')), format: fields.format, council: fields.council };
     try {
       const preview = await readImport(db, form.text, importOptions(form));
       return sendPage(reply, 200, importPage(pageContext(request, reply), { form, preview, zone }));
@@ -75,9 +90,16 @@ export async function consoleMeetingRoutes(app: FastifyInstance, deps: AppDeps, 
     }
   });
 
-  routes.post('/admin/meetings/import', { schema: { hide: true, body: importFields }, config: { role: 'operator', consolePage: true } }, async (request, reply) => {
-    const form: ImportForm = request.body;
+  // An import that would take sections or decisions away from a stored meeting needs the preview's confirmation, checked afresh.
+  routes.post('/admin/meetings/import', { schema: { hide: true, body: importFields.extend({ confirm: z.string().optional() }) }, config: { role: 'operator', consolePage: true } }, async (request, reply) => {
+    const { confirm, ...form } = request.body;
+    withinLimit(form.text);
     if (!form.text.trim()) throw new ApiError(400, 'There is nothing to import');
+    const preview = await readImport(db, form.text, importOptions(form));
+    if (removesAnything(preview) && confirm !== 'removals') {
+      const unconfirmed = `This import would remove ${removalsOf(preview)} from what is stored: tick the box to confirm, or start again.`;
+      return sendPage(reply, 409, importPage(pageContext(request, reply), { form, preview, unconfirmed, zone }));
+    }
     const imported = await importRecords(db, recordsFromText(form.text, importOptions(form))).finally(() => cache.invalidate());
     await audit(deps, request, {
       action: 'meetings.import',

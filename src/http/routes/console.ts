@@ -3,12 +3,13 @@ import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { consoleImportLimitBytes } from '../../console/meeting-import.js';
 import { FeedError } from '../../feeds/errors.js';
 import { ImportError } from '../../meetings/errors.js';
 import type { AppDeps } from '../app.js';
 import type { ApiCache } from '../caches.js';
 import { ApiError } from '../errors.js';
-import { consoleErrorPage, expiredFormDetail } from '../pages/console/errors.js';
+import { consoleErrorPage, expiredFormDetail, overLimitDetail } from '../pages/console/errors.js';
 import { consoleScript, consoleScriptPath, consoleStylesheet, consoleStylesheetPath } from '../pages/console/layout.js';
 import { sendPage } from '../pages/support.js';
 import { registerConsoleSession } from '../plugins/console-session.js';
@@ -39,7 +40,7 @@ export const consolePolicy =
 const consolePages: ((scope: FastifyInstance, deps: AppDeps, cache: ApiCache) => Promise<void>)[] = [consoleDashboardRoutes, consoleRunRoutes, consolePreviewRoutes, consoleSubscriberRoutes, consoleFeedRoutes, consolePartnerRoutes, consoleTopicRoutes, consoleMeetingRoutes, consolePeopleRoutes];
 
 /** A pasted page or a year of meetings fits; anything near this is not a person using a form. */
-const consoleBodyLimit = 5 * 1024 * 1024;
+const consoleBodyLimit = consoleImportLimitBytes;
 
 function useConsoleErrors(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -49,6 +50,7 @@ function useConsoleErrors(app: FastifyInstance) {
     if (error instanceof ImportError) return page(422, [error.message, ...error.issues.map((issue) => issue.message)].join(' '));
     if (error.code?.startsWith('FST_CSRF')) return page(403, expiredFormDetail);
     if (isUnstorableText(error)) return page(400, 'Text with a NUL character cannot be searched for or stored.');
+    if (error.statusCode === 413) return page(413, overLimitDetail);
     if (hasZodFastifySchemaValidationErrors(error)) return page(400, error.validation.map((issue) => `${issue.instancePath || 'form'}: ${issue.message}`).join('; '));
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) return page(status);
@@ -64,8 +66,9 @@ function useConsoleErrors(app: FastifyInstance) {
  */
 export async function consoleRoutes(app: FastifyInstance, deps: AppDeps, cache: ApiCache) {
   await app.register(fastifyFormbody, { bodyLimit: consoleBodyLimit });
-  // An uploaded file arrives as a Buffer among the form's fields.
-  await app.register(fastifyMultipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: consoleBodyLimit, files: 1, fields: 20 } });
+  // An uploaded file arrives as a Buffer among the form's fields. busboy silently cuts a longer field at fieldSize (1 MiB
+  // unless set), and keyValues drops its "truncated" flag: a field kept one byte past the limit is refused by the route.
+  await app.register(fastifyMultipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: consoleBodyLimit, fieldSize: consoleBodyLimit + 1, files: 1, fields: 20 } });
   await app.register(fastifyRateLimit, { global: false });
   await registerConsoleSession(app, deps);
   useConsoleErrors(app);

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { linkTokenParams } from '../schemas.js';
 import { eq } from 'drizzle-orm';
 import { partners } from '../../db/schema/index.js';
 import { renderAtom } from '../../feeds/atom.js';
@@ -14,7 +15,6 @@ import type { AppDeps } from '../app.js';
 import { ApiError } from '../errors.js';
 import { feedDepsFrom } from './partner-feeds.js';
 
-const tokenParams = z.object({ token: z.string().max(4096) });
 
 function sendPage(reply: FastifyReply, status: number, body: string) {
   return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
@@ -80,7 +80,7 @@ export async function feedPublicRoutes(app: FastifyInstance, deps: AppDeps) {
 
   routes.get(
     '/feeds/confirm/:token',
-    { schema: { hide: true, params: tokenParams } },
+    { schema: { hide: true, params: linkTokenParams } },
     async (request, reply) =>
       linkPage(reply, async () => {
         const now = feedDeps.now();
@@ -92,7 +92,7 @@ export async function feedPublicRoutes(app: FastifyInstance, deps: AppDeps) {
 
   routes.get(
     '/feeds/unsubscribe/:token',
-    { schema: { hide: true, params: tokenParams } },
+    { schema: { hide: true, params: linkTokenParams } },
     async (request, reply) =>
       linkPage(reply, async () => {
         const context = await unsubscribeContext(db, secret, request.params.token);
@@ -102,7 +102,7 @@ export async function feedPublicRoutes(app: FastifyInstance, deps: AppDeps) {
 
   routes.post(
     '/feeds/unsubscribe/:token',
-    { schema: { hide: true, params: tokenParams } },
+    { schema: { hide: true, params: linkTokenParams } },
     async (request, reply) =>
       linkPage(reply, async () => {
         const result = await unsubscribeFeedRecipient(db, secret, baseUrl, request.params.token, feedDeps.now());

@@ -1,6 +1,6 @@
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { linkTokenParams } from '../schemas.js';
 import { describeFilters } from '../../subscribers/filters.js';
 import { subscriberLinks } from '../../subscribers/links.js';
 import { confirmSubscription } from '../../subscribers/preferences.js';
@@ -17,7 +17,6 @@ import { assertFormPost, sendPage, subscriberDeps } from '../pages/support.js';
 /** A sign-up form is a few hundred bytes; anything near this is not a person filling it in. */
 export const formBodyLimit = 16 * 1024;
 
-const tokenParams = z.object({ token: z.string().max(4096) });
 
 /** The sign-up side of the site: the form, its post, and the confirmation link. */
 export async function signUpPages(app: FastifyInstance, deps: AppDeps, cache: ApiCache, limits: { signUp: onRequestHookHandler }) {
@@ -73,7 +72,7 @@ export async function signUpPages(app: FastifyInstance, deps: AppDeps, cache: Ap
 
   routes.get(
     '/confirm/:token',
-    { schema: { hide: true, params: tokenParams }, config: { linkPurpose: 'confirm' } },
+    { schema: { hide: true, params: linkTokenParams }, config: { linkPurpose: 'confirm' } },
     async (request, reply) => {
       const { subscriber, confirmedNow } = await confirmSubscription(subscribers, request.params.token);
       const catalogue = await loadCatalogue(db);

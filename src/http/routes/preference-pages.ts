@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { linkTokenParams } from '../schemas.js';
 import { subscriberLinks } from '../../subscribers/links.js';
 import { applyAction, availableActions, changeFilters, openLink, type SubscriberAction } from '../../subscribers/preferences.js';
 import type { Subscriber } from '../../subscribers/repo.js';
@@ -13,7 +13,6 @@ import { preferencesPage, resubscribedPage, unsubscribedPage, unsubscribePage } 
 import { assertFormPost, formTarget, sendPage, subscriberDeps } from '../pages/support.js';
 import { formBodyLimit } from './pages.js';
 
-const tokenParams = z.object({ token: z.string().max(4096) });
 
 const notices: Record<Exclude<SubscriberAction, 'unsubscribe'>, string> = {
   pause: 'Your digest is paused.',
@@ -57,14 +56,14 @@ export async function preferencePages(app: FastifyInstance, deps: AppDeps) {
       ...(extra.committeeSearch ? { committeeSearch: extra.committeeSearch } : {}),
     });
 
-  routes.get('/preferences/:token', { schema: { hide: true, params: tokenParams }, config: { linkPurpose: 'manage' } }, async (request, reply) => {
+  routes.get('/preferences/:token', { schema: { hide: true, params: linkTokenParams }, config: { linkPurpose: 'manage' } }, async (request, reply) => {
     const subscriber = await openLink(subscribers, request.params.token, 'manage');
     return sendPage(reply, 200, await renderPreferences(subscriber));
   });
 
   routes.post(
     '/preferences/:token',
-    { schema: { hide: true, params: tokenParams }, bodyLimit: formBodyLimit, config: { linkPurpose: 'manage' } },
+    { schema: { hide: true, params: linkTokenParams }, bodyLimit: formBodyLimit, config: { linkPurpose: 'manage' } },
     async (request, reply) => {
       const subscriber = await openLink(subscribers, request.params.token, 'manage');
       assertFormPost(request, deps);
@@ -90,7 +89,7 @@ export async function preferencePages(app: FastifyInstance, deps: AppDeps) {
     },
   );
 
-  routes.get('/unsubscribe/:token', { schema: { hide: true, params: tokenParams }, config: { linkPurpose: 'unsubscribe' } }, async (request, reply) => {
+  routes.get('/unsubscribe/:token', { schema: { hide: true, params: linkTokenParams }, config: { linkPurpose: 'unsubscribe' } }, async (request, reply) => {
     const subscriber = await openLink(subscribers, request.params.token, 'unsubscribe');
     const links = paths(subscriber);
     return sendPage(
@@ -102,7 +101,7 @@ export async function preferencePages(app: FastifyInstance, deps: AppDeps) {
 
   routes.post(
     '/unsubscribe/:token',
-    { schema: { hide: true, params: tokenParams }, bodyLimit: formBodyLimit, config: { linkPurpose: 'unsubscribe' } },
+    { schema: { hide: true, params: linkTokenParams }, bodyLimit: formBodyLimit, config: { linkPurpose: 'unsubscribe' } },
     async (request, reply) => {
       const subscriber = await openLink(subscribers, request.params.token, 'unsubscribe');
       // The one-click POST comes from a mail provider, with no page and so no form token: the link token is its authority.
@@ -114,7 +113,7 @@ export async function preferencePages(app: FastifyInstance, deps: AppDeps) {
   );
 
   // Opening the re-subscribe URL directly (a reload, a copied link) shows the button again: a GET changes nothing.
-  routes.get('/resubscribe/:token', { schema: { hide: true, params: tokenParams }, config: { linkPurpose: 'resubscribe' } }, async (request, reply) => {
+  routes.get('/resubscribe/:token', { schema: { hide: true, params: linkTokenParams }, config: { linkPurpose: 'resubscribe' } }, async (request, reply) => {
     const subscriber = await openLink(subscribers, request.params.token, 'resubscribe');
     if (subscriber.status !== 'unsubscribed') {
       return sendPage(reply, 200, resubscribedPage({ email: subscriber.email ?? '', managePath: paths(subscriber).manage(), changed: false }));
@@ -124,7 +123,7 @@ export async function preferencePages(app: FastifyInstance, deps: AppDeps) {
 
   routes.post(
     '/resubscribe/:token',
-    { schema: { hide: true, params: tokenParams }, bodyLimit: formBodyLimit, config: { linkPurpose: 'resubscribe' } },
+    { schema: { hide: true, params: linkTokenParams }, bodyLimit: formBodyLimit, config: { linkPurpose: 'resubscribe' } },
     async (request, reply) => {
       const subscriber = await openLink(subscribers, request.params.token, 'resubscribe');
       assertFormPost(request, deps);

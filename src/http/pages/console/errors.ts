@@ -25,4 +25,6 @@ ${detail && html`<p>${detail}</p>`}
   });
 }
 
+export const overLimitDetail = 'The console reads at most 5 MiB of pasted text or file at once, and this was more, so nothing was read or imported. Split it, or use `council-digest import`.';
+
 export const expiredFormDetail = 'The form had expired or came from elsewhere, so nothing was changed. Go back, reload the page and try again.';

@@ -1,4 +1,4 @@
-import type { ImportPreviewRow } from '../../../console/meeting-import.js';
+import { removalSize, removesAnything, type ImportPreviewRow } from '../../../console/meeting-import.js';
 import { roleIncludes } from '../../../console/operators.js';
 import type { ImportOutcome } from '../../../meetings/store.js';
 import type { MeetingView } from '../../../meetings/queries.js';
@@ -61,7 +61,7 @@ export interface ImportForm {
   council: string;
 }
 
-export function importPage(context: PageContext, options: { form: ImportForm; preview?: ImportPreviewRow[]; problems?: string[]; zone: string }): string {
+export function importPage(context: PageContext, options: { form: ImportForm; preview?: ImportPreviewRow[]; problems?: string[]; unconfirmed?: string; zone: string }): string {
   const { form, preview } = options;
   const formats = [['', 'Detect it'], ['page', 'Meeting summary page'], ['report', 'Executive-member report'], ['json', 'Canonical JSON']];
   return consolePage(context, {
@@ -69,6 +69,7 @@ export function importPage(context: PageContext, options: { form: ImportForm; pr
     current: '/admin/meetings',
     body: html`<h1>Import meetings</h1>
 ${options.problems?.length && html`<div class="error-summary" role="alert"><h2>The importer could not read it</h2><ul>${options.problems.map((problem) => html`<li>${problem}</li>`)}</ul></div>`}
+${options.unconfirmed && html`<div class="error-summary" role="alert"><h2>Nothing was imported</h2><p>${options.unconfirmed}</p></div>`}
 ${
   preview &&
   html`<h2>What the importer read</h2>
@@ -77,10 +78,12 @@ ${preview.map(
   (row) => html`<section class="card"><h3>${row.title}</h3>
 <dl class="choices-summary"><dt>Council</dt><dd>${row.council}</dd><dt>Committee</dt><dd>${row.committee}</dd><dt>Starts</dt><dd>${when(row.startsAt, options.zone)} (${row.status})</dd>
 <dt>Attendees</dt><dd>${row.attendees}</dd><dt>Decisions</dt><dd>${row.decisions}</dd><dt>Documents</dt><dd>${row.documents}</dd><dt>Topics</dt><dd>${row.topics.join(', ') || 'none'}</dd></dl>
-<p><strong>${row.headings.length} sections:</strong> ${row.headings.join(' · ')}</p></section>`,
+<p><strong>${row.headings.length} sections:</strong> ${row.headings.join(' · ')}</p>
+${removesAnything([row]) && html`<p class="field-error"><strong>This will remove ${removalSize(row.removes)}</strong> stored by an earlier import${row.removes.sections.length > 0 && html`: ${row.removes.sections.join(' · ')}`}.</p>`}</section>`,
 )}
-<form method="post" action="/admin/meetings/import">${csrfField(context)}
+<form method="post" action="/admin/meetings/import" enctype="multipart/form-data">${csrfField(context)}
 <input type="hidden" name="text" value="${form.text}"><input type="hidden" name="format" value="${form.format}"><input type="hidden" name="council" value="${form.council}">
+${removesAnything(preview) && html`<div class="field"><label><input type="checkbox" name="confirm" value="removals" required> Remove what this import leaves out of the stored meeting</label></div>`}
 <div class="actions"><button class="button" type="submit">Import ${preview.length === 1 ? 'this meeting' : `these ${preview.length} meetings`}</button><a href="/admin/meetings/import">Start again</a></div>
 </form>`
 }
