@@ -114,7 +114,7 @@ async function chooseSources({ database: { db } }: Runtime, options: HarvestOpti
 async function harvestNow(runtime: Runtime, source: SourceRow, options: HarvestOptions): Promise<HarvestRow> {
   const { config, database, logger } = runtime;
   const window = harvestWindow(new Date(), config.DIGEST_TZ, options);
-  const { id, joined } = await queueHarvest(database.db, { sourceId: source.id, ...window, trigger: 'cli' });
+  const { id, joined } = await queueHarvest(database.db, { sourceId: source.id, ...window, trigger: 'cli', budgetMinutes: config.HARVEST_BUDGET_MINUTES });
   console.error(`${joined ? 'Following' : 'Harvesting'} ${source.council} (${source.url}), ${window.from} to ${window.to}${joined ? `: harvest ${id} was already under way` : ''}.`);
   const bar = process.stderr.isTTY
     ? new SingleBar({ format: `{council} [{bar}] {value}/{total} meetings | {status}`, stream: process.stderr, hideCursor: true, clearOnComplete: false })

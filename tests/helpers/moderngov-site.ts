@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -12,10 +12,20 @@ import { fileURLToPath } from 'node:url';
 
 export interface SiteAnswer {
   status?: number;
-  body: string;
+  /** Bytes, for an answer in another charset than UTF-8. */
+  body: string | Buffer;
   contentType?: string;
   delayMs?: number;
+  /** More response headers (Retry-After, Location). */
+  headers?: Record<string, string>;
 }
+
+/**
+ * Answers a request itself (a drip, a huge body, a redirect to anywhere)
+ * and returns true; false leaves it to the routes. Requests it takes are
+ * still recorded.
+ */
+export type RawHandler = (request: IncomingMessage, response: ServerResponse, url: URL) => boolean;
 
 export type SiteRoute = SiteAnswer | SiteAnswer[];
 
@@ -24,6 +34,8 @@ export interface SiteRequest {
   path: string;
   query: Record<string, string>;
   userAgent: string;
+  /** Date.now() when it arrived. */
+  at: number;
 }
 
 export interface ModernGovSite {
@@ -32,7 +44,10 @@ export interface ModernGovSite {
   requests: SiteRequest[];
   /** The most requests this site had in flight at once. */
   maxInFlight: number;
+  /** `robots.txt` is the key of /robots.txt. */
   route(key: string, answer: SiteRoute): void;
+  /** Takes requests before the routes (see RawHandler); undefined removes it. */
+  handle(raw: RawHandler | undefined): void;
   close(): Promise<void>;
 }
 
@@ -68,6 +83,7 @@ export async function startModernGovSite(options: { answers?: Map<string, SiteRo
   const basePath = options.basePath ?? '/moderngov';
   const site = { requests: [] as SiteRequest[], maxInFlight: 0 };
   let inFlight = 0;
+  let raw: RawHandler | undefined;
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -75,8 +91,11 @@ export async function startModernGovSite(options: { answers?: Map<string, SiteRo
     const query = Object.fromEntries(url.searchParams);
     const operation = match?.[1] ?? '';
     const key =
-      operation === 'GetMeetings' ? `GetMeetings:${query.lCommitteeId}` : operation === 'GetMeeting' ? `GetMeeting:${query.lMeetingId}` : operation;
-    site.requests.push({ key, path: url.pathname, query, userAgent: request.headers['user-agent'] ?? '' });
+      url.pathname === '/robots.txt'
+        ? 'robots.txt'
+        : operation === 'GetMeetings' ? `GetMeetings:${query.lCommitteeId}` : operation === 'GetMeeting' ? `GetMeeting:${query.lMeetingId}` : operation;
+    site.requests.push({ key, path: url.pathname, query, userAgent: request.headers['user-agent'] ?? '', at: Date.now() });
+    if (raw?.(request, response, url)) return;
     inFlight += 1;
     site.maxInFlight = Math.max(site.maxInFlight, inFlight);
     const route = answers.get(key);
@@ -89,7 +108,7 @@ export async function startModernGovSite(options: { answers?: Map<string, SiteRo
         : route;
     setTimeout(() => {
       inFlight -= 1;
-      response.writeHead(answer.status ?? 200, { 'content-type': answer.contentType ?? 'text/xml' }).end(answer.body);
+      response.writeHead(answer.status ?? 200, { 'content-type': answer.contentType ?? 'text/xml', ...answer.headers }).end(answer.body);
     }, answer.delayMs ?? 2);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -105,6 +124,9 @@ export async function startModernGovSite(options: { answers?: Map<string, SiteRo
     route(key, answer) {
       answers.set(key, answer);
       served.delete(key);
+    },
+    handle(handler) {
+      raw = handler;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -39,6 +39,9 @@ const siteUrl = z
     }
   });
 
+/** Who at the council gave permission despite robots.txt, and when, in an operator's words. */
+export const permissionText = z.string().trim().min(3, 'say who gave permission and when').max(500);
+
 const harvestOut = z.object({
   id: z.number(),
   sourceId: z.number(),
@@ -52,6 +55,9 @@ const harvestOut = z.object({
   counts: z.object({ created: z.number(), updated: z.number(), unchanged: z.number(), skipped: z.number() }),
   requests: z.number(),
   errors: z.array(z.object({ meeting: z.string().optional(), message: z.string() })),
+  items: z.number(),
+  warningCount: z.number(),
+  warnings: z.array(z.object({ kind: z.string(), meeting: z.string().optional(), message: z.string() })),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
@@ -68,8 +74,17 @@ const sourceOut = z.object({
   lastHarvestAt: z.string().nullable(),
   lastSuccessAt: z.string().nullable(),
   consecutiveFailures: z.number(),
-  /** True after `failingAfter` failed harvests in a row. */
+  /** True after `failingAfter` failed harvests in a row, or with a health note. */
   failing: z.boolean(),
+  healthNote: z.string().nullable(),
+  /** Seconds one request may take; null: HARVEST_TIMEOUT_SECONDS. */
+  timeoutSeconds: z.number().nullable(),
+  robots: z
+    .object({ verdict: z.enum(['allowed', 'disallowed', 'missing', 'unreachable']), rule: z.string().optional(), status: z.number().optional(), checkedAt: z.string() })
+    .nullable(),
+  robotsPermission: z.string().nullable(),
+  robotsPermissionAt: z.string().nullable(),
+  lastCheck: z.record(z.string(), z.unknown()).nullable(),
 });
 
 function harvestView(row: HarvestRow) {
@@ -86,6 +101,9 @@ function harvestView(row: HarvestRow) {
     counts: { created: row.created, updated: row.updated, unchanged: row.unchanged, skipped: row.skipped },
     requests: row.requests,
     errors: row.errors,
+    items: row.items,
+    warningCount: row.warningCount,
+    warnings: row.warnings,
     createdAt: row.createdAt.toISOString(),
     startedAt: row.startedAt?.toISOString() ?? null,
     finishedAt: row.finishedAt?.toISOString() ?? null,
@@ -98,6 +116,7 @@ function sourceView(row: SourceRow, latest: HarvestRow | undefined) {
     lastHarvest: latest ? harvestView(latest) : null,
     lastHarvestAt: row.lastHarvestAt?.toISOString() ?? null,
     lastSuccessAt: row.lastSuccessAt?.toISOString() ?? null,
+    robotsPermissionAt: row.robotsPermissionAt?.toISOString() ?? null,
     failing: isFailing(row),
   };
 }
@@ -160,11 +179,18 @@ export async function adminHarvestRoutes(app: FastifyInstance, deps: AppDeps) {
       schema: {
         tags: ['operators'],
         security,
-        summary: 'Change a source\'s URL, or enable or disable it',
+        summary: 'Change a source\'s URL, enable or disable it, set its timeout, or record the council\'s permission',
+        description:
+          '`timeoutSeconds` (5-300, null for HARVEST_TIMEOUT_SECONDS) is how long one request to the site may take. `robotsPermission` records who at the council allowed harvesting despite robots.txt, and when ("Jo Bloggs, Democratic Services, email of 3 March 2026"); null withdraws it. Both are audited.',
         params: z.object({ id: z.coerce.number().int().positive() }),
         body: z
-          .object({ url: siteUrl.optional(), enabled: z.boolean().optional() })
-          .refine((change) => change.url !== undefined || change.enabled !== undefined, 'give url, enabled or both'),
+          .object({
+            url: siteUrl.optional(),
+            enabled: z.boolean().optional(),
+            timeoutSeconds: z.number().int().min(5, 'must be 5 to 300 seconds').max(300, 'must be 5 to 300 seconds').nullable().optional(),
+            robotsPermission: permissionText.nullable().optional(),
+          })
+          .refine((change) => Object.values(change).some((value) => value !== undefined), 'give url, enabled, timeoutSeconds or robotsPermission'),
         response: { 200: sourceOut, 404: errorResponse, ...adminErrorResponses },
       },
     },
@@ -172,7 +198,13 @@ export async function adminHarvestRoutes(app: FastifyInstance, deps: AppDeps) {
       const source = await updateSource(db, request.params.id, request.body);
       if (!source) throw new ApiError(404, `No source ${request.params.id}`);
       request.log.info({ source: source.id, change: request.body }, 'source changed');
-      await audit(deps, request, { action: 'source.edit', objectType: 'source', objectId: source.id, detail: request.body });
+      const { robotsPermission, ...edit } = request.body;
+      if (Object.values(edit).some((value) => value !== undefined)) {
+        await audit(deps, request, { action: 'source.edit', objectType: 'source', objectId: source.id, detail: edit });
+      }
+      if (robotsPermission !== undefined) {
+        await audit(deps, request, { action: 'source.robots-permission', objectType: 'source', objectId: source.id, detail: { permission: robotsPermission } });
+      }
       return sourceView(source, (await latestHarvests(db)).get(source.id));
     },
   );
@@ -202,7 +234,7 @@ export async function adminHarvestRoutes(app: FastifyInstance, deps: AppDeps) {
       const { source, from, to } = request.body;
       if (source !== undefined && !(await findSource(db, source))) throw new ApiError(404, `No source ${source}`);
       const queued = await startHarvests(
-        { db, queue: deps.queue, now, zone: deps.config.DIGEST_TZ },
+        { db, queue: deps.queue, now, zone: deps.config.DIGEST_TZ, budgetMinutes: deps.config.HARVEST_BUDGET_MINUTES },
         { sourceIds: source === undefined ? undefined : [source], from, to, trigger: 'api' },
       );
       const views = await Promise.all(queued.map(async ({ id, joined }) => ({ ...harvestView((await findHarvest(db, id))!), joined })));
