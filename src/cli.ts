@@ -8,7 +8,7 @@ import { printRunDeliveries, registerDigestCommands, watchRun } from './digest-c
 import { createDemoFeed, createDemoSubscribers, demoSubscribers, latestSeededWeek } from './digests/demo.js';
 import { requestRun } from './digests/runs.js';
 import { weekLabel } from './digests/week.js';
-import { registerHarvestCommands } from './harvest-commands.js';
+import { registerHarvestCommands, registerSourceCommands } from './harvest-commands.js';
 import { registerInboundCommands } from './inbound-commands.js';
 import { ImportError } from './meetings/errors.js';
 import { importRecords, recordsFromText } from './meetings/import.js';
@@ -170,6 +170,7 @@ Press Ctrl+C to stop.`);
 
 registerDigestCommands(program, (name) => openRuntime({ name, stderr: name !== 'worker' }));
 registerHarvestCommands(program, (name) => openRuntime({ name, stderr: true }));
+registerSourceCommands(program, (name) => openRuntime({ name, stderr: true }));
 registerOperatorCommands(program, withRuntime);
 registerInboundCommands(program, (name) => openRuntime({ name }));
 

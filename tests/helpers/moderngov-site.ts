@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { DateTime } from 'luxon';
 
 /**
  * A real HTTP server that answers like a council's ModernGov web service,
@@ -175,3 +176,26 @@ export function generatedAnswers(options: { committees: number; perCommittee: nu
   answers.set('GetCommittees', xml(`<committees>${committees.join('')}</committees>`));
   return answers;
 }
+
+/** For `sources check`: a site whose first live committee has met recently: its newest past meeting has 2 items and 3 papers. */
+export function recentSite(): Map<string, SiteRoute> {
+  const committee = (id: number, title: string, expired = false) =>
+    `<committee><committeeid>${id}</committeeid><committeetitle>${title}</committeetitle><committeedeleted>False</committeedeleted><committeeexpired>${expired ? 'True' : 'False'}</committeeexpired></committee>`;
+  const meeting = (id: number, offset: number) => `<meeting><meetingid>${id}</meetingid><meetingdate>${day(offset)}</meetingdate></meeting>`;
+  const doc = (n: number) => `<linkeddoc><title>Paper ${n}</title><url>https://example.gov.uk/s${n}.pdf</url></linkeddoc>`;
+  return new Map<string, SiteRoute>([
+    ['GetCommittees', xml(`<committees>${committee(9, 'Old Panel', true)}${committee(1, 'Licensing')}${committee(2, 'Cabinet')}${committee(3, 'Planning')}</committees>`)],
+    ['GetMeetings:1', xml('<meetings></meetings>')],
+    ['GetMeetings:2', xml(`<meetings>${meeting(201, -40)}${meeting(202, -12)}${meeting(203, 9)}</meetings>`)],
+    [
+      'GetMeeting:202',
+      xml(
+        `<getmeeting><meeting><meetingid>202</meetingid><meetingdate>${day(-12)}</meetingdate><meetingtime>18:00</meetingtime><linkeddocuments>${doc(1)}</linkeddocuments>` +
+          `<agenda><agendaitem><agendaitemnumber>1</agendaitemnumber><agendaitemtitle>Budget</agendaitemtitle><linkeddocuments>${doc(2)}${doc(3)}</linkeddocuments></agendaitem>` +
+          '<agendaitem><agendaitemnumber>2</agendaitemnumber><agendaitemtitle>Parking</agendaitemtitle></agendaitem></agenda></meeting></getmeeting>',
+      ),
+    ],
+  ]);
+}
+
+const day = (offset: number) => DateTime.now().setZone('Europe/London').plus({ days: offset }).toFormat('dd/MM/yyyy');

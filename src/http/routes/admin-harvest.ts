@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sourceKinds } from '../../db/schema/index.js';
-import { startHarvests } from '../../harvest/processors.js';
+import { checkSource } from '../../harvest/check.js';
+import { harvestDeps, startHarvests } from '../../harvest/processors.js';
 import {
   createSource,
   failingAfter,
@@ -206,6 +207,29 @@ export async function adminHarvestRoutes(app: FastifyInstance, deps: AppDeps) {
         await audit(deps, request, { action: 'source.robots-permission', objectType: 'source', objectId: source.id, detail: { permission: robotsPermission } });
       }
       return sourceView(source, (await latestHarvests(db)).get(source.id));
+    },
+  );
+
+  routes.post(
+    '/api/admin/sources/:id/check',
+    {
+      config: { role: 'operator' },
+      schema: {
+        tags: ['operators'],
+        security,
+        summary: 'Check a source now, as a harvest would read it',
+        description:
+          'Reads robots.txt afresh, then GetCommittees (timed), then the newest past meeting of the first committees that have one, counting its items and papers; stores nothing but the result, kept as the source\'s `lastCheck`. One try per request.',
+        params: z.object({ id: z.coerce.number().int().positive() }),
+        response: { 200: z.record(z.string(), z.unknown()), 404: errorResponse, ...adminErrorResponses },
+      },
+    },
+    async (request) => {
+      const source = await findSource(db, request.params.id);
+      if (!source) throw new ApiError(404, `No source ${request.params.id}`);
+      const check = await checkSource(harvestDeps(deps.config, { db, logger: deps.logger, now }), source);
+      await audit(deps, request, { action: 'source.check', objectType: 'source', objectId: source.id, detail: { ok: check.ok, problem: check.problem } });
+      return { ...check };
     },
   );
 
