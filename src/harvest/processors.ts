@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { workOptions } from '../jobs/index.js';
-import type { HarvestProcessors, JobOutcome, JobQueue } from '../jobs/types.js';
+import type { HarvestProcessors, JobOutcome, JobQueue, WorkOptions } from '../jobs/types.js';
 import type { Logger } from '../logger.js';
 import type { HarvestMetrics } from './metrics.js';
 import { failHarvest, listSources, queueHarvest } from './repo.js';
@@ -72,6 +72,17 @@ export function harvestProcessors(deps: HarvestDeps & { queue: JobQueue; zone: s
 }
 
 /**
+ * A harvest whose job failed for good without its processor settling it (its
+ * worker died and the job stalled out, or it threw on its last attempt) is
+ * marked failed with the reason, rather than left running for good.
+ */
+export function settleFailedHarvestJob(db: Db): NonNullable<WorkOptions['onGiveUp']> {
+  return async (job, error) => {
+    if (job.name === 'harvest-source') await failHarvest(db, (job.data as { harvestId: number }).harvestId, `its job failed: ${error.message}`);
+  };
+}
+
+/**
  * Works the harvest jobs in this process (the worker, or `serve` without
  * Redis) and keeps the nightly schedule on HARVEST_CRON in DIGEST_TZ: one
  * schedule under a fixed id, whichever processes start.
@@ -79,10 +90,6 @@ export function harvestProcessors(deps: HarvestDeps & { queue: JobQueue; zone: s
 export async function workHarvestJobs(config: Config, parts: { queue: JobQueue; db: Db; logger: Logger; metrics?: HarvestMetrics }): Promise<void> {
   const { queue } = parts;
   const deps = harvestDeps(config, parts);
-  // A harvest whose job fails for good without its processor settling it (its worker died, and the job stalled out) is marked failed.
-  const onGiveUp = async (job: { name: string; data: unknown }, error: Error) => {
-    if (job.name === 'harvest-source') await failHarvest(parts.db, (job.data as { harvestId: number }).harvestId, `its job failed: ${error.message}`);
-  };
-  await queue.work(harvestProcessors({ ...deps, queue, zone: config.DIGEST_TZ }), { ...workOptions(config), onGiveUp });
+  await queue.work(harvestProcessors({ ...deps, queue, zone: config.DIGEST_TZ }), { ...workOptions(config), onGiveUp: settleFailedHarvestJob(parts.db) });
   await queue.upsertScheduler(nightlyHarvestScheduleId, { pattern: config.HARVEST_CRON, tz: config.DIGEST_TZ }, { name: 'harvest-nightly', data: { trigger: 'schedule' } });
 }

@@ -1,14 +1,18 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
-import { harvestProcessors } from '../../src/harvest/processors.js';
+import { harvestProcessors, settleFailedHarvestJob } from '../../src/harvest/processors.js';
 import { createSource, findHarvest, findSource, markRunning, queueHarvest } from '../../src/harvest/repo.js';
+import { createBullQueue } from '../../src/jobs/bullmq.js';
 import { createInlineQueue } from '../../src/jobs/inline.js';
+import type { JobQueue } from '../../src/jobs/types.js';
 import { createLogger } from '../../src/logger.js';
 import { createTestDatabase } from '../helpers/db.js';
+import { redisPrefix, testRedisUrl } from '../helpers/redis.js';
 
 const window = { from: '2025-06-01', to: '2025-06-30' };
 const logger = createLogger({ level: 'silent' });
+const prefix = redisPrefix();
 let database: Database;
 
 beforeAll(async () => {
@@ -48,5 +52,39 @@ describe('a harvest that cannot end by itself', () => {
     expect(fresh.id).not.toBe(stuck.id);
     expect(await findHarvest(database.db, stuck.id)).toMatchObject({ status: 'failed', errors: [{ message: 'The harvest ended: expired after 120 minutes' }] });
     expect(await findHarvest(database.db, fresh.id)).toMatchObject({ status: 'queued' });
+  });
+});
+
+describe('a harvest job that fails for good without settling its harvest', () => {
+  /** Works harvest jobs whose processor dies at once, with the give-up hook workHarvestJobs installs; answers the harvest once settled. */
+  async function giveUpOn(queue: JobQueue, council: string) {
+    const source = await createSource(database.db, { council, kind: 'moderngov', url: 'http://127.0.0.1:9/moderngov' });
+    const { id } = await queueHarvest(database.db, { sourceId: source.id, ...window, trigger: 'test' });
+    await markRunning(database.db, id, new Date());
+    try {
+      const dies = async () => {
+        throw new Error('worker out of memory');
+      };
+      await queue.work({ 'harvest-nightly': dies, 'harvest-source': dies }, { concurrency: 1, onGiveUp: settleFailedHarvestJob(database.db) });
+      await queue.add({ name: 'harvest-source', data: { harvestId: id }, jobId: `harvest-${id}` });
+      for (let tries = 0; tries < 200; tries += 1) {
+        const harvest = await findHarvest(database.db, id);
+        if (harvest!.status === 'failed') return harvest;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      throw new Error('the harvest was never settled');
+    } finally {
+      await queue.close();
+    }
+  }
+
+  it('is marked failed by the in-process queue once its last attempt fails', async () => {
+    const harvest = await giveUpOn(createInlineQueue({ logger, retry: { attempts: 2, backoffMs: 5 } }), 'Inline Borough Council');
+    expect(harvest!.errors).toEqual([{ message: 'The harvest ended: its job failed: worker out of memory' }]);
+  });
+
+  it('is marked failed by BullMQ\'s failed handling once its last attempt fails', async () => {
+    const harvest = await giveUpOn(createBullQueue({ url: testRedisUrl, prefix, logger, retry: { attempts: 2, backoffMs: 5 } }), 'Bull Borough Council');
+    expect(harvest!.errors).toEqual([{ message: 'The harvest ended: its job failed: worker out of memory' }]);
   });
 });
