@@ -36,8 +36,9 @@ export async function readRobots(base: string, policy: Pick<SitePolicy, 'timeout
     const verdict = robots.isDisallowed(serviceUrl, robotsToken) ? 'disallowed' : 'allowed';
     return { verdict, ...(rule ? { rule } : {}), status: answer.status, checkedAt };
   } catch (error) {
-    if (error instanceof SiteError) return { verdict: 'unreachable', checkedAt };
-    throw error;
+    if (!(error instanceof SiteError)) throw error;
+    // A redirect off the site's host is not followed, here as anywhere: that robots.txt cannot speak for this host, so there are no rules.
+    return { verdict: error.kind === 'rejected' ? 'missing' : 'unreachable', checkedAt };
   }
 }
 

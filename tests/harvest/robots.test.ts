@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/console/audit.js';
@@ -91,6 +92,20 @@ describe('robots.txt', () => {
       expect(harvest.status).toBe('finished');
       expect(source.robots).toMatchObject({ verdict: 'missing', status: 404 });
       expect(source.healthNote).toBeNull();
+    });
+  });
+
+  it('means no rules when it redirects off the site\'s host, which is not followed', async () => {
+    await harvestWith('Redirecting Borough Council', undefined, async ({ source, site }) => {
+      site.handle((request, response, url) => {
+        if (url.pathname !== '/robots.txt') return false;
+        response.writeHead(301, { location: `http://localhost:${new URL(site.url).port}/robots.txt` }).end();
+        return true;
+      });
+      await database.db.execute(sql`update sources set robots = null where id = ${source.id}`);
+      expect((await harvestAgain(source.id)).status).toBe('finished');
+      expect((await findSource(database.db, source.id))!.robots).toMatchObject({ verdict: 'missing' });
+      expect(site.requests.filter((request) => request.path === '/robots.txt')).toHaveLength(2);
     });
   });
 
