@@ -12,7 +12,7 @@ import { siteZone } from './to-meeting.js';
  * `sources check`: probes a source as a harvest would, without storing a
  * meeting: robots.txt (read afresh), GetCommittees with its latency, the
  * live committees, and the newest past meeting of the first committees that
- * have one, its items and papers counted. Kept in `sources.last_check`.
+ * have one, its items and their papers counted. Kept in `sources.last_check`.
  */
 export interface SourceCheck {
   checkedAt: string;
@@ -61,7 +61,8 @@ export async function checkSource(deps: Omit<HarvestDeps, 'metrics'>, source: So
         .sort((a, b) => b.day.toMillis() - a.day.toMillis());
       if (!past.length) continue;
       const meeting = readMeeting(await site.call('GetMeeting', { lMeetingId: past[0]!.stub.id }));
-      const papers = meeting.documents.length + meeting.items.reduce((sum, item) => sum + item.documents.length, 0);
+      // Papers under their items only: the reader on main keeps no meeting-level papers.
+      const papers = meeting.items.reduce((sum, item) => sum + item.documents.length, 0);
       check.meeting = { id: meeting.id, committee: committee.title, date: past[0]!.day.toISODate()!, items: meeting.items.length, papers };
       break;
     }

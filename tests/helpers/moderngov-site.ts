@@ -190,9 +190,9 @@ export function recentSite(): Map<string, SiteRoute> {
     [
       'GetMeeting:202',
       xml(
-        `<getmeeting><meeting><meetingid>202</meetingid><meetingdate>${day(-12)}</meetingdate><meetingtime>18:00</meetingtime><linkeddocuments>${doc(1)}</linkeddocuments>` +
+        `<getmeeting><meeting><meetingid>202</meetingid><meetingdate>${day(-12)}</meetingdate><meetingtime>18:00</meetingtime>` +
           `<agenda><agendaitem><agendaitemnumber>1</agendaitemnumber><agendaitemtitle>Budget</agendaitemtitle><linkeddocuments>${doc(2)}${doc(3)}</linkeddocuments></agendaitem>` +
-          '<agendaitem><agendaitemnumber>2</agendaitemnumber><agendaitemtitle>Parking</agendaitemtitle></agendaitem></agenda></meeting></getmeeting>',
+          `<agendaitem><agendaitemnumber>2</agendaitemnumber><agendaitemtitle>Parking</agendaitemtitle><linkeddocuments>${doc(1)}</linkeddocuments></agendaitem></agenda></meeting></getmeeting>`,
       ),
     ],
   ]);
