@@ -8,7 +8,7 @@ import { printRunDeliveries, registerDigestCommands, watchRun } from './digest-c
 import { createDemoFeed, createDemoSubscribers, demoSubscribers, latestSeededWeek } from './digests/demo.js';
 import { requestRun } from './digests/runs.js';
 import { weekLabel } from './digests/week.js';
-import { printHarvests, registerHarvestCommands } from './harvest-commands.js';
+import { printHarvests, registerHarvestCommands, registerSourceCommands } from './harvest-commands.js';
 import { harvestDemoSite } from './harvest/demo.js';
 import { harvestUserAgent } from './harvest/processors.js';
 import { registerInboundCommands } from './inbound-commands.js';
@@ -183,6 +183,7 @@ Press Ctrl+C to stop.`);
 
 registerDigestCommands(program, (name) => openRuntime({ name, stderr: name !== 'worker' }));
 registerHarvestCommands(program, (name) => openRuntime({ name, stderr: true }));
+registerSourceCommands(program, (name) => openRuntime({ name, stderr: true }));
 registerOperatorCommands(program, withRuntime);
 registerInboundCommands(program, (name) => openRuntime({ name }));
 

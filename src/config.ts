@@ -195,9 +195,14 @@ export const envSchema = z.object({
     .default('0 5 * * *'),
   // Milliseconds between the starts of two requests to one site.
   HARVEST_PAUSE_MS: wholeNumber(0, 60_000).default(250),
-  HARVEST_TIMEOUT_SECONDS: wholeNumber(1, 600).default(90),
+  // How long one request may take; a source's own timeout_seconds overrides it (a self-hosted site can take a minute).
+  HARVEST_TIMEOUT_SECONDS: wholeNumber(1, 600).default(30),
   // Tries after the first for a request that may pass (timeouts, 5xx, 429, an HTML error page).
   HARVEST_RETRIES: wholeNumber(0, 10).default(3),
+  // The largest answer read from a site, in MB: past it the request is aborted, so a broken or hostile site cannot exhaust the heap.
+  HARVEST_MAX_ANSWER_MB: wholeNumber(1, 100).default(10),
+  // A harvest still running this long after it started is marked failed ("expired") and never joined: the next request starts a new one.
+  HARVEST_BUDGET_MINUTES: wholeNumber(10, 1440).default(120),
   // The operators' console (/admin): sign-in requests one client IP and one
   // address may make within the window (every request counts, operator or not).
   CONSOLE_SIGN_IN_PER_IP: wholeNumber(1, 1000).default(20),

@@ -1,6 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
 import { DateTime } from 'luxon';
+import { checkSource, type SourceCheck } from './harvest/check.js';
 import { createHarvestMetrics } from './harvest/metrics.js';
 import { harvestDeps } from './harvest/processors.js';
 import {
@@ -14,6 +15,7 @@ import {
   type HarvestRow,
   type SourceRow,
 } from './harvest/repo.js';
+import { describeVerdict } from './harvest/robots.js';
 import { harvestWindow, runHarvest } from './harvest/run.js';
 import { normaliseBaseUrl } from './harvest/site.js';
 import { createDigestMetrics } from './digests/metrics.js';
@@ -51,11 +53,7 @@ export function registerHarvestCommands(program: Command, open: (name: string) =
   program
     .command('harvest')
     .description("read councils' ModernGov sites into the meeting store now (every enabled source, or the one named)")
-    .option('--source <id>', 'the source to read (see GET /api/admin/sources)', (value) => {
-      const id = Number(value);
-      if (!Number.isInteger(id) || id < 1) throw new InvalidArgumentError('expected a source id');
-      return id;
-    })
+    .option('--source <id>', 'the source to read (see GET /api/admin/sources)', sourceId)
     .option('--council <name>', "the council whose site to read (name, slug or alias)")
     .option('--url <url>', "with --council: the site's URL, saved as the council's source (added if it has none)", urlOption)
     .option('--from <date>', 'first day of the window (default: 28 days ago)', dayOption)
@@ -87,6 +85,61 @@ export function registerHarvestCommands(program: Command, open: (name: string) =
     });
 }
 
+/**
+ * `council-digest sources check [--source ID]`: probes each site as a
+ * harvest would (robots.txt, GetCommittees and its latency, one recent
+ * meeting) and prints a row per source; what an operator runs on day one.
+ */
+export function registerSourceCommands(program: Command, open: (name: string) => Promise<Runtime>) {
+  program
+    .command('sources')
+    .description("the councils' sites harvests read")
+    .command('check')
+    .description('probe each site as a harvest would: robots.txt, GetCommittees and its latency, one recent meeting with its items and papers; kept as the source\'s last check')
+    .option('--source <id>', 'check this source only (default: every source, enabled or not)', sourceId)
+    .action(async (options: { source?: number }) => {
+      const runtime = await open('sources-check');
+      try {
+        const { db } = runtime.database;
+        const sources = options.source ? [await findSource(db, options.source)].filter((source) => source !== undefined) : await listSources(db);
+        if (options.source && !sources.length) return fail(`No source ${options.source}: \`council-digest sources check\` checks them all.`);
+        const deps = harvestDeps(runtime.config, { db, logger: runtime.logger });
+        const checks: [SourceRow, SourceCheck][] = [];
+        for (const source of sources) {
+          console.error(`Checking ${source.council} (${source.url})...`);
+          checks.push([source, await checkSource(deps, source)]);
+        }
+        printTable(
+          ['source', 'council', 'enabled', 'robots.txt', 'GetCommittees', 'live', 'meeting', 'items', 'papers', 'result'],
+          checks.map(([source, check]) => [
+            String(source.id),
+            source.council,
+            source.enabled ? 'yes' : 'no',
+            describeVerdict(check.robots, source.robotsPermission),
+            check.committeesMs === null ? '–' : `${check.committeesMs} ms`,
+            check.liveCommittees === null ? '–' : String(check.liveCommittees),
+            check.meeting ? `${check.meeting.date} ${check.meeting.committee}` : '–',
+            check.meeting ? String(check.meeting.items) : '–',
+            check.meeting ? String(check.meeting.papers) : '–',
+            check.ok ? 'ok' : 'FAILED',
+          ]),
+        );
+        const problems = checks.filter(([, check]) => check.problem);
+        if (problems.length) console.log('');
+        for (const [source, check] of problems) console.log(`${source.council}: ${check.problem}`);
+        if (checks.some(([, check]) => !check.ok)) process.exitCode = 1;
+      } finally {
+        await runtime.close();
+      }
+    });
+}
+
+function sourceId(value: string): number {
+  const id = Number(value);
+  if (!Number.isInteger(id) || id < 1) throw new InvalidArgumentError('expected a source id');
+  return id;
+}
+
 function fail(line: string) {
   console.error(line);
   process.exitCode = 1;
@@ -114,7 +167,7 @@ async function chooseSources({ database: { db } }: Runtime, options: HarvestOpti
 async function harvestNow(runtime: Runtime, source: SourceRow, options: HarvestOptions): Promise<HarvestRow> {
   const { config, database, logger } = runtime;
   const window = harvestWindow(new Date(), config.DIGEST_TZ, options);
-  const { id, joined } = await queueHarvest(database.db, { sourceId: source.id, ...window, trigger: 'cli' });
+  const { id, joined } = await queueHarvest(database.db, { sourceId: source.id, ...window, trigger: 'cli', budgetMinutes: config.HARVEST_BUDGET_MINUTES });
   console.error(`${joined ? 'Following' : 'Harvesting'} ${source.council} (${source.url}), ${window.from} to ${window.to}${joined ? `: harvest ${id} was already under way` : ''}.`);
   const bar = process.stderr.isTTY
     ? new SingleBar({ format: `{council} [{bar}] {value}/{total} meetings | {status}`, stream: process.stderr, hideCursor: true, clearOnComplete: false })

@@ -95,7 +95,7 @@ function load(file: string): Meeting {
 }
 
 describe('seeds/councils.json', () => {
-  const councils = readJson(councilsFile) as { name: string; slug: string; aliases: string[]; website: string; source?: { kind: string; url: string } }[];
+  const councils = readJson(councilsFile) as { name: string; slug: string; aliases: string[]; website: string; source?: { kind: string; url: string; timeoutSeconds?: number } }[];
 
   it('lists Hertfordshire County Council with its slug, aliases, website and ModernGov site', () => {
     expect(councils).toContainEqual({
@@ -107,10 +107,15 @@ describe('seeds/councils.json', () => {
     });
   });
 
-  it("lists all eleven of Hertfordshire's councils, each with a ModernGov site", () => {
+  it("lists all eleven of Hertfordshire's councils, each with a ModernGov site over https", () => {
     expect(councils).toHaveLength(11);
-    for (const council of councils) expect(council.source, council.name).toEqual({ kind: 'moderngov', url: expect.stringMatching(/^https?:\/\/[a-z.-]+$/) });
-    expect(councils.find((council) => council.slug === 'st-albans')!.source!.url).toBe('http://stalbans.moderngov.co.uk');
+    for (const council of councils) expect(council.source, council.name).toMatchObject({ kind: 'moderngov', url: expect.stringMatching(/^https:\/\/[a-z.-]+$/) });
+    expect(councils.find((council) => council.slug === 'st-albans')!.source!.url).toBe('https://stalbans.moderngov.co.uk');
+  });
+
+  it('gives North Herts, a self-hosted site that can take a minute, a 60 s timeout and no other council one', () => {
+    const timeouts = councils.filter((council) => council.source && 'timeoutSeconds' in council.source).map((council) => [council.slug, council.source!.timeoutSeconds]);
+    expect(timeouts).toEqual([['north-herts', 60]]);
   });
 
   it('has a unique slug for every council', () => {

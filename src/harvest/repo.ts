@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { councils, harvests, sources, type HarvestError, type HarvestStatus, type HarvestWarning, type SourceKind } from '../db/schema/index.js';
+import { councils, harvests, sources, type HarvestError, type HarvestStatus, type HarvestWarning, type RobotsVerdict, type SourceKind } from '../db/schema/index.js';
 import { resolveCouncil } from '../meetings/store.js';
 
 /** Every query of sources and harvests. */
@@ -77,21 +77,61 @@ export async function createSource(db: Db, input: { council: string; kind: Sourc
   return (await findSource(db, row.id))!;
 }
 
-/** Sets a council's source as seeds/councils.json gives it, keeping its history and whether it is enabled. */
-export async function upsertSource(db: Db, councilId: number, kind: SourceKind, url: string): Promise<void> {
+/**
+ * Sets a council's source as seeds/councils.json gives it, keeping its
+ * history, whether it is enabled, and a timeout an operator set (the seed's
+ * fills one never set).
+ */
+export async function upsertSource(db: Db, councilId: number, kind: SourceKind, url: string, timeoutSeconds?: number): Promise<void> {
   await db
     .insert(sources)
-    .values({ councilId, kind, url })
-    .onConflictDoUpdate({ target: [sources.councilId, sources.kind], set: { url, updatedAt: new Date() } });
+    .values({ councilId, kind, url, timeoutSeconds: timeoutSeconds ?? null })
+    .onConflictDoUpdate({
+      target: [sources.councilId, sources.kind],
+      set: { url, timeoutSeconds: sql`coalesce(${sources.timeoutSeconds}, excluded.timeout_seconds)`, updatedAt: new Date() },
+    });
 }
 
-export async function updateSource(db: Db, id: number, change: { url?: string; enabled?: boolean }): Promise<SourceRow | undefined> {
+export interface SourceChange {
+  url?: string;
+  enabled?: boolean;
+  /** null: HARVEST_TIMEOUT_SECONDS. */
+  timeoutSeconds?: number | null;
+  /** Who gave permission despite robots.txt, and when, in words; null withdraws it. */
+  robotsPermission?: string | null;
+}
+
+export async function updateSource(db: Db, id: number, change: SourceChange): Promise<SourceRow | undefined> {
+  const permission = change.robotsPermission === undefined ? {} : { robotsPermissionAt: change.robotsPermission === null ? null : new Date() };
   const [row] = await db
     .update(sources)
-    .set({ ...change, updatedAt: new Date() })
+    .set({ ...change, ...permission, updatedAt: new Date() })
     .where(eq(sources.id, id))
     .returning({ id: sources.id });
   return row && findSource(db, row.id);
+}
+
+/** Keeps what the site's robots.txt said (harvest/robots.ts). */
+export async function recordRobots(db: Db, id: number, verdict: RobotsVerdict): Promise<void> {
+  await db.update(sources).set({ robots: verdict }).where(eq(sources.id, id));
+}
+
+/** Keeps the last `sources check` of a source. */
+export async function recordCheck(db: Db, id: number, check: Record<string, unknown>): Promise<void> {
+  await db.update(sources).set({ lastCheck: check }).where(eq(sources.id, id));
+}
+
+/** Notes that the site refuses us (robots.txt, a 403): the source shows as failing until a harvest gets through. */
+export async function noteRefusal(db: Db, id: number, note: string): Promise<void> {
+  await db.update(sources).set({ healthNote: note }).where(eq(sources.id, id));
+}
+
+/** Words a refusal's note starts with (site.ts, robots.ts), and no other note does. */
+const refusalNote = sql`(${sources.healthNote} like 'robots.txt %' or ${sources.healthNote} like 'refused by the site%')`;
+
+/** A harvest got through: a refusal noted earlier no longer holds (other notes are the reader's to keep or clear). */
+export async function clearRefusal(db: Db, id: number): Promise<void> {
+  await db.update(sources).set({ healthNote: null }).where(and(eq(sources.id, id), refusalNote));
 }
 
 const harvestColumns = {
@@ -169,7 +209,11 @@ export async function latestHarvests(db: Db) {
  * Queues a harvest of a source, or answers the one already queued or
  * running: a second request joins it rather than reading the site twice.
  */
-export async function queueHarvest(db: Db, input: { sourceId: number; from: string; to: string; trigger: string }): Promise<{ id: number; joined: boolean }> {
+export async function queueHarvest(
+  db: Db,
+  input: { sourceId: number; from: string; to: string; trigger: string; budgetMinutes?: number },
+): Promise<{ id: number; joined: boolean }> {
+  await expireHarvests(db, input.sourceId, input.budgetMinutes ?? defaultBudgetMinutes);
   const [row] = await db
     .insert(harvests)
     .values({ sourceId: input.sourceId, fromDate: input.from, toDate: input.to, trigger: input.trigger })
@@ -240,5 +284,45 @@ export async function finishHarvest(
       .where(eq(sources.id, row!.sourceId))
       .returning({ consecutiveFailures: sources.consecutiveFailures });
     return { consecutiveFailures: source!.consecutiveFailures };
+  });
+}
+
+/** HARVEST_BUDGET_MINUTES' default. */
+export const defaultBudgetMinutes = 120;
+
+/**
+ * Marks failed a source's harvest that has been queued or running longer
+ * than its budget (its job was lost, or its worker keeps dying), so a new
+ * request starts a harvest rather than joining one that will never end.
+ */
+export async function expireHarvests(db: Db, sourceId: number, budgetMinutes: number): Promise<void> {
+  await abandonHarvest(
+    db,
+    and(
+      eq(harvests.sourceId, sourceId),
+      sql`${harvests.status} in ('queued', 'running') and coalesce(${harvests.startedAt}, ${harvests.createdAt}) < now() - make_interval(mins => ${budgetMinutes})`,
+    )!,
+    `expired after ${budgetMinutes} minutes`,
+  );
+}
+
+/** Marks a harvest failed, with the reason, when its job failed or stalled for good before it ended. */
+export async function failHarvest(db: Db, id: number, reason: string): Promise<void> {
+  await abandonHarvest(db, and(eq(harvests.id, id), sql`${harvests.status} in ('queued', 'running')`)!, reason);
+}
+
+async function abandonHarvest(db: Db, where: ReturnType<typeof and> & {}, reason: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const ended = await tx
+      .update(harvests)
+      .set({ status: 'failed', finishedAt: sql`now()`, errors: sql`${harvests.errors} || ${JSON.stringify([{ message: `The harvest ended: ${reason}` }])}::jsonb` })
+      .where(where)
+      .returning({ sourceId: harvests.sourceId });
+    for (const { sourceId } of ended) {
+      await tx
+        .update(sources)
+        .set({ lastHarvestAt: sql`now()`, consecutiveFailures: sql`${sources.consecutiveFailures} + 1` })
+        .where(eq(sources.id, sourceId));
+    }
   });
 }

@@ -7,7 +7,8 @@ import { importMeeting, topicIdsBySlug, validateMeeting, type ImportAction } fro
 import { loadTagger } from '../meetings/topics/service.js';
 import type { HarvestMetrics } from './metrics.js';
 import { readCommittees, readMeeting, readMeetingStubs, type MgCommittee, type MgMeetingStub } from './moderngov.js';
-import { failingAfter, findHarvest, findSource, finishHarvest, markRunning, recordProgress, type HarvestCounts } from './repo.js';
+import { clearRefusal, failingAfter, findHarvest, findSource, finishHarvest, markRunning, noteRefusal, recordProgress, type HarvestCounts } from './repo.js';
+import { robotsGate } from './robots.js';
 import { defaultSitePolicy, openSite, SiteError, type SitePolicy } from './site.js';
 import { checkMeeting, meetingFromSite, siteDay, siteZone, UnreadableValueError } from './to-meeting.js';
 
@@ -76,7 +77,8 @@ export async function runHarvest(deps: HarvestDeps, harvestId: number, onProgres
   await markRunning(db, harvestId, started);
   log.info({ url: source.url, from: harvest.from, to: harvest.to }, 'harvest started');
 
-  const site = openSite(source.url, { ...defaultSitePolicy, ...deps.policy, userAgent: deps.userAgent }, deps.fetch);
+  const policy = sitePolicy(deps, source);
+  const site = openSite(source.url, policy, deps.fetch);
   const counts: HarvestCounts = { total: 0, done: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, requests: 0, items: 0, errors: [], warnings: [], warningCount: 0 };
   const errors: HarvestError[] = [];
   const fail = (error: HarvestError) => {
@@ -104,6 +106,7 @@ export async function runHarvest(deps: HarvestDeps, harvestId: number, onProgres
 
   let status: 'finished' | 'failed' = 'finished';
   try {
+    await robotsGate(deps, source, policy);
     const committees = readCommittees(await site.call('GetCommittees')).filter((committee) => committee.live);
     const window = { from: DateTime.fromISO(harvest.from, { zone: siteZone }), to: DateTime.fromISO(harvest.to, { zone: siteZone }).endOf('day') };
     const lists = await Promise.all(committees.map((committee) => meetingsOf(committee)));
@@ -173,7 +176,9 @@ export async function runHarvest(deps: HarvestDeps, harvestId: number, onProgres
   } catch (error) {
     status = 'failed';
     fail({ message: `The site cannot be read: ${describe(error)}` });
+    if (error instanceof SiteError && error.kind === 'refused') await noteRefusal(db, source.id, error.message);
   }
+  if (status === 'finished') await clearRefusal(db, source.id);
 
   await save(true);
   const healthNote = status === 'finished' ? emptyReadNote({ ...read, items: counts.items }) : undefined;
@@ -202,6 +207,12 @@ export async function runHarvest(deps: HarvestDeps, harvestId: number, onProgres
       return null;
     }
   }
+}
+
+/** The site's policy: the service's, with the source's own timeout when it has one. */
+export function sitePolicy(deps: Pick<HarvestDeps, 'policy' | 'userAgent'>, source: { timeoutSeconds: number | null }): SitePolicy {
+  const policy = { ...defaultSitePolicy, ...deps.policy, userAgent: deps.userAgent };
+  return source.timeoutSeconds ? { ...policy, timeoutMs: source.timeoutSeconds * 1000 } : policy;
 }
 
 function describe(error: unknown): string {

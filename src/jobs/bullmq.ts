@@ -114,9 +114,14 @@ export function createBullQueue(options: BullOptions): JobQueue {
       };
       const added = mine.map((name) => {
         const worker = new Worker(name, run, { connection, prefix, ...queuePolicy(name, work) });
-        worker.on('failed', (job, error) =>
-          log.warn({ job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error }, 'job failed'),
-        );
+        worker.on('failed', (job, error) => {
+          log.warn({ job: job?.name, jobId: job?.id, attempt: job?.attemptsMade, err: error }, 'job failed');
+          // For good: no attempt left, or stalled out (BullMQ fails a job whose worker died too often, without calling its processor).
+          const forGood = job && (job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(error.message));
+          if (forGood && work.onGiveUp) {
+            work.onGiveUp({ name: job.name as JobName, data: job.data }, error).catch((failure: unknown) => log.error({ err: failure, job: job.name, jobId: job.id }, 'settling a failed job failed'));
+          }
+        });
         worker.on('error', (error) => log.error({ err: error, queue: name }, 'worker error'));
         return worker;
       });

@@ -11,6 +11,7 @@ import {
   queuesOf,
   runProcessor,
   type GroupProcessors,
+  type JobName,
   type JobQueue,
   type NewJob,
   type ProcessorTable,
@@ -46,6 +47,7 @@ export function createInlineQueue(options: { logger: Logger; retry?: { attempts:
   const timers = new Set<NodeJS.Timeout>();
   const schedulers = new Map<string, NodeJS.Timeout>();
   const processors: ProcessorTable = {};
+  const giveUp = new Map<JobName, NonNullable<WorkOptions['onGiveUp']>>();
   const notes = new Map<string, Map<string, string>>();
   let closed = false;
 
@@ -73,7 +75,7 @@ export function createInlineQueue(options: { logger: Logger; retry?: { attempts:
         .catch((error: unknown) => {
           if (lastAttempt || closed) {
             log.warn({ job: job.name, jobId: job.jobId, attempt, err: error }, 'job failed');
-            return;
+            return giveUp.get(job.name)?.({ name: job.name, data: job.data }, error as Error).catch((failure: unknown) => log.error({ err: failure, job: job.name }, 'settling a failed job failed'));
           }
           log.info({ job: job.name, jobId: job.jobId, attempt, err: error }, 'job failed: retrying');
           later(retry.backoffMs * 2 ** (attempt - 1), () => enqueue(next, attempt + 1));
@@ -148,6 +150,7 @@ export function createInlineQueue(options: { logger: Logger; retry?: { attempts:
       const twice = mine.filter((name) => states.get(name)!.worked);
       if (twice.length) throw new Error(`Already working queue ${twice.join(', ')} in this process`);
       Object.assign(processors, given);
+      if (work.onGiveUp) for (const name of Object.keys(given) as JobName[]) giveUp.set(name, work.onGiveUp);
       for (const name of mine) {
         const state = states.get(name)!;
         Object.assign(state, { worked: true, ...queuePolicy(name, work) });

@@ -149,6 +149,12 @@ export interface JobQueue {
 export interface WorkOptions {
   /** Send jobs (and, separately, sign-up mail jobs) in flight at once in this process. */
   concurrency: number;
+  /**
+   * Called once when one of this group's jobs fails for good: its last
+   * attempt threw, or (BullMQ) it stalled more often than allowed because
+   * its worker died. Where a processor keeps state a crash would leave behind.
+   */
+  onGiveUp?(job: { name: JobName; data: unknown }, error: Error): Promise<void>;
 }
 
 export interface Notebook {

@@ -20,7 +20,8 @@ const councilSeed = z.array(
     aliases: z.array(z.string()).default([]),
     website: z.url().optional(),
     /** The council's own publishing site, which harvests read. */
-    source: z.object({ kind: z.enum(sourceKinds), url: z.url({ protocol: /^https?$/ }) }).optional(),
+    // timeoutSeconds: for a slow site (self-hosted ModernGov can take a minute); an operator's own is kept.
+    source: z.object({ kind: z.enum(sourceKinds), url: z.url({ protocol: /^https?$/ }), timeoutSeconds: z.number().int().min(5).max(300).optional() }).optional(),
   }),
 );
 
@@ -58,7 +59,7 @@ export async function seedCouncils(db: Db, folder = seedsFolder): Promise<number
   for (const council of parsed.data) {
     const values = { slug: council.slug ?? slugify(council.name), name: council.name, aliases: council.aliases, website: council.website ?? null };
     const [row] = await db.insert(councils).values(values).onConflictDoUpdate({ target: councils.slug, set: values }).returning({ id: councils.id });
-    if (council.source) await upsertSource(db, row!.id, council.source.kind, normaliseBaseUrl(council.source.url));
+    if (council.source) await upsertSource(db, row!.id, council.source.kind, normaliseBaseUrl(council.source.url), council.source.timeoutSeconds);
   }
   return parsed.data.length;
 }

@@ -11,6 +11,8 @@ import { artifactsDir, browserSkipReason, launchBrowser } from '../helpers/brows
 import { createTestDatabase } from '../helpers/db.js';
 import { createDigestApp, createDigestHarness, type DigestHarness } from '../helpers/digests.js';
 import { addSubscriber } from '../helpers/subscribers.js';
+import { recentSite, startModernGovSite } from '../helpers/moderngov-site.js';
+import { createSource } from '../../src/harvest/repo.js';
 import { signInLinkFor } from '../console/client.js';
 import { createPartner, requestFeed } from '../feeds/fixtures.js';
 import type { FastifyInstance } from 'fastify';
@@ -170,6 +172,27 @@ describe.skipIf(browserSkipReason)('an operator in a browser', () => {
     await expect(owner.locator('main').textContent()).resolves.toContain('roads@example.org');
   });
 
+  it('checks a council site and records the council\'s permission despite robots.txt', async () => {
+    const site = await startModernGovSite({ answers: recentSite() });
+    try {
+      const { id } = await createSource(database.db, { council: 'Browsed Borough Council', kind: 'moderngov', url: site.url });
+      await visit(owner, '/admin/sources');
+      const card = owner.locator(`#source-${id}`);
+      await card.getByRole('button', { name: 'Check now' }).click();
+      await owner.waitForURL(`${base}/admin/sources#source-${id}`);
+      await expect(card.textContent()).resolves.toMatch(/Recent meeting: Cabinet, \d{4}-\d{2}-\d{2} \(id 202\): 2 items, 3 papers/);
+      await card.getByLabel('Permission despite robots.txt: who at the council, and when').fill('Jo Bloggs, Democratic Services, 3 March 2026');
+      await card.getByRole('button', { name: 'Record permission' }).click();
+      await owner.waitForURL(`${base}/admin/sources#source-${id}`);
+      await expect(card.textContent()).resolves.toContain('Jo Bloggs, Democratic Services, 3 March 2026 recorded');
+      await expectAccessible(owner);
+      expect((await listAudit(database.db, { limit: 1 }))[0]).toMatchObject({ action: 'source.robots-permission', objectId: String(id) });
+      await card.screenshot({ path: `${docs}sources.png` });
+    } finally {
+      await site.close();
+    }
+  });
+
   it('refuses a viewer an action, and shows them addresses masked', async () => {
     const viewer = await signIn(await browser.newContext({ viewport: { width: 390, height: 844 } }), 'victor@council.example.org');
     await visit(viewer, '/admin/subscribers');
@@ -205,7 +228,7 @@ describe.skipIf(browserSkipReason)('an operator in a browser', () => {
     await expectAccessible(phone);
     expect(await phone.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     await phone.screenshot({ path: `${docs}dashboard-phone.png`, fullPage: true });
-    const pages = ['/admin', '/admin/sign-in', '/admin/runs', '/admin/runs/new', '/admin/runs/:id', '/admin/preview', '/admin/subscribers', '/admin/subscribers/:id', '/admin/subscribers/:id/erase', '/admin/subscribers/suppressions', '/admin/feeds', '/admin/partners', '/admin/topics', '/admin/topics/care-leavers', '/admin/meetings', '/admin/meetings/import', '/admin/audit', '/admin/operators', '/admin/tokens'];
+    const pages = ['/admin', '/admin/sign-in', '/admin/runs', '/admin/runs/new', '/admin/runs/:id', '/admin/preview', '/admin/subscribers', '/admin/subscribers/:id', '/admin/subscribers/:id/erase', '/admin/subscribers/suppressions', '/admin/feeds', '/admin/partners', '/admin/topics', '/admin/topics/care-leavers', '/admin/meetings', '/admin/meetings/import', '/admin/sources', '/admin/audit', '/admin/operators', '/admin/tokens'];
     expect(pages.filter((path) => !checked.has(path))).toEqual([]);
   });
 });

@@ -252,6 +252,6 @@ describe('the dashboard', () => {
     const page = await owner.get('/admin');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<h2>Council sites failing</h2><p class="figure">1</p><p class="muted">of 11 harvested nightly</p>');
-    expect(page.body).toMatch(/<td>Watford Borough Council<\/td><td>–<\/td><td>never<\/td><td class="number">3<\/td><td><span class="tag bad">failing<\/span>/);
+    expect(page.body).toMatch(/<td><a href="\/admin\/sources#source-\d+">Watford Borough Council<\/a><\/td><td>–<\/td><td>never<\/td><td class="number">3<\/td><td><span class="tag bad">failing<\/span>/);
   });
 });

@@ -17,6 +17,7 @@ export const apiRoles: Record<string, OperatorRole> = {
   'GET /api/admin/sources': 'viewer',
   'POST /api/admin/sources': 'operator',
   'PATCH /api/admin/sources/:id': 'operator',
+  'POST /api/admin/sources/:id/check': 'operator',
   'POST /api/admin/harvests': 'operator',
   'GET /api/admin/harvests': 'viewer',
   'GET /api/admin/harvests/:id': 'viewer',

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { DateTime } from 'luxon';
 
 /**
  * A real HTTP server that answers like a council's ModernGov web service,
@@ -12,10 +13,20 @@ import { fileURLToPath } from 'node:url';
 
 export interface SiteAnswer {
   status?: number;
-  body: string;
+  /** Bytes, for an answer in another charset than UTF-8. */
+  body: string | Buffer;
   contentType?: string;
   delayMs?: number;
+  /** More response headers (Retry-After, Location). */
+  headers?: Record<string, string>;
 }
+
+/**
+ * Answers a request itself (a drip, a huge body, a redirect to anywhere)
+ * and returns true; false leaves it to the routes. Requests it takes are
+ * still recorded.
+ */
+export type RawHandler = (request: IncomingMessage, response: ServerResponse, url: URL) => boolean;
 
 export type SiteRoute = SiteAnswer | SiteAnswer[];
 
@@ -24,6 +35,8 @@ export interface SiteRequest {
   path: string;
   query: Record<string, string>;
   userAgent: string;
+  /** Date.now() when it arrived. */
+  at: number;
 }
 
 export interface ModernGovSite {
@@ -32,7 +45,10 @@ export interface ModernGovSite {
   requests: SiteRequest[];
   /** The most requests this site had in flight at once. */
   maxInFlight: number;
+  /** `robots.txt` is the key of /robots.txt. */
   route(key: string, answer: SiteRoute): void;
+  /** Takes requests before the routes (see RawHandler); undefined removes it. */
+  handle(raw: RawHandler | undefined): void;
   close(): Promise<void>;
 }
 
@@ -73,6 +89,7 @@ export async function startModernGovSite(options: { answers?: Map<string, SiteRo
   const basePath = options.basePath ?? '/moderngov';
   const site = { requests: [] as SiteRequest[], maxInFlight: 0 };
   let inFlight = 0;
+  let raw: RawHandler | undefined;
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -80,8 +97,11 @@ export async function startModernGovSite(options: { answers?: Map<string, SiteRo
     const query = Object.fromEntries(url.searchParams);
     const operation = match?.[1] ?? '';
     const key =
-      operation === 'GetMeetings' ? `GetMeetings:${query.lCommitteeId}` : operation === 'GetMeeting' ? `GetMeeting:${query.lMeetingId}` : operation;
-    site.requests.push({ key, path: url.pathname, query, userAgent: request.headers['user-agent'] ?? '' });
+      url.pathname === '/robots.txt'
+        ? 'robots.txt'
+        : operation === 'GetMeetings' ? `GetMeetings:${query.lCommitteeId}` : operation === 'GetMeeting' ? `GetMeeting:${query.lMeetingId}` : operation;
+    site.requests.push({ key, path: url.pathname, query, userAgent: request.headers['user-agent'] ?? '', at: Date.now() });
+    if (raw?.(request, response, url)) return;
     inFlight += 1;
     site.maxInFlight = Math.max(site.maxInFlight, inFlight);
     const route = answers.get(key);
@@ -94,7 +114,7 @@ export async function startModernGovSite(options: { answers?: Map<string, SiteRo
         : route;
     setTimeout(() => {
       inFlight -= 1;
-      response.writeHead(answer.status ?? 200, { 'content-type': answer.contentType ?? 'text/xml' }).end(answer.body);
+      response.writeHead(answer.status ?? 200, { 'content-type': answer.contentType ?? 'text/xml', ...answer.headers }).end(answer.body);
     }, answer.delayMs ?? 2);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -110,6 +130,9 @@ export async function startModernGovSite(options: { answers?: Map<string, SiteRo
     route(key, answer) {
       answers.set(key, answer);
       served.delete(key);
+    },
+    handle(handler) {
+      raw = handler;
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -206,3 +229,26 @@ ${meetings.join('\n')}
   answers.set('GetCommittees', xml(`<?xml version="1.0" encoding="utf-8"?>\n<committees>\n${committees.join('\n')}\n</committees>\n`));
   return answers;
 }
+
+/** For `sources check`: a site whose first live committee has met recently: its newest past meeting has 2 items and 3 papers. */
+export function recentSite(): Map<string, SiteRoute> {
+  const committee = (id: number, title: string, expired = false) =>
+    `<committee><committeeid>${id}</committeeid><committeetitle>${title}</committeetitle><committeedeleted>False</committeedeleted><committeeexpired>${expired ? 'True' : 'False'}</committeeexpired></committee>`;
+  const meeting = (id: number, offset: number) => `<meeting><meetingid>${id}</meetingid><meetingdate>${day(offset)}</meetingdate></meeting>`;
+  const doc = (n: number) => `<linkeddoc><title>Paper ${n}</title><url>https://example.gov.uk/s${n}.pdf</url></linkeddoc>`;
+  return new Map<string, SiteRoute>([
+    ['GetCommittees', xml(`<committees>${committee(9, 'Old Panel', true)}${committee(1, 'Licensing')}${committee(2, 'Cabinet')}${committee(3, 'Planning')}</committees>`)],
+    ['GetMeetings:1', xml('<meetings></meetings>')],
+    ['GetMeetings:2', xml(`<meetings>${meeting(201, -40)}${meeting(202, -12)}${meeting(203, 9)}</meetings>`)],
+    [
+      'GetMeeting:202',
+      xml(
+        `<meeting><meetingid>202</meetingid><meetingdate>${day(-12)}</meetingdate><meetingtime>18:00</meetingtime>` +
+          `<agendaitems><agendaitem><agendaitemnumber>1</agendaitemnumber><agendaitemtitle>Budget</agendaitemtitle><linkeddocuments>${doc(2)}${doc(3)}</linkeddocuments></agendaitem>` +
+          `<agendaitem><agendaitemnumber>2</agendaitemnumber><agendaitemtitle>Parking</agendaitemtitle><linkeddocuments>${doc(1)}</linkeddocuments></agendaitem></agendaitems></meeting>`,
+      ),
+    ],
+  ]);
+}
+
+const day = (offset: number) => DateTime.now().setZone('Europe/London').plus({ days: offset }).toFormat('dd/MM/yyyy');

@@ -4,6 +4,7 @@ import type { Database } from '../../src/db/client.js';
 import { harvestDeps, harvestProcessors } from '../../src/harvest/processors.js';
 import { workOptions } from '../../src/jobs/index.js';
 import { seedCouncils } from '../../src/meetings/seed.js';
+import { listAudit } from '../../src/console/audit.js';
 import { adminHeaders, createTestAppWithMail } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { readFileSync } from 'node:fs';
@@ -52,8 +53,11 @@ describe('operators and sources', () => {
     expect(sources.find((source: { councilSlug: string }) => source.councilSlug === 'watford')).toMatchObject({
       council: 'Watford Borough Council',
       kind: 'moderngov',
-      url: 'http://watford.moderngov.co.uk',
+      url: 'https://watford.moderngov.co.uk',
       enabled: true,
+      timeoutSeconds: null,
+      healthNote: null,
+      robotsPermission: null,
       lastHarvest: null,
       consecutiveFailures: 0,
       failing: false,
@@ -85,6 +89,32 @@ describe('operators and sources', () => {
     expect(patched.json()).toMatchObject({ enabled: false, url: 'https://democracy.dacorum.gov.uk/moderngov' });
     expect((await app.inject({ method: 'PATCH', url: '/api/admin/sources/99999', headers: adminHeaders, payload: { enabled: true } })).statusCode).toBe(404);
     expect((await app.inject({ method: 'PATCH', url: `/api/admin/sources/${dacorum.id}`, headers: adminHeaders, payload: {} })).statusCode).toBe(400);
+  });
+
+  it('sets a source\'s own timeout within 5 to 300 s, kept when the seeds are loaded again (North Herts is seeded with 60)', async () => {
+    const { sources } = (await app.inject({ method: 'GET', url: '/api/admin/sources', headers: adminHeaders })).json();
+    const byslug = (slug: string) => sources.find((source: { councilSlug: string }) => source.councilSlug === slug);
+    expect(byslug('north-herts').timeoutSeconds).toBe(60);
+    const patch = (payload: object) => app.inject({ method: 'PATCH', url: `/api/admin/sources/${byslug('north-herts').id}`, headers: adminHeaders, payload });
+    expect((await patch({ timeoutSeconds: 4 })).statusCode).toBe(400);
+    expect((await patch({ timeoutSeconds: 301 })).json().error.message).toContain('must be 5 to 300 seconds');
+    expect((await patch({ timeoutSeconds: 90 })).json()).toMatchObject({ timeoutSeconds: 90 });
+    await seedCouncils(database.db);
+    const again = (await app.inject({ method: 'GET', url: '/api/admin/sources', headers: adminHeaders })).json().sources;
+    expect(again.find((source: { councilSlug: string }) => source.councilSlug === 'north-herts').timeoutSeconds).toBe(90);
+    expect((await patch({ timeoutSeconds: null })).json()).toMatchObject({ timeoutSeconds: null });
+  });
+
+  it('records the council\'s permission despite robots.txt, with when, in the audit log', async () => {
+    const { sources } = (await app.inject({ method: 'GET', url: '/api/admin/sources', headers: adminHeaders })).json();
+    const stevenage = sources.find((source: { councilSlug: string }) => source.councilSlug === 'stevenage');
+    const permission = 'Jo Bloggs, Democratic Services, by email on 3 March 2026';
+    const patched = await app.inject({ method: 'PATCH', url: `/api/admin/sources/${stevenage.id}`, headers: adminHeaders, payload: { robotsPermission: permission } });
+    expect(patched.json()).toMatchObject({ robotsPermission: permission, robotsPermissionAt: expect.stringMatching(/^\d{4}-/) });
+    const [entry] = await listAudit(database.db, { limit: 1, action: 'source.robots-permission' });
+    expect(entry).toMatchObject({ actor: 'admin-token', objectId: String(stevenage.id), detail: { permission } });
+    const withdrawn = await app.inject({ method: 'PATCH', url: `/api/admin/sources/${stevenage.id}`, headers: adminHeaders, payload: { robotsPermission: null } });
+    expect(withdrawn.json()).toMatchObject({ robotsPermission: null, robotsPermissionAt: null });
   });
 
   it('needs the operator token', async () => {

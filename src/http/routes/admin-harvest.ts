@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { harvestWarningKinds, sourceKinds } from '../../db/schema/index.js';
-import { startHarvests } from '../../harvest/processors.js';
+import { checkSource } from '../../harvest/check.js';
+import { harvestDeps, startHarvests } from '../../harvest/processors.js';
 import {
   createSource,
   failingAfter,
@@ -38,6 +39,9 @@ const siteUrl = z
       return z.NEVER;
     }
   });
+
+/** Who at the council gave permission despite robots.txt, and when, in an operator's words. */
+export const permissionText = z.string().trim().min(3, 'say who gave permission and when').max(500);
 
 const harvestOut = z.object({
   id: z.number(),
@@ -75,8 +79,16 @@ const sourceOut = z.object({
   consecutiveFailures: z.number(),
   /** True after `failingAfter` failed harvests in a row, or while `healthNote` says why. */
   failing: z.boolean(),
-  /** Why the source is failing, in words, when its harvests finish but what they read says so. */
+  /** Why the source is failing, in words: meetings read with no agenda items, robots.txt disallowing us, or the site refusing us (403). */
   healthNote: z.string().nullable(),
+  /** Seconds one request may take; null: HARVEST_TIMEOUT_SECONDS. */
+  timeoutSeconds: z.number().nullable(),
+  robots: z
+    .object({ verdict: z.enum(['allowed', 'disallowed', 'missing', 'unreachable']), rule: z.string().optional(), status: z.number().optional(), checkedAt: z.string() })
+    .nullable(),
+  robotsPermission: z.string().nullable(),
+  robotsPermissionAt: z.string().nullable(),
+  lastCheck: z.record(z.string(), z.unknown()).nullable(),
 });
 
 function harvestView(row: HarvestRow) {
@@ -108,6 +120,7 @@ function sourceView(row: SourceRow, latest: HarvestRow | undefined) {
     lastHarvest: latest ? harvestView(latest) : null,
     lastHarvestAt: row.lastHarvestAt?.toISOString() ?? null,
     lastSuccessAt: row.lastSuccessAt?.toISOString() ?? null,
+    robotsPermissionAt: row.robotsPermissionAt?.toISOString() ?? null,
     failing: isFailing(row),
   };
 }
@@ -170,11 +183,18 @@ export async function adminHarvestRoutes(app: FastifyInstance, deps: AppDeps) {
       schema: {
         tags: ['operators'],
         security,
-        summary: 'Change a source\'s URL, or enable or disable it',
+        summary: 'Change a source\'s URL, enable or disable it, set its timeout, or record the council\'s permission',
+        description:
+          '`timeoutSeconds` (5-300, null for HARVEST_TIMEOUT_SECONDS) is how long one request to the site may take. `robotsPermission` records who at the council allowed harvesting despite robots.txt, and when ("Jo Bloggs, Democratic Services, email of 3 March 2026"); null withdraws it. Both are audited.',
         params: z.object({ id: z.coerce.number().int().positive() }),
         body: z
-          .object({ url: siteUrl.optional(), enabled: z.boolean().optional() })
-          .refine((change) => change.url !== undefined || change.enabled !== undefined, 'give url, enabled or both'),
+          .object({
+            url: siteUrl.optional(),
+            enabled: z.boolean().optional(),
+            timeoutSeconds: z.number().int().min(5, 'must be 5 to 300 seconds').max(300, 'must be 5 to 300 seconds').nullable().optional(),
+            robotsPermission: permissionText.nullable().optional(),
+          })
+          .refine((change) => Object.values(change).some((value) => value !== undefined), 'give url, enabled, timeoutSeconds or robotsPermission'),
         response: { 200: sourceOut, 404: errorResponse, ...adminErrorResponses },
       },
     },
@@ -182,8 +202,37 @@ export async function adminHarvestRoutes(app: FastifyInstance, deps: AppDeps) {
       const source = await updateSource(db, request.params.id, request.body);
       if (!source) throw new ApiError(404, `No source ${request.params.id}`);
       request.log.info({ source: source.id, change: request.body }, 'source changed');
-      await audit(deps, request, { action: 'source.edit', objectType: 'source', objectId: source.id, detail: request.body });
+      const { robotsPermission, ...edit } = request.body;
+      if (Object.values(edit).some((value) => value !== undefined)) {
+        await audit(deps, request, { action: 'source.edit', objectType: 'source', objectId: source.id, detail: edit });
+      }
+      if (robotsPermission !== undefined) {
+        await audit(deps, request, { action: 'source.robots-permission', objectType: 'source', objectId: source.id, detail: { permission: robotsPermission } });
+      }
       return sourceView(source, (await latestHarvests(db)).get(source.id));
+    },
+  );
+
+  routes.post(
+    '/api/admin/sources/:id/check',
+    {
+      config: { role: 'operator' },
+      schema: {
+        tags: ['operators'],
+        security,
+        summary: 'Check a source now, as a harvest would read it',
+        description:
+          'Reads robots.txt afresh, then GetCommittees (timed), then the newest past meeting of the first committees that have one, counting its items and papers; stores nothing but the result, kept as the source\'s `lastCheck`. One try per request.',
+        params: z.object({ id: z.coerce.number().int().positive() }),
+        response: { 200: z.record(z.string(), z.unknown()), 404: errorResponse, ...adminErrorResponses },
+      },
+    },
+    async (request) => {
+      const source = await findSource(db, request.params.id);
+      if (!source) throw new ApiError(404, `No source ${request.params.id}`);
+      const check = await checkSource(harvestDeps(deps.config, { db, logger: deps.logger, now }), source);
+      await audit(deps, request, { action: 'source.check', objectType: 'source', objectId: source.id, detail: { ok: check.ok, problem: check.problem } });
+      return { ...check };
     },
   );
 
@@ -212,7 +261,7 @@ export async function adminHarvestRoutes(app: FastifyInstance, deps: AppDeps) {
       const { source, from, to } = request.body;
       if (source !== undefined && !(await findSource(db, source))) throw new ApiError(404, `No source ${source}`);
       const queued = await startHarvests(
-        { db, queue: deps.queue, now, zone: deps.config.DIGEST_TZ },
+        { db, queue: deps.queue, now, zone: deps.config.DIGEST_TZ, budgetMinutes: deps.config.HARVEST_BUDGET_MINUTES },
         { sourceIds: source === undefined ? undefined : [source], from, to, trigger: 'api' },
       );
       const views = await Promise.all(queued.map(async ({ id, joined }) => ({ ...harvestView((await findHarvest(db, id))!), joined })));

@@ -24,6 +24,7 @@ import { consolePartnerRoutes } from './console-partners.js';
 import { consolePeopleRoutes } from './console-people.js';
 import { consolePreviewRoutes } from './console-preview.js';
 import { consoleRunRoutes } from './console-runs.js';
+import { consoleSourceRoutes } from './console-sources.js';
 import { consoleSubscriberRoutes } from './console-subscribers.js';
 import { consoleTopicRoutes } from './console-topics.js';
 import { consoleSignInRoutes } from './console-sign-in.js';
@@ -37,7 +38,7 @@ export const consolePolicy =
   "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /** The page modules behind the role guard; each route names its role and `consolePage: true`. */
-const consolePages: ((scope: FastifyInstance, deps: AppDeps, cache: ApiCache) => Promise<void>)[] = [consoleDashboardRoutes, consoleRunRoutes, consolePreviewRoutes, consoleSubscriberRoutes, consoleFeedRoutes, consolePartnerRoutes, consoleTopicRoutes, consoleMeetingRoutes, consolePeopleRoutes];
+const consolePages: ((scope: FastifyInstance, deps: AppDeps, cache: ApiCache) => Promise<void>)[] = [consoleDashboardRoutes, consoleRunRoutes, consolePreviewRoutes, consoleSubscriberRoutes, consoleFeedRoutes, consolePartnerRoutes, consoleTopicRoutes, consoleMeetingRoutes, consoleSourceRoutes, consolePeopleRoutes];
 
 /** A pasted page or a year of meetings fits; anything near this is not a person using a form. */
 const consoleBodyLimit = consoleImportLimitBytes;

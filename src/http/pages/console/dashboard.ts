@@ -38,10 +38,11 @@ ${
     ? html`<div class="table-wrap" tabindex="0"><table><caption class="visually-hidden">Each council's site, its last harvest and its health</caption>
 <thead><tr><th scope="col">Council</th><th scope="col">Last read</th><th scope="col">Last harvest</th><th scope="col" class="number">Failed in a row</th><th scope="col">Health</th></tr></thead>
 <tbody>${dashboard.sources.map(
-        (source) => html`<tr><td>${source.council}${source.enabled ? '' : html` <span class="muted">(off)</span>`}</td><td>${source.lastSuccessAt ? when(source.lastSuccessAt, zone) : '–'}</td><td>${source.latest ? html`${source.latest.status}${source.latest.status === 'finished' ? `: ${source.latest.created} new, ${source.latest.updated} updated, ${source.latest.errors.length} errors` : ''}` : 'never'}</td><td class="number">${number(source.consecutiveFailures)}</td><td>${isFailing(source) ? html`<span class="tag bad">failing</span>` : html`<span class="tag good">ok</span>`}</td></tr>`,
+        (source) => html`<tr><td><a href="/admin/sources#source-${source.id}">${source.council}</a>${source.enabled ? '' : html` <span class="muted">(off)</span>`}</td><td>${source.lastSuccessAt ? when(source.lastSuccessAt, zone) : '–'}</td><td>${source.latest ? html`${source.latest.status}${source.latest.status === 'finished' ? `: ${source.latest.created} new, ${source.latest.updated} updated, ${source.latest.errors.length} errors` : ''}` : 'never'}</td><td class="number">${number(source.consecutiveFailures)}</td><td>${isFailing(source) ? html`<span class="tag bad">failing</span>` : html`<span class="tag good">ok</span>`}</td></tr>`,
       )}</tbody></table></div>`
     : html`<p class="muted">No council sites yet: <code>council-digest seed</code> adds Hertfordshire's.</p>`
 }
+<p><a href="/admin/sources">Council sites: robots.txt, checks, and each harvest's errors and warnings</a></p>
 <h2>Queue health</h2>
 ${
   dashboard.queues === null

@@ -22,6 +22,7 @@ const sections: { path: string; label: string; role: OperatorRole }[] = [
   { path: '/admin/partners', label: 'Partners', role: 'viewer' },
   { path: '/admin/topics', label: 'Topics', role: 'viewer' },
   { path: '/admin/meetings', label: 'Meetings', role: 'viewer' },
+  { path: '/admin/sources', label: 'Council sites', role: 'viewer' },
   { path: '/admin/audit', label: 'Audit log', role: 'viewer' },
   { path: '/admin/operators', label: 'Operators', role: 'owner' },
   { path: '/admin/tokens', label: 'Your API tokens', role: 'viewer' },
