@@ -6,6 +6,8 @@ export default defineConfig({
     // Fault tests start and kill real processes: `npm run test:faults` (vitest.faults.config.ts).
     exclude: ['tests/faults/**', 'node_modules/**'],
     globalSetup: ['tests/helpers/global-setup.ts'],
+    // Tests never leave this machine: a fetch to anything but loopback fails at once.
+    setupFiles: ['tests/helpers/loopback-only.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
