@@ -38,7 +38,7 @@ export async function recipientKey(db: Executor, audience: 'subscriber' | 'feed 
  * one mail arriving together are counted once. Such a mail's record keeps
  * its mail id in delivery_id and has no run.
  */
-// No index serves this: such bounces are rare, and inbound_messages is scanned for them (recipient_id is a candidate index if it grows large).
+// inbound_messages_recipient_idx serves this: the recipient's records, then the mail's.
 export async function hardBounceCountedBefore(tx: Executor, audience: 'subscriber' | 'feed recipient', recipientId: number, mailId: number): Promise<boolean> {
   const people = audience === 'subscriber' ? subscribers : feedRecipients;
   await tx.select({ id: people.id }).from(people).where(eq(people.id, recipientId)).for('update');

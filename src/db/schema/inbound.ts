@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, bigserial, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { digestRuns } from './digests.js';
 
@@ -42,7 +43,12 @@ export const inboundMessages = pgTable(
     /** Why, in a few words: "5.1.1 from the return path", "token forged". */
     note: text('note'),
   },
-  (table) => [index('inbound_messages_received_idx').on(table.receivedAt), index('inbound_messages_run_idx').on(table.runId)],
+  (table) => [
+    index('inbound_messages_received_idx').on(table.receivedAt),
+    index('inbound_messages_run_idx').on(table.runId),
+    // A hard bounce of a mail without a delivery row is counted once: hardBounceCountedBefore looks its mail up by recipient.
+    index('inbound_messages_recipient_idx').on(table.audience, table.recipientId, table.deliveryId).where(sql`recipient_id is not null`),
+  ],
 );
 
 /**

@@ -1,0 +1,1 @@
+CREATE INDEX "inbound_messages_recipient_idx" ON "inbound_messages" USING btree ("audience","recipient_id","delivery_id") WHERE recipient_id is not null;
