@@ -1,6 +1,6 @@
 import type { Block } from '../meetings/schema.js';
 import { blocksToText, textToBlocks } from '../meetings/text.js';
-import type { MeetingView } from '../meetings/queries.js';
+import { papersByItem, type MeetingView } from '../meetings/queries.js';
 import { describeFilters, type FilterCatalogue, type FilterLine, type FilterSet } from '../subscribers/filters.js';
 import { keyFigures, splitLabel, type KeyFigure } from './figures.js';
 import { formOf, type Carried } from './late-news.js';
@@ -197,16 +197,6 @@ function itemsOf(meeting: MeetingView) {
     if (section.blocks.length === 0 && !decided.has(section.heading)) return [];
     return [{ ...section, parent: section.level === 2 ? parent : null }];
   });
-}
-
-/** Each item's public papers, by the heading of the item they sit under. */
-function papersByItem(meeting: MeetingView): Map<string, Paper[]> {
-  const papers = new Map<string, Paper[]>();
-  for (const document of meeting.documents) {
-    if (!document.section || !document.url) continue;
-    papers.set(document.section, [...(papers.get(document.section) ?? []), { title: document.title, url: document.url }]);
-  }
-  return papers;
 }
 
 export function composeMeeting(meeting: MeetingView, filtered: boolean, zone: string): DigestMeeting {

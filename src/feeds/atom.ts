@@ -3,6 +3,7 @@ import { escapeHtml, html, type SafeHtml } from '../http/pages/html.js';
 import type { Block } from '../meetings/schema.js';
 import { textToBlocks } from '../meetings/text.js';
 import type { AtomMeeting } from './items.js';
+import { papersByItem } from '../meetings/queries.js';
 
 /**
  * A feed's Atom document. Ids are `tag:` URIs built from the host and the
@@ -39,12 +40,12 @@ function entryHtml({ meeting, headings }: AtomMeeting, when: string): string {
   const shown = new Set<string>();
   // Each item once (a summary page and the council's agenda may both name it), with its number, its text (or its agenda's) and its public papers.
   const sections = meeting.sections.filter((section) => wanted.has(section.heading) && !shown.has(section.heading) && shown.add(section.heading));
-  const papers = (heading: string) => meeting.documents.filter((document) => document.section === heading && document.url);
+  const papers = papersByItem(meeting);
   return html`<p>${meeting.council.name} · ${meeting.committee.name} · ${when}</p>
 ${paragraphs.map((paragraph) => html`<p>${paragraph}</p>`)}
 ${sections.map(
   (section) => html`<h3>${section.number ? `${section.number} ` : ''}${section.heading}</h3>${(section.blocks.length ? section.blocks : section.agenda).map(blockHtml)}${
-    papers(section.heading).length > 0 && html`<p>Papers:</p><ul>${papers(section.heading).map((paper) => html`<li><a href="${paper.url!}">${paper.title}</a></li>`)}</ul>`
+    papers.has(section.heading) && html`<p>Papers:</p><ul>${papers.get(section.heading)!.map((paper) => html`<li><a href="${paper.url}">${paper.title}</a></li>`)}</ul>`
   }`,
 )}
 ${decisions.length > 0 && html`<h3>Decisions</h3><ul>${decisions.map((decision) => html`<li>${decision.title ? html`<strong>${decision.title}</strong>: ` : ''}${decisionHtml(decision.text)}</li>`)}</ul>`}`.value;

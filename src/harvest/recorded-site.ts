@@ -27,7 +27,8 @@ export function shiftDates(text: string, days: number): string {
   });
 }
 
-function routeKey(file: string): string | null {
+/** The route a recorded answer's file answers: `committees.xml`, `meetings-<id>.xml`, `meeting-<id>.xml`; null for any other file. */
+export function answerKey(file: string): string | null {
   if (file === 'committees.xml') return 'GetCommittees';
   const list = /^meetings-(\d+)\.xml$/.exec(file);
   if (list) return `GetMeetings:${list[1]}`;
@@ -35,10 +36,18 @@ function routeKey(file: string): string | null {
   return one ? `GetMeeting:${one[1]}` : null;
 }
 
+/** The route a request to the web service asks for (`GetMeeting:<id>`, as answerKey names them); '' for anything else. */
+export function requestKey(url: URL, basePath: string): string {
+  const operation = new RegExp(`^${basePath}/mgWebService\\.asmx/(\\w+)$`, 'i').exec(url.pathname)?.[1] ?? '';
+  if (operation === 'GetMeetings') return `GetMeetings:${url.searchParams.get('lCommitteeId')}`;
+  if (operation === 'GetMeeting') return `GetMeeting:${url.searchParams.get('lMeetingId')}`;
+  return operation;
+}
+
 export async function serveRecordedSite(folder: string, options: { shiftDays?: number; basePath?: string } = {}): Promise<RecordedSite> {
   const answers = new Map<string, string>();
   for (const file of readdirSync(folder)) {
-    const key = routeKey(file);
+    const key = answerKey(file);
     if (key) answers.set(key, shiftDates(readFileSync(`${folder}/${file}`, 'utf8'), options.shiftDays ?? 0));
   }
   const basePath = options.basePath ?? '/moderngov';
@@ -49,10 +58,7 @@ export async function serveRecordedSite(folder: string, options: { shiftDays?: n
       response.end('<!doctype html><title>Council page</title><p>This stands in for the council\'s own page of the meeting, in the council-digest demo.</p>');
       return;
     }
-    const operation = new RegExp(`^${basePath}/mgWebService\\.asmx/(\\w+)$`, 'i').exec(url.pathname)?.[1] ?? '';
-    const key =
-      operation === 'GetMeetings' ? `GetMeetings:${url.searchParams.get('lCommitteeId')}` : operation === 'GetMeeting' ? `GetMeeting:${url.searchParams.get('lMeetingId')}` : operation;
-    const body = answers.get(key);
+    const body = answers.get(requestKey(url, basePath));
     if (body === undefined) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
       return;

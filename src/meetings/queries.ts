@@ -80,6 +80,16 @@ export interface MeetingView {
   published: Record<Part, { publishedAt: string; changedAt: string } | null>;
 }
 
+/** Each agenda item's public papers (those with a link), by the heading of the item they sit under. */
+export function papersByItem(meeting: Pick<MeetingView, 'documents'>): Map<string, { title: string; url: string }[]> {
+  const papers = new Map<string, { title: string; url: string }[]>();
+  for (const document of meeting.documents) {
+    if (!document.section || !document.url) continue;
+    papers.set(document.section, [...(papers.get(document.section) ?? []), { title: document.title, url: document.url }]);
+  }
+  return papers;
+}
+
 function hasWideners(filter: MeetingFilter) {
   return Boolean(filter.topics?.length || filter.keywords?.length);
 }

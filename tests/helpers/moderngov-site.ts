@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { answerKey, requestKey } from '../../src/harvest/recorded-site.js';
 import { DateTime } from 'luxon';
 
 /**
@@ -72,13 +73,9 @@ const fixtures = fileURLToPath(new URL('../fixtures/moderngov/', import.meta.url
 export function recordedAnswers(site = ''): Map<string, SiteRoute> {
   const answers = new Map<string, SiteRoute>();
   const folder = site ? `${fixtures}${site}/` : fixtures;
-  for (const file of readdirSync(folder).filter((name) => name.endsWith('.xml'))) {
-    const body = readFileSync(`${folder}${file}`, 'utf8');
-    const key =
-      file === 'committees.xml'
-        ? 'GetCommittees'
-        : file.replace(/^meetings-(\d+)\.xml$/, 'GetMeetings:$1').replace(/^meeting-(\d+)\.xml$/, 'GetMeeting:$1');
-    answers.set(key, xml(body));
+  for (const file of readdirSync(folder)) {
+    const key = answerKey(file);
+    if (key) answers.set(key, xml(readFileSync(`${folder}${file}`, 'utf8')));
   }
   return answers;
 }
@@ -93,13 +90,8 @@ export async function startModernGovSite(options: { answers?: Map<string, SiteRo
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    const match = new RegExp(`^${basePath}/mgWebService\\.asmx/(\\w+)$`, 'i').exec(url.pathname);
     const query = Object.fromEntries(url.searchParams);
-    const operation = match?.[1] ?? '';
-    const key =
-      url.pathname === '/robots.txt'
-        ? 'robots.txt'
-        : operation === 'GetMeetings' ? `GetMeetings:${query.lCommitteeId}` : operation === 'GetMeeting' ? `GetMeeting:${query.lMeetingId}` : operation;
+    const key = url.pathname === '/robots.txt' ? 'robots.txt' : requestKey(url, basePath);
     site.requests.push({ key, path: url.pathname, query, userAgent: request.headers['user-agent'] ?? '', at: Date.now() });
     if (raw?.(request, response, url)) return;
     inFlight += 1;
