@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import process from 'node:process';
 import { URL } from 'node:url';
 
-const compiled = new URL('../dist/cli.js', import.meta.url);
+const compiled = new URL('../dist/cli/index.js', import.meta.url);
 const sources = new URL('../src/', import.meta.url);
 
 /** The newest modification time of any file under `dir` (the whole src/ tree: a few milliseconds). */
@@ -30,5 +30,5 @@ if (built) {
     process.exit(1);
   }
   tsx.register();
-  await import('../src/cli.ts');
+  await import('../src/cli/index.ts');
 }

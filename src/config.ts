@@ -1,6 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
-import { confirmLinkDays } from './subscribers/links.js';
+import { confirmLinkDays } from './tokens/signed-links.js';
 
 /**
  * Every setting the service reads, validated once at start-up. Anything wrong

@@ -65,7 +65,7 @@ afterAll(async () => {
 describe('the production build (npm run build)', () => {
   it('compiles src/ into dist/ at the same depth, JavaScript only', async () => {
     const files = (await readdir(path.join(root, 'dist'), { recursive: true })).map(String);
-    expect(files).toEqual(expect.arrayContaining(['cli.js', path.join('db', 'migrate.js'), path.join('mail', 'templates.js'), path.join('meetings', 'seed.js')]));
+    expect(files).toEqual(expect.arrayContaining([path.join('cli', 'index.js'), path.join('db', 'migrate.js'), path.join('mail', 'templates.js'), path.join('meetings', 'seed.js')]));
     expect(files.filter((file) => file.endsWith('.ts'))).toEqual([]);
   });
 
@@ -131,7 +131,7 @@ describe('the production build (npm run build)', () => {
 
   it('runs the TypeScript sources instead when src/ changed after the build, so a stale dist/ is never used', async () => {
     await mkdir(path.join(root, 'src'));
-    const source = path.join(root, 'src/cli.ts');
+    const source = path.join(root, 'src/cli/index.ts');
     await writeFile(source, "const from: string = 'the sources';\nconsole.log(`ran ${from}`);\n");
     const later = new Date(Date.now() + 60_000);
     await utimes(source, later, later);

@@ -1,9 +1,9 @@
 import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { operatorApiTokens, operators } from '../db/schema/index.js';
-import { matchesHash } from '../feeds/secrets.js';
+import { matchesHash } from '../tokens/keys.js';
 import type { Operator } from './operators.js';
-import { apiTokenPrefix, generateApiToken } from './secrets.js';
+import { apiTokenPrefix, generateApiToken } from '../tokens/operator-keys.js';
 
 /** Personal API tokens: an operator's own bearer tokens, with their role, for scripts. */
 

@@ -2,7 +2,7 @@ import { and, eq, gt, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { operators, operatorSessions } from '../db/schema/index.js';
 import type { Operator } from './operators.js';
-import { sha256 } from './secrets.js';
+import { sha256 } from '../tokens/operator-keys.js';
 
 /**
  * Console sessions, held in Postgres so they can be ended from outside the

@@ -2,7 +2,7 @@ import { and, eq, gt, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { operators, operatorSignInTokens } from '../db/schema/index.js';
 import { findOperatorByEmail, type Operator } from './operators.js';
-import { generateSignInToken, sha256, signInTokenPattern } from './secrets.js';
+import { generateSignInToken, sha256, signInTokenPattern } from '../tokens/operator-keys.js';
 
 /** A sign-in link works once, for this long. */
 export const signInLinkMinutes = 15;

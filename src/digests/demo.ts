@@ -1,7 +1,7 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { feedRecipients, feeds, meetings, partners, subscribers } from '../db/schema/index.js';
-import { generateAtomToken } from '../feeds/secrets.js';
+import { generateAtomToken } from '../tokens/keys.js';
 import { emailKey } from '../subscribers/email.js';
 import { filterKey, normaliseFilters, type FilterSet } from '../subscribers/filters.js';
 import { weekContaining, type Week } from './week.js';

@@ -13,7 +13,7 @@ import {
   type DigestRun,
   type RunTrigger,
 } from './run-repo.js';
-import { RunRefusedError, weekGuard, type WeekRefusal } from './run-guard.js';
+import { RunRefusedError, weekGuard, type WeekRefusal } from './week-guard.js';
 import { parseWeek, previousWeek, type Week } from './week.js';
 
 const nothing: JobOutcome = { sent: 0, skipped: 0, failed: 0 };

@@ -1,5 +1,5 @@
 import type { JobContext, JobData, JobOutcome } from '../jobs/types.js';
-import { returnPathFor } from '../inbound/return-path.js';
+import { returnPathFor } from '../mail/return-path.js';
 import { isPermanentSmtpError } from '../mail/transport.js';
 import { audienceOf, type Addressee, type Audience } from './audiences.js';
 import type { DigestDeps } from './deps.js';

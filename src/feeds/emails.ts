@@ -1,11 +1,11 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { feedRecipients, suppressions } from '../db/schema/index.js';
 import { feedRecipientDeliveries, recordHardBounce } from '../digests/delivery-repo.js';
-import { returnPathFor } from '../inbound/return-path.js';
+import { returnPathFor } from '../mail/return-path.js';
 import { isPermanentSmtpError } from '../mail/transport.js';
 import { listCouncils, listTopics } from '../meetings/catalogue.js';
 import { describeFilters, type FilterLine } from '../subscribers/filters.js';
-import { confirmLinkDays } from '../subscribers/links.js';
+import { confirmLinkDays } from '../tokens/signed-links.js';
 import type { FeedDeps } from './deps.js';
 import { feedRecipientLinks } from './recipients.js';
 import { feedFilters, type Feed, type FeedRecipient } from './repo.js';

@@ -2,7 +2,7 @@ import { and, asc, count, eq, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { feeds, partnerKeys, partners } from '../db/schema/index.js';
 import { FeedError } from './errors.js';
-import { generatePartnerKey, matchesHash, partnerKeyPrefix } from './secrets.js';
+import { generatePartnerKey, matchesHash, partnerKeyPrefix } from '../tokens/keys.js';
 
 /** Partners and their API keys: the SQL behind operator management and partner sign-in. */
 

@@ -2,8 +2,8 @@ import { and, asc, eq, gt, inArray, notExists, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db/client.js';
 import { feedRecipients, feeds, partners, suppressions } from '../db/schema/index.js';
 import type { FilterSet } from '../subscribers/filters.js';
-import { confirmLinkDays } from '../subscribers/links.js';
-import { signToken, verifyToken } from '../subscribers/tokens.js';
+import { confirmLinkDays } from '../tokens/signed-links.js';
+import { signToken, verifyToken } from '../tokens/signed-links.js';
 import { feedFilters, type Feed, type FeedRecipient } from './repo.js';
 
 /**

@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { feedRecipients, feeds, partners, type FeedStatus } from '../db/schema/index.js';
 import { filterKey, type FilterSet } from '../subscribers/filters.js';
 import { FeedError } from './errors.js';
-import { matchesHash } from './secrets.js';
+import { matchesHash } from '../tokens/keys.js';
 
 /**
  * The SQL of a feed's life. Every query a partner can reach names the

@@ -9,7 +9,7 @@ import { sendFeedConfirmations, sendFeedDecision, type ConfirmationsSent } from 
 import { FeedError } from './errors.js';
 import { previewFeed, type FeedPreview } from './items.js';
 import { countOpenFeeds, decideFeed, feedFilters, insertFeed, recipientsOf, type Feed, type FeedRecipient } from './repo.js';
-import { generateAtomToken } from './secrets.js';
+import { generateAtomToken } from '../tokens/keys.js';
 
 /** A partner's feed request, from asking to an operator's decision. */
 

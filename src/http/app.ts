@@ -1,60 +1,34 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
+import type { AppDeps } from './deps.js';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import type { Config } from '../config.js';
-import type { Database } from '../db/client.js';
-import type { Logger } from '../logger.js';
-import type { Templates } from '../mail/templates.js';
-import type { Mailer } from '../mail/transport.js';
-import type { DigestDeps } from '../digests/deps.js';
-import type { JobQueue } from '../jobs/types.js';
 import { createApiCache } from './caches.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { answerFrameworkError, registerSecurityHeaders } from './plugins/security.js';
-import { adminConsoleRoutes } from './routes/admin-console.js';
-import { consoleRoutes } from './routes/console.js';
-import { adminDigestRoutes } from './routes/admin-digests.js';
-import { adminHarvestRoutes } from './routes/admin-harvest.js';
-import { adminMeetingRoutes } from './routes/admin-meetings.js';
-import { adminQueueRoutes } from './routes/admin-queues.js';
-import { adminPartnerRoutes } from './routes/admin-partners.js';
-import { feedPublicRoutes } from './routes/feed-public.js';
-import { adminSubscriberRoutes } from './routes/admin-subscribers.js';
-import { devOutboxRoutes } from './routes/dev-outbox.js';
-import { digestViewRoutes } from './routes/digest-view.js';
-import { healthRoutes } from './routes/health.js';
-import { meetingRoutes } from './routes/meetings.js';
-import { metricsRoutes } from './routes/metrics.js';
-import { partnerFeedRoutes } from './routes/partner-feeds.js';
-import { subscriptionRoutes } from './routes/subscriptions.js';
-import { webhookRoutes } from './routes/webhooks.js';
+import { adminConsoleRoutes } from './operators/api/operators.js';
+import { consoleRoutes } from './operators/console/index.js';
+import { adminDigestRoutes } from './operators/api/digests.js';
+import { adminHarvestRoutes } from './operators/api/harvest.js';
+import { adminMeetingRoutes } from './operators/api/meetings.js';
+import { adminQueueRoutes } from './operators/api/queues.js';
+import { adminPartnerRoutes } from './operators/api/partners.js';
+import { feedPublicRoutes } from './public/feed-links.js';
+import { adminSubscriberRoutes } from './operators/api/subscribers.js';
+import { devOutboxRoutes } from './machines/dev-outbox.js';
+import { digestViewRoutes } from './public/digest-view.js';
+import { healthRoutes } from './machines/health.js';
+import { meetingRoutes } from './public/meetings.js';
+import { metricsRoutes } from './machines/metrics.js';
+import { partnerFeedRoutes } from './partners/feeds.js';
+import { subscriptionRoutes } from './public/subscriptions.js';
+import { webhookRoutes } from './machines/webhooks.js';
 
-/** Everything the HTTP layer needs, wired by the composition root (server, tests). */
-export interface AppDeps {
-  config: Config;
-  database: Database;
-  logger: Logger;
-  mailer: Mailer;
-  templates: Templates;
-  /** HMAC key for link tokens (see subscribers/tokens.ts). */
-  tokenSecret: string;
-  /** Where sign-up mail is queued; whoever works the `subscribers` jobs sends it. */
-  queue: JobQueue;
-  /** Present when jobs go through Redis; /readyz pings it. */
-  redis?: { ping(): Promise<unknown> };
-  /** The clock; tests pin it. Default: the system's. */
-  now?: () => Date;
-  /** The weekly run (its job queue, metrics, processors' dependencies); without it, starting runs answers 503. */
-  digests?: DigestDeps;
-  /** Sees every route as it is added: the authorisation tests build the route table from it. */
-  onRoute?: (route: RouteOptions) => void;
-}
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({

@@ -3,7 +3,7 @@ import type { InboundAction, InboundChannel, InboundKind } from '../db/schema/in
 import { classify, type Classification } from './classify.js';
 import type { InboundDeps } from './deps.js';
 import { recordInbound, storable, storedLengths } from './repo.js';
-import { readReturnPathToken, type MailRef } from './return-path.js';
+import { readReturnPathToken, type MailRef } from '../mail/return-path.js';
 import { recordReturn } from './returns.js';
 import { unsubscribeByMail } from './unsubscribe.js';
 

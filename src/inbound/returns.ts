@@ -5,8 +5,7 @@ import { recipientByEmailKey } from '../digests/run-repo.js';
 import { EmailAddressError, emailKey } from '../subscribers/email.js';
 import type { InboundDeps } from './deps.js';
 import { hardBounceCountedBefore, recipientKey, recordInbound } from './repo.js';
-import type { ProviderReport } from './providers/reports.js';
-import { audienceOfMail, readReturnPath, type MailRef } from './return-path.js';
+import { audienceOfMail, readReturnPath, type MailRef } from '../mail/return-path.js';
 
 /**
  * The one bounce and complaint model every path feeds: inbound DSNs and
@@ -17,13 +16,29 @@ import { audienceOfMail, readReturnPath, type MailRef } from './return-path.js';
  * its run counts it once and may pause itself.
  */
 
-export const returnTypes = ['hard', 'soft', 'complaint'] as const;
-export type ReturnType = (typeof returnTypes)[number];
+export const returnKinds = ['hard', 'soft', 'complaint'] as const;
+/** What came back: a hard bounce, a soft bounce or a complaint. */
+export type ReturnKind = (typeof returnKinds)[number];
 export type ReturnAction = 'suppressed' | 'counted' | 'ignored';
+
+/**
+ * A provider's bounce or complaint in one shape (providers/reports.ts reads
+ * their formats into it): whom (the address, and the envelope sender when the
+ * provider reports it, which carries our signed return path), what (hard,
+ * soft, complaint) and the provider's code.
+ */
+export interface ProviderReport {
+  type: ReturnKind;
+  email: string;
+  status?: string;
+  /** The envelope sender the provider saw: our bounces+<token> address when BOUNCE_DOMAIN is set. */
+  returnPath?: string;
+  messageId?: string;
+}
 
 export interface ReturnReport {
   channel: InboundChannel;
-  type: ReturnType;
+  type: ReturnKind;
   /** The status code (5.1.1) or the provider's own type. */
   status?: string;
   /** The report's own Message-ID, for the record. */

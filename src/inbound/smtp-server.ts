@@ -1,7 +1,7 @@
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
 import type { InboundDeps } from './deps.js';
 import { handleInboundMail } from './handle.js';
-import { readReturnPath } from './return-path.js';
+import { readReturnPath } from '../mail/return-path.js';
 
 export interface InboundSmtpOptions {
   host: string;

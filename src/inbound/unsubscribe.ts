@@ -1,7 +1,7 @@
 import type { InboundChannel } from '../db/schema/index.js';
 import { unsubscribeFeedRecipient } from '../feeds/recipients.js';
 import { applyAction, openLink } from '../subscribers/preferences.js';
-import { TokenError } from '../subscribers/tokens.js';
+import { TokenError } from '../tokens/signed-links.js';
 import type { InboundDeps } from './deps.js';
 import { recordInbound } from './repo.js';
 

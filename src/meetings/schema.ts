@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { StoredBlock, StoredFootnote } from '../db/schema/meetings.js';
 
 /**
  * The canonical meeting format: what `council-digest import FILE.json`,
@@ -15,6 +16,8 @@ export const blockSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('list'), items: z.array(trimmed(5_000)).min(1).max(200) }),
 ]);
 export type Block = z.infer<typeof blockSchema>;
+// What is validated here is what the database's columns are typed to hold.
+blockSchema satisfies z.ZodType<StoredBlock>;
 
 export const sectionSchema = z.object({
   heading: trimmed(300),
@@ -71,6 +74,7 @@ export const footnoteSchema = z.object({
   anchor: trimmed(200).optional(),
 });
 export type FootnoteInput = z.infer<typeof footnoteSchema>;
+footnoteSchema satisfies z.ZodType<StoredFootnote>;
 
 export const meetingSchema = z.object({
   council: trimmed(200),

@@ -3,9 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
-import { councils, sourceKinds } from '../db/schema/index.js';
-import { upsertSource } from '../harvest/repo.js';
-import { normaliseBaseUrl } from '../harvest/site.js';
+import { councils } from '../db/schema/index.js';
 import { ImportError } from './errors.js';
 import { importRecords, recordsFromText } from './import.js';
 import { slugify } from './names.js';
@@ -19,18 +17,15 @@ const councilSeed = z.array(
     slug: z.string().optional(),
     aliases: z.array(z.string()).default([]),
     website: z.url().optional(),
-    /** The council's own publishing site, which harvests read. */
-    // timeoutSeconds: for a slow site (self-hosted ModernGov can take a minute); an operator's own is kept.
-    source: z.object({ kind: z.enum(sourceKinds), url: z.url({ protocol: /^https?$/ }), timeoutSeconds: z.number().int().min(5).max(300).optional() }).optional(),
+    // `source`, the council's own publishing site, is harvest's to read (harvest/seed.ts).
   }),
 );
 
 /**
- * Loads seeds/: the councils (with the other names pages use for them) and
- * every meeting record. Safe to run again: unchanged records stay unchanged.
+ * Loads every meeting record in seeds/meetings (after the councils). Safe to
+ * run again: unchanged records stay unchanged.
  */
-export async function seedDatabase(db: Db, folder = seedsFolder): Promise<{ councils: number; meetings: ImportOutcome[] }> {
-  const councilCount = await seedCouncils(db, folder);
+export async function seedMeetings(db: Db, folder = seedsFolder): Promise<ImportOutcome[]> {
   const meetingFolder = path.join(folder, 'meetings');
   const files = (await readdir(meetingFolder)).filter((file) => file.endsWith('.json')).sort();
   const records = [];
@@ -42,12 +37,11 @@ export async function seedDatabase(db: Db, folder = seedsFolder): Promise<{ coun
       throw error;
     }
   }
-  return { councils: councilCount, meetings: await importRecords(db, records) };
+  return importRecords(db, records);
 }
 
 /**
- * The councils alone, with the other names pages use for them and their
- * sites (harvest sources; an operator's enabling or disabling is kept): load these
+ * The councils alone, with the other names pages use for them: load these
  * before importing pages, so "Hertfordshire Council" lands on the county.
  */
 export async function seedCouncils(db: Db, folder = seedsFolder): Promise<number> {
@@ -58,8 +52,7 @@ export async function seedCouncils(db: Db, folder = seedsFolder): Promise<number
   }
   for (const council of parsed.data) {
     const values = { slug: council.slug ?? slugify(council.name), name: council.name, aliases: council.aliases, website: council.website ?? null };
-    const [row] = await db.insert(councils).values(values).onConflictDoUpdate({ target: councils.slug, set: values }).returning({ id: councils.id });
-    if (council.source) await upsertSource(db, row!.id, council.source.kind, normaliseBaseUrl(council.source.url), council.source.timeoutSeconds);
+    await db.insert(councils).values(values).onConflictDoUpdate({ target: councils.slug, set: values });
   }
   return parsed.data.length;
 }

@@ -1,10 +1,5 @@
-import { signToken, type TokenPurpose } from './tokens.js';
+import { confirmLinkDays, resubscribeLinkDays, signToken, type TokenPurpose } from '../tokens/signed-links.js';
 
-/** Confirmation links are valid this long; other links until the version changes. */
-export const confirmLinkDays = 7;
-
-/** The re-subscribe button on the unsubscribe confirmation page works this long. */
-export const resubscribeLinkDays = 30;
 
 export interface LinkSubject {
   publicId: string;

@@ -1,10 +1,11 @@
 import { recordHardBounce, subscriberDeliveries } from '../digests/delivery-repo.js';
-import { returnPathFor } from '../inbound/return-path.js';
+import { returnPathFor } from '../mail/return-path.js';
 import type { JobContext, JobData, JobOutcome } from '../jobs/types.js';
 import { isPermanentSmtpError } from '../mail/transport.js';
 import type { SubscriberMailDeps } from './deps.js';
 import { describeFilters, type FilterCatalogue, type FilterLine } from './filters.js';
-import { confirmLinkDays, senderDomain, subscriberLinks } from './links.js';
+import { senderDomain, subscriberLinks } from './links.js';
+import { confirmLinkDays } from '../tokens/signed-links.js';
 import { findSubscriberMail, noteSubscriberEmailSent, type Subscriber } from './repo.js';
 import { loadCatalogue } from '../meetings/catalogue.js';
 

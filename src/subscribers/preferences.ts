@@ -12,7 +12,7 @@ import {
   unsubscribeSubscriber,
   type Subscriber,
 } from './repo.js';
-import { TokenError, verifyToken, type TokenPurpose } from './tokens.js';
+import { TokenError, verifyToken, type TokenPurpose } from '../tokens/signed-links.js';
 
 /**
  * The subscriber a mailed link names, when the link is genuine, meant for

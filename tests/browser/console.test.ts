@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/console/audit.js';
 import { addOperator } from '../../src/console/operators.js';
 import type { Database } from '../../src/db/client.js';
-import { seedDatabase } from '../../src/meetings/seed.js';
+import { seedDatabase } from '../../src/harvest/seed.js';
 import { artifactsDir, browserSkipReason, launchBrowser } from '../helpers/browser.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { createDigestApp, createDigestHarness, type DigestHarness } from '../helpers/digests.js';

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/console/api-tokens.js';
 import { addOperator } from '../../src/console/operators.js';
 import type { Database } from '../../src/db/client.js';
-import { seedDatabase } from '../../src/meetings/seed.js';
+import { seedDatabase } from '../../src/harvest/seed.js';
 import { adminHeaders } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { createDigestApp, createDigestHarness } from '../helpers/digests.js';

@@ -3,7 +3,7 @@ import { adminTokenActor } from '../../src/console/audit.js';
 import { estimateRun } from '../../src/console/run-estimate.js';
 import type { Database } from '../../src/db/client.js';
 import { feedRecipients, feeds, partners, subscribers, suppressions } from '../../src/db/schema/index.js';
-import { confirmRunPage } from '../../src/http/pages/console/runs.js';
+import { confirmRunPage } from '../../src/http/operators/console/runs-page.js';
 import { importRecords } from '../../src/meetings/import.js';
 import { seedCouncils } from '../../src/meetings/seed.js';
 import { emailKey } from '../../src/subscribers/email.js';

@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { previewDigest } from '../../src/digests/preview.js';
 import { loadTemplates } from '../../src/mail/templates.js';
-import { seedDatabase } from '../../src/meetings/seed.js';
+import { seedDatabase } from '../../src/harvest/seed.js';
 import { tokenSecret } from '../helpers/app.js';
 import { browserSkipReason, launchBrowser, screenshot } from '../helpers/browser.js';
 import { createTestDatabase } from '../helpers/db.js';

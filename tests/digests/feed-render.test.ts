@@ -3,7 +3,7 @@ import { composeDigest, type DigestContent } from '../../src/digests/compose.js'
 import { digestMessageId, feedDigestEmail, feedDigestHeaders, feedDigestMessageId, renderDigest, type MailSettings } from '../../src/digests/email.js';
 import { loadTemplates, type RenderedEmail } from '../../src/mail/templates.js';
 import { normaliseFilters } from '../../src/subscribers/filters.js';
-import { verifyToken } from '../../src/subscribers/tokens.js';
+import { verifyToken } from '../../src/tokens/signed-links.js';
 import { catalogue, meeting, section } from './builders.js';
 
 const settings: MailSettings = { baseUrl: 'https://digest.example.org', mailFrom: 'Council Digest <digest@news.example.org>', tokenSecret: 's'.repeat(40) };

@@ -6,7 +6,7 @@ import { digestRuns, feedDeliveries, feedRecipients, partners, subscribers, supp
 import { createOrJoinRun } from '../../src/digests/run-repo.js';
 import { requestRun, retryFailed } from '../../src/digests/runs.js';
 import { importRecords } from '../../src/meetings/import.js';
-import { seedDatabase } from '../../src/meetings/seed.js';
+import { seedDatabase } from '../../src/harvest/seed.js';
 import { adminHeaders } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { itemsIn, rawHeader, type CapturedMail } from '../helpers/smtp.js';

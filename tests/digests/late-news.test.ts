@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { deliveries, deliveryMeetings, feedRecipients } from '../../src/db/schema/index.js';
-import { seedDatabase } from '../../src/meetings/seed.js';
+import { seedDatabase } from '../../src/harvest/seed.js';
 import { importMeeting, topicIdsBySlug, validateMeeting } from '../../src/meetings/store.js';
 import { loadTagger } from '../../src/meetings/topics/service.js';
 import { createTestDatabase } from '../helpers/db.js';

@@ -7,7 +7,7 @@ import { createOrJoinRun } from '../../src/digests/run-repo.js';
 import { sentJournal } from '../../src/digests/sent-journal.js';
 import { fanOut, requestRun, retryFailed } from '../../src/digests/runs.js';
 import { importRecords } from '../../src/meetings/import.js';
-import { seedDatabase } from '../../src/meetings/seed.js';
+import { seedDatabase } from '../../src/harvest/seed.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { itemsIn, rawHeader, type CapturedMail } from '../helpers/smtp.js';
 import { createDigestHarness, runWeek, waitForRun, type DigestHarness } from '../helpers/digests.js';

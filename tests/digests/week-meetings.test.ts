@@ -9,7 +9,7 @@ import { WeekMeetings } from '../../src/digests/week-meetings.js';
 import { loadTemplates, type Templates } from '../../src/mail/templates.js';
 import { importRecords } from '../../src/meetings/import.js';
 import { findMeetings, type MeetingFilter, type MeetingView } from '../../src/meetings/queries.js';
-import { seedDatabase } from '../../src/meetings/seed.js';
+import { seedDatabase } from '../../src/harvest/seed.js';
 import { filterKey, normaliseFilters, type FilterSet } from '../../src/subscribers/filters.js';
 import { createTestDatabase } from '../helpers/db.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { feedDeliveryMessageId, feedRecipientLinks } from '../../src/feeds/recipients.js';
-import { verifyToken } from '../../src/subscribers/tokens.js';
+import { verifyToken } from '../../src/tokens/signed-links.js';
 
 const secret = 'unit-test-secret-0123456789abcdef0123456789';
 const recipient = { publicId: '6f1c2b0e-8a4d-4f7e-9a51-0d2b3c4e5f60', tokenVersion: 3 };

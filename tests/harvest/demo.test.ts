@@ -6,7 +6,7 @@ import { shiftDates } from '../../src/harvest/recorded-site.js';
 import type { HarvestRow } from '../../src/harvest/repo.js';
 import { createLogger } from '../../src/logger.js';
 import { findMeetings } from '../../src/meetings/queries.js';
-import { seedDatabase } from '../../src/meetings/seed.js';
+import { seedDatabase } from '../../src/harvest/seed.js';
 import { createTestDatabase } from '../helpers/db.js';
 
 let database: Database;

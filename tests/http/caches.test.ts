@@ -5,7 +5,7 @@ import type { Database } from '../../src/db/client.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { createApiCache } from '../../src/http/caches.js';
 import { importRecords } from '../../src/meetings/import.js';
-import { seedDatabase } from '../../src/meetings/seed.js';
+import { seedDatabase } from '../../src/harvest/seed.js';
 import { adminHeaders, createTestApp } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/db.js';
 

@@ -8,7 +8,7 @@ import { processorsFor } from './run-support.js';
 import { findRun, type DigestRun } from '../../src/digests/run-repo.js';
 import { requestRun } from '../../src/digests/runs.js';
 import type { Mailer } from '../../src/mail/transport.js';
-import { seedDatabase } from '../../src/meetings/seed.js';
+import { seedDatabase } from '../../src/harvest/seed.js';
 import { adminHeaders } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { createDigestApp, createDigestHarness, waitForRun, type DigestHarness } from '../helpers/digests.js';

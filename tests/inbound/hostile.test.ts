@@ -3,7 +3,7 @@ import { desc, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { inboundMessages, subscribers, suppressions } from '../../src/db/schema/index.js';
-import { returnPathFor } from '../../src/inbound/return-path.js';
+import { returnPathFor } from '../../src/mail/return-path.js';
 import { tokenSecret } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { createDigestHarness, type DigestHarness } from '../helpers/digests.js';

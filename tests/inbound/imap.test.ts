@@ -5,7 +5,7 @@ import type { Database } from '../../src/db/client.js';
 import { inboundMessages, subscribers } from '../../src/db/schema/index.js';
 import { inboundDeps, type InboundDeps } from '../../src/inbound/deps.js';
 import { pollMailbox } from '../../src/inbound/imap.js';
-import { seedDatabase } from '../../src/meetings/seed.js';
+import { seedDatabase } from '../../src/harvest/seed.js';
 import { tokenSecret } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { createDigestHarness, runWeek, type DigestHarness } from '../helpers/digests.js';

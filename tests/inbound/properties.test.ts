@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { subscribers } from '../../src/db/schema/index.js';
-import { seedDatabase } from '../../src/meetings/seed.js';
+import { seedDatabase } from '../../src/harvest/seed.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { createDigestHarness, runWeek, type DigestHarness } from '../helpers/digests.js';
 import { addSubscribers, type SubscriberRow } from '../helpers/subscribers.js';

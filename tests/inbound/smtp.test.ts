@@ -10,7 +10,7 @@ import { deliveries, digestRuns, inboundMessages, subscribers, suppressions } fr
 import { createDigestApp, createDigestHarness, runWeek, type DigestHarness } from '../helpers/digests.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { addSubscribers, type SubscriberRow } from '../helpers/subscribers.js';
-import { seedDatabase } from '../../src/meetings/seed.js';
+import { seedDatabase } from '../../src/harvest/seed.js';
 import { fixture, sendRaw, startTestInbound, unsubscribeTokenOf } from './support.js';
 
 const seededWeek = '2025-09-08';

@@ -10,7 +10,7 @@ import { createInlineQueue } from '../../src/jobs/inline.js';
 import { scheduleWeeklyRun } from '../../src/jobs/scheduler.js';
 import { MissingProcessorError, type DigestProcessors } from '../../src/jobs/types.js';
 import { createLogger } from '../../src/logger.js';
-import { seedDatabase } from '../../src/meetings/seed.js';
+import { seedDatabase } from '../../src/harvest/seed.js';
 import { adminHeaders } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { createDigestApp, createDigestHarness, waitForRun, type DigestHarness } from '../helpers/digests.js';

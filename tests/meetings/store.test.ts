@@ -6,7 +6,8 @@ import { attendees, committees, councils, documents, meetings, sections } from '
 import { ImportError } from '../../src/meetings/errors.js';
 import { importRecords, recordsFromText } from '../../src/meetings/import.js';
 import { findMeetings } from '../../src/meetings/queries.js';
-import { seedCouncils, seedDatabase } from '../../src/meetings/seed.js';
+import { seedCouncils } from '../../src/meetings/seed.js';
+import { seedDatabase } from '../../src/harvest/seed.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { fixturePage } from '../helpers/fixtures.js';
 

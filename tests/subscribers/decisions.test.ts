@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formToken, formTokenValid } from '../../src/http/pages/csrf.js';
-import { html } from '../../src/http/pages/html.js';
+import { formToken, formTokenValid } from '../../src/http/html/csrf.js';
+import { html } from '../../src/http/html/html.js';
 import { describeFilters, unknownFilterValues, type FilterCatalogue, type FilterSet } from '../../src/subscribers/filters.js';
 import { availableActions } from '../../src/subscribers/preferences.js';
 import { checkSignUp } from '../../src/subscribers/signup.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emailKey, EmailAddressError } from '../../src/subscribers/email.js';
 import { subscriberLinks } from '../../src/subscribers/links.js';
-import { signToken, TokenError, verifyToken } from '../../src/subscribers/tokens.js';
+import { signToken, TokenError, verifyToken } from '../../src/tokens/signed-links.js';
 
 const secret = 'unit-test-secret-0123456789abcdef0123456789';
 const subject = { publicId: '6f1c2a4e-3b5d-4c7e-9f80-123456789abc', tokenVersion: 3 };

@@ -17,7 +17,16 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import type { Block, FootnoteInput } from '../../meetings/schema.js';
+
+/** A paragraph of prose, or a bullet list kept as a list: the shape meetings/schema.ts validates before storing. */
+export type StoredBlock = { type: 'paragraph'; text: string } | { type: 'list'; items: string[] };
+
+/** A footnote of a meeting's summary, as meetings/schema.ts validates it. */
+export interface StoredFootnote {
+  number: number;
+  text: string;
+  anchor?: string | undefined;
+}
 
 /** Where a meeting's parts came from: see "One meeting, two sources" in src/harvest/README.md. */
 export const origins = ['import', 'harvest'] as const;
@@ -68,7 +77,7 @@ export const meetings = pgTable(
     videoUrl: text('video_url'),
     transcriptUrl: text('transcript_url'),
     summary: text('summary').notNull().default(''),
-    footnotes: jsonb('footnotes').$type<FootnoteInput[]>().notNull().default([]),
+    footnotes: jsonb('footnotes').$type<StoredFootnote[]>().notNull().default([]),
     /** sha256 of the imported record ('' when only a harvest brought it): a re-import of identical content changes nothing. */
     contentHash: text('content_hash').notNull(),
     /** The council site's id for it (`<source id>:<ModernGov meeting id>`), when a harvest brought it. */
@@ -115,9 +124,9 @@ export const sections = pgTable(
     heading: text('heading').notNull(),
     /** The number the council gives the item ("4.", "12(a)"), when it gives one. */
     number: text('number'),
-    blocks: jsonb('blocks').$type<Block[]>().notNull().default([]),
+    blocks: jsonb('blocks').$type<StoredBlock[]>().notNull().default([]),
     /** The agenda's own text for the item, published before the meeting (a harvest's `agendatext`). */
-    agenda: jsonb('agenda').$type<Block[]>().notNull().default([]),
+    agenda: jsonb('agenda').$type<StoredBlock[]>().notNull().default([]),
     /** The blocks as plain text (list items one a line): what search and tagging read. */
     body: text('body').notNull().default(''),
     search: tsvector('search')

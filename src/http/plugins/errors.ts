@@ -2,8 +2,8 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { ImportError } from '../../meetings/errors.js';
 import { ApiError, errorBody, errorCodes, type ErrorStatus, type FieldError } from '../errors.js';
-import { statusPage } from '../pages/errors.js';
-import { sendPage } from '../pages/support.js';
+import { statusPage } from '../html/error-pages.js';
+import { sendPage } from '../html/support.js';
 
 /**
  * The one error handler: 4xx say what was wrong (and which fields), 5xx hide

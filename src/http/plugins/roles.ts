@@ -3,11 +3,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateApiToken } from '../../console/api-tokens.js';
 import { adminTokenActor, operatorActor, recordAudit, type Actor, type AuditEntry } from '../../console/audit.js';
 import { maskAddress, roleIncludes, type OperatorRole } from '../../console/operators.js';
-import { apiTokenPrefix } from '../../console/secrets.js';
-import type { AppDeps } from '../app.js';
+import { apiTokenPrefix } from '../../tokens/operator-keys.js';
+import type { AppDeps } from '../deps.js';
 import { clockOf } from '../deps.js';
 import { ApiError } from '../errors.js';
-import { bearerToken, secretsEqual } from './auth.js';
+import { bearerToken } from './auth.js';
+import { secretsEqual } from '../../tokens/bearer.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -1,20 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { ReturnType } from '../returns.js';
+import type { ProviderReport, ReturnKind } from '../returns.js';
 
 /**
- * Providers' own bounce and complaint formats, read into one shape: whom
- * (the address, and the envelope sender when the provider reports it, which
- * carries our signed return path), what (hard, soft, complaint) and the
- * provider's code. Pure functions over parsed JSON.
+ * Providers' own bounce and complaint formats (SES, Mailgun, Postmark), read
+ * into one shape, a `ProviderReport` (returns.ts). Pure functions over parsed JSON.
  */
-export interface ProviderReport {
-  type: ReturnType;
-  email: string;
-  status?: string;
-  /** The envelope sender the provider saw: our bounces+<token> address when BOUNCE_DOMAIN is set. */
-  returnPath?: string;
-  messageId?: string;
-}
 
 type Json = Record<string, unknown>;
 const record = (value: unknown): Json => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {});
@@ -33,7 +23,7 @@ export function sesReports(event: unknown): ProviderReport[] {
   const common = { returnPath: text(mail.source), messageId: text(mail.messageId) };
   if (kind === 'Bounce') {
     const bounce = record(body.bounce);
-    const type: ReturnType = bounce.bounceType === 'Permanent' ? 'hard' : 'soft';
+    const type: ReturnKind = bounce.bounceType === 'Permanent' ? 'hard' : 'soft';
     return list(bounce.bouncedRecipients).flatMap((recipient) => {
       const email = text(record(recipient).emailAddress);
       return email ? [{ type, email, status: text(record(recipient).status) ?? text(bounce.bounceSubType), ...common }] : [];

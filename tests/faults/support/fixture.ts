@@ -13,7 +13,7 @@ import { createBullQueue } from '../../../src/jobs/bullmq.js';
 import { createLogger } from '../../../src/logger.js';
 import { loadTemplates } from '../../../src/mail/templates.js';
 import { createSmtpMailer } from '../../../src/mail/transport.js';
-import { seedDatabase } from '../../../src/meetings/seed.js';
+import { seedDatabase } from '../../../src/harvest/seed.js';
 import { emailKey } from '../../../src/subscribers/email.js';
 import { filterKey, normaliseFilters } from '../../../src/subscribers/filters.js';
 import { adminToken, testConfig, tokenSecret } from '../../helpers/app.js';

@@ -1,0 +1,68 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { SubscriberDeps } from '../../subscribers/deps.js';
+import { createSignUpMailQueue } from '../../subscribers/mail-queue.js';
+import { TokenError, type TokenPurpose } from '../../tokens/signed-links.js';
+import type { AppDeps } from '../deps.js';
+import { clockOf, mailingDeps } from '../deps.js';
+import { ApiError } from '../errors.js';
+import { formToken, formTokenField, formTokenValid, fromThisSite } from './csrf.js';
+import { badLinkPage, statusPage } from './error-pages.js';
+
+/** The subscriber capability's dependencies, from the app's. */
+export function subscriberDeps(deps: AppDeps): SubscriberDeps {
+  const { db, secret, baseUrl, logger, now } = mailingDeps(deps);
+  return {
+    db,
+    mail: createSignUpMailQueue(deps.queue),
+    secret,
+    baseUrl,
+    logger,
+    now,
+    mailLimit: { perAddress: deps.config.SIGNUP_RATE_LIMIT_PER_ADDRESS, windowMinutes: deps.config.SIGNUP_RATE_LIMIT_WINDOW_MINUTES },
+  };
+}
+
+/** Pages are personal (they show an address) or carry a form token: never cached, never indexed. */
+export function sendPage(reply: FastifyReply, status: number, body: string) {
+  return reply.code(status).header('cache-control', 'no-store').header('x-robots-tag', 'noindex').type('text/html; charset=utf-8').send(body);
+}
+
+/** A form's action path with a fresh token for it. */
+export function formTarget(secret: string, action: string, now: Date) {
+  return { action, token: formToken(secret, action, now) };
+}
+
+/** Refuses a form post that did not come from a page of ours (403): the token must fit this path, and the browser must not name another origin. */
+export function assertFormPost(request: FastifyRequest, deps: Pick<AppDeps, 'tokenSecret' | 'config' | 'now'>) {
+  const action = request.url.split('?')[0]!;
+  const token = (request.body as Record<string, unknown> | undefined)?.[formTokenField];
+  if (!fromThisSite(request, deps.config.PUBLIC_BASE_URL)) {
+    throw new ApiError(403, 'This form was sent from another site, so nothing was changed.');
+  }
+  if (!formTokenValid(deps.tokenSecret, action, Array.isArray(token) ? token[0] : token, clockOf(deps)())) {
+    throw new ApiError(403, 'Nothing was changed.');
+  }
+}
+
+/** Remembers which link purpose a page route checks, so a bad link gets the right explanation. */
+function linkPurpose(request: FastifyRequest): TokenPurpose {
+  return (request.routeOptions.config as { linkPurpose?: TokenPurpose }).linkPurpose ?? 'manage';
+}
+
+/**
+ * Page routes answer errors with pages, not JSON: a bad link is a 400 page
+ * saying what to do; 4xx pages say what was wrong; 5xx are logged and say
+ * nothing more.
+ */
+export function usePageErrors(app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof TokenError) return sendPage(reply, 400, badLinkPage(error.problem, linkPurpose(request)));
+    if (error instanceof ApiError) return sendPage(reply, error.statusCode, statusPage(error.statusCode, error.message));
+    if (hasZodFastifySchemaValidationErrors(error)) return sendPage(reply, 400, statusPage(400));
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) return sendPage(reply, status, statusPage(status));
+    request.log.error({ err: error }, 'page failed');
+    return sendPage(reply, 500, statusPage(500, `Reference: ${request.id}`));
+  });
+}

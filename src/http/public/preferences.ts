@@ -1,0 +1,134 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { linkTokenParams } from '../schemas.js';
+import { subscriberLinks } from '../../subscribers/links.js';
+import { applyAction, availableActions, changeFilters, openLink, type SubscriberAction } from '../../subscribers/preferences.js';
+import type { Subscriber } from '../../subscribers/repo.js';
+import { loadCatalogue } from '../../meetings/catalogue.js';
+import { checkFilters, type Problem } from '../../subscribers/signup.js';
+import type { AppDeps } from '../deps.js';
+import { ApiError } from '../errors.js';
+import { filtersFromForm, readForm, wantsCommitteeSearch } from '../html/forms.js';
+import { preferencesPage, resubscribedPage, unsubscribedPage, unsubscribePage } from './subscription-pages.js';
+import { assertFormPost, formTarget, sendPage, subscriberDeps } from '../html/support.js';
+import { formBodyLimit } from './signup.js';
+
+
+const notices: Record<Exclude<SubscriberAction, 'unsubscribe'>, string> = {
+  pause: 'Your digest is paused.',
+  resume: 'Your digest is back on: the next one comes on Monday.',
+  resubscribe: "You're subscribed again.",
+};
+
+/**
+ * RFC 8058 one-click unsubscribe: mailbox providers POST
+ * `List-Unsubscribe=One-Click`, usually form-encoded but possibly as
+ * multipart/form-data. Only that one field matters, so a multipart body is
+ * read for it alone rather than pulling in a multipart parser.
+ */
+function oneClickFromMultipart(body: string): Record<string, string> {
+  return /name="?List-Unsubscribe"?\r?\n(?:[^\r\n]+\r?\n)*\r?\nOne-Click\r?\n/i.test(body) ? { 'List-Unsubscribe': 'One-Click' } : {};
+}
+
+/** The preference centre and the unsubscribe pages, reached only through mailed links. */
+export async function preferencePages(app: FastifyInstance, deps: AppDeps) {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  const subscribers = subscriberDeps(deps);
+  const secret = deps.tokenSecret;
+  const paths = (subscriber: Subscriber) => subscriberLinks('', secret, subscriber, subscribers.now());
+  const target = (action: string) => formTarget(secret, action, subscribers.now());
+
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'string', bodyLimit: formBodyLimit }, (_request, body, done) =>
+    done(null, oneClickFromMultipart(body as string)),
+  );
+
+  const renderPreferences = async (subscriber: Subscriber, extra: { notice?: string; problems?: Problem[]; chosen?: Subscriber; committeeSearch?: string } = {}) =>
+    preferencesPage({
+      email: subscriber.email ?? '',
+      status: subscriber.status,
+      actions: availableActions(subscriber.status),
+      catalogue: await loadCatalogue(deps.database.db),
+      chosen: extra.chosen ?? subscriber,
+      preferences: target(paths(subscriber).manage()),
+      unsubscribe: target(paths(subscriber).unsubscribe()),
+      ...(extra.notice ? { notice: extra.notice } : {}),
+      ...(extra.problems ? { problems: extra.problems } : {}),
+      ...(extra.committeeSearch ? { committeeSearch: extra.committeeSearch } : {}),
+    });
+
+  routes.get('/preferences/:token', { schema: { hide: true, params: linkTokenParams }, config: { linkPurpose: 'manage' } }, async (request, reply) => {
+    const subscriber = await openLink(subscribers, request.params.token, 'manage');
+    return sendPage(reply, 200, await renderPreferences(subscriber));
+  });
+
+  routes.post(
+    '/preferences/:token',
+    { schema: { hide: true, params: linkTokenParams }, bodyLimit: formBodyLimit, config: { linkPurpose: 'manage' } },
+    async (request, reply) => {
+      const subscriber = await openLink(subscribers, request.params.token, 'manage');
+      assertFormPost(request, deps);
+      const form = readForm(request.body);
+      const action = form.text('action') || 'save';
+      if (wantsCommitteeSearch(form)) {
+        // The committee search: the form again with what was ticked so far, nothing saved.
+        const committeeSearch = form.text('committee_search').slice(0, 100);
+        return sendPage(reply, 200, await renderPreferences(subscriber, { chosen: { ...subscriber, ...filtersFromForm(form) }, committeeSearch }));
+      }
+      if (action === 'save') {
+        const chosen = filtersFromForm(form);
+        const checked = checkFilters(chosen, await loadCatalogue(deps.database.db));
+        if (!checked.ok) {
+          return sendPage(reply, checked.status, await renderPreferences(subscriber, { problems: checked.problems, chosen: { ...subscriber, ...chosen } }));
+        }
+        const saved = await changeFilters(subscribers, subscriber, checked.filters);
+        return sendPage(reply, 200, await renderPreferences(saved, { notice: 'Your choices are saved.' }));
+      }
+      if (!Object.hasOwn(notices, action)) throw new ApiError(400, 'That is not something this page can do.');
+      const { subscriber: after, changed } = await applyAction(subscribers, subscriber, action as keyof typeof notices);
+      return sendPage(reply, 200, await renderPreferences(after, changed ? { notice: notices[action as keyof typeof notices] } : {}));
+    },
+  );
+
+  routes.get('/unsubscribe/:token', { schema: { hide: true, params: linkTokenParams }, config: { linkPurpose: 'unsubscribe' } }, async (request, reply) => {
+    const subscriber = await openLink(subscribers, request.params.token, 'unsubscribe');
+    const links = paths(subscriber);
+    return sendPage(
+      reply,
+      200,
+      unsubscribePage({ email: subscriber.email ?? '', unsubscribe: target(links.unsubscribe()), managePath: links.manage() }),
+    );
+  });
+
+  routes.post(
+    '/unsubscribe/:token',
+    { schema: { hide: true, params: linkTokenParams }, bodyLimit: formBodyLimit, config: { linkPurpose: 'unsubscribe' } },
+    async (request, reply) => {
+      const subscriber = await openLink(subscribers, request.params.token, 'unsubscribe');
+      // The one-click POST comes from a mail provider, with no page and so no form token: the link token is its authority.
+      const oneClick = readForm(request.body).text('List-Unsubscribe') === 'One-Click';
+      if (!oneClick) assertFormPost(request, deps);
+      const { subscriber: after } = await applyAction(subscribers, subscriber, 'unsubscribe');
+      return sendPage(reply, 200, unsubscribedPage({ email: after.email ?? '', resubscribe: target(paths(after).resubscribe()) }));
+    },
+  );
+
+  // Opening the re-subscribe URL directly (a reload, a copied link) shows the button again: a GET changes nothing.
+  routes.get('/resubscribe/:token', { schema: { hide: true, params: linkTokenParams }, config: { linkPurpose: 'resubscribe' } }, async (request, reply) => {
+    const subscriber = await openLink(subscribers, request.params.token, 'resubscribe');
+    if (subscriber.status !== 'unsubscribed') {
+      return sendPage(reply, 200, resubscribedPage({ email: subscriber.email ?? '', managePath: paths(subscriber).manage(), changed: false }));
+    }
+    return sendPage(reply, 200, unsubscribedPage({ email: subscriber.email ?? '', resubscribe: target(request.url.split('?')[0]!) }));
+  });
+
+  routes.post(
+    '/resubscribe/:token',
+    { schema: { hide: true, params: linkTokenParams }, bodyLimit: formBodyLimit, config: { linkPurpose: 'resubscribe' } },
+    async (request, reply) => {
+      const subscriber = await openLink(subscribers, request.params.token, 'resubscribe');
+      assertFormPost(request, deps);
+      const { subscriber: after, changed } = await applyAction(subscribers, subscriber, 'resubscribe');
+      return sendPage(reply, 200, resubscribedPage({ email: after.email ?? '', managePath: paths(after).manage(), changed }));
+    },
+  );
+}

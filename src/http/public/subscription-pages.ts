@@ -1,0 +1,99 @@
+import type { SubscriberStatus } from '../../db/schema/index.js';
+import type { FilterCatalogue, FilterSet } from '../../subscribers/filters.js';
+import type { SubscriberAction } from '../../subscribers/preferences.js';
+import type { Problem } from '../../subscribers/signup.js';
+import { defaultSubmit, errorSummary, filterFields, hiddenFormToken } from '../html/forms.js';
+import { html, type SafeHtml } from '../html/html.js';
+import { messagePage, page } from '../html/layout.js';
+
+/** A form's action path and the hidden token that goes with it. */
+export interface FormTarget {
+  action: string;
+  token: string;
+}
+
+const standing: Record<SubscriberStatus, string> = {
+  pending: 'Your subscription is waiting for you to confirm it: use the link in the confirmation email.',
+  active: 'You get a digest every Monday.',
+  paused: 'Your digest is paused: nothing is sent until you resume it.',
+  unsubscribed: "You're unsubscribed: nothing is sent.",
+  erased: '',
+};
+
+const buttons: Record<Exclude<SubscriberAction, 'unsubscribe'>, { label: string; style: string }> = {
+  pause: { label: 'Pause my digest', style: 'secondary' },
+  resume: { label: 'Resume my digest', style: '' },
+  resubscribe: { label: 'Re-subscribe', style: '' },
+};
+
+function actionButton(target: FormTarget, action: keyof typeof buttons): SafeHtml {
+  const button = buttons[action];
+  return html`<form method="post" action="${target.action}">${hiddenFormToken(target.token)}<input type="hidden" name="action" value="${action}"><button type="submit" class="button ${button.style}">${button.label}</button></form>`;
+}
+
+export function preferencesPage(options: {
+  email: string;
+  status: SubscriberStatus;
+  actions: SubscriberAction[];
+  catalogue: FilterCatalogue;
+  chosen: FilterSet;
+  preferences: FormTarget;
+  unsubscribe: FormTarget;
+  notice?: string;
+  problems?: Problem[];
+  committeeSearch?: string;
+}): string {
+  const problems = options.problems ?? [];
+  const can = (action: SubscriberAction) => options.actions.includes(action);
+  return page({
+    title: problems.length ? 'Error: Your subscription' : 'Your subscription',
+    body: html`<h1>Your subscription</h1>
+${options.notice && html`<div class="notice" role="status"><p>${options.notice}</p></div>`}
+${errorSummary(problems)}
+<p class="status">Digests for <strong>${options.email}</strong>. ${standing[options.status]}</p>
+${can('resubscribe') && html`<div class="actions">${actionButton(options.preferences, 'resubscribe')}</div>`}
+<h2>What you get</h2>
+<form method="post" action="${options.preferences.action}">
+${hiddenFormToken(options.preferences.token)}
+${defaultSubmit('Save my choices')}
+${filterFields(options.catalogue, options.chosen, problems, { words: options.committeeSearch ?? '' })}
+<button type="submit" class="button">Save my choices</button>
+</form>
+${(can('pause') || can('resume')) &&
+  html`<h2>Take a break</h2>
+<p>${can('pause') ? 'Pausing keeps your choices and sends nothing until you resume.' : 'Resume to get the digest again from next Monday.'}</p>
+<div class="actions">${actionButton(options.preferences, can('pause') ? 'pause' : 'resume')}</div>`}
+${can('unsubscribe') &&
+  html`<h2>Stop the digest</h2>
+<p>Unsubscribing stops every email from us. You can come back at any time.</p>
+<form method="post" action="${options.unsubscribe.action}">${hiddenFormToken(options.unsubscribe.token)}<button type="submit" class="button warning">Unsubscribe</button></form>`}`,
+  });
+}
+
+/** What an unsubscribe link opens: one button, so a link scanner fetching the page unsubscribes nobody. */
+export function unsubscribePage(options: { email: string; unsubscribe: FormTarget; managePath: string }): string {
+  return messagePage({
+    title: 'Unsubscribe from Council Digest?',
+    lead: html`We'll stop sending the weekly digest to <strong>${options.email}</strong>.`,
+    more: html`<form method="post" action="${options.unsubscribe.action}">${hiddenFormToken(options.unsubscribe.token)}<button type="submit" class="button warning">Unsubscribe</button></form>
+<p>Too many emails or the wrong ones? You can <a href="${options.managePath}">pause the digest or change what you get</a> instead.</p>`,
+  });
+}
+
+export function unsubscribedPage(options: { email: string; resubscribe: FormTarget }): string {
+  return messagePage({
+    title: "You're unsubscribed",
+    lead: html`We won't send any more digests to <strong>${options.email}</strong>.`,
+    more: html`<h2>Unsubscribed by mistake?</h2>
+<p>One click brings your digest back, with the same choices as before.</p>
+${actionButton(options.resubscribe, 'resubscribe')}`,
+  });
+}
+
+export function resubscribedPage(options: { email: string; managePath: string; changed: boolean }): string {
+  return messagePage({
+    title: options.changed ? "You're subscribed again" : "You're subscribed",
+    lead: html`The weekly digest will go to <strong>${options.email}</strong> again, with the choices you had before.`,
+    more: html`<p><a class="button secondary" href="${options.managePath}">Change what you get</a></p>`,
+  });
+}

@@ -1,0 +1,98 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { signToken, TokenError, tokenPurposes, verifyToken, type TokenClaims } from '../../src/tokens/signed-links.js';
+
+const secret = 'property-test-secret-0123456789abcdef';
+const now = new Date('2025-09-15T07:00:00Z');
+const base64url = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+/** What a changed character may become: any base64url character, the separator, or something a URL might carry. */
+const replacements = `${base64url}.=+/% \u00e9`;
+
+const claimsArbitrary: fc.Arbitrary<TokenClaims> = fc.record(
+  {
+    purpose: fc.constantFrom(...tokenPurposes),
+    subject: fc.string({ maxLength: 40 }),
+    version: fc.integer({ min: 0, max: 1_000_000 }),
+    expiresAt: fc.integer({ min: now.getTime() / 1000 + 1, max: now.getTime() / 1000 + 10 * 365 * 86_400 }),
+    context: fc.string({ maxLength: 20 }),
+  },
+  { requiredKeys: ['purpose', 'subject', 'version'] },
+);
+
+function rejects(token: string, purpose: TokenClaims['purpose']): boolean {
+  try {
+    verifyToken(secret, token, purpose, now);
+    return false;
+  } catch (error) {
+    if (error instanceof TokenError) return true;
+    throw error;
+  }
+}
+
+/** Every token with exactly one character replaced by another. */
+function* singleCharacterChanges(token: string) {
+  for (let at = 0; at < token.length; at += 1) {
+    for (const replacement of replacements) {
+      if (replacement !== token[at]) yield `${token.slice(0, at)}${replacement}${token.slice(at + 1)}`;
+    }
+  }
+}
+
+describe('link tokens', () => {
+  it('round-trip: a signed token verifies to the claims it was signed with', () => {
+    fc.assert(
+      fc.property(claimsArbitrary, (claims) => {
+        expect(verifyToken(secret, signToken(secret, claims), claims.purpose, now)).toEqual(claims);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('rejects every single-character change of a token, at every position, for every purpose', () => {
+    let tried = 0;
+    for (const purpose of tokenPurposes) {
+      const token = signToken(secret, { purpose, subject: 'sub_8f3a2c1d9e', version: 3, expiresAt: now.getTime() / 1000 + 3600, context: '2025-09-08' });
+      for (const changed of singleCharacterChanges(token)) {
+        tried += 1;
+        expect(rejects(changed, purpose), changed).toBe(true);
+      }
+    }
+    expect(tried).toBeGreaterThan(30_000);
+  });
+
+  it('rejects a single-character change of any token, and a character dropped or added', () => {
+    fc.assert(
+      fc.property(claimsArbitrary, fc.nat(), fc.constantFrom(...replacements), fc.constantFrom('replace', 'drop', 'add'), (claims, position, character, edit) => {
+        const token = signToken(secret, claims);
+        const at = position % token.length;
+        const changed =
+          edit === 'replace' ? `${token.slice(0, at)}${character}${token.slice(at + 1)}`
+          : edit === 'drop' ? `${token.slice(0, at)}${token.slice(at + 1)}`
+          : `${token.slice(0, at)}${character}${token.slice(at)}`;
+        fc.pre(changed !== token);
+        expect(rejects(changed, claims.purpose)).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('rejects a token signed with another secret, meant for another purpose, or out of date', () => {
+    fc.assert(
+      fc.property(claimsArbitrary, fc.constantFrom(...tokenPurposes), (claims, other) => {
+        expect(rejects(signToken(`${secret}!`, claims), claims.purpose)).toBe(true);
+        if (other !== claims.purpose) expect(rejects(signToken(secret, claims), other)).toBe(true);
+        expect(rejects(signToken(secret, { ...claims, expiresAt: now.getTime() / 1000 - 1 }), claims.purpose)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('answers arbitrary text with a TokenError, never another exception', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), fc.constantFrom(...tokenPurposes), (text, purpose) => {
+        expect(rejects(text, purpose)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
