@@ -130,7 +130,7 @@ describe('the production build (npm run build)', () => {
   }, 120_000);
 
   it('runs the TypeScript sources instead when src/ changed after the build, so a stale dist/ is never used', async () => {
-    await mkdir(path.join(root, 'src'));
+    await mkdir(path.join(root, 'src', 'cli'), { recursive: true });
     const source = path.join(root, 'src/cli/index.ts');
     await writeFile(source, "const from: string = 'the sources';\nconsole.log(`ran ${from}`);\n");
     const later = new Date(Date.now() + 60_000);

@@ -27,9 +27,15 @@ const sourceSeed = z.array(
  * again: unchanged records stay unchanged.
  */
 export async function seedDatabase(db: Db, folder = seedsFolder): Promise<{ councils: number; meetings: ImportOutcome[] }> {
+  const councilCount = await seedCouncilSites(db, folder);
+  return { councils: councilCount, meetings: await seedMeetings(db, folder) };
+}
+
+/** The councils alone (meetings/seed.ts), then their sites as harvest sources. */
+export async function seedCouncilSites(db: Db, folder = seedsFolder): Promise<number> {
   const councilCount = await seedCouncils(db, folder);
   await seedSources(db, folder);
-  return { councils: councilCount, meetings: await seedMeetings(db, folder) };
+  return councilCount;
 }
 
 /**

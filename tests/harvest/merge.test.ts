@@ -6,7 +6,7 @@ import { createSource, queueHarvest, SourceExistsError } from '../../src/harvest
 import { runHarvest } from '../../src/harvest/run.js';
 import { importRecords, recordsFromText } from '../../src/meetings/import.js';
 import { findMeetings } from '../../src/meetings/queries.js';
-import { seedCouncils } from '../../src/meetings/seed.js';
+import { seedCouncilSites } from '../../src/harvest/seed.js';
 import { createLogger } from '../../src/logger.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { startModernGovSite, type ModernGovSite } from '../helpers/moderngov-site.js';
@@ -42,7 +42,7 @@ describe('a summary page imported before the harvest', () => {
   beforeAll(async () => {
     // The seeded county already has its real site as a source: point it at the test's.
     database = await createTestDatabase();
-    await seedCouncils(database.db);
+    await seedCouncilSites(database.db);
     const [row] = (await database.db.execute<{ id: number }>(sql`update sources set url = ${site.url} from councils c where c.id = sources.council_id and c.slug = 'hertfordshire' returning sources.id`)).rows;
     sourceId = row!.id;
     await importPage(database);
@@ -93,7 +93,7 @@ describe('a summary page imported after the harvest', () => {
   let database: Database;
   beforeAll(async () => {
     database = await createTestDatabase();
-    await seedCouncils(database.db);
+    await seedCouncilSites(database.db);
     const [row] = (await database.db.execute<{ id: number }>(sql`update sources set url = ${site.url} from councils c where c.id = sources.council_id and c.slug = 'hertfordshire' returning sources.id`)).rows;
     await harvest(database, row!.id);
   });
@@ -116,6 +116,6 @@ describe('a summary page imported after the harvest', () => {
 
 it('refuses a second source of the same kind for a council', async () => {
   const database = await createTestDatabase();
-  await seedCouncils(database.db);
+  await seedCouncilSites(database.db);
   await expect(createSource(database.db, { council: 'Herts County Council', kind: 'moderngov', url: site.url })).rejects.toThrow(SourceExistsError);
 });

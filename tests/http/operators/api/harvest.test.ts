@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../../../src/db/client.js';
 import { harvestDeps, harvestProcessors } from '../../../../src/harvest/processors.js';
 import { workOptions } from '../../../../src/jobs/index.js';
-import { seedCouncils } from '../../../../src/meetings/seed.js';
+import { seedCouncilSites } from '../../../../src/harvest/seed.js';
 import { listAudit } from '../../../../src/console/audit.js';
 import { adminHeaders, createTestAppWithMail } from '../../../helpers/app.js';
 import { createTestDatabase } from '../../../helpers/db.js';
@@ -16,7 +16,7 @@ let site: ModernGovSite;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  await seedCouncils(database.db);
+  await seedCouncilSites(database.db);
   site = await startModernGovSite();
   const made = await createTestAppWithMail(database, { HARVEST_PAUSE_MS: '0' }, { now: () => new Date('2025-07-01T12:00:00Z') });
   app = made.app;
@@ -99,7 +99,7 @@ describe('operators and sources', () => {
     expect((await patch({ timeoutSeconds: 4 })).statusCode).toBe(400);
     expect((await patch({ timeoutSeconds: 301 })).json().error.message).toContain('must be 5 to 300 seconds');
     expect((await patch({ timeoutSeconds: 90 })).json()).toMatchObject({ timeoutSeconds: 90 });
-    await seedCouncils(database.db);
+    await seedCouncilSites(database.db);
     const again = (await app.inject({ method: 'GET', url: '/api/admin/sources', headers: adminHeaders })).json().sources;
     expect(again.find((source: { councilSlug: string }) => source.councilSlug === 'north-herts').timeoutSeconds).toBe(90);
     expect((await patch({ timeoutSeconds: null })).json()).toMatchObject({ timeoutSeconds: null });
