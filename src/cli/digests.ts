@@ -10,11 +10,9 @@ import { findRun, type DigestRun } from '../digests/run-repo.js';
 import { RunRefusedError } from '../digests/week-guard.js';
 import { requestRun, summariseRun } from '../digests/runs.js';
 import { parseWeek, WeekError } from '../digests/week.js';
-import { loadTemplates } from '../mail/templates.js';
 import type { Runtime } from '../main/runtime.js';
-import { resolveTokenSecret } from '../tokens/link-secret.js';
 import { onShutdown } from '../main/shutdown.js';
-import { openServices, type Services } from '../main/wiring.js';
+import { startWork, wire, wirePreview, type Wiring } from '../main/wiring.js';
 import { subscriberLinks } from '../subscribers/links.js';
 import { printTable } from './terminal.js';
 import { startWorker } from '../main/worker.js';
@@ -51,9 +49,9 @@ export function registerDigestCommands(program: Command, open: (name: string) =>
     .option('--dry-run', 'build and render every digest, send nothing')
     .option('--force', 'send a week that has not ended yet, or one more than 8 weeks old')
     .action((options: { week?: string; dryRun?: boolean; force?: boolean }) =>
-      withDigestServices(open, async ({ runtime, services, inline }) => {
-        const guard = { force: options.force ?? false, now: services.digests.now() };
-        const requested = await requestRun(services.digests, { week: options.week, dryRun: options.dryRun, trigger: 'cli', guard }).catch((error: unknown) => {
+      withDigestWiring(open, async ({ runtime, wiring, inline }) => {
+        const guard = { force: options.force ?? false, now: wiring.digests.now() };
+        const requested = await requestRun(wiring.digests, { week: options.week, dryRun: options.dryRun, trigger: 'cli', guard }).catch((error: unknown) => {
           if (!(error instanceof RunRefusedError)) throw error;
           console.error(`${error.message}\nNothing was started: add --dry-run to build it without sending, or --force to send it anyway.`);
           process.exitCode = 1;
@@ -64,7 +62,7 @@ export function registerDigestCommands(program: Command, open: (name: string) =>
         if (forced) console.error(`Forced: ${forced.message}`);
         console.error(`${joined ? 'Joined' : 'Started'} run ${run.id} for the week of ${run.week}${run.dryRun ? ' (dry run)' : ''}.`);
         if (!inline) console.error('Workers send it (council-digest worker); Ctrl+C stops watching, not the run.');
-        await printSettled(services, inline, await watchRun(runtime.database.db, run.id));
+        await printSettled(wiring, inline, await watchRun(runtime.database.db, run.id));
       }),
     );
 
@@ -97,11 +95,11 @@ export function registerDigestCommands(program: Command, open: (name: string) =>
     .description('resume a run that paused itself on its bounce or complaint rate; without REDIS_URL it sends in this process')
     .argument('<run-id>', 'the run id', runIdArgument)
     .action((runId: number) =>
-      withDigestServices(open, async ({ runtime, services, inline }) => {
-        const decision = await resumeRun(services.digests, runId);
+      withDigestWiring(open, async ({ runtime, wiring, inline }) => {
+        const decision = await resumeRun(wiring.digests, runId);
         if (!reportDecision(decision, runId, 'resume')) return;
         console.error(`Resumed run ${runId}: ${decision.requeued} held-back recipients queued again.`);
-        await printSettled(services, inline, inline ? await watchRun(runtime.database.db, runId) : decision.run);
+        await printSettled(wiring, inline, inline ? await watchRun(runtime.database.db, runId) : decision.run);
       }),
     );
 
@@ -130,14 +128,7 @@ export function registerDigestCommands(program: Command, open: (name: string) =>
     .action(async (options: { email: string; week?: string; html?: string }) => {
       const runtime = await open('digest');
       try {
-        const { config, database } = runtime;
-        const [templates, tokenSecret] = await Promise.all([loadTemplates(), resolveTokenSecret(config)]);
-        const mail = { baseUrl: config.PUBLIC_BASE_URL, mailFrom: config.MAIL_FROM, tokenSecret };
-        const preview = await previewDigest(
-          { db: database.db, templates, mail, zone: config.DIGEST_TZ, now: () => new Date() },
-          { email: options.email },
-          options.week,
-        );
+        const preview = await previewDigest(await wirePreview(runtime), { email: options.email }, options.week);
         if (!preview) {
           console.error(`No subscriber ${options.email}.`);
           process.exitCode = 1;
@@ -200,25 +191,26 @@ export async function watchRun(db: Db, runId: number): Promise<DigestRun> {
   return run;
 }
 
-/** A digest command's runtime and services (working the jobs itself without REDIS_URL), closed when it ends. */
-async function withDigestServices(
+/** A digest command's runtime and wiring (working the weekly run's jobs itself without REDIS_URL), closed when it ends. */
+async function withDigestWiring(
   open: (name: string) => Promise<Runtime>,
-  work: (parts: { runtime: Runtime; services: Services; inline: boolean }) => Promise<void>,
+  work: (parts: { runtime: Runtime; wiring: Wiring; inline: boolean }) => Promise<void>,
 ): Promise<void> {
   const runtime = await open('digest');
   const inline = !runtime.config.REDIS_URL;
-  const services = await openServices(runtime, { work: inline });
+  const wiring = await wire(runtime);
   try {
-    await work({ runtime, services, inline });
+    if (inline) await startWork(wiring, { groups: ['digests'] });
+    await work({ runtime, wiring, inline });
   } finally {
-    await services.close();
+    await wiring.close();
     await runtime.close();
   }
 }
 
 /** Prints a run; in process, a paused run's jobs first set aside what they hold, so a resume finds it. */
-async function printSettled(services: Services, inline: boolean, run: DigestRun): Promise<void> {
-  if (inline && run.status === 'paused') await untilIdle(services.queue);
+async function printSettled(wiring: Wiring, inline: boolean, run: DigestRun): Promise<void> {
+  if (inline && run.status === 'paused') await untilIdle(wiring.queue);
   printRun(run);
 }
 

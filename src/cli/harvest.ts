@@ -3,7 +3,6 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { DateTime } from 'luxon';
 import { checkSource, type SourceCheck } from '../harvest/check.js';
 import { createHarvestMetrics } from '../harvest/metrics.js';
-import { harvestDeps } from '../harvest/processors.js';
 import {
   createSource,
   findHarvest,
@@ -20,6 +19,7 @@ import { harvestWindow, runHarvest } from '../harvest/run.js';
 import { normaliseBaseUrl } from '../harvest/site.js';
 import { createDigestMetrics } from '../digests/metrics.js';
 import type { Runtime } from '../main/runtime.js';
+import { wireHarvest } from '../main/wiring.js';
 import { printTable } from './terminal.js';
 
 interface HarvestOptions {
@@ -103,7 +103,7 @@ export function registerSourceCommands(program: Command, open: (name: string) =>
         const { db } = runtime.database;
         const sources = options.source ? [await findSource(db, options.source)].filter((source) => source !== undefined) : await listSources(db);
         if (options.source && !sources.length) return fail(`No source ${options.source}: \`council-digest sources check\` checks them all.`);
-        const deps = harvestDeps(runtime.config, { db, logger: runtime.logger });
+        const deps = wireHarvest(runtime);
         const checks: [SourceRow, SourceCheck][] = [];
         for (const source of sources) {
           console.error(`Checking ${source.council} (${source.url})...`);
@@ -165,7 +165,7 @@ async function chooseSources({ database: { db } }: Runtime, options: HarvestOpti
 
 /** Runs one source's harvest here, or follows the one a worker already has queued or running. */
 async function harvestNow(runtime: Runtime, source: SourceRow, options: HarvestOptions): Promise<HarvestRow> {
-  const { config, database, logger } = runtime;
+  const { config, database } = runtime;
   const window = harvestWindow(new Date(), config.DIGEST_TZ, options);
   const { id, joined } = await queueHarvest(database.db, { sourceId: source.id, ...window, trigger: 'cli', budgetMinutes: config.HARVEST_BUDGET_MINUTES });
   console.error(`${joined ? 'Following' : 'Harvesting'} ${source.council} (${source.url}), ${window.from} to ${window.to}${joined ? `: harvest ${id} was already under way` : ''}.`);
@@ -175,7 +175,7 @@ async function harvestNow(runtime: Runtime, source: SourceRow, options: HarvestO
   bar?.start(1, 0, { council: source.council, status: 'reading committees' });
   try {
     if (!joined) {
-      const deps = harvestDeps(config, { db: database.db, logger, metrics: createHarvestMetrics(createDigestMetrics({ processMetrics: false }).registry) });
+      const deps = wireHarvest(runtime, { metrics: createHarvestMetrics(createDigestMetrics({ processMetrics: false }).registry) });
       return await runHarvest(deps, id, ({ done, total }) => {
         bar?.setTotal(Math.max(total, 1));
         bar?.update(done, { status: 'reading meetings' });

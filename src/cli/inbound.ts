@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { createDigestMetrics } from '../digests/metrics.js';
 import type { Runtime } from '../main/runtime.js';
-import { resolveTokenSecret } from '../tokens/link-secret.js';
 import { onShutdown } from '../main/shutdown.js';
 import { serveMetrics } from '../main/metrics-server.js';
+import { wireInbound } from '../main/wiring.js';
 
 /** `council-digest inbound`: mail that comes back (src/inbound). */
 export function registerInboundCommands(program: Command, open: (name: string) => Promise<Runtime>) {
@@ -15,8 +14,8 @@ export function registerInboundCommands(program: Command, open: (name: string) =
       const { startInbound } = await import('../main/inbound.js');
       const runtime = await open('inbound');
       const { config, logger } = runtime;
-      const metrics = createDigestMetrics();
-      const inbound = await startInbound(config, { db: runtime.database.db, logger, metrics, tokenSecret: await resolveTokenSecret(config) });
+      const { returns, metrics } = await wireInbound(runtime);
+      const inbound = await startInbound(config, returns);
       // Its counters live in this process, so it serves its own /metrics, as the worker does.
       const metricsServer = config.INBOUND_METRICS_PORT
         ? await serveMetrics(metrics.registry, { host: config.HOST, port: config.INBOUND_METRICS_PORT, token: config.METRICS_TOKEN, process: 'inbound' }, logger)

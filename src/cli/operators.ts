@@ -15,7 +15,7 @@ export function registerOperatorCommands(program: Command, withRuntime: <T>(name
     .addOption(new Option('--role <role>', 'viewer: sees everything, addresses masked; operator: also runs, previews, feeds, topics, imports; owner: also operators, erasure, partner keys').choices([...operatorRoles]).makeOptionMandatory())
     .action(async (email: string, options: { role: OperatorRole }) => {
       await withRuntime('operator', async ({ database }) => {
-        // A bad address throws EmailAddressError, which the CLI prints as one line (cli.ts), as the API answers it.
+        // A bad address throws EmailAddressError, which the CLI prints as one line (cli/index.ts), as the API answers it.
         const { operator: added, created } = await addOperator(database.db, { email, role: options.role });
         await recordAudit(database.db, cliActor, { action: created ? 'operator.add' : 'operator.role', objectType: 'operator', objectId: added.email, detail: { role: added.role } }, { ip: null });
         console.log(`${created ? 'Added' : 'Updated'} ${added.email} as ${added.role}.`);

@@ -1,19 +1,17 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
-import { workOptions } from '../jobs/index.js';
-import type { HarvestProcessors, JobOutcome, JobQueue, WorkOptions } from '../jobs/types.js';
+import type { JobOutcome, JobQueue, WorkOptions } from '../jobs/types.js';
 import type { Logger } from '../logger.js';
 import type { HarvestMetrics } from './metrics.js';
 import { failHarvest, listSources, queueHarvest } from './repo.js';
 import { harvestWindow, runHarvest, type HarvestDeps } from './run.js';
-
-export const nightlyHarvestScheduleId = 'nightly-harvest';
 
 /** What the service tells councils' sites it is. */
 export function harvestUserAgent(config: Pick<Config, 'PUBLIC_BASE_URL'>): string {
   return `council-digest (+${config.PUBLIC_BASE_URL}; weekly digests of council meetings)`;
 }
 
+/** A harvest's dependencies from the settings; src/main/wiring.ts builds them, for the jobs, the API's source checks and the `harvest` command. */
 export function harvestDeps(config: Config, parts: { db: Db; logger: Logger; metrics?: HarvestMetrics; now?: () => Date }): HarvestDeps & { budgetMinutes: number } {
   return {
     db: parts.db,
@@ -50,25 +48,30 @@ export async function startHarvests(
   return queued;
 }
 
-export function harvestProcessors(deps: HarvestDeps & { queue: JobQueue; zone: string; budgetMinutes?: number }): HarvestProcessors {
-  return {
-    'harvest-nightly': async (): Promise<JobOutcome> => {
-      const queued = await startHarvests(deps, { trigger: 'schedule' });
-      deps.logger.info({ sources: queued.length }, 'nightly harvests queued');
-      return { sent: queued.length, skipped: 0, failed: 0 };
-    },
-    // A harvest that throws is marked failed with the reason and not retried: the next harvest reads the site again.
-    'harvest-source': async ({ harvestId }): Promise<JobOutcome> => {
-      try {
-        const harvest = await runHarvest(deps, harvestId);
-        return { sent: harvest.created + harvest.updated, skipped: harvest.unchanged + harvest.skipped, failed: harvest.errors.length };
-      } catch (error) {
-        deps.logger.error({ harvest: harvestId, err: error }, 'harvest stopped');
-        await failHarvest(deps.db, harvestId, `its job failed: ${(error as Error).message}`);
-        return { sent: 0, skipped: 0, failed: 1 };
-      }
-    },
-  };
+/** What the harvest jobs need: a harvest's dependencies, and the queue and zone to start more with. */
+export type HarvestJobDeps = HarvestDeps & { queue: JobQueue; zone: string; budgetMinutes: number };
+
+/** The `harvest-nightly` job: queues a harvest of every enabled source. */
+export async function harvestNightly(deps: HarvestJobDeps): Promise<JobOutcome> {
+  const queued = await startHarvests(deps, { trigger: 'schedule' });
+  deps.logger.info({ sources: queued.length }, 'nightly harvests queued');
+  return { sent: queued.length, skipped: 0, failed: 0 };
+}
+
+/**
+ * The `harvest-source` job: reads one source. A harvest that throws is
+ * marked failed with the reason and not retried: the next harvest reads the
+ * site again.
+ */
+export async function harvestSource(deps: HarvestDeps, { harvestId }: { harvestId: number }): Promise<JobOutcome> {
+  try {
+    const harvest = await runHarvest(deps, harvestId);
+    return { sent: harvest.created + harvest.updated, skipped: harvest.unchanged + harvest.skipped, failed: harvest.errors.length };
+  } catch (error) {
+    deps.logger.error({ harvest: harvestId, err: error }, 'harvest stopped');
+    await failHarvest(deps.db, harvestId, `its job failed: ${(error as Error).message}`);
+    return { sent: 0, skipped: 0, failed: 1 };
+  }
 }
 
 /**
@@ -80,16 +83,4 @@ export function settleFailedHarvestJob(db: Db): NonNullable<WorkOptions['onGiveU
   return async (job, error) => {
     if (job.name === 'harvest-source') await failHarvest(db, (job.data as { harvestId: number }).harvestId, `its job failed: ${error.message}`);
   };
-}
-
-/**
- * Works the harvest jobs in this process (the worker, or `serve` without
- * Redis) and keeps the nightly schedule on HARVEST_CRON in DIGEST_TZ: one
- * schedule under a fixed id, whichever processes start.
- */
-export async function workHarvestJobs(config: Config, parts: { queue: JobQueue; db: Db; logger: Logger; metrics?: HarvestMetrics }): Promise<void> {
-  const { queue } = parts;
-  const deps = harvestDeps(config, parts);
-  await queue.work(harvestProcessors({ ...deps, queue, zone: config.DIGEST_TZ }), { ...workOptions(config), onGiveUp: settleFailedHarvestJob(parts.db) });
-  await queue.upsertScheduler(nightlyHarvestScheduleId, { pattern: config.HARVEST_CRON, tz: config.DIGEST_TZ }, { name: 'harvest-nightly', data: { trigger: 'schedule' } });
 }

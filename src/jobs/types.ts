@@ -85,11 +85,13 @@ export interface JobContext {
 
 export type Processor<Name extends JobName> = (data: JobData[Name], context: JobContext) => Promise<JobOutcome>;
 type ProcessorsOf<Names extends JobName> = { [Name in Names]: Processor<Name> };
-/** The weekly run's processors (src/digests/processors.ts). */
+/** Every job's processor: the one table is in src/main/wiring.ts. */
+export type JobHandlers = ProcessorsOf<JobName>;
+/** The weekly run's processors. */
 export type DigestProcessors = ProcessorsOf<keyof DigestJobData>;
-/** Sign-up mail's processor (src/subscribers/processors.ts). */
+/** Sign-up mail's processors. */
 export type SubscriberProcessors = ProcessorsOf<keyof SubscriberJobData>;
-/** Harvests' processors (src/harvest/processors.ts). */
+/** Harvests' processors. */
 export type HarvestProcessors = ProcessorsOf<keyof HarvestJobData>;
 /** What one `JobQueue.work` call takes: every processor of one group. */
 export type GroupProcessors = DigestProcessors | SubscriberProcessors | HarvestProcessors;

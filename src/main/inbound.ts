@@ -1,9 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../config.js';
-import type { Db } from '../db/client.js';
-import type { DigestMetrics } from '../digests/metrics.js';
-import type { Logger } from '../logger.js';
-import { inboundDeps } from '../inbound/deps.js';
+import type { InboundDeps } from '../inbound/deps.js';
 import { startImapPolling } from '../inbound/imap.js';
 import { startInboundSmtp, type InboundSmtp } from '../inbound/smtp-server.js';
 
@@ -16,18 +13,15 @@ export interface RunningInbound {
 /**
  * What `council-digest inbound` runs, and `serve` with SERVE_INBOUND: the
  * SMTP server on INBOUND_SMTP_PORT and, with INBOUND_IMAP_URL, the mailbox
- * poller. Certificates are read at start, so a bad path fails the start.
+ * poller, on the dependencies main/wiring.ts built. Certificates are read
+ * at start, so a bad path fails the start.
  */
-export async function startInbound(
-  config: Config,
-  parts: { db: Db; logger: Logger; metrics: Pick<DigestMetrics, 'bounces' | 'complaints'>; tokenSecret: string },
-): Promise<RunningInbound> {
-  const deps = inboundDeps(config, parts);
+export async function startInbound(config: Config, deps: InboundDeps): Promise<RunningInbound> {
   const tls =
     config.INBOUND_TLS_CERT && config.INBOUND_TLS_KEY
       ? { cert: await readFile(config.INBOUND_TLS_CERT), key: await readFile(config.INBOUND_TLS_KEY) }
       : undefined;
-  if (!config.BOUNCE_DOMAIN) parts.logger.warn('BOUNCE_DOMAIN is unset: only unsubscribe@ mail is taken, and reports are matched only through return paths we signed');
+  if (!config.BOUNCE_DOMAIN) deps.logger.warn('BOUNCE_DOMAIN is unset: only unsubscribe@ mail is taken, and reports are matched only through return paths we signed');
   const smtp = await startInboundSmtp(deps, {
     host: config.INBOUND_SMTP_HOST,
     port: config.INBOUND_SMTP_PORT,

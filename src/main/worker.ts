@@ -2,42 +2,37 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { serveMetrics } from './metrics-server.js';
 import type { Runtime } from './runtime.js';
-import { openServices, type Services } from './wiring.js';
-import { createHarvestMetrics } from '../harvest/metrics.js';
-import { workHarvestJobs } from '../harvest/processors.js';
-import { workSubscriberJobs } from '../subscribers/processors.js';
+import { startWork, wire, type Wiring } from './wiring.js';
 
 export class WorkerSetupError extends Error {
   override readonly name = 'WorkerSetupError';
 }
 
 /**
- * The worker process: BullMQ workers for every job (the weekly run's,
- * sign-up mail, the nightly expiry of unconfirmed sign-ups and the nightly
- * harvest of the councils' sites), their
- * schedules, and its own /metrics (its counters live here, not in the API).
+ * The worker process: BullMQ workers for every job in main/wiring.ts's table
+ * (the weekly run's, sign-up mail, the nightly expiry of unconfirmed
+ * sign-ups and the nightly harvest of the councils' sites), every schedule,
+ * and its own /metrics (its counters live here, not in the API).
  * Shutdown drains: workers finish the jobs in flight before the connections
  * close.
  */
-export async function startWorker(runtime: Runtime): Promise<{ services: Services; close(): Promise<void> }> {
+export async function startWorker(runtime: Runtime): Promise<{ wiring: Wiring; close(): Promise<void> }> {
   const { config, logger } = runtime;
   if (!config.REDIS_URL) {
     throw new WorkerSetupError('council-digest worker needs REDIS_URL; without it jobs run inside `council-digest serve`.');
   }
-  const services = await openServices(runtime, { work: true, schedule: true });
-  const { mailer, templates, tokenSecret, queue } = services;
-  await workSubscriberJobs(config, { queue, db: runtime.database.db, mailer, templates, tokenSecret, logger });
-  await workHarvestJobs(config, { queue, db: runtime.database.db, logger, metrics: createHarvestMetrics(services.metrics.registry) });
+  const wiring = await wire(runtime);
+  await startWork(wiring, { schedule: true });
   const metricsServer = config.WORKER_METRICS_PORT
-    ? await serveMetrics(services.metrics.registry, { host: config.HOST, port: config.WORKER_METRICS_PORT, token: config.METRICS_TOKEN }, logger)
+    ? await serveMetrics(wiring.metrics.registry, { host: config.HOST, port: config.WORKER_METRICS_PORT, token: config.METRICS_TOKEN }, logger)
     : undefined;
   tuneGarbageCollection();
   logger.info({ cron: config.DIGEST_CRON, harvestCron: config.HARVEST_CRON, tz: config.DIGEST_TZ }, 'council-digest worker running');
   return {
-    services,
+    wiring,
     async close() {
       metricsServer?.close();
-      await services.close();
+      await wiring.close();
     },
   };
 }

@@ -3,9 +3,14 @@ import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Templates } from '../mail/templates.js';
 import type { Mailer } from '../mail/transport.js';
-import type { SignUpMailQueue } from './mail-queue.js';
+import type { JobQueue } from '../jobs/types.js';
+import { createSignUpMailQueue, type SignUpMailQueue } from './mail-queue.js';
 
-/** What the subscriber capability needs: plain dependencies, so the HTTP layer, CLI and tests wire it alike. */
+/**
+ * What the subscriber capability needs (sign-up, confirmation, preferences):
+ * plain dependencies, built once by src/main/wiring.ts for the API, the
+ * commands and tests alike.
+ */
 export interface SubscriberDeps {
   db: Db;
   /** Sign-up mail is queued here; the `subscriber-mail` job renders and sends it. */
@@ -20,7 +25,22 @@ export interface SubscriberDeps {
   now(): Date;
 }
 
-/** What the `subscriber-mail` job needs to render and send the mail a sign-up recorded. */
+export function subscriberDeps(
+  config: Pick<Config, 'PUBLIC_BASE_URL' | 'SIGNUP_RATE_LIMIT_PER_ADDRESS' | 'SIGNUP_RATE_LIMIT_WINDOW_MINUTES'>,
+  parts: { db: Db; queue: Pick<JobQueue, 'add'>; tokenSecret: string; logger: Logger; now: () => Date },
+): SubscriberDeps {
+  return {
+    db: parts.db,
+    mail: createSignUpMailQueue(parts.queue),
+    secret: parts.tokenSecret,
+    baseUrl: config.PUBLIC_BASE_URL,
+    logger: parts.logger,
+    now: parts.now,
+    mailLimit: { perAddress: config.SIGNUP_RATE_LIMIT_PER_ADDRESS, windowMinutes: config.SIGNUP_RATE_LIMIT_WINDOW_MINUTES },
+  };
+}
+
+/** What the `subscriber-mail` and `pending-expiry` jobs need: to render and send the mail a sign-up recorded, and to erase what was never confirmed. */
 export interface SubscriberMailDeps {
   db: Db;
   mailer: Mailer;

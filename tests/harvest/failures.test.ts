@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
-import { harvestProcessors, settleFailedHarvestJob } from '../../src/harvest/processors.js';
+import { harvestSource, settleFailedHarvestJob } from '../../src/harvest/processors.js';
 import { createSource, findHarvest, findSource, markRunning, queueHarvest } from '../../src/harvest/repo.js';
 import { createBullQueue } from '../../src/jobs/bullmq.js';
 import { createInlineQueue } from '../../src/jobs/inline.js';
@@ -23,7 +23,7 @@ describe('a harvest that cannot end by itself', () => {
   it('is marked failed, with the reason, when its job throws', async () => {
     const source = await createSource(database.db, { council: 'Throwing Borough Council', kind: 'moderngov', url: 'http://127.0.0.1:9/moderngov' });
     const { id } = await queueHarvest(database.db, { sourceId: source.id, ...window, trigger: 'test' });
-    const processors = harvestProcessors({
+    const deps = {
       db: database.db,
       logger,
       userAgent: 'council-digest (test)',
@@ -31,10 +31,8 @@ describe('a harvest that cannot end by itself', () => {
       now: () => {
         throw new Error('the clock broke');
       },
-      queue: createInlineQueue({ logger }),
-      zone: 'Europe/London',
-    });
-    expect(await processors['harvest-source']({ harvestId: id }, { attempt: 1, lastAttempt: false })).toEqual({ sent: 0, skipped: 0, failed: 1 });
+    };
+    expect(await harvestSource(deps, { harvestId: id })).toEqual({ sent: 0, skipped: 0, failed: 1 });
     expect(await findHarvest(database.db, id)).toMatchObject({ status: 'failed', errors: [{ message: 'The harvest ended: its job failed: the clock broke' }], finishedAt: expect.any(Date) });
     expect((await findSource(database.db, source.id))!.consecutiveFailures).toBe(1);
     // The next request starts a new harvest rather than joining the failed one.
@@ -56,7 +54,7 @@ describe('a harvest that cannot end by itself', () => {
 });
 
 describe('a harvest job that fails for good without settling its harvest', () => {
-  /** Works harvest jobs whose processor dies at once, with the give-up hook workHarvestJobs installs; answers the harvest once settled. */
+  /** Works harvest jobs whose processor dies at once, with the give-up hook main/wiring.ts installs for harvests; answers the harvest once settled. */
   async function giveUpOn(queue: JobQueue, council: string) {
     const source = await createSource(database.db, { council, kind: 'moderngov', url: 'http://127.0.0.1:9/moderngov' });
     const { id } = await queueHarvest(database.db, { sourceId: source.id, ...window, trigger: 'test' });

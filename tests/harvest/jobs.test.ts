@@ -2,11 +2,12 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
-import { nightlyHarvestScheduleId, workHarvestJobs } from '../../src/harvest/processors.js';
 import { createSource, listHarvests, updateSource } from '../../src/harvest/repo.js';
 import { createBullQueue } from '../../src/jobs/bullmq.js';
 import { createInlineQueue } from '../../src/jobs/inline.js';
 import { createLogger } from '../../src/logger.js';
+import { nightlyHarvestScheduleId, startWork } from '../../src/main/wiring.js';
+import { wireForTest } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { startModernGovSite, type ModernGovSite } from '../helpers/moderngov-site.js';
 import { redisPrefix, testRedisUrl } from '../helpers/redis.js';
@@ -28,7 +29,7 @@ describe('the nightly harvest', () => {
     const workers = [createBullQueue({ url: testRedisUrl, prefix, logger }), createBullQueue({ url: testRedisUrl, prefix, logger })];
     const inspect = new Queue('harvests', { connection: { url: testRedisUrl }, prefix });
     try {
-      for (const queue of workers) await workHarvestJobs(config, { queue, db: database.db, logger });
+      for (const queue of workers) await startWork(await wireForTest(config, database, { queue }), { groups: ['harvests'], schedule: true });
       const schedulers = await inspect.getJobSchedulers();
       expect(schedulers).toEqual([expect.objectContaining({ key: nightlyHarvestScheduleId, pattern: '30 4 * * *', tz: 'Europe/London' })]);
     } finally {
@@ -44,7 +45,7 @@ describe('the nightly harvest', () => {
     const config = loadConfig({ DATABASE_URL: database.url, HARVEST_PAUSE_MS: '0', LOG_LEVEL: 'silent' });
     const queue = createInlineQueue({ logger });
     try {
-      await workHarvestJobs(config, { queue, db: database.db, logger });
+      await startWork(await wireForTest(config, database, { queue }), { groups: ['harvests'], schedule: true });
       await queue.add({ name: 'harvest-nightly', data: { trigger: 'schedule' }, jobId: 'nightly-now' });
       for (let tries = 0; tries < 200; tries += 1) {
         const [latest] = await listHarvests(database.db, { sourceId: enabled.id, limit: 1 });

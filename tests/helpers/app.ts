@@ -3,14 +3,11 @@ import { afterAll } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import { buildApp } from '../../src/http/app.js';
-import type { AppDeps } from '../../src/http/deps.js';
-import { workOptions } from '../../src/jobs/index.js';
 import { createInlineQueue } from '../../src/jobs/inline.js';
-import { createLogger } from '../../src/logger.js';
-import { loadTemplates } from '../../src/mail/templates.js';
-import { createSmtpMailer } from '../../src/mail/transport.js';
-import { subscriberMailDeps } from '../../src/subscribers/deps.js';
-import { subscriberProcessors } from '../../src/subscribers/processors.js';
+import { createLogger, type Logger } from '../../src/logger.js';
+import { createSmtpMailer, type Mailer } from '../../src/mail/transport.js';
+import { createDigestMetrics } from '../../src/digests/metrics.js';
+import { startWork, wire, type Wiring, type WiringOptions } from '../../src/main/wiring.js';
 import { startSmtpSink, type SinkBehaviour, type SmtpSink } from './smtp.js';
 
 export const adminToken = 'test-operator-token-0123456789';
@@ -29,22 +26,43 @@ export function testConfig(database: Database, env: Record<string, string> = {})
   });
 }
 
+/**
+ * main/wiring.ts's wiring on a test's settings and database, for a test that
+ * works jobs without an app: the test's link key, counters of its own, and a
+ * mail transport to nowhere (it connects only to send) unless one is given.
+ */
+export async function wireForTest(config: Config, database: Database, options: WiringOptions = {}): Promise<Wiring> {
+  return wire(
+    { config, database, logger: createLogger({ level: 'silent' }) },
+    { tokenSecret, metrics: createDigestMetrics({ processMetrics: false }), mailer: createSmtpMailer({ url: 'smtp://127.0.0.1:9', from: config.MAIL_FROM }), ...options },
+  );
+}
+
+/** What a test may bring to the wiring instead of its defaults. */
+export interface TestOverrides {
+  mailer?: Mailer;
+  logger?: Logger;
+  now?: () => Date;
+}
+
 export interface TestApp {
   app: FastifyInstance;
-  deps: AppDeps;
+  /** The app's dependencies, wired by main/wiring.ts as the server wires them. */
+  deps: Wiring;
   /** The real SMTP server this app's mail goes to. */
   smtp: SmtpSink;
 }
 
 /**
- * The production app factory on this file's database, sending mail over SMTP
- * to a real sink in the test process, with sign-up mail sent by its job in
- * this process (as `serve` does without Redis); closed when the file ends.
+ * The production app factory on the production wiring, on this file's
+ * database, sending mail over SMTP to a real sink in the test process, with
+ * sign-up mail sent by its job in this process (as `serve` does without
+ * Redis); closed when the file ends.
  */
 export async function createTestApp(
   database: Database,
   env: Record<string, string> = {},
-  overrides: Partial<AppDeps> = {},
+  overrides: TestOverrides = {},
 ): Promise<FastifyInstance> {
   return (await createTestAppWithMail(database, env, overrides)).app;
 }
@@ -52,28 +70,16 @@ export async function createTestApp(
 export async function createTestAppWithMail(
   database: Database,
   env: Record<string, string> = {},
-  overrides: Partial<AppDeps> = {},
+  overrides: TestOverrides = {},
   sink: SinkBehaviour = {},
 ): Promise<TestApp> {
   const smtp = await startSmtpSink(sink);
   const config = testConfig(database, { SMTP_URL: smtp.url, ...env });
   const mailer = createSmtpMailer({ url: smtp.url, from: config.MAIL_FROM });
-  const logger = createLogger({ level: 'silent' });
-  const queue = createInlineQueue({ logger, retry: { attempts: 3, backoffMs: 25 } });
-  const deps: AppDeps = {
-    config,
-    database,
-    logger,
-    mailer,
-    templates: await loadTemplates(),
-    tokenSecret,
-    queue,
-    ...overrides,
-  };
-  if (deps.queue === queue) {
-    const mail = subscriberMailDeps(config, { db: database.db, mailer: deps.mailer, templates: deps.templates, tokenSecret, logger: deps.logger, now: deps.now });
-    await queue.work(subscriberProcessors(mail), workOptions(config));
-  }
+  const silent = createLogger({ level: 'silent' });
+  const queue = createInlineQueue({ logger: silent, retry: { attempts: 3, backoffMs: 25 } });
+  const deps = await wire({ config, database, logger: overrides.logger ?? silent }, { queue, mailer: overrides.mailer ?? mailer, now: overrides.now });
+  await startWork(deps, { groups: ['subscribers'] });
   const app = await buildApp(deps);
   await app.ready();
   afterAll(async () => {

@@ -2,21 +2,18 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll } from 'vitest';
 import type { Config } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
-import { digestDeps, type DigestDeps } from '../../src/digests/deps.js';
+import type { DigestDeps } from '../../src/digests/deps.js';
 import { createDigestMetrics } from '../../src/digests/metrics.js';
-import { digestProcessors } from '../../src/digests/processors.js';
 import { findRun, type DigestRun } from '../../src/digests/run-repo.js';
 import { requestRun } from '../../src/digests/runs.js';
 import { buildApp } from '../../src/http/app.js';
 import { createBullQueue } from '../../src/jobs/bullmq.js';
-import { workOptions } from '../../src/jobs/index.js';
 import { createInlineQueue } from '../../src/jobs/inline.js';
 import type { JobQueue } from '../../src/jobs/types.js';
 import { createLogger } from '../../src/logger.js';
 import { loadTemplates, type Templates } from '../../src/mail/templates.js';
 import { createSmtpMailer, type Mailer } from '../../src/mail/transport.js';
-import { subscriberMailDeps } from '../../src/subscribers/deps.js';
-import { subscriberProcessors } from '../../src/subscribers/processors.js';
+import { startWork, wire, type Wiring } from '../../src/main/wiring.js';
 import { testConfig, tokenSecret } from './app.js';
 import { testRedisUrl } from './redis.js';
 import { startSmtpSink, type SinkBehaviour, type SmtpSink } from './smtp.js';
@@ -28,6 +25,9 @@ export const testRetry = { attempts: 3, backoffMs: 25 };
 
 export interface DigestHarness {
   config: Config;
+  /** Everything, wired by main/wiring.ts as the worker wires it. */
+  wiring: Wiring;
+  /** The weekly run's dependencies (wiring.digests). */
   deps: DigestDeps;
   queue: JobQueue;
   mailer: Mailer;
@@ -50,36 +50,28 @@ export async function createDigestHarness(
   const queue = options.redisPrefix
     ? createBullQueue({ url: testRedisUrl, prefix: options.redisPrefix, logger, retry: testRetry })
     : createInlineQueue({ logger, retry: testRetry });
-  const metrics = createDigestMetrics({ processMetrics: false });
-  metrics.watchQueue(queue);
   templates ??= loadTemplates();
+  const wiring = await wire({ config, database, logger }, { queue, mailer, templates: await templates, tokenSecret, metrics: createDigestMetrics({ processMetrics: false }) });
   // Small fan-out pages, so every run walks several.
-  const deps = { ...digestDeps(config, { db: database.db, queue, mailer, templates: await templates, tokenSecret, metrics, logger }), pageSize: 3 };
-  if (options.work ?? true) {
-    // Both groups of jobs, as the worker process works them.
-    await queue.work(digestProcessors(deps), workOptions(config));
-    await queue.work(subscriberProcessors(subscriberMailDeps(config, { db: database.db, mailer, templates: deps.templates, tokenSecret, logger })), workOptions(config));
-  }
+  wiring.digests.pageSize = 3;
+  // The weekly run's jobs and sign-up mail's, as the worker process works them.
+  if (options.work ?? true) await startWork(wiring, { groups: ['digests', 'subscribers'] });
   afterAll(async () => {
     await queue.close();
     await mailer.close();
   });
-  return { config, deps, queue, mailer, smtp };
+  return { config, wiring, deps: wiring.digests, queue, mailer, smtp };
 }
 
-/** The production app factory with the harness's weekly run wired in. */
+/**
+ * The production app factory with the harness's weekly run wired in: its
+ * own mail transport or pinned clock where given, the harness's runs (and
+ * their counters) whatever is given.
+ */
 export async function createDigestApp(database: Database, harness: DigestHarness, overrides: { mailer?: Mailer; now?: () => Date } = {}): Promise<FastifyInstance> {
-  const app = await buildApp({
-    config: harness.config,
-    database,
-    logger: harness.deps.logger,
-    mailer: overrides.mailer ?? harness.mailer,
-    templates: harness.deps.templates,
-    tokenSecret,
-    digests: harness.deps,
-    queue: harness.queue,
-    now: overrides.now,
-  });
+  const { wiring } = harness;
+  const deps = await wire({ config: wiring.config, database, logger: wiring.logger }, { queue: harness.queue, mailer: overrides.mailer ?? harness.mailer, templates: wiring.templates, tokenSecret, metrics: wiring.metrics, now: overrides.now });
+  const app = await buildApp({ ...deps, digests: harness.deps });
   await app.ready();
   afterAll(() => app.close());
   return app;

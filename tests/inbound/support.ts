@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { afterAll } from 'vitest';
 import type { Database } from '../../src/db/client.js';
-import { inboundDeps, type InboundDeps } from '../../src/inbound/deps.js';
+import type { InboundDeps } from '../../src/inbound/deps.js';
 import { startInboundSmtp, type InboundSmtp, type InboundSmtpOptions } from '../../src/inbound/smtp-server.js';
 import type { DigestHarness } from '../helpers/digests.js';
-import { tokenSecret } from '../helpers/app.js';
 import { rawHeader, type CapturedMail } from '../helpers/smtp.js';
 
 export const fixtureDir = new URL('../fixtures/inbound/', import.meta.url);
@@ -31,7 +30,7 @@ export async function startTestInbound(
   harness: DigestHarness,
   options: Partial<InboundSmtpOptions> = {},
 ): Promise<{ server: InboundSmtp; deps: InboundDeps }> {
-  const deps = inboundDeps(harness.config, { db: database.db, logger: harness.deps.logger, metrics: harness.deps.metrics, tokenSecret });
+  const deps = { ...harness.wiring.returns, db: database.db };
   const server = await startInboundSmtp(deps, { host: '127.0.0.1', port: 0, maxMessageBytes: 1_048_576, maxConnections: 20, maxConnectionsPerIp: 20, sessionMs: 300_000, ratePerMinute: 1000, ...options });
   afterAll(() => server.close());
   return { server, deps };

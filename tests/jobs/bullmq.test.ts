@@ -7,9 +7,9 @@ import { requestRun } from '../../src/digests/runs.js';
 import { previousWeek } from '../../src/digests/week.js';
 import { createBullQueue } from '../../src/jobs/bullmq.js';
 import { createInlineQueue } from '../../src/jobs/inline.js';
-import { scheduleWeeklyRun } from '../../src/jobs/scheduler.js';
 import { MissingProcessorError, type DigestProcessors } from '../../src/jobs/types.js';
 import { createLogger } from '../../src/logger.js';
+import { schedules, weeklyScheduleId } from '../../src/main/wiring.js';
 import { seedDatabase } from '../../src/harvest/seed.js';
 import { adminHeaders } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/db.js';
@@ -108,7 +108,8 @@ describe('the weekly run on BullMQ', () => {
 
   it('starts the run for the week just ended when the job scheduler fires', async () => {
     await addSubscribers(database.db, 1, {}, 'scheduled.example.org');
-    await scheduleWeeklyRun(workerA.queue, { pattern: '* * * * * *', tz: 'Europe/London' });
+    const weekly = schedules({ ...workerA.config, DIGEST_CRON: '* * * * * *', DIGEST_TZ: 'Europe/London' }).find((schedule) => schedule.id === weeklyScheduleId)!;
+    await workerA.queue.upsertScheduler(weekly.id, weekly.repeat, weekly.job);
     const deadline = Date.now() + 5000;
     let scheduled;
     while (!scheduled && Date.now() < deadline) {

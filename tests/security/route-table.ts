@@ -2,7 +2,6 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
 import { afterAll } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { buildApp } from '../../src/http/app.js';
-import { tokenSecret } from '../helpers/app.js';
 import type { DigestHarness } from '../helpers/digests.js';
 
 export interface RouteEntry {
@@ -48,14 +47,8 @@ export function concreteUrl(url: string, values: Record<string, string> = {}): s
 export async function appWithRouteTable(database: Database, harness: DigestHarness): Promise<{ app: FastifyInstance; routes: RouteEntry[] }> {
   const routes: RouteEntry[] = [];
   const app = await buildApp({
-    config: harness.config,
+    ...harness.wiring,
     database,
-    logger: harness.deps.logger,
-    mailer: harness.mailer,
-    templates: harness.deps.templates,
-    tokenSecret,
-    digests: harness.deps,
-    queue: harness.queue,
     onRoute: (route: RouteOptions) => {
       const query = schemaKeys(route.schema?.querystring);
       for (const method of [route.method].flat()) routes.push({ method, url: route.url, query, body: Boolean(route.schema?.body) });

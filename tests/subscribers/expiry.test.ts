@@ -8,8 +8,9 @@ import { createBullQueue } from '../../src/jobs/bullmq.js';
 import { createLogger } from '../../src/logger.js';
 import { seedCouncils } from '../../src/meetings/seed.js';
 import { subscriberMailDeps, type SubscriberMailDeps } from '../../src/subscribers/deps.js';
-import { expirePendingSignUps, pendingExpiryScheduleId, workSubscriberJobs } from '../../src/subscribers/processors.js';
-import { createTestAppWithMail, testConfig, tokenSecret, type TestApp } from '../helpers/app.js';
+import { expirePendingSignUps } from '../../src/subscribers/processors.js';
+import { pendingExpiryScheduleId, startWork } from '../../src/main/wiring.js';
+import { createTestAppWithMail, testConfig, tokenSecret, wireForTest, type TestApp } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { redisPrefix, testRedisUrl } from '../helpers/redis.js';
 import { addSubscriber } from '../helpers/subscribers.js';
@@ -105,7 +106,7 @@ describe('unconfirmed sign-ups', () => {
     const config = { ...testConfig(database), REDIS_URL: testRedisUrl, DIGEST_TZ: 'Europe/London' };
     const queues = [createBullQueue({ url: testRedisUrl, prefix, logger: createLogger({ level: 'silent' }) }), createBullQueue({ url: testRedisUrl, prefix, logger: createLogger({ level: 'silent' }) })];
     try {
-      for (const queue of queues) await workSubscriberJobs(config, { queue, db: database.db, mailer: test.deps.mailer, templates: test.deps.templates, tokenSecret, logger: createLogger({ level: 'silent' }) });
+      for (const queue of queues) await startWork(await wireForTest(config, database, { queue, mailer: test.deps.mailer, templates: test.deps.templates }), { groups: ['subscribers'], schedule: true });
       const mails = new Queue('subscriber-mails', { connection: { url: testRedisUrl }, prefix });
       const schedulers = await mails.getJobSchedulers();
       await mails.close();

@@ -1,27 +1,11 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import type { SubscriberDeps } from '../../subscribers/deps.js';
-import { createSignUpMailQueue } from '../../subscribers/mail-queue.js';
 import { TokenError, type TokenPurpose } from '../../tokens/signed-links.js';
 import type { AppDeps } from '../deps.js';
-import { clockOf, mailingDeps } from '../deps.js';
+import { clockOf } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { formToken, formTokenField, formTokenValid, fromThisSite } from './csrf.js';
 import { badLinkPage, statusPage } from './error-pages.js';
-
-/** The subscriber capability's dependencies, from the app's. */
-export function subscriberDeps(deps: AppDeps): SubscriberDeps {
-  const { db, secret, baseUrl, logger, now } = mailingDeps(deps);
-  return {
-    db,
-    mail: createSignUpMailQueue(deps.queue),
-    secret,
-    baseUrl,
-    logger,
-    now,
-    mailLimit: { perAddress: deps.config.SIGNUP_RATE_LIMIT_PER_ADDRESS, windowMinutes: deps.config.SIGNUP_RATE_LIMIT_WINDOW_MINUTES },
-  };
-}
 
 /** Pages are personal (they show an address) or carry a form token: never cached, never indexed. */
 export function sendPage(reply: FastifyReply, status: number, body: string) {

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { createDigestMetrics } from '../../digests/metrics.js';
 import { registerSourceHealth } from '../../harvest/metrics.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
@@ -12,7 +11,7 @@ import { metricsRefusal } from '../../tokens/bearer.js';
  * With METRICS_TOKEN set, a scrape must carry it as a bearer token.
  */
 export async function metricsRoutes(app: FastifyInstance, deps: AppDeps) {
-  const metrics = deps.digests?.metrics ?? createDigestMetrics();
+  const { metrics } = deps;
   registerSourceHealth(metrics.registry, deps.database.db);
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
     const refusal = metricsRefusal(request.headers.authorization, deps.config.METRICS_TOKEN);

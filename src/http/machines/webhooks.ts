@@ -1,8 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createDigestMetrics } from '../../digests/metrics.js';
-import { inboundDeps } from '../../inbound/deps.js';
 import { mailgunReports, mailgunSignatureValid, postmarkReports, sesReports } from '../../inbound/providers/reports.js';
 import { createSnsVerifier, SnsRefusal } from '../../inbound/providers/sns.js';
 import { recordProviderReport, recordReturn, returnKinds, type ProviderReport } from '../../inbound/returns.js';
@@ -56,13 +54,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: AppDeps) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { config } = deps;
   const now = clockOf(deps);
-  const returns = inboundDeps(config, {
-    db: deps.database.db,
-    logger: deps.logger,
-    metrics: deps.digests?.metrics ?? createDigestMetrics({ processMetrics: false }),
-    tokenSecret: deps.tokenSecret,
-    now,
-  });
+  const { returns } = deps;
   const record = async (channel: 'ses' | 'mailgun' | 'postmark', reports: ProviderReport[]) => {
     const outcomes = [];
     for (const report of reports) outcomes.push({ action: (await recordProviderReport(returns, channel, report)).action });

@@ -4,7 +4,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { feedRecipientStatuses, feedStatuses } from '../../db/schema/index.js';
-import type { FeedDeps } from '../../feeds/deps.js';
 import { FeedError, type FeedProblem } from '../../feeds/errors.js';
 import { feedItems, previewDays } from '../../feeds/items.js';
 import { feedFilters, partnerFeed, partnerFeeds, recipientsOf, replaceAtomTokenHash } from '../../feeds/repo.js';
@@ -12,21 +11,10 @@ import { feedRequestSchema, feedView, requestFeed } from '../../feeds/requests.j
 import { generateAtomToken } from '../../tokens/keys.js';
 import { decodeCursor } from '../../meetings/queries.js';
 import type { AppDeps } from '../deps.js';
-import { mailingDeps } from '../deps.js';
 import { ApiError, type ErrorStatus } from '../errors.js';
 import { partnerOf, requirePartner } from '../plugins/partner-auth.js';
 import { errorResponse, errorResponses } from '../schemas.js';
 import { meetingOut } from '../public/meetings.js';
-
-/** The feed capability's dependencies, from the app's. */
-export function feedDepsFrom(deps: AppDeps): FeedDeps {
-  return {
-    ...mailingDeps(deps),
-    limits: { feedsPerPartner: deps.config.FEEDS_PER_PARTNER, recipientsPerFeed: deps.config.RECIPIENTS_PER_FEED },
-    hardBounceLimit: deps.config.HARD_BOUNCE_LIMIT,
-    bounceDomain: deps.config.BOUNCE_DOMAIN,
-  };
-}
 
 export const problemStatus: Record<FeedProblem, ErrorStatus> = { not_found: 404, conflict: 409, limit_reached: 409, unknown_values: 422 };
 
@@ -92,7 +80,7 @@ function sinceDate(value: string | undefined, zone: string, now: Date): Date {
 
 export async function partnerFeedRoutes(app: FastifyInstance, deps: AppDeps) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
-  const feedDeps = feedDepsFrom(deps);
+  const feedDeps = deps.feeds;
   const { db } = feedDeps;
   const security = [{ partnerKey: [] }];
   handleFeedErrors(app);

@@ -19,13 +19,7 @@ import { emailPolicy } from '../operators/api/digests.js';
 export async function digestViewRoutes(app: FastifyInstance, deps: AppDeps) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const now = clockOf(deps);
-  const previewDeps = {
-    db: deps.database.db,
-    templates: deps.templates,
-    mail: { baseUrl: deps.config.PUBLIC_BASE_URL, mailFrom: deps.config.MAIL_FROM, tokenSecret: deps.tokenSecret },
-    zone: deps.config.DIGEST_TZ,
-    now,
-  };
+  const previewDeps = deps.preview;
 
   routes.get('/digests/:token', { schema: { hide: true, params: z.object({ token: z.string().max(4096) }) } }, async (request, reply) => {
     // The token is in the URL: it must not leak to the pages the digest links to.

@@ -13,7 +13,6 @@ import { atomTokenPattern } from '../../tokens/keys.js';
 import { TokenError } from '../../tokens/signed-links.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
-import { feedDepsFrom } from '../partners/feeds.js';
 
 
 function sendPage(reply: FastifyReply, status: number, body: string) {
@@ -23,7 +22,7 @@ function sendPage(reply: FastifyReply, status: number, body: string) {
 /** Feed readers' secret Atom URLs and the pages behind the links in feed emails. */
 export async function feedPublicRoutes(app: FastifyInstance, deps: AppDeps) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
-  const feedDeps = feedDepsFrom(deps);
+  const feedDeps = deps.feeds;
   const { db, secret, baseUrl } = feedDeps;
 
   // One-click unsubscribe (RFC 8058) posts a form body; it is not needed, only accepted.

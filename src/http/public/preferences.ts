@@ -10,7 +10,7 @@ import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { filtersFromForm, readForm, wantsCommitteeSearch } from '../html/forms.js';
 import { preferencesPage, resubscribedPage, unsubscribedPage, unsubscribePage } from './subscription-pages.js';
-import { assertFormPost, formTarget, sendPage, subscriberDeps } from '../html/support.js';
+import { assertFormPost, formTarget, sendPage } from '../html/support.js';
 import { formBodyLimit } from './signup.js';
 
 
@@ -33,7 +33,7 @@ function oneClickFromMultipart(body: string): Record<string, string> {
 /** The preference centre and the unsubscribe pages, reached only through mailed links. */
 export async function preferencePages(app: FastifyInstance, deps: AppDeps) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
-  const subscribers = subscriberDeps(deps);
+  const { subscribers } = deps;
   const secret = deps.tokenSecret;
   const paths = (subscriber: Subscriber) => subscriberLinks('', secret, subscriber, subscribers.now());
   const target = (action: string) => formTarget(secret, action, subscribers.now());

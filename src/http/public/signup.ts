@@ -12,7 +12,7 @@ import { formToken } from '../html/csrf.js';
 import { filtersFromForm, readForm, wantsCommitteeSearch } from '../html/forms.js';
 import { stylesheet, stylesheetPath } from '../html/layout.js';
 import { checkInboxPage, confirmedPage, findCommitteesPath, signUpAction, signUpPage } from './signup-pages.js';
-import { assertFormPost, sendPage, subscriberDeps } from '../html/support.js';
+import { assertFormPost, sendPage } from '../html/support.js';
 
 /** A sign-up form is a few hundred bytes; anything near this is not a person filling it in. */
 export const formBodyLimit = 16 * 1024;
@@ -21,7 +21,7 @@ export const formBodyLimit = 16 * 1024;
 /** The sign-up side of the site: the form, its post, and the confirmation link. */
 export async function signUpPages(app: FastifyInstance, deps: AppDeps, cache: ApiCache, limits: { signUp: onRequestHookHandler }) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
-  const subscribers = subscriberDeps(deps);
+  const { subscribers } = deps;
   const { db } = deps.database;
 
   routes.get(stylesheetPath, { schema: { hide: true } }, async (_request, reply) =>

@@ -7,7 +7,7 @@ import { checkSignUp, signUp } from '../../subscribers/signup.js';
 import type { AppDeps } from '../deps.js';
 import { checkWithCatalogue, type ApiCache } from '../caches.js';
 import { ApiError } from '../errors.js';
-import { usePageErrors, subscriberDeps } from '../html/support.js';
+import { usePageErrors } from '../html/support.js';
 import { errorResponse, errorResponses } from '../schemas.js';
 import { formBodyLimit, signUpPages } from './signup.js';
 import { preferencePages } from './preferences.js';
@@ -51,7 +51,7 @@ export async function subscriptionRoutes(app: FastifyInstance, deps: AppDeps, ca
 
 async function subscriptionApi(app: FastifyInstance, deps: AppDeps, cache: ApiCache, signUpLimit: onRequestHookHandler) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
-  const subscribers = subscriberDeps(deps);
+  const { subscribers } = deps;
 
   routes.post(
     '/api/subscriptions',

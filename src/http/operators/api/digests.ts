@@ -5,7 +5,7 @@ import { runStatuses } from '../../../db/schema/index.js';
 import type { DigestDeps } from '../../../digests/deps.js';
 import { cancelRun, resumeRun, type RunDecision } from '../../../digests/guard-rails.js';
 import { runFailures } from '../../../digests/delivery-repo.js';
-import { previewDigest, type PreviewDeps } from '../../../digests/preview.js';
+import { previewDigest } from '../../../digests/preview.js';
 import { findRun, listRuns } from '../../../digests/run-repo.js';
 import { RunRefusedError } from '../../../digests/week-guard.js';
 import { requestRun, retryFailed, summariseRun } from '../../../digests/runs.js';
@@ -83,17 +83,7 @@ export async function adminDigestRoutes(app: FastifyInstance, deps: AppDeps) {
   const now = clockOf(deps);
   routes.addHook('onRequest', requireRole(deps));
 
-  const running = (): DigestDeps => {
-    if (!deps.digests) throw new ApiError(503, 'The weekly run is not wired into this process');
-    return deps.digests;
-  };
-  const preview: PreviewDeps = {
-    db,
-    templates: deps.templates,
-    mail: { baseUrl: deps.config.PUBLIC_BASE_URL, mailFrom: deps.config.MAIL_FROM, tokenSecret: deps.tokenSecret },
-    zone: deps.config.DIGEST_TZ,
-    now,
-  };
+  const { digests, preview } = deps;
 
   routes.post(
     '/api/admin/digest-runs',
@@ -121,7 +111,7 @@ export async function adminDigestRoutes(app: FastifyInstance, deps: AppDeps) {
     },
     async (request, reply) => {
       const { week, dryRun, force } = request.body;
-      const { run, joined, forced } = await startRequested(() => requestRun(running(), { week: toWeek(week), dryRun, trigger: 'api', guard: { force, now: now() } }));
+      const { run, joined, forced } = await startRequested(() => requestRun(digests, { week: toWeek(week), dryRun, trigger: 'api', guard: { force, now: now() } }));
       const detail = { week: run.week, joined, ...(forced && { forced: true, reason: forced.message }) };
       await audit(deps, request, { action: run.dryRun ? 'run.dry-run' : 'run.start', objectType: 'run', objectId: run.id, detail });
       return reply.code(202).send({ id: run.id, week: run.week, status: run.status, dryRun: run.dryRun, joined });
@@ -201,7 +191,7 @@ export async function adminDigestRoutes(app: FastifyInstance, deps: AppDeps) {
       const run = await findRun(db, request.params.id);
       if (!run) throw new ApiError(404, `No digest run ${request.params.id}`);
       if (run.dryRun) throw new ApiError(409, 'A dry run sends nothing, so it has nothing to retry');
-      const retried = await retryFailed(running(), run.id);
+      const retried = await retryFailed(digests, run.id);
       await audit(deps, request, { action: 'run.retry-failed', objectType: 'run', objectId: run.id, detail: { retried } });
       return reply.code(202).send({ id: run.id, retried });
     },
@@ -222,7 +212,7 @@ export async function adminDigestRoutes(app: FastifyInstance, deps: AppDeps) {
         },
       },
       async (request) => {
-        const decision = await act(running(), request.params.id);
+        const decision = await act(digests, request.params.id);
         if (decision.outcome === 'not-found') throw new ApiError(404, `No digest run ${request.params.id}`);
         if (decision.outcome === 'conflict') throw new ApiError(409, `Run ${decision.run.id} is ${decision.run.status}: only ${verb === 'resume' ? 'a paused run resumes' : 'an unfinished real run can be cancelled'}`);
         await audit(deps, request, { action: `run.${verb}`, objectType: 'run', objectId: decision.run.id, detail: { requeued: decision.requeued } });

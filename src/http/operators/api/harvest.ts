@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { harvestWarningKinds, sourceKinds } from '../../../db/schema/index.js';
 import { checkSource } from '../../../harvest/check.js';
-import { harvestDeps, startHarvests } from '../../../harvest/processors.js';
+import { startHarvests } from '../../../harvest/processors.js';
 import {
   createSource,
   failingAfter,
@@ -20,7 +20,6 @@ import {
 } from '../../../harvest/repo.js';
 import { normaliseBaseUrl } from '../../../harvest/site.js';
 import type { AppDeps } from '../../deps.js';
-import { clockOf } from '../../deps.js';
 import { ApiError } from '../../errors.js';
 import { audit, requireRole } from '../../plugins/roles.js';
 import { adminErrorResponses, errorResponse } from '../../schemas.js';
@@ -130,7 +129,6 @@ export async function adminHarvestRoutes(app: FastifyInstance, deps: AppDeps) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { db } = deps.database;
   const security = [{ adminToken: [] }];
-  const now = clockOf(deps);
   routes.addHook('onRequest', requireRole(deps));
 
   routes.get(
@@ -230,7 +228,7 @@ export async function adminHarvestRoutes(app: FastifyInstance, deps: AppDeps) {
     async (request) => {
       const source = await findSource(db, request.params.id);
       if (!source) throw new ApiError(404, `No source ${request.params.id}`);
-      const check = await checkSource(harvestDeps(deps.config, { db, logger: deps.logger, now }), source);
+      const check = await checkSource(deps.harvest, source);
       await audit(deps, request, { action: 'source.check', objectType: 'source', objectId: source.id, detail: { ok: check.ok, problem: check.problem } });
       return { ...check };
     },
@@ -261,7 +259,7 @@ export async function adminHarvestRoutes(app: FastifyInstance, deps: AppDeps) {
       const { source, from, to } = request.body;
       if (source !== undefined && !(await findSource(db, source))) throw new ApiError(404, `No source ${source}`);
       const queued = await startHarvests(
-        { db, queue: deps.queue, now, zone: deps.config.DIGEST_TZ, budgetMinutes: deps.config.HARVEST_BUDGET_MINUTES },
+        deps.harvest,
         { sourceIds: source === undefined ? undefined : [source], from, to, trigger: 'api' },
       );
       const views = await Promise.all(queued.map(async ({ id, joined }) => ({ ...harvestView((await findHarvest(db, id))!), joined })));

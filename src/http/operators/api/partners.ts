@@ -8,7 +8,7 @@ import { approveFeedRequest, emailAddress, feedView, rejectFeedRequest } from '.
 import type { AppDeps } from '../../deps.js';
 import { addressView, audit, requireRole } from '../../plugins/roles.js';
 import { adminErrorResponses, errorResponse } from '../../schemas.js';
-import { feedDepsFrom, feedOut, handleFeedErrors } from '../../partners/feeds.js';
+import { feedOut, handleFeedErrors } from '../../partners/feeds.js';
 
 const responses = { ...adminErrorResponses, 404: errorResponse, 409: errorResponse } as const;
 
@@ -40,7 +40,7 @@ const keyView = (key: { id: number; prefix: string; createdAt: Date; lastUsedAt:
 /** Operators: partners and their keys, and the queue of feed requests. */
 export async function adminPartnerRoutes(app: FastifyInstance, deps: AppDeps) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
-  const feedDeps = feedDepsFrom(deps);
+  const feedDeps = deps.feeds;
   const { db } = feedDeps;
   const security = [{ adminToken: [] }];
   handleFeedErrors(app);

@@ -12,7 +12,6 @@ import { pageContext } from './context.js';
 import { feedsPage, type FeedCard } from './feeds-page.js';
 import { sendPage } from '../../html/support.js';
 import { addressView, audit } from '../../plugins/roles.js';
-import { feedDepsFrom } from '../../partners/feeds.js';
 
 const statusQuery = z.object({ status: z.enum([...feedStatuses, 'all']).default('requested') });
 const feedParams = z.object({ id: z.string().max(100) });
@@ -21,7 +20,7 @@ const note = z.string().trim().max(2000);
 /** Partners' feed requests with what they would match; operators approve or reject them with a note. */
 export async function consoleFeedRoutes(app: FastifyInstance, deps: AppDeps) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
-  const feedDeps = feedDepsFrom(deps);
+  const feedDeps = deps.feeds;
   const { db } = feedDeps;
   const zone = deps.config.DIGEST_TZ;
 

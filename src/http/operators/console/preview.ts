@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { consolePreview, sendTestDigest } from '../../../console/preview.js';
-import type { PreviewDeps } from '../../../digests/preview.js';
 import { parseWeek, previousWeek, WeekError } from '../../../digests/week.js';
 import { loadCatalogue } from '../../../meetings/catalogue.js';
 import type { AppDeps } from '../../deps.js';
@@ -30,13 +29,7 @@ const framePolicy = emailPolicy.replace("frame-ancestors 'none'", "frame-ancesto
 export async function consolePreviewRoutes(app: FastifyInstance, deps: AppDeps) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const now = clockOf(deps);
-  const previewDeps: PreviewDeps = {
-    db: deps.database.db,
-    templates: deps.templates,
-    mail: { baseUrl: deps.config.PUBLIC_BASE_URL, mailFrom: deps.config.MAIL_FROM, tokenSecret: deps.tokenSecret },
-    zone: deps.config.DIGEST_TZ,
-    now,
-  };
+  const previewDeps = deps.preview;
   const config = { role: 'operator', consolePage: true } as const;
 
   const formOf = (query: z.output<typeof previewQuery>): PreviewForm => {

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { estimateRun } from '../../../console/run-estimate.js';
-import type { DigestDeps } from '../../../digests/deps.js';
 import { runFailures } from '../../../digests/delivery-repo.js';
 import { findRun, listRuns } from '../../../digests/run-repo.js';
 import { RunRefusedError, weekGuard } from '../../../digests/week-guard.js';
@@ -38,10 +37,7 @@ export async function consoleRunRoutes(app: FastifyInstance, deps: AppDeps) {
   const { db } = deps.database;
   const zone = deps.config.DIGEST_TZ;
   const now = clockOf(deps);
-  const running = (): DigestDeps => {
-    if (!deps.digests) throw new ApiError(503, 'The weekly run is not wired into this process');
-    return deps.digests;
-  };
+  const { digests } = deps;
   const shown = (request: Parameters<typeof addressView>[0], run: RunSummary): RunSummary => {
     const show = addressView(request);
     return { ...run, samples: run.samples.map((sample) => ({ ...sample, email: show(sample.email) })) };
@@ -83,7 +79,7 @@ export async function consoleRunRoutes(app: FastifyInstance, deps: AppDeps) {
     async (request, reply) => {
       const dryRun = request.body.dryRun === '1';
       const guard = { force: request.body.force === '1', now: now() };
-      const requested = await requestRun(running(), { week: week(request.body.week), dryRun, trigger: 'api', guard }).catch(async (error: unknown) => {
+      const requested = await requestRun(digests, { week: week(request.body.week), dryRun, trigger: 'api', guard }).catch(async (error: unknown) => {
         if (!(error instanceof RunRefusedError)) throw error;
         const estimate = await estimateRun(db, week(request.body.week), zone);
         await sendPage(reply, 409, confirmRunPage(pageContext(request, reply), estimate, dryRun, error.message));
@@ -130,7 +126,7 @@ export async function consoleRunRoutes(app: FastifyInstance, deps: AppDeps) {
     const run = await findRun(db, request.params.id);
     if (!run) throw new ApiError(404, `No run ${request.params.id}`);
     if (run.dryRun) throw new ApiError(409, 'A dry run sends nothing, so it has nothing to retry');
-    const retried = await retryFailed(running(), run.id);
+    const retried = await retryFailed(digests, run.id);
     await audit(deps, request, { action: 'run.retry-failed', objectType: 'run', objectId: run.id, detail: { retried } });
     return reply.redirect(`/admin/runs/${run.id}`, 303);
   });

@@ -22,7 +22,7 @@ export async function consoleSignInRoutes(app: FastifyInstance, deps: AppDeps) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { db } = deps.database;
   const now = clockOf(deps);
-  const mail = { mailer: deps.mailer, templates: deps.templates, logger: deps.logger, baseUrl: deps.config.PUBLIC_BASE_URL };
+  const mail = deps.consoleMail;
   const window = deps.config.CONSOLE_SIGN_IN_WINDOW_MINUTES * 60_000;
   const perIp = app.rateLimit({
     max: deps.config.CONSOLE_SIGN_IN_PER_IP,

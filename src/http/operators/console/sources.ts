@@ -2,10 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { checkSource } from '../../../harvest/check.js';
-import { harvestDeps } from '../../../harvest/processors.js';
 import { findSource, listHarvests, listSources, updateSource } from '../../../harvest/repo.js';
 import type { AppDeps } from '../../deps.js';
-import { clockOf } from '../../deps.js';
 import { ApiError } from '../../errors.js';
 import { pageContext } from './context.js';
 import { sourcesPage } from './sources-page.js';
@@ -22,7 +20,6 @@ export async function consoleSourceRoutes(app: FastifyInstance, deps: AppDeps) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { db } = deps.database;
   const zone = deps.config.DIGEST_TZ;
-  const now = clockOf(deps);
   const existing = async (id: number) => {
     const source = await findSource(db, id);
     if (!source) throw new ApiError(404, `No source ${id}`);
@@ -39,7 +36,7 @@ export async function consoleSourceRoutes(app: FastifyInstance, deps: AppDeps) {
     { schema: { hide: true, params: sourceParams, body: z.object({}).passthrough() }, config: { role: 'operator', consolePage: true } },
     async (request, reply) => {
       const source = await existing(request.params.id);
-      const check = await checkSource(harvestDeps(deps.config, { db, logger: deps.logger, now }), source);
+      const check = await checkSource(deps.harvest, source);
       await audit(deps, request, { action: 'source.check', objectType: 'source', objectId: source.id, detail: { ok: check.ok, problem: check.problem } });
       return reply.redirect(`/admin/sources#source-${source.id}`, 303);
     },

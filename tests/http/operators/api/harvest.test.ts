@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../../../src/db/client.js';
-import { harvestDeps, harvestProcessors } from '../../../../src/harvest/processors.js';
-import { workOptions } from '../../../../src/jobs/index.js';
+import { startWork } from '../../../../src/main/wiring.js';
 import { seedCouncilSites } from '../../../../src/harvest/seed.js';
 import { listAudit } from '../../../../src/console/audit.js';
 import { adminHeaders, createTestAppWithMail } from '../../../helpers/app.js';
@@ -21,17 +20,10 @@ beforeAll(async () => {
   const made = await createTestAppWithMail(database, { HARVEST_PAUSE_MS: '0' }, { now: () => new Date('2025-07-01T12:00:00Z') });
   app = made.app;
   const { deps } = made;
+  // Retries back off in milliseconds here, not seconds.
+  deps.harvest.policy = { ...deps.harvest.policy, backoffMs: 5 };
   // This process works harvest jobs too, as `serve` does without Redis.
-  await deps.queue.work(
-    harvestProcessors({
-      ...harvestDeps(deps.config, { db: database.db, logger: deps.logger, now: deps.now }),
-      // Retries back off in milliseconds here, not seconds.
-      policy: { pauseMs: 0, backoffMs: 5 },
-      queue: deps.queue,
-      zone: deps.config.DIGEST_TZ,
-    }),
-    workOptions(deps.config),
-  );
+  await startWork(deps, { groups: ['harvests'] });
 });
 afterAll(() => site.close());
 
