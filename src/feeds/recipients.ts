@@ -2,8 +2,7 @@ import { and, asc, eq, gt, inArray, notExists, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db/client.js';
 import { feedRecipients, feeds, partners, suppressions } from '../db/schema/index.js';
 import type { FilterSet } from '../subscribers/filters.js';
-import { confirmLinkDays } from '../tokens/signed-links.js';
-import { signToken, verifyToken } from '../tokens/signed-links.js';
+import { checkClaims, confirmLinkDays, signToken, verifyToken, type TokenClaims } from '../tokens/signed-links.js';
 import { feedFilters, type Feed, type FeedRecipient } from './repo.js';
 
 /**
@@ -82,18 +81,21 @@ export async function unsubscribeContext(db: Executor, secret: string, token: st
 }
 
 /**
- * Unsubscribes a recipient; doing it twice is harmless. The token version is
- * bumped so confirmation links mailed earlier stop working; the fresh link
- * returned lets the person change their mind in one click.
+ * The feed recipient half of `unsubscribeByToken` (./unsubscribe.ts):
+ * unsubscribes the recipient a genuine 'feed-unsubscribe' link's claims
+ * name (otherwise a TokenError); doing it twice is harmless, and undefined
+ * once the recipient is gone. The token version is bumped so confirmation
+ * links mailed earlier stop working; the fresh link returned lets the
+ * person change their mind in one click.
  */
 export async function unsubscribeFeedRecipient(
   db: Executor,
   secret: string,
   baseUrl: string,
-  token: string,
+  claims: TokenClaims,
   now: Date,
 ): Promise<(RecipientContext & { resubscribeUrl: string }) | undefined> {
-  const context = await unsubscribeContext(db, secret, token);
+  const context = await recipientContext(db, checkClaims(claims, 'feed-unsubscribe', now).subject);
   if (!context) return undefined;
   const [updated] = await db
     .update(feedRecipients)

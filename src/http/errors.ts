@@ -1,3 +1,14 @@
+import type { FastifyRequest } from 'fastify';
+import { RunRefusedError } from '../digests/week-guard.js';
+import { WeekError } from '../digests/week.js';
+import { FeedError, type FeedProblem } from '../feeds/errors.js';
+import { SourceExistsError } from '../harvest/repo.js';
+import { SnsRefusal } from '../inbound/providers/sns.js';
+import { ImportError } from '../meetings/errors.js';
+import { EmailAddressError } from '../subscribers/email.js';
+import { ImportFormatError, ImportTooLargeError } from '../subscribers/import-formats.js';
+import { TokenError } from '../tokens/signed-links.js';
+
 /** The error codes of `{error: {code, message, fields?}}`, by HTTP status. */
 export const errorCodes = {
   400: 'bad_request',
@@ -36,4 +47,73 @@ export class ApiError extends Error {
 
 export function errorBody(code: string, message: string, fields?: FieldError[]) {
   return { error: { code, message, ...(fields?.length ? { fields } : {}) } };
+}
+
+/**
+ * How an error the caller can act on is answered: its status, the JSON
+ * answer's code, message and fields, and `detail`, what an error page says
+ * of it (the message, unless the page should say more).
+ */
+export interface ErrorAnswer {
+  status: ErrorStatus;
+  code: string;
+  message: string;
+  fields?: FieldError[];
+  detail: string;
+}
+
+export const feedProblemStatus: Record<FeedProblem, ErrorStatus> = { not_found: 404, conflict: 409, limit_reached: 409, unknown_values: 422 };
+
+/** Which input held the address that was refused: the request's body, query or path `email`, named as a schema failure names it. */
+function addressField(request: FastifyRequest): string | undefined {
+  const parts = { body: request.body, querystring: request.query, params: request.params };
+  return Object.entries(parts).find(([, part]) => typeof part === 'object' && part !== null && 'email' in part)?.[0]?.concat('.email');
+}
+
+type Answering<E> = (error: E, request: FastifyRequest) => Omit<ErrorAnswer, 'code' | 'detail'> & { code?: string; detail?: string };
+
+function answering<E extends Error>(type: abstract new (...args: never[]) => E, answer: Answering<E>) {
+  return { type, answer: answer as Answering<Error> };
+}
+
+/**
+ * The one table: each domain error, and the HTTP answer it gets from the
+ * JSON, public-page and console-page renderers alike. Routes throw these
+ * (or let them through); anything not listed is a fault of ours, a 500.
+ */
+const domainErrors = [
+  answering(ApiError, (error) => ({ status: error.statusCode, code: error.code, message: error.message, ...(error.fields && { fields: error.fields }) })),
+  answering(TokenError, (error) => ({ status: 400, message: error.message })),
+  answering(ImportError, (error) => ({
+    status: 422,
+    code: 'invalid_meeting',
+    message: error.message,
+    fields: error.issues.map((issue) => ({ path: issue.path ?? (issue.line ? `line ${issue.line}` : '(input)'), message: issue.message })),
+    detail: [error.message, ...error.issues.map((issue) => issue.message)].join(' '),
+  })),
+  answering(FeedError, (error) => ({
+    status: feedProblemStatus[error.problem],
+    ...(error.problem === 'limit_reached' && { code: 'limit_reached' }),
+    message: error.message,
+    fields: error.fields,
+  })),
+  answering(EmailAddressError, (error, request) => {
+    const path = addressField(request);
+    return { status: 400, message: error.message, ...(path && { fields: [{ path, message: error.message }] }) };
+  }),
+  answering(WeekError, (error) => ({ status: 400, message: error.message, fields: [{ path: 'week', message: error.message }] })),
+  // A run the week guard refused is a conflict with the calendar: the message says when the week ends.
+  answering(RunRefusedError, (error) => ({ status: 409, message: error.message })),
+  answering(SourceExistsError, (error) => ({ status: 409, message: error.message })),
+  answering(ImportTooLargeError, (error) => ({ status: 413, message: `${error.message}; nothing was imported` })),
+  answering(ImportFormatError, (error) => ({ status: 400, message: `${error.message}; nothing was imported` })),
+  answering(SnsRefusal, (error) => ({ status: 403, message: `Refused: ${error.message}` })),
+];
+
+/** The answer the table gives `error`; undefined for an error it does not list. */
+export function answerOf(error: unknown, request: FastifyRequest): ErrorAnswer | undefined {
+  const known = domainErrors.find(({ type }) => error instanceof type);
+  if (!known) return undefined;
+  const { code, detail, ...answer } = known.answer(error as Error, request);
+  return { ...answer, code: code ?? errorCodes[answer.status], detail: detail ?? answer.message };
 }

@@ -12,7 +12,7 @@ import {
   unsubscribeSubscriber,
   type Subscriber,
 } from './repo.js';
-import { TokenError, verifyToken, type TokenPurpose } from '../tokens/signed-links.js';
+import { checkClaims, TokenError, verifyToken, type TokenClaims, type TokenPurpose } from '../tokens/signed-links.js';
 
 /**
  * The subscriber a mailed link names, when the link is genuine, meant for
@@ -20,12 +20,27 @@ import { TokenError, verifyToken, type TokenPurpose } from '../tokens/signed-lin
  * otherwise a TokenError (the pages answer it with a 400 page).
  */
 export async function openLink(deps: Pick<SubscriberDeps, 'secret' | 'now'> & { db: Executor }, token: string, purpose: TokenPurpose): Promise<Subscriber> {
-  const claims = verifyToken(deps.secret, token, purpose, deps.now());
-  const subscriber = await findSubscriberByPublicId(deps.db, claims.subject);
+  return subscriberNamed(deps.db, verifyToken(deps.secret, token, purpose, deps.now()));
+}
+
+/** The subscriber a genuine link's claims name, unless the link was issued before the last unsubscribe or erasure. */
+async function subscriberNamed(db: Executor, claims: TokenClaims): Promise<Subscriber> {
+  const subscriber = await findSubscriberByPublicId(db, claims.subject);
   if (!subscriber || subscriber.status === 'erased' || subscriber.tokenVersion !== claims.version) {
     throw new TokenError('revoked');
   }
   return subscriber;
+}
+
+/**
+ * The subscriber half of `unsubscribeByToken` (src/feeds/unsubscribe.ts):
+ * the subscriber a genuine token's claims name leaves, when the claims are
+ * an 'unsubscribe' link's, in date and current (otherwise a TokenError).
+ * A second unsubscribe changes nothing (`changed` false).
+ */
+export async function unsubscribeByClaims(deps: Pick<SubscriberDeps, 'now'> & { db: Executor }, claims: TokenClaims): Promise<{ subscriber: Subscriber; changed: boolean }> {
+  const subscriber = await subscriberNamed(deps.db, checkClaims(claims, 'unsubscribe', deps.now()));
+  return applyAction(deps, subscriber, 'unsubscribe');
 }
 
 /** Pending becomes active; a second click on the link finds it already confirmed, which is not an error. */

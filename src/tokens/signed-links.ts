@@ -78,8 +78,13 @@ export function signToken(secret: string, claims: TokenClaims): string {
   return `${encoded}.${tokenSignature(secret, claims.purpose, encoded).toString('base64url')}`;
 }
 
-/** The token's claims when it is genuine, meant for `purpose` and in date; otherwise a TokenError. */
-export function verifyToken(secret: string, token: string, purpose: TokenPurpose, now = new Date()): TokenClaims {
+/**
+ * A genuine token's claims, whatever its purpose: a TokenError when it is
+ * damaged or forged. For a caller that acts on the purpose it finds (one
+ * unsubscribe link for subscribers and feed recipients alike); it still
+ * checks the purpose and the expiry with `checkClaims`.
+ */
+export function readToken(secret: string, token: string): TokenClaims {
   const match = /^([A-Za-z0-9_-]{1,2048})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!match) throw new TokenError('malformed');
   const [, encoded, given] = match as unknown as [string, string, string];
@@ -101,8 +106,6 @@ export function verifyToken(secret: string, token: string, purpose: TokenPurpose
   if (givenBytes.toString('base64url') !== given || Buffer.from(encoded, 'base64url').toString('base64url') !== encoded) {
     throw new TokenError('forged');
   }
-  if (payload.p !== purpose) throw new TokenError('wrong-purpose');
-  if (payload.e !== undefined && payload.e * 1000 < now.getTime()) throw new TokenError('expired');
   return {
     purpose: payload.p,
     subject: payload.s,
@@ -110,4 +113,16 @@ export function verifyToken(secret: string, token: string, purpose: TokenPurpose
     ...(payload.e !== undefined ? { expiresAt: payload.e } : {}),
     ...(payload.c !== undefined ? { context: payload.c } : {}),
   };
+}
+
+/** A genuine token's claims when they are meant for `purpose` and in date; otherwise a TokenError. */
+export function checkClaims(claims: TokenClaims, purpose: TokenPurpose, now = new Date()): TokenClaims {
+  if (claims.purpose !== purpose) throw new TokenError('wrong-purpose');
+  if (claims.expiresAt !== undefined && claims.expiresAt * 1000 < now.getTime()) throw new TokenError('expired');
+  return claims;
+}
+
+/** The token's claims when it is genuine, meant for `purpose` and in date; otherwise a TokenError. */
+export function verifyToken(secret: string, token: string, purpose: TokenPurpose, now = new Date()): TokenClaims {
+  return checkClaims(readToken(secret, token), purpose, now);
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { signToken, TokenError, tokenPurposes, verifyToken, type TokenClaims } from '../../src/tokens/signed-links.js';
+import { checkClaims, readToken, signToken, TokenError, tokenPurposes, verifyToken, type TokenClaims } from '../../src/tokens/signed-links.js';
 
 const secret = 'property-test-secret-0123456789abcdef';
 const now = new Date('2025-09-15T07:00:00Z');
@@ -94,5 +94,31 @@ describe('link tokens', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('reads a genuine token whatever its purpose, and checks purpose and expiry as verifyToken does', () => {
+    fc.assert(
+      fc.property(claimsArbitrary, fc.constantFrom(...tokenPurposes), fc.boolean(), (claims, purpose, late) => {
+        const token = signToken(secret, claims);
+        expect(readToken(secret, token)).toEqual(claims);
+        const at = late && claims.expiresAt !== undefined ? new Date(claims.expiresAt * 1000 + 1000) : now;
+        const problemOf = (check: () => unknown) => {
+          try {
+            check();
+            return 'none';
+          } catch (error) {
+            return (error as TokenError).problem;
+          }
+        };
+        expect(problemOf(() => checkClaims(readToken(secret, token), purpose, at))).toBe(problemOf(() => verifyToken(secret, token, purpose, at)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('reads no forged or damaged token', () => {
+    const token = signToken(secret, { purpose: 'unsubscribe', subject: 'sub_8f3a2c1d9e', version: 3 });
+    expect(() => readToken(`${secret}!`, token)).toThrow(TokenError);
+    expect(() => readToken(secret, token.slice(1))).toThrow(TokenError);
   });
 });

@@ -3,7 +3,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { TokenError, type TokenPurpose } from '../../tokens/signed-links.js';
 import type { AppDeps } from '../deps.js';
 import { clockOf } from '../deps.js';
-import { ApiError } from '../errors.js';
+import { answerOf, ApiError } from '../errors.js';
 import { formToken, formTokenField, formTokenValid, fromThisSite } from './csrf.js';
 import { badLinkPage, statusPage } from './error-pages.js';
 
@@ -36,13 +36,14 @@ function linkPurpose(request: FastifyRequest): TokenPurpose {
 
 /**
  * Page routes answer errors with pages, not JSON: a bad link is a 400 page
- * saying what to do; 4xx pages say what was wrong; 5xx are logged and say
- * nothing more.
+ * saying what to do; 4xx pages say what was wrong (domain errors as the
+ * table in ../errors.ts says); 5xx are logged and say nothing more.
  */
 export function usePageErrors(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof TokenError) return sendPage(reply, 400, badLinkPage(error.problem, linkPurpose(request)));
-    if (error instanceof ApiError) return sendPage(reply, error.statusCode, statusPage(error.statusCode, error.message));
+    const known = answerOf(error, request);
+    if (known) return sendPage(reply, known.status, statusPage(known.status, known.detail));
     if (hasZodFastifySchemaValidationErrors(error)) return sendPage(reply, 400, statusPage(400));
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) return sendPage(reply, status, statusPage(status));

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { mailgunReports, mailgunSignatureValid, postmarkReports, sesReports } from '../../inbound/providers/reports.js';
-import { createSnsVerifier, SnsRefusal } from '../../inbound/providers/sns.js';
+import { createSnsVerifier } from '../../inbound/providers/sns.js';
 import { recordProviderReport, recordReturn, returnKinds, type ProviderReport } from '../../inbound/returns.js';
 import { EmailAddressError } from '../../subscribers/email.js';
 import type { AppDeps } from '../deps.js';
@@ -93,6 +93,7 @@ export async function webhookRoutes(app: FastifyInstance, deps: AppDeps) {
         const { action } = await recordReturn(returns, { channel: 'webhook', type: request.body.type, email: request.body.email });
         return { action };
       } catch (error) {
+        // A report must name an address to be recorded: here a bad one is unprocessable (422), not the table's 400.
         if (error instanceof EmailAddressError) throw new ApiError(422, error.message, [{ path: 'body.email', message: error.message }]);
         throw error;
       }
@@ -114,17 +115,11 @@ export async function webhookRoutes(app: FastifyInstance, deps: AppDeps) {
     },
     async (request) => {
       if (!config.SES_SNS_TOPIC_ARNS?.length) throw new ApiError(503, 'The SES webhook is disabled: set SES_SNS_TOPIC_ARNS to the topics SES publishes to');
-      let message;
-      try {
-        message = await sns.verify(request.body);
-        if (message.Type === 'SubscriptionConfirmation') {
-          await sns.confirm(message);
-          deps.logger.info({ topic: message.TopicArn }, 'SNS subscription confirmed');
-          return { confirmed: true, results: [] };
-        }
-      } catch (error) {
-        if (error instanceof SnsRefusal) throw new ApiError(403, `Refused: ${error.message}`);
-        throw error;
+      const message = await sns.verify(request.body);
+      if (message.Type === 'SubscriptionConfirmation') {
+        await sns.confirm(message);
+        deps.logger.info({ topic: message.TopicArn }, 'SNS subscription confirmed');
+        return { confirmed: true, results: [] };
       }
       if (message.Type !== 'Notification') return { confirmed: false, results: [] };
       let event: unknown;

@@ -4,30 +4,16 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { feedRecipientStatuses, feedStatuses } from '../../db/schema/index.js';
-import { FeedError, type FeedProblem } from '../../feeds/errors.js';
 import { feedItems, previewDays } from '../../feeds/items.js';
 import { feedFilters, partnerFeed, partnerFeeds, recipientsOf, replaceAtomTokenHash } from '../../feeds/repo.js';
 import { feedRequestSchema, feedView, requestFeed } from '../../feeds/requests.js';
 import { generateAtomToken } from '../../tokens/keys.js';
 import { decodeCursor } from '../../meetings/queries.js';
 import type { AppDeps } from '../deps.js';
-import { ApiError, type ErrorStatus } from '../errors.js';
+import { ApiError } from '../errors.js';
 import { partnerOf, requirePartner } from '../plugins/partner-auth.js';
 import { errorResponse, errorResponses } from '../schemas.js';
 import { meetingOut } from '../public/meetings.js';
-
-export const problemStatus: Record<FeedProblem, ErrorStatus> = { not_found: 404, conflict: 409, limit_reached: 409, unknown_values: 422 };
-
-/** Answers the feed capability's errors with their status; anything else goes on to the app's one error handler. */
-export function handleFeedErrors(app: FastifyInstance) {
-  app.setErrorHandler((error) => {
-    if (error instanceof FeedError) {
-      const status = problemStatus[error.problem];
-      throw new ApiError(status, error.message, error.fields, error.problem === 'limit_reached' ? 'limit_reached' : undefined);
-    }
-    throw error;
-  });
-}
 
 export const feedOut = z.object({
   id: z.string(),
@@ -83,7 +69,6 @@ export async function partnerFeedRoutes(app: FastifyInstance, deps: AppDeps) {
   const feedDeps = deps.feeds;
   const { db } = feedDeps;
   const security = [{ partnerKey: [] }];
-  handleFeedErrors(app);
   // On request, before the body is read: a caller without a key learns nothing, not even what the body should be.
   routes.addHook('onRequest', requirePartner(db, feedDeps.now));
   // Then counted per partner, whichever of its keys it uses. In-memory: behind several API processes each counts its own share.

@@ -1,14 +1,9 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { ImportError } from '../../meetings/errors.js';
-import { ApiError, errorBody, errorCodes, type ErrorStatus, type FieldError } from '../errors.js';
+import { answerOf, errorBody, errorCodes, type ErrorStatus, type FieldError } from '../errors.js';
 import { statusPage } from '../html/error-pages.js';
 import { sendPage } from '../html/support.js';
 
-/**
- * The one error handler: 4xx say what was wrong (and which fields), 5xx hide
- * the details from the caller and are logged with the request id.
- */
 /** invalid byte sequence (22021) and unsupported Unicode escape in JSON (22P05): what NUL in text becomes. */
 const unstorableTextCodes = new Set(['22021', '22P05']);
 
@@ -19,6 +14,11 @@ export function isUnstorableText(error: unknown): boolean {
   return false;
 }
 
+/**
+ * The one error handler: 4xx say what was wrong (and which fields), 5xx hide
+ * the details from the caller and are logged with the request id. Domain
+ * errors are answered as the table in ../errors.ts says.
+ */
 export function registerErrorHandling(app: FastifyInstance) {
   app.setNotFoundHandler((request, reply) => {
     const [path = '', query] = request.url.split(/\?(.*)/s);
@@ -33,21 +33,8 @@ export function registerErrorHandling(app: FastifyInstance) {
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof ApiError) {
-      return reply.code(error.statusCode).send(errorBody(error.code, error.message, error.fields));
-    }
-    if (error instanceof ImportError) {
-      return reply.code(422).send(
-        errorBody(
-          'invalid_meeting',
-          error.message,
-          error.issues.map((issue) => ({
-            path: issue.path ?? (issue.line ? `line ${issue.line}` : '(input)'),
-            message: issue.message,
-          })),
-        ),
-      );
-    }
+    const known = answerOf(error, request);
+    if (known) return reply.code(known.status).send(errorBody(known.code, known.message, known.fields));
     if (hasZodFastifySchemaValidationErrors(error)) {
       const fields: FieldError[] = error.validation.map((issue) => ({
         path: [error.validationContext, ...String(issue.instancePath).split('/').filter(Boolean)].join('.'),

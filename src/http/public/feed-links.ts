@@ -7,7 +7,8 @@ import { partners } from '../../db/schema/index.js';
 import { renderAtom } from '../partners/atom.js';
 import { atomMeetings } from '../../feeds/items.js';
 import { badLinkPage, confirmedPage, unsubscribedPage, unsubscribeFormPage } from './feed-pages.js';
-import { confirmFeedRecipient, feedRecipientLinks, unsubscribeContext, unsubscribeFeedRecipient } from '../../feeds/recipients.js';
+import { confirmFeedRecipient, feedRecipientLinks, unsubscribeContext } from '../../feeds/recipients.js';
+import { unsubscribeByToken } from '../../feeds/unsubscribe.js';
 import { feedByAtomToken, feedFilters } from '../../feeds/repo.js';
 import { atomTokenPattern } from '../../tokens/keys.js';
 import { TokenError } from '../../tokens/signed-links.js';
@@ -104,8 +105,8 @@ export async function feedPublicRoutes(app: FastifyInstance, deps: AppDeps) {
     { schema: { hide: true, params: linkTokenParams } },
     async (request, reply) =>
       linkPage(reply, async () => {
-        const result = await unsubscribeFeedRecipient(db, secret, baseUrl, request.params.token, feedDeps.now());
-        return result && unsubscribedPage(result, result.resubscribeUrl);
+        const { recipient } = await unsubscribeByToken(feedDeps, request.params.token, 'feed-unsubscribe');
+        return recipient && unsubscribedPage(recipient, recipient.resubscribeUrl);
       }),
   );
 }

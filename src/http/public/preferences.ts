@@ -4,6 +4,7 @@ import { linkTokenParams } from '../schemas.js';
 import { subscriberLinks } from '../../subscribers/links.js';
 import { applyAction, availableActions, changeFilters, openLink, type SubscriberAction } from '../../subscribers/preferences.js';
 import type { Subscriber } from '../../subscribers/repo.js';
+import { unsubscribeByToken } from '../../feeds/unsubscribe.js';
 import { loadCatalogue } from '../../meetings/catalogue.js';
 import { checkFilters, type Problem } from '../../subscribers/signup.js';
 import type { AppDeps } from '../deps.js';
@@ -103,11 +104,10 @@ export async function preferencePages(app: FastifyInstance, deps: AppDeps) {
     '/unsubscribe/:token',
     { schema: { hide: true, params: linkTokenParams }, bodyLimit: formBodyLimit, config: { linkPurpose: 'unsubscribe' } },
     async (request, reply) => {
-      const subscriber = await openLink(subscribers, request.params.token, 'unsubscribe');
       // The one-click POST comes from a mail provider, with no page and so no form token: the link token is its authority.
       const oneClick = readForm(request.body).text('List-Unsubscribe') === 'One-Click';
       if (!oneClick) assertFormPost(request, deps);
-      const { subscriber: after } = await applyAction(subscribers, subscriber, 'unsubscribe');
+      const { subscriber: after } = await unsubscribeByToken(subscribers, request.params.token, 'unsubscribe');
       return sendPage(reply, 200, unsubscribedPage({ email: after.email ?? '', resubscribe: target(paths(after).resubscribe()) }));
     },
   );

@@ -7,10 +7,8 @@ import { cancelRun, resumeRun, type RunDecision } from '../../../digests/guard-r
 import { runFailures } from '../../../digests/delivery-repo.js';
 import { previewDigest } from '../../../digests/preview.js';
 import { findRun, listRuns } from '../../../digests/run-repo.js';
-import { RunRefusedError } from '../../../digests/week-guard.js';
 import { requestRun, retryFailed, summariseRun } from '../../../digests/runs.js';
-import { parseWeek, WeekError } from '../../../digests/week.js';
-import { EmailAddressError } from '../../../subscribers/email.js';
+import { parseWeek } from '../../../digests/week.js';
 import type { AppDeps } from '../../deps.js';
 import { clockOf } from '../../deps.js';
 import { ApiError } from '../../errors.js';
@@ -55,25 +53,7 @@ function withShownSamples<Run extends { samples: { email: string }[] }>(run: Run
   return { ...run, samples: run.samples.map((sample) => ({ ...sample, email: show(sample.email) })) };
 }
 
-function toWeek(value: string | undefined) {
-  if (!value) return undefined;
-  try {
-    return parseWeek(value);
-  } catch (error) {
-    if (error instanceof WeekError) throw new ApiError(400, error.message, [{ path: 'week', message: error.message }]);
-    throw error;
-  }
-}
-
-/** A run the week guard refused is a conflict with the calendar: 409, saying when the week ends. */
-export async function startRequested<T>(start: () => Promise<T>): Promise<T> {
-  try {
-    return await start();
-  } catch (error) {
-    if (error instanceof RunRefusedError) throw new ApiError(409, error.message);
-    throw error;
-  }
-}
+const toWeek = (value: string | undefined) => (value ? parseWeek(value) : undefined);
 
 /** Operators start, watch, preview and retry the weekly run. */
 export async function adminDigestRoutes(app: FastifyInstance, deps: AppDeps) {
@@ -111,7 +91,7 @@ export async function adminDigestRoutes(app: FastifyInstance, deps: AppDeps) {
     },
     async (request, reply) => {
       const { week, dryRun, force } = request.body;
-      const { run, joined, forced } = await startRequested(() => requestRun(digests, { week: toWeek(week), dryRun, trigger: 'api', guard: { force, now: now() } }));
+      const { run, joined, forced } = await requestRun(digests, { week: toWeek(week), dryRun, trigger: 'api', guard: { force, now: now() } });
       const detail = { week: run.week, joined, ...(forced && { forced: true, reason: forced.message }) };
       await audit(deps, request, { action: run.dryRun ? 'run.dry-run' : 'run.start', objectType: 'run', objectId: run.id, detail });
       return reply.code(202).send({ id: run.id, week: run.week, status: run.status, dryRun: run.dryRun, joined });
@@ -251,13 +231,7 @@ export async function adminDigestRoutes(app: FastifyInstance, deps: AppDeps) {
     },
     async (request, reply) => {
       const { email, week, format } = request.query;
-      let found;
-      try {
-        found = await previewDigest(preview, { email }, toWeek(week));
-      } catch (error) {
-        if (error instanceof EmailAddressError) throw new ApiError(400, error.message, [{ path: 'querystring.email', message: error.message }]);
-        throw error;
-      }
+      const found = await previewDigest(preview, { email }, toWeek(week));
       if (!found) throw new ApiError(404, `No subscriber ${email}`);
       if (!found.rendered) throw new ApiError(404, `Nothing in the week of ${found.week} matches what ${email} follows: a run would skip them`);
       reply.header('x-digest-subject', encodeURIComponent(found.rendered.subject));

@@ -12,7 +12,6 @@ import {
   findSource,
   latestHarvests,
   listHarvests,
-  SourceExistsError,
   sourcesWithLatest,
   updateSource,
   type HarvestRow,
@@ -162,15 +161,10 @@ export async function adminHarvestRoutes(app: FastifyInstance, deps: AppDeps) {
       },
     },
     async (request, reply) => {
-      try {
-        const source = await createSource(db, request.body);
-        request.log.info({ source: source.id, council: source.council, url: source.url }, 'source added');
-        await audit(deps, request, { action: 'source.add', objectType: 'source', objectId: source.id, detail: { council: source.council, url: source.url } });
-        return reply.code(201).send(sourceView(source, undefined));
-      } catch (error) {
-        if (error instanceof SourceExistsError) throw new ApiError(409, error.message);
-        throw error;
-      }
+      const source = await createSource(db, request.body);
+      request.log.info({ source: source.id, council: source.council, url: source.url }, 'source added');
+      await audit(deps, request, { action: 'source.add', objectType: 'source', objectId: source.id, detail: { council: source.council, url: source.url } });
+      return reply.code(201).send(sourceView(source, undefined));
     },
   );
 

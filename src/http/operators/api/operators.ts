@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { createApiToken, listApiTokens, revokeApiToken } from '../../../console/api-tokens.js';
 import { listAudit, type Actor, type AuditRow } from '../../../console/audit.js';
 import { addOperator, findOperator, listOperators, maskAddress, operatorRoles, removeOperator, type Operator } from '../../../console/operators.js';
-import { EmailAddressError } from '../../../subscribers/email.js';
 import type { AppDeps } from '../../deps.js';
 import { clockOf } from '../../deps.js';
 import { ApiError } from '../../errors.js';
@@ -108,14 +107,7 @@ export async function adminConsoleRoutes(app: FastifyInstance, deps: AppDeps) {
       },
     },
     async (request, reply) => {
-      let result;
-      try {
-        result = await addOperator(db, request.body);
-      } catch (error) {
-        if (error instanceof EmailAddressError) throw new ApiError(400, error.message, [{ path: 'body.email', message: error.message }]);
-        throw error;
-      }
-      const { operator, created } = result;
+      const { operator, created } = await addOperator(db, request.body);
       await audit(deps, request, { action: created ? 'operator.add' : 'operator.role', objectType: 'operator', objectId: operator.email, detail: { role: operator.role } });
       return reply.code(created ? 201 : 200).send(operatorView(operator));
     },

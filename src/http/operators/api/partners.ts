@@ -8,7 +8,7 @@ import { approveFeedRequest, emailAddress, feedView, rejectFeedRequest } from '.
 import type { AppDeps } from '../../deps.js';
 import { addressView, audit, requireRole } from '../../plugins/roles.js';
 import { adminErrorResponses, errorResponse } from '../../schemas.js';
-import { feedOut, handleFeedErrors } from '../../partners/feeds.js';
+import { feedOut } from '../../partners/feeds.js';
 
 const responses = { ...adminErrorResponses, 404: errorResponse, 409: errorResponse } as const;
 
@@ -43,7 +43,6 @@ export async function adminPartnerRoutes(app: FastifyInstance, deps: AppDeps) {
   const feedDeps = deps.feeds;
   const { db } = feedDeps;
   const security = [{ adminToken: [] }];
-  handleFeedErrors(app);
   routes.addHook('onRequest', requireRole(deps));
 
   routes.post(

@@ -3,15 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { importSubscribers, rejectionListLimit } from '../../../subscribers/import.js';
-import {
-  csvRows,
-  ImportFormatError,
-  ImportTooLargeError,
-  jsonArrayRows,
-  limitBytes,
-  ndjsonRows,
-  type RawRow,
-} from '../../../subscribers/import-formats.js';
+import { csvRows, jsonArrayRows, limitBytes, ndjsonRows, type RawRow } from '../../../subscribers/import-formats.js';
 import { loadCatalogue } from '../../../meetings/catalogue.js';
 import type { AppDeps } from '../../deps.js';
 import { audit } from '../../plugins/roles.js';
@@ -71,20 +63,14 @@ export async function subscriberImportRoute(app: FastifyInstance, deps: AppDeps)
       if (!read) throw new ApiError(415, `Send text/csv, application/json or application/x-ndjson, not ${type || '(no Content-Type)'}`);
       if (Number(request.headers['content-length']) > importBodyLimit) throw new ApiError(413, 'The import is larger than 100 MB: split it into several requests');
       const body = limitBytes(request.body as Readable, importBodyLimit);
-      try {
-        const report = await importSubscribers(deps.database.db, read(body), {
-          catalogue: await loadCatalogue(deps.database.db),
-          ...(request.query.note ? { note: request.query.note } : {}),
-          now: clockOf(deps)(),
-        });
-        const { created, updated, unchanged, rejectedCount } = report;
-        await audit(deps, request, { action: 'subscribers.import', objectType: 'subscribers', detail: { created, updated, unchanged, rejectedCount, note: request.query.note ?? null } });
-        return report;
-      } catch (error) {
-        if (error instanceof ImportTooLargeError) throw new ApiError(413, `${error.message}; nothing was imported`);
-        if (error instanceof ImportFormatError) throw new ApiError(400, `${error.message}; nothing was imported`);
-        throw error;
-      }
+      const report = await importSubscribers(deps.database.db, read(body), {
+        catalogue: await loadCatalogue(deps.database.db),
+        ...(request.query.note ? { note: request.query.note } : {}),
+        now: clockOf(deps)(),
+      });
+      const { created, updated, unchanged, rejectedCount } = report;
+      await audit(deps, request, { action: 'subscribers.import', objectType: 'subscribers', detail: { created, updated, unchanged, rejectedCount, note: request.query.note ?? null } });
+      return report;
     },
   );
 }

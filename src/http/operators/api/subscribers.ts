@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { subscriberStatuses, suppressions } from '../../../db/schema/index.js';
-import { EmailAddressError, emailKey } from '../../../subscribers/email.js';
+import { emailKey } from '../../../subscribers/email.js';
 import { liftSuppression, listSuppressions, searchSubscribers, suppressAddress } from '../../../subscribers/operator-repo.js';
 import { eraseSubscriberData, exportSubscriber, subscriberSummary } from '../../../subscribers/admin.js';
 import type { AppDeps } from '../../deps.js';
@@ -34,16 +34,6 @@ const suppressionOut = z.object({ email: z.string(), reason: z.enum(suppressionR
 
 function suppressionView(row: { emailKey: string; reason: (typeof suppressionReasons)[number]; note: string | null; createdAt: Date }) {
   return { email: row.emailKey, reason: row.reason, note: row.note, createdAt: row.createdAt.toISOString() };
-}
-
-/** An address as the suppression list keys it; a bad one is the caller's 400. */
-function addressKey(email: string, path: string): string {
-  try {
-    return emailKey(email);
-  } catch (error) {
-    if (error instanceof EmailAddressError) throw new ApiError(400, error.message, [{ path, message: error.message }]);
-    throw error;
-  }
 }
 
 const idParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
@@ -141,7 +131,7 @@ export async function adminSubscriberRoutes(app: FastifyInstance, deps: AppDeps)
       },
     },
     async (request, reply) => {
-      const key = addressKey(request.body.email, 'body.email');
+      const key = emailKey(request.body.email);
       const { suppression, created } = await suppressAddress(db, { emailKey: key, reason: request.body.reason, note: request.body.note ?? null });
       await audit(deps, request, { action: 'suppression.add', objectType: 'suppression', objectId: key, detail: { reason: request.body.reason, note: request.body.note ?? null } });
       return reply.code(created ? 201 : 200).send(suppressionView(suppression));
@@ -185,7 +175,7 @@ export async function adminSubscriberRoutes(app: FastifyInstance, deps: AppDeps)
       },
     },
     async (request, reply) => {
-      const key = addressKey(request.params.email, 'params.email');
+      const key = emailKey(request.params.email);
       const removed = await liftSuppression(db, key);
       if (!removed) throw new ApiError(404, 'That address is not on the suppression list');
       await audit(deps, request, { action: 'suppression.lift', objectType: 'suppression', objectId: key });

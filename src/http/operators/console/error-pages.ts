@@ -1,4 +1,10 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { answerOf } from '../../errors.js';
 import { html } from '../../html/html.js';
+import { sendPage } from '../../html/support.js';
+import { isUnstorableText } from '../../plugins/errors.js';
+import { pageContext } from './context.js';
 import { consolePage, type PageContext } from './layout.js';
 
 const titles: Record<number, { title: string; lead: string }> = {
@@ -28,3 +34,24 @@ ${detail && html`<p>${detail}</p>`}
 export const overLimitDetail = 'The console reads at most 5 MiB of pasted text or file at once, and this was more, so nothing was read or imported. Split it, or use `council-digest import`.';
 
 export const expiredFormDetail = 'The form had expired or came from elsewhere, so nothing was changed. Go back, reload the page and try again.';
+
+/**
+ * Console routes answer errors with console pages: domain errors as the
+ * table in ../../errors.ts says, a stale form or too much text with what to
+ * do; 5xx are logged and give a reference.
+ */
+export function useConsoleErrors(app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const page = (status: number, detail?: string) => sendPage(reply, status, consoleErrorPage(pageContext(request, reply), status, detail));
+    const known = answerOf(error, request);
+    if (known) return page(known.status, known.detail);
+    if (error.code?.startsWith('FST_CSRF')) return page(403, expiredFormDetail);
+    if (isUnstorableText(error)) return page(400, 'Text with a NUL character cannot be searched for or stored.');
+    if (error.statusCode === 413) return page(413, overLimitDetail);
+    if (hasZodFastifySchemaValidationErrors(error)) return page(400, error.validation.map((issue) => `${issue.instancePath || 'form'}: ${issue.message}`).join('; '));
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) return page(status);
+    request.log.error({ err: error }, 'console page failed');
+    return page(500, `Reference: ${request.id}`);
+  });
+}

@@ -1,24 +1,16 @@
 import fastifyFormbody from '@fastify/formbody';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
-import type { FastifyError, FastifyInstance } from 'fastify';
-import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { FastifyInstance } from 'fastify';
 import { consoleImportLimitBytes } from '../../../console/meeting-import.js';
-import { FeedError } from '../../../feeds/errors.js';
-import { ImportError } from '../../../meetings/errors.js';
 import type { AppDeps } from '../../deps.js';
 import type { ApiCache } from '../../caches.js';
-import { ApiError } from '../../errors.js';
-import { consoleErrorPage, expiredFormDetail, overLimitDetail } from './error-pages.js';
+import { useConsoleErrors } from './error-pages.js';
 import { consoleScript, consoleScriptPath, consoleStylesheet, consoleStylesheetPath } from './layout.js';
-import { sendPage } from '../../html/support.js';
 import { registerConsoleSession } from '../../plugins/console-session.js';
-import { isUnstorableText } from '../../plugins/errors.js';
 import { requireRole } from '../../plugins/roles.js';
-import { pageContext } from './context.js';
 import { consoleDashboardRoutes } from './dashboard.js';
 import { consoleFeedRoutes } from './feeds.js';
-import { problemStatus } from '../../partners/feeds.js';
 import { consoleMeetingRoutes } from './meetings.js';
 import { consolePartnerRoutes } from './partners.js';
 import { consolePeopleRoutes } from './people.js';
@@ -42,23 +34,6 @@ const consolePages: ((scope: FastifyInstance, deps: AppDeps, cache: ApiCache) =>
 
 /** A pasted page or a year of meetings fits; anything near this is not a person using a form. */
 const consoleBodyLimit = consoleImportLimitBytes;
-
-function useConsoleErrors(app: FastifyInstance) {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const page = (status: number, detail?: string) => sendPage(reply, status, consoleErrorPage(pageContext(request, reply), status, detail));
-    if (error instanceof ApiError) return page(error.statusCode, error.message);
-    if (error instanceof FeedError) return page(problemStatus[error.problem], error.message);
-    if (error instanceof ImportError) return page(422, [error.message, ...error.issues.map((issue) => issue.message)].join(' '));
-    if (error.code?.startsWith('FST_CSRF')) return page(403, expiredFormDetail);
-    if (isUnstorableText(error)) return page(400, 'Text with a NUL character cannot be searched for or stored.');
-    if (error.statusCode === 413) return page(413, overLimitDetail);
-    if (hasZodFastifySchemaValidationErrors(error)) return page(400, error.validation.map((issue) => `${issue.instancePath || 'form'}: ${issue.message}`).join('; '));
-    const status = error.statusCode ?? 500;
-    if (status >= 400 && status < 500) return page(status);
-    request.log.error({ err: error }, 'console page failed');
-    return page(500, `Reference: ${request.id}`);
-  });
-}
 
 /**
  * The operators' console under /admin: server-rendered pages behind the

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { createApiToken, listApiTokens, revokeApiToken } from '../../../console/api-tokens.js';
 import { listAudit } from '../../../console/audit.js';
 import { addOperator, findOperator, listOperators, operatorRoles, removeOperator } from '../../../console/operators.js';
-import { EmailAddressError } from '../../../subscribers/email.js';
 import type { AppDeps } from '../../deps.js';
 import { clockOf } from '../../deps.js';
 import { ApiError } from '../../errors.js';
@@ -43,14 +42,7 @@ export async function consolePeopleRoutes(app: FastifyInstance, deps: AppDeps) {
     '/admin/operators',
     { schema: { hide: true, body: z.object({ email: z.string().max(320), role: z.enum(operatorRoles) }).passthrough() }, config: { role: 'owner', consolePage: true } },
     async (request, reply) => {
-      let result;
-      try {
-        result = await addOperator(db, { email: request.body.email, role: request.body.role });
-      } catch (error) {
-        if (error instanceof EmailAddressError) throw new ApiError(400, error.message);
-        throw error;
-      }
-      const { operator, created } = result;
+      const { operator, created } = await addOperator(db, { email: request.body.email, role: request.body.role });
       await audit(deps, request, { action: created ? 'operator.add' : 'operator.role', objectType: 'operator', objectId: operator.email, detail: { role: operator.role } });
       return operators(request, reply, `${operator.email} is ${created ? 'added as' : 'now'} ${operator.role === 'operator' ? 'an' : 'a'} ${operator.role}.`);
     },

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { consolePreview, sendTestDigest } from '../../../console/preview.js';
-import { parseWeek, previousWeek, WeekError } from '../../../digests/week.js';
+import { parseWeek, previousWeek } from '../../../digests/week.js';
 import { loadCatalogue } from '../../../meetings/catalogue.js';
 import type { AppDeps } from '../../deps.js';
 import { clockOf } from '../../deps.js';
@@ -33,13 +33,7 @@ export async function consolePreviewRoutes(app: FastifyInstance, deps: AppDeps) 
   const config = { role: 'operator', consolePage: true } as const;
 
   const formOf = (query: z.output<typeof previewQuery>): PreviewForm => {
-    let week;
-    try {
-      week = query.week ? parseWeek(query.week) : previousWeek(now(), previewDeps.zone);
-    } catch (error) {
-      if (error instanceof WeekError) throw new ApiError(400, error.message);
-      throw error;
-    }
+    const week = query.week ? parseWeek(query.week) : previousWeek(now(), previewDeps.zone);
     return { week, email: query.email ?? '', filters: { councils: query.councils, committees: [], topics: query.topics, keywords: query.keywords } };
   };
   const render = (form: PreviewForm) => consolePreview(previewDeps, form.email ? { email: form.email } : { filters: form.filters }, form.week);

@@ -6,7 +6,7 @@ import { runFailures } from '../../../digests/delivery-repo.js';
 import { findRun, listRuns } from '../../../digests/run-repo.js';
 import { RunRefusedError, weekGuard } from '../../../digests/week-guard.js';
 import { requestRun, retryFailed, summariseRun, type RunSummary } from '../../../digests/runs.js';
-import { parseWeek, previousWeek, WeekError } from '../../../digests/week.js';
+import { parseWeek, previousWeek } from '../../../digests/week.js';
 import type { AppDeps } from '../../deps.js';
 import { clockOf } from '../../deps.js';
 import { ApiError } from '../../errors.js';
@@ -21,15 +21,6 @@ const checkbox = z.enum(['0', '1']).optional();
 
 /** How often the live view looks at the run again. */
 const eventIntervalMs = 1000;
-
-function week(value: string) {
-  try {
-    return parseWeek(value);
-  } catch (error) {
-    if (error instanceof WeekError) throw new ApiError(400, error.message);
-    throw error;
-  }
-}
 
 /** The runs pages: list, a confirmation with what a run would do, one run live, retry of its failures. */
 export async function consoleRunRoutes(app: FastifyInstance, deps: AppDeps) {
@@ -67,7 +58,7 @@ export async function consoleRunRoutes(app: FastifyInstance, deps: AppDeps) {
     { schema: { hide: true, querystring: z.object({ week: weekField, dryRun: checkbox }) }, config: { role: 'operator', consolePage: true } },
     async (request, reply) => {
       const dryRun = request.query.dryRun === '1';
-      const estimate = await estimateRun(db, week(request.query.week), zone);
+      const estimate = await estimateRun(db, parseWeek(request.query.week), zone);
       const refusal = dryRun ? undefined : weekGuard(estimate.week, now(), zone);
       return sendPage(reply, 200, confirmRunPage(pageContext(request, reply), estimate, dryRun, refusal?.message));
     },
@@ -79,9 +70,9 @@ export async function consoleRunRoutes(app: FastifyInstance, deps: AppDeps) {
     async (request, reply) => {
       const dryRun = request.body.dryRun === '1';
       const guard = { force: request.body.force === '1', now: now() };
-      const requested = await requestRun(digests, { week: week(request.body.week), dryRun, trigger: 'api', guard }).catch(async (error: unknown) => {
+      const requested = await requestRun(digests, { week: parseWeek(request.body.week), dryRun, trigger: 'api', guard }).catch(async (error: unknown) => {
         if (!(error instanceof RunRefusedError)) throw error;
-        const estimate = await estimateRun(db, week(request.body.week), zone);
+        const estimate = await estimateRun(db, parseWeek(request.body.week), zone);
         await sendPage(reply, 409, confirmRunPage(pageContext(request, reply), estimate, dryRun, error.message));
         return undefined;
       });

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { subscriberStatuses } from '../../../db/schema/index.js';
 import { loadCatalogue } from '../../../meetings/catalogue.js';
-import { EmailAddressError, emailKey } from '../../../subscribers/email.js';
+import { emailKey } from '../../../subscribers/email.js';
 import { describeFilters } from '../../../subscribers/filters.js';
 import { liftSuppression, listSuppressions, searchSubscribers, subscriberRecord, suppressAddress } from '../../../subscribers/operator-repo.js';
 import { eraseSubscriberData, exportSubscriber } from '../../../subscribers/admin.js';
@@ -17,15 +17,6 @@ import { addressView, audit } from '../../plugins/roles.js';
 
 const idParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 const pageSize = 50;
-
-function addressKey(email: string): string {
-  try {
-    return emailKey(email);
-  } catch (error) {
-    if (error instanceof EmailAddressError) throw new ApiError(400, error.message);
-    throw error;
-  }
-}
 
 /** Subscribers: search, detail, export, erasure with a confirmation, and the suppression list. */
 export async function consoleSubscriberRoutes(app: FastifyInstance, deps: AppDeps) {
@@ -71,7 +62,7 @@ export async function consoleSubscriberRoutes(app: FastifyInstance, deps: AppDep
     '/admin/subscribers/suppressions',
     { schema: { hide: true, body: z.object({ email: z.string().max(1000), note: z.string().trim().max(500).optional() }).passthrough() }, config: { role: 'operator', consolePage: true } },
     async (request, reply) => {
-      const key = addressKey(request.body.email);
+      const key = emailKey(request.body.email);
       await suppressAddress(db, { emailKey: key, reason: 'manual', note: request.body.note || null });
       await audit(deps, request, { action: 'suppression.add', objectType: 'suppression', objectId: key, detail: { reason: 'manual', note: request.body.note || null } });
       const rows = (await listSuppressions(db, { limit: 200 })).map((row) => ({ ...row, email: row.emailKey }));
@@ -83,7 +74,7 @@ export async function consoleSubscriberRoutes(app: FastifyInstance, deps: AppDep
     '/admin/subscribers/suppressions/lift',
     { schema: { hide: true, body: z.object({ email: z.string().max(1000) }).passthrough() }, config: { role: 'owner', consolePage: true } },
     async (request, reply) => {
-      const key = addressKey(request.body.email);
+      const key = emailKey(request.body.email);
       if (!(await liftSuppression(db, key))) throw new ApiError(404, 'That address is not on the suppression list');
       await audit(deps, request, { action: 'suppression.lift', objectType: 'suppression', objectId: key });
       const rows = (await listSuppressions(db, { limit: 200 })).map((row) => ({ ...row, email: row.emailKey }));
