@@ -14,7 +14,7 @@ export interface AppDeps {
   logger: Logger;
   mailer: Mailer;
   templates: Templates;
-  /** HMAC key for link tokens (see subscribers/tokens.ts). */
+  /** HMAC key for link tokens (see tokens/signed-links.ts). */
   tokenSecret: string;
   /** Where sign-up mail is queued; whoever works the `subscribers` jobs sends it. */
   queue: JobQueue;
