@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createSmtpMailer } from '../src/mail/transport.js';
 
 /** One of the run's rendered digests, as the raw test sends it. */
@@ -24,22 +25,24 @@ interface Orders {
   inFlight: number;
 }
 
-process.once('message', async (orders: Orders) => {
+// A failure rejects unhandled and ends this process, which bench/measure.ts sees as the child exiting.
+process.once('message', (orders: Orders) => void sendWhenTold(orders));
+
+async function sendWhenTold(orders: Orders): Promise<void> {
   const mailer = createSmtpMailer({ url: orders.url, from: orders.from, maxConnections: orders.inFlight });
   const send = (index: number) =>
     mailer.send({ ...orders.messages[index % orders.messages.length]!, to: `raw-${index}@bench.example`, messageId: `<raw.${index}@bench.example>` });
   // One message per connection first, so 'go' measures sending, not connecting.
   await Promise.all(Array.from({ length: orders.inFlight }, (_, lane) => send(orders.first + orders.count + lane)));
   process.send!({ type: 'ready' });
-  process.once('message', async () => {
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: orders.inFlight }, async () => {
-        while (next < orders.count) await send(orders.first + next++);
-      }),
-    );
-    process.send!({ type: 'done' });
-    await mailer.close();
-    process.disconnect();
-  });
-});
+  await once(process, 'message');
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: orders.inFlight }, async () => {
+      while (next < orders.count) await send(orders.first + next++);
+    }),
+  );
+  process.send!({ type: 'done' });
+  await mailer.close();
+  process.disconnect();
+}

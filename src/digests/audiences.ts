@@ -43,7 +43,7 @@ export interface Audience {
   /** In logs and error messages. */
   name: 'subscriber' | 'feed recipient';
   deliveries: DeliveryTable;
-  /** What its return path calls a delivery (inbound/return-path.ts). */
+  /** What its return path calls a delivery (mail/return-path.ts). */
   mailKind: 'digest' | 'feed-digest';
   /** The run's column holding this audience's fan-out progress. */
   cursor: 'cursor' | 'feedCursor';

@@ -4,7 +4,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 /**
  * ModernGov's web service answers (`mgWebService.asmx/GetCommittees`,
  * `GetMeetings`, `GetMeeting`) as plain records. Pure: no HTTP here (see
- * site.ts). The shape is the one real sites send (src/harvest/README.md
+ * site.ts). The shape is the one real sites send (docs/harvest.md
  * lists every element, where it sits and what real answers put in it):
  * `<meeting>` at the root of GetMeeting, its items in
  * `agendaitems/agendaitem`, each item's papers in `linkeddocuments/linkeddoc`,

@@ -20,7 +20,7 @@ export interface OutgoingMail {
   messageId?: string;
   /** Extra headers such as List-Unsubscribe and List-Unsubscribe-Post. */
   headers?: Record<string, string>;
-  /** The envelope sender (VERP, see inbound/return-path.ts); unset: MAIL_FROM's address. */
+  /** The envelope sender (VERP, see mail/return-path.ts); unset: MAIL_FROM's address. */
   returnPath?: string;
   /** `html` and `text` already quoted-printable (mail/quoted-printable.ts): sent as they are, not encoded again. */
   encoded?: QuotedPrintableBodies;

@@ -5,7 +5,7 @@ import { councils } from './meetings.js';
 export const sourceKinds = ['moderngov'] as const;
 export type SourceKind = (typeof sourceKinds)[number];
 
-/** A council's own publishing site, read by harvests (see src/harvest/README.md). */
+/** A council's own publishing site, read by harvests (see docs/harvest.md). */
 export const sources = pgTable(
   'sources',
   {

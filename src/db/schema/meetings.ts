@@ -28,7 +28,7 @@ export interface StoredFootnote {
   anchor?: string | undefined;
 }
 
-/** Where a meeting's parts came from: see "One meeting, two sources" in src/harvest/README.md. */
+/** Where a meeting's parts came from: see "One meeting, two writers" in docs/harvest.md. */
 export const origins = ['import', 'harvest'] as const;
 export type Origin = (typeof origins)[number];
 

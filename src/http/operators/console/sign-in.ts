@@ -1,4 +1,4 @@
-import type { FastifyInstance, onRequestHookHandler, preHandlerHookHandler } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler, preHandlerAsyncHookHandler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { operatorActor, recordAudit } from '../../../console/audit.js';
@@ -36,7 +36,7 @@ export async function consoleSignInRoutes(app: FastifyInstance, deps: AppDeps) {
     timeWindow: window,
     keyGenerator: (request) => `console-sign-in:address:${String((request.body as { email?: unknown } | undefined)?.email ?? '').trim().toLowerCase()}`,
   });
-  const perAddress: preHandlerHookHandler = async (request, reply) => {
+  const perAddress: preHandlerAsyncHookHandler = async (request, reply) => {
     const limit = await addressLimit(request);
     if (limit.isAllowed || !limit.isExceeded) return;
     reply.header('retry-after', String(limit.ttlInSeconds));
