@@ -6,6 +6,9 @@ import { openServices, type Services } from './wiring.js';
 import { createHarvestMetrics } from '../harvest/metrics.js';
 import { workHarvestJobs } from '../harvest/processors.js';
 import { workSubscriberJobs } from '../subscribers/processors.js';
+import { feedMailDeps } from '../feeds/deps.js';
+import { feedProcessors } from '../feeds/processors.js';
+import { workOptions } from '../jobs/index.js';
 
 /**
  * The API process: builds the app on the runtime's database and listens.
@@ -21,6 +24,7 @@ export async function startServer(runtime: Runtime, given?: Services): Promise<F
   const { mailer, templates, tokenSecret, digests, queue } = services;
   if (queue.mode === 'inline') {
     await workSubscriberJobs(config, { queue, db: database.db, mailer, templates, tokenSecret, logger });
+    await queue.work(feedProcessors(feedMailDeps(config, { db: database.db, mailer, templates, tokenSecret, logger })), workOptions(config));
     await workHarvestJobs(config, { queue, db: database.db, logger, metrics: createHarvestMetrics(services.metrics.registry) });
   }
   const app = await buildApp({

@@ -6,6 +6,9 @@ import { openServices, type Services } from './wiring.js';
 import { createHarvestMetrics } from '../harvest/metrics.js';
 import { workHarvestJobs } from '../harvest/processors.js';
 import { workSubscriberJobs } from '../subscribers/processors.js';
+import { feedMailDeps } from '../feeds/deps.js';
+import { feedProcessors } from '../feeds/processors.js';
+import { workOptions } from '../jobs/index.js';
 
 export class WorkerSetupError extends Error {
   override readonly name = 'WorkerSetupError';
@@ -13,7 +16,7 @@ export class WorkerSetupError extends Error {
 
 /**
  * The worker process: BullMQ workers for every job (the weekly run's,
- * sign-up mail, the nightly expiry of unconfirmed sign-ups and the nightly
+ * sign-up mail, feed confirmations, the nightly expiry of unconfirmed sign-ups and the nightly
  * harvest of the councils' sites), their
  * schedules, and its own /metrics (its counters live here, not in the API).
  * Shutdown drains: workers finish the jobs in flight before the connections
@@ -27,6 +30,7 @@ export async function startWorker(runtime: Runtime): Promise<{ services: Service
   const services = await openServices(runtime, { work: true, schedule: true });
   const { mailer, templates, tokenSecret, queue } = services;
   await workSubscriberJobs(config, { queue, db: runtime.database.db, mailer, templates, tokenSecret, logger });
+  await queue.work(feedProcessors(feedMailDeps(config, { db: runtime.database.db, mailer, templates, tokenSecret, logger })), workOptions(config));
   await workHarvestJobs(config, { queue, db: runtime.database.db, logger, metrics: createHarvestMetrics(services.metrics.registry) });
   const metricsServer = config.WORKER_METRICS_PORT
     ? await serveMetrics(services.metrics.registry, { host: config.HOST, port: config.WORKER_METRICS_PORT, token: config.METRICS_TOKEN }, logger)

@@ -9,6 +9,8 @@ import { createInlineQueue } from '../../src/jobs/inline.js';
 import { createLogger } from '../../src/logger.js';
 import { loadTemplates } from '../../src/mail/templates.js';
 import { createSmtpMailer } from '../../src/mail/transport.js';
+import { feedMailDeps } from '../../src/feeds/deps.js';
+import { feedProcessors } from '../../src/feeds/processors.js';
 import { subscriberMailDeps } from '../../src/subscribers/deps.js';
 import { subscriberProcessors } from '../../src/subscribers/processors.js';
 import { startSmtpSink, type SinkBehaviour, type SmtpSink } from './smtp.js';
@@ -38,7 +40,7 @@ export interface TestApp {
 
 /**
  * The production app factory on this file's database, sending mail over SMTP
- * to a real sink in the test process, with sign-up mail sent by its job in
+ * to a real sink in the test process, with sign-up and feed mail sent by their jobs in
  * this process (as `serve` does without Redis); closed when the file ends.
  */
 export async function createTestApp(
@@ -71,8 +73,9 @@ export async function createTestAppWithMail(
     ...overrides,
   };
   if (deps.queue === queue) {
-    const mail = subscriberMailDeps(config, { db: database.db, mailer: deps.mailer, templates: deps.templates, tokenSecret, logger: deps.logger, now: deps.now });
-    await queue.work(subscriberProcessors(mail), workOptions(config));
+    const parts = { db: database.db, mailer: deps.mailer, templates: deps.templates, tokenSecret, logger: deps.logger, now: deps.now };
+    await queue.work(subscriberProcessors(subscriberMailDeps(config, parts)), workOptions(config));
+    await queue.work(feedProcessors(feedMailDeps(config, parts)), workOptions(config));
   }
   const app = await buildApp(deps);
   await app.ready();

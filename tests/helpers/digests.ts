@@ -15,6 +15,8 @@ import type { JobQueue } from '../../src/jobs/types.js';
 import { createLogger } from '../../src/logger.js';
 import { loadTemplates, type Templates } from '../../src/mail/templates.js';
 import { createSmtpMailer, type Mailer } from '../../src/mail/transport.js';
+import { feedMailDeps } from '../../src/feeds/deps.js';
+import { feedProcessors } from '../../src/feeds/processors.js';
 import { subscriberMailDeps } from '../../src/subscribers/deps.js';
 import { subscriberProcessors } from '../../src/subscribers/processors.js';
 import { testConfig, tokenSecret } from './app.js';
@@ -56,9 +58,11 @@ export async function createDigestHarness(
   // Small fan-out pages, so every run walks several.
   const deps = { ...digestDeps(config, { db: database.db, queue, mailer, templates: await templates, tokenSecret, metrics, logger }), pageSize: 3 };
   if (options.work ?? true) {
-    // Both groups of jobs, as the worker process works them.
+    // The groups of mail jobs, as the worker process works them.
+    const parts = { db: database.db, mailer, templates: deps.templates, tokenSecret, logger };
     await queue.work(digestProcessors(deps), workOptions(config));
-    await queue.work(subscriberProcessors(subscriberMailDeps(config, { db: database.db, mailer, templates: deps.templates, tokenSecret, logger })), workOptions(config));
+    await queue.work(subscriberProcessors(subscriberMailDeps(config, parts)), workOptions(config));
+    await queue.work(feedProcessors(feedMailDeps(config, parts)), workOptions(config));
   }
   afterAll(async () => {
     await queue.close();

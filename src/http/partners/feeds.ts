@@ -22,6 +22,7 @@ import { meetingOut } from '../public/meetings.js';
 export function feedDepsFrom(deps: AppDeps): FeedDeps {
   return {
     ...mailingDeps(deps),
+    queue: deps.queue,
     limits: { feedsPerPartner: deps.config.FEEDS_PER_PARTNER, recipientsPerFeed: deps.config.RECIPIENTS_PER_FEED },
     hardBounceLimit: deps.config.HARD_BOUNCE_LIMIT,
     bounceDomain: deps.config.BOUNCE_DOMAIN,
