@@ -9,9 +9,9 @@ import {
   feedRecipients,
   feeds,
   subscribers,
-  suppressions,
   type DeliveryStatus,
 } from '../db/schema/index.js';
+import type { BounceCounted } from '../subscribers/suppressions.js';
 import type { Carried } from './late-news.js';
 import type { Week } from './week.js';
 
@@ -30,7 +30,7 @@ export interface DeliveryTable {
   /** The feed a row is for, kept so its history outlives a removed recipient; subscribers have none. */
   feed: typeof feedDeliveries.feedId | null;
   /** The recipients themselves: their address and hard-bounce count. */
-  people: typeof subscribers | typeof feedRecipients;
+  people: BounceCounted;
 }
 
 export const subscriberDeliveries: DeliveryTable = { audience: 'subscriber', table: deliveries, recipient: deliveries.subscriberId, feed: null, people: subscribers };
@@ -50,6 +50,15 @@ export interface Claim {
   attempts: number;
 }
 
+/** Whose deliveries of a run's week to claim, each with the Message-ID its digest will carry. */
+export interface ClaimRequest {
+  runId: number;
+  week: Week;
+  /** Claims older than this belong to an attempt that died, and are taken over. */
+  staleBefore: Date;
+  recipients: { recipientId: number; feedId: number | null; messageId: string }[];
+}
+
 /**
  * Claims recipients' deliveries for the week in one statement, answering
  * the claims that are ours. A new row is ours; an existing one only when it
@@ -58,11 +67,7 @@ export interface Claim {
  * row set, so two workers can never both win a row. Plain SQL because the
  * insert's columns depend on the table.
  */
-export async function claimDeliveries(
-  db: Db,
-  where: DeliveryTable,
-  claim: { runId: number; week: Week; staleBefore: Date; recipients: { recipientId: number; feedId: number | null; messageId: string }[] },
-): Promise<Claim[]> {
+export async function claimDeliveries(db: Db, where: DeliveryTable, claim: ClaimRequest): Promise<Claim[]> {
   if (claim.recipients.length === 0) return [];
   const recipient = sql.identifier(where.recipient.name);
   const ids = pgArray(claim.recipients.map((each) => each.recipientId), 'bigint');
@@ -244,22 +249,6 @@ export async function runDeliveries(db: Db, runId: number) {
       .orderBy(asc(feedDeliveries.recipientId)),
   ]);
   return [...own.map((row) => ({ ...row, feed: null })), ...fed.map((row) => ({ ...row, publicId: null, tokenVersion: null }))];
-}
-
-/** Counts a hard bounce against a recipient; at `limit` the address is suppressed. Returns whether it now is. */
-export async function recordHardBounce(db: Executor, where: DeliveryTable, recipientId: number, limit: number, note: string): Promise<boolean> {
-  const [row] = await db
-    .update(where.people)
-    .set({ hardBounces: sql`${where.people.hardBounces} + 1` })
-    .where(eq(where.people.id, recipientId))
-    .returning({ emailKey: where.people.emailKey, hardBounces: where.people.hardBounces });
-  if (!row?.emailKey || row.hardBounces < limit) return false;
-  await suppress(db, row.emailKey, 'hard_bounce', note);
-  return true;
-}
-
-export async function suppress(db: Executor, emailKey: string, reason: 'hard_bounce' | 'complaint', note: string): Promise<void> {
-  await db.insert(suppressions).values({ emailKey, reason, note }).onConflictDoNothing();
 }
 
 /**

@@ -8,11 +8,14 @@ import type { Mailer } from '../mail/transport.js';
 import type { MailSettings } from './email.js';
 import type { DigestMetrics } from './metrics.js';
 import type { PauseLimits } from './run-repo.js';
+import { postgresRunStore, type RunStore } from './run-store.js';
 import { createDigestBuilds, type DigestBuilds } from './select.js';
 
 /** What the weekly run needs: plain dependencies, so the worker, the API, the CLI and tests wire it alike. */
 export interface DigestDeps {
   db: Db;
+  /** What the send job asks of the database (run-store.ts). */
+  store: RunStore;
   queue: JobQueue;
   mailer: Mailer;
   templates: Templates;
@@ -45,6 +48,7 @@ export function digestDeps(
   return {
     pageSize: 5000,
     ...parts,
+    store: postgresRunStore(parts.db),
     mail: { baseUrl: config.PUBLIC_BASE_URL, mailFrom: config.MAIL_FROM, tokenSecret: parts.tokenSecret, bounceDomain: config.BOUNCE_DOMAIN },
     zone: config.DIGEST_TZ,
     batchSize: config.DIGEST_BATCH_SIZE,

@@ -1,13 +1,12 @@
 import type { JobContext, JobData, JobOutcome } from '../jobs/types.js';
-import { returnPathFor } from '../mail/return-path.js';
-import { isPermanentSmtpError } from '../mail/transport.js';
+import { sendMail, undelivered } from '../mail/outbox.js';
 import { audienceOf, type Addressee, type Audience } from './audiences.js';
 import type { DigestDeps } from './deps.js';
-import { claimDeliveries, countSettled, deliveryStatuses, noteReturned, recordHardBounce, settleDeliveries, type Claim, type Settlement } from './delivery-repo.js';
+import type { Claim, Settlement } from './delivery-repo.js';
 import { checkRunRates, parkRecipients } from './guard-rails.js';
-import { addRunCounts, completeIfSettled, findRun, runStatusOf, sampleLimit, type DigestRun, type RunSample } from './run-repo.js';
+import { sampleLimit, type DigestRun, type RunSample } from './run-repo.js';
 import { chunk } from './runs.js';
-import { alreadyHad, sentMinutes } from './late-news.js';
+import { alreadyHad } from './late-news.js';
 import { sentJournal } from './sent-journal.js';
 import type { RunBuilds } from './select.js';
 
@@ -37,19 +36,20 @@ export const claimGroup = 25;
  */
 export async function sendDigestBatch(deps: DigestDeps, data: JobData['digest-send'], context: JobContext): Promise<JobOutcome> {
   const { audience, ids } = audienceOf(data);
-  const run = await findRun(deps.db, data.runId);
+  const { store } = deps;
+  const run = await store.findRun(data.runId);
   if (!run) {
     deps.logger.warn({ runId: data.runId }, 'send job for a run that no longer exists');
     return { sent: 0, skipped: 0, failed: 0 };
   }
-  const loaded = new Map((await audience.load(deps.db, ids)).map((row) => [row.id, row]));
+  const loaded = new Map((await store.addressees(audience, ids)).map((row) => [row.id, row]));
   const addressees = [...new Set(ids)].flatMap((id) => loaded.get(id) ?? []);
   // Recipients deleted since the fan-out still count as settled; only the first attempt counts them.
   const vanished = ids.length - addressees.length;
   const builds = await deps.builds.forRun(run);
   await builds.learn(addressees.filter((addressee) => !addressee.unsendable).map((addressee) => addressee.filters));
   // What of the run's late news each recipient already has: one query per batch, none in a week without late news.
-  const sent = await sentMinutes(deps.db, audience.deliveries.audience, addressees.map((addressee) => addressee.id), builds.lateMeetingIds);
+  const sent = await store.sentMinutes(audience, addressees.map((addressee) => addressee.id), builds.lateMeetingIds);
   const already = (addressee: Addressee) => alreadyHad(builds.late(addressee.filters), sent.get(addressee.id));
   if (run.dryRun) return rehearse(deps, run, builds, audience, addressees, vanished, already);
 
@@ -58,12 +58,12 @@ export async function sendDigestBatch(deps: DigestDeps, data: JobData['digest-se
   const groups = chunk(addressees, claimGroup);
   for (const [position, group] of groups.entries()) {
     // A run that paused itself (or was cancelled) sends nothing more: what this batch has not sent waits for a resume.
-    const status = await runStatusOf(deps.db, run.id);
+    const status = await store.runStatusOf(run.id);
     if (status === 'paused' || status === 'cancelled') {
       if (status === 'paused') await parkRecipients(deps, run.id, audience, groups.slice(position).flat().map((addressee) => addressee.id));
       break;
     }
-    const claims = await claimDeliveries(deps.db, audience.deliveries, {
+    const claims = await store.claimDeliveries(audience, {
       runId: run.id,
       week: run.week,
       // An older claim belongs to an attempt that died (a killed worker). The default (five minutes) is longer
@@ -78,7 +78,7 @@ export async function sendDigestBatch(deps: DigestDeps, data: JobData['digest-se
     const claimed = new Map(claims.map((claim) => [claim.recipientId, claim]));
     // Not claimed: settled already (a repeated job), or another attempt is sending it right now.
     const unclaimed = group.filter((addressee) => !claimed.has(addressee.id)).map((addressee) => addressee.id);
-    for (const [id, status] of await deliveryStatuses(deps.db, audience.deliveries, unclaimed, run.week)) {
+    for (const [id, status] of await store.deliveryStatuses(audience, unclaimed, run.week)) {
       if (status === 'claimed' && !context.lastAttempt) retries.set(id, 'elsewhere');
     }
     const written = ledger(deps, run, audience);
@@ -100,9 +100,9 @@ export async function sendDigestBatch(deps: DigestDeps, data: JobData['digest-se
       await written.close(claims);
     }
   }
-  await countSettled(deps.db, audience.deliveries, run.id, ids);
-  if (vanished && context.attempt === 1) await addRunCounts(deps.db, run.id, { sent: 0, skipped: vanished, failed: 0 });
-  await completeIfSettled(deps.db, run.id);
+  await store.countSettled(audience, run.id, ids);
+  if (vanished && context.attempt === 1) await store.addRunCounts(run.id, { sent: 0, skipped: vanished, failed: 0 });
+  await store.completeIfSettled(run.id);
   await checkRunRates(deps, run.id);
   if (retries.size && !context.lastAttempt) {
     // Everyone else is settled and counted: the retry (after the queue's backoff) works on these alone.
@@ -145,7 +145,7 @@ function ledger(deps: DigestDeps, run: DigestRun, audience: Audience) {
       held.push(...untried.map((claim) => ({ id: claim.id, status: 'retry' as const, reason: 'not tried: the batch stopped early' })));
       // A note that failed (Redis gone for a moment) stopped the batch at the next send; its send is settled here all the same.
       await noted.catch(() => undefined);
-      await settleDeliveries(deps.db, audience.deliveries, held);
+      await deps.store.settleDeliveries(audience, held);
       const sent = held.flatMap((settlement) => (settlement.status === 'sent' ? [settlement.id] : []));
       // Left behind, a note only expires: it is never read for a delivery no longer claimed.
       await journal.forget(sent).catch((error: unknown) => deps.logger.warn({ runId: run.id, err: error }, 'sent-journal notes not erased'));
@@ -178,12 +178,12 @@ async function deliver(
   if (addressee.unsendable) return written.add(settle('skipped', addressee.unsendable));
   const who = { runId: run.id, audience: audience.name, recipientId: addressee.id };
   const failure = async (error: unknown): Promise<Settlement> => {
-    const message = (error as Error).message ?? String(error);
-    if (isPermanentSmtpError(error)) {
-      const suppressed = await recordHardBounce(deps.db, audience.deliveries, addressee.id, deps.hardBounceLimit, message);
-      await noteReturned(deps.db, audience.deliveries, claim.id, 'hard');
+    const outcome = await undelivered(error, (answer) => deps.store.recordHardBounce(audience, addressee.id, deps.hardBounceLimit, answer));
+    const { message } = outcome;
+    if (outcome.permanent) {
+      await deps.store.noteReturned(audience, claim.id, 'hard');
       deps.metrics.bounces.inc({ type: 'hard', source: 'smtp-reply' });
-      deps.logger.warn({ ...who, suppressed, err: error }, 'digest refused permanently');
+      deps.logger.warn({ ...who, suppressed: outcome.suppressed, err: error }, 'digest refused permanently');
       return settle('failed', message);
     }
     if (context.lastAttempt) return settle('failed', `gave up after ${context.attempt} attempts: ${message}`);
@@ -204,8 +204,8 @@ async function deliver(
   const { digest, rendered, encoded, headers } = outgoing;
   const stopTimer = deps.metrics.smtpSeconds.startTimer();
   try {
-    const returnPath = returnPathFor(deps.mail, { kind: audience.mailKind, recipientId: addressee.id, mailId: claim.id });
-    await deps.mailer.send({ to: addressee.email, ...rendered, encoded, messageId: claim.messageId, headers, returnPath });
+    const mail = { to: addressee.email, ...rendered, encoded, messageId: claim.messageId, headers };
+    await sendMail(deps.mailer, deps.mail, mail, { kind: audience.mailKind, recipientId: addressee.id, mailId: claim.id });
   } catch (error) {
     return written.add(await failure(error));
   } finally {
@@ -250,7 +250,7 @@ async function rehearse(
     outcome.sent += 1;
     if (samples.length < sampleLimit) samples.push({ email: addressee.email, subject: rendered.subject, meetings: digest.content.meetings.length, sections: digest.content.sectionCount });
   }
-  await addRunCounts(deps.db, run.id, outcome, samples);
-  await completeIfSettled(deps.db, run.id);
+  await deps.store.addRunCounts(run.id, outcome, samples);
+  await deps.store.completeIfSettled(run.id);
   return outcome;
 }

@@ -1,14 +1,14 @@
-import { and, eq, inArray } from 'drizzle-orm';
-import { feedRecipients, suppressions } from '../db/schema/index.js';
-import { feedRecipientDeliveries, recordHardBounce } from '../digests/delivery-repo.js';
-import { returnPathFor } from '../mail/return-path.js';
-import { isPermanentSmtpError } from '../mail/transport.js';
+import { and, eq } from 'drizzle-orm';
+import { feedRecipients, feeds, partners } from '../db/schema/index.js';
+import type { JobContext, JobData, JobOutcome } from '../jobs/types.js';
+import { sendMail, TransientMailError, undelivered } from '../mail/outbox.js';
 import { listCouncils, listTopics } from '../meetings/catalogue.js';
 import { describeFilters, type FilterLine } from '../subscribers/filters.js';
+import { recordHardBounce, suppressedAmong } from '../subscribers/suppressions.js';
 import { confirmLinkDays } from '../tokens/signed-links.js';
-import type { FeedDeps } from './deps.js';
+import type { FeedDeps, FeedMailDeps } from './deps.js';
 import { feedRecipientLinks } from './recipients.js';
-import { feedFilters, type Feed, type FeedRecipient } from './repo.js';
+import { feedFilters, recipientsOf, type Feed, type FeedRecipient } from './repo.js';
 
 /** Asks one recipient of a newly approved feed to confirm before anything is sent. */
 export interface FeedConfirmEmail {
@@ -36,71 +36,112 @@ declare module '../mail/templates.js' {
   }
 }
 
-export interface ConfirmationsSent {
-  sent: number;
+export interface ConfirmationsQueued {
+  /** Pending recipients the `feed-confirm` job will mail. */
+  queued: number;
   /** Addresses on the suppression list: never mailed, whoever asks. */
   suppressed: number;
-  failed: number;
 }
 
 /**
- * Mails every pending recipient of a feed its confirmation link. A failure
- * for one address is logged and counted, not thrown: the others still go,
- * and the operator sees the count. A 5xx also counts as a hard bounce, so
- * an address that keeps refusing is suppressed at HARD_BOUNCE_LIMIT.
+ * Queues the confirmation mails of a feed just approved: one `feed-confirm`
+ * job for the feed, which the approval does not wait for. Answers how many
+ * of its pending recipients it will mail.
  */
-export async function sendFeedConfirmations(
-  deps: FeedDeps,
-  feed: Feed,
-  partnerName: string,
-  recipients: FeedRecipient[],
-): Promise<ConfirmationsSent> {
+export async function queueFeedConfirmations(deps: FeedDeps, feed: Feed, recipients: FeedRecipient[]): Promise<ConfirmationsQueued> {
   const pending = recipients.filter((recipient) => recipient.status === 'pending');
-  const result: ConfirmationsSent = { sent: 0, suppressed: 0, failed: 0 };
-  if (!pending.length) return result;
-  const [suppressed, councils, topics] = await Promise.all([
-    deps.db
-      .select({ emailKey: suppressions.emailKey })
-      .from(suppressions)
-      .where(inArray(suppressions.emailKey, pending.map((recipient) => recipient.emailKey))),
+  const suppressed = (await suppressedAmong(deps.db, pending.map((recipient) => recipient.emailKey))).size;
+  const queued = pending.length - suppressed;
+  // A feed is approved once, so its id names the job.
+  if (queued) await deps.queue.add({ name: 'feed-confirm', data: { feedId: feed.id }, jobId: `feed-confirm-${feed.id}` });
+  return { queued, suppressed };
+}
+
+/**
+ * The `feed-confirm` job: mails every pending recipient of an approved feed
+ * its confirmation link (seven days from sending). Each is sent once: one
+ * whose confirmation was sent (`confirmation_sent_at`) is passed over when
+ * the job repeats. Nothing goes to a suppressed address, or for a feed no
+ * longer active. A 5xx is final, logged and counted as a hard bounce (the
+ * address is suppressed at HARD_BOUNCE_LIMIT); a 4xx or a dropped
+ * connection is retried with backoff, the retry working on those
+ * recipients alone, and logged as an error when the last attempt gives up.
+ */
+export async function sendFeedConfirmations(deps: FeedMailDeps, data: JobData['feed-confirm'], context: JobContext): Promise<JobOutcome> {
+  const outcome: JobOutcome = { sent: 0, skipped: 0, failed: 0 };
+  const [found] = await deps.db
+    .select({ feed: feeds, partnerName: partners.name })
+    .from(feeds)
+    .innerJoin(partners, eq(partners.id, feeds.partnerId))
+    .where(eq(feeds.id, data.feedId));
+  if (found?.feed.status !== 'active') return outcome;
+  const { feed, partnerName } = found;
+  const only = data.recipientIds && new Set(data.recipientIds);
+  const pending = (await recipientsOf(deps.db, [feed.id]))
+    .get(feed.id)!
+    .filter((recipient) => recipient.status === 'pending' && !recipient.confirmationSentAt && (!only || only.has(recipient.id)));
+  if (!pending.length) return outcome;
+  const [blocked, councils, topics] = await Promise.all([
+    suppressedAmong(deps.db, pending.map((recipient) => recipient.emailKey)),
     listCouncils(deps.db),
     listTopics(deps.db),
   ]);
-  const blocked = new Set(suppressed.map((row) => row.emailKey));
   const choices = describeFilters(feedFilters(feed), { councils, topics });
+  const retries = new Map<number, unknown>();
   for (const recipient of pending) {
     if (blocked.has(recipient.emailKey)) {
-      result.suppressed += 1;
+      outcome.skipped += 1;
       continue;
     }
-    const now = deps.now();
-    const rendered = deps.templates.render('feed-confirm', {
-      feedName: feed.name,
-      partnerName,
-      confirmUrl: feedRecipientLinks(deps.baseUrl, deps.secret, recipient, now).confirm,
-      days: confirmLinkDays,
-      choices,
-    });
-    try {
-      const returnPath = returnPathFor({ tokenSecret: deps.secret, bounceDomain: deps.bounceDomain }, { kind: 'feed-confirm', recipientId: recipient.id, mailId: 0 });
-      await deps.mailer.send({ to: recipient.email, ...rendered, returnPath });
-      await deps.db
-        .update(feedRecipients)
-        .set({ confirmationSentAt: now })
-        .where(and(eq(feedRecipients.id, recipient.id), eq(feedRecipients.status, 'pending')));
-      result.sent += 1;
-    } catch (error) {
-      result.failed += 1;
-      if (!isPermanentSmtpError(error)) {
-        deps.logger.error({ err: error, feed: feed.publicId, recipient: recipient.publicId }, 'feed confirmation not sent');
-        continue;
-      }
-      const note = `feed confirmation refused: ${error instanceof Error ? error.message : String(error)}`;
-      const suppressed = await recordHardBounce(deps.db, feedRecipientDeliveries, recipient.id, deps.hardBounceLimit, note);
-      deps.logger.warn({ err: error, feed: feed.publicId, recipient: recipient.publicId, suppressed }, 'feed confirmation refused permanently');
-    }
+    const result = await sendConfirmation(deps, { feed, partnerName, choices }, recipient, context);
+    if (typeof result === 'string') outcome[result] += 1;
+    else retries.set(recipient.id, result.retry);
   }
-  return result;
+  if (retries.size) {
+    await context.retryWith?.({ feedId: feed.id, recipientIds: [...retries.keys()] });
+    const [first] = retries.values();
+    const reason = first instanceof Error ? first.message : String(first);
+    throw new TransientMailError(`${retries.size} of ${pending.length} feed confirmations to retry (${reason})`, { cause: first });
+  }
+  return outcome;
+}
+
+/** One recipient's confirmation: sent, failed for good, or to retry. */
+async function sendConfirmation(
+  deps: FeedMailDeps,
+  about: { feed: Feed; partnerName: string; choices: FilterLine[] },
+  recipient: FeedRecipient,
+  context: JobContext,
+): Promise<'sent' | 'failed' | { retry: unknown }> {
+  const { feed } = about;
+  const now = deps.now();
+  const rendered = deps.templates.render('feed-confirm', {
+    feedName: feed.name,
+    partnerName: about.partnerName,
+    confirmUrl: feedRecipientLinks(deps.baseUrl, deps.secret, recipient, now).confirm,
+    days: confirmLinkDays,
+    choices: about.choices,
+  });
+  const who = { feed: feed.publicId, recipient: recipient.publicId };
+  try {
+    const returnPaths = { tokenSecret: deps.secret, bounceDomain: deps.bounceDomain };
+    await sendMail(deps.mailer, returnPaths, { to: recipient.email, ...rendered }, { kind: 'feed-confirm', recipientId: recipient.id, mailId: 0 });
+  } catch (error) {
+    const failure = await undelivered(error, (answer) =>
+      recordHardBounce(deps.db, feedRecipients, recipient.id, deps.hardBounceLimit, `feed confirmation refused: ${answer}`),
+    );
+    if (failure.permanent) {
+      deps.logger.warn({ err: error, ...who, suppressed: failure.suppressed }, 'feed confirmation refused permanently');
+      return 'failed';
+    }
+    if (context.lastAttempt) deps.logger.error({ err: error, ...who, attempt: context.attempt }, 'feed confirmation not sent');
+    return { retry: error };
+  }
+  await deps.db
+    .update(feedRecipients)
+    .set({ confirmationSentAt: now })
+    .where(and(eq(feedRecipients.id, recipient.id), eq(feedRecipients.status, 'pending')));
+  return 'sent';
 }
 
 /** Tells the partner's contact address about the decision; false (and logged) when the mail could not be sent. */

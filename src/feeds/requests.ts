@@ -5,7 +5,7 @@ import { loadCatalogue } from '../meetings/catalogue.js';
 import { EmailAddressError, emailKey } from '../subscribers/email.js';
 import { describeUnknown, filterSetSchema, normaliseFilters, unknownFilterValues, type FilterSet } from '../subscribers/filters.js';
 import type { FeedDeps } from './deps.js';
-import { sendFeedConfirmations, sendFeedDecision, type ConfirmationsSent } from './emails.js';
+import { queueFeedConfirmations, sendFeedDecision, type ConfirmationsQueued } from './emails.js';
 import { FeedError } from './errors.js';
 import { previewFeed, type FeedPreview } from './items.js';
 import { countOpenFeeds, decideFeed, feedFilters, insertFeed, recipientsOf, type Feed, type FeedRecipient } from './repo.js';
@@ -106,8 +106,8 @@ export async function requestFeed(
 export interface FeedDecision {
   feed: FeedView;
   partnerNotified: boolean;
-  /** Approval only: the confirmation mails to recipients. */
-  confirmations: ConfirmationsSent;
+  /** Approval only: the confirmation mails to recipients, queued. */
+  confirmations: ConfirmationsQueued;
 }
 
 async function partnerOfFeed(deps: FeedDeps, feed: Feed) {
@@ -115,12 +115,12 @@ async function partnerOfFeed(deps: FeedDeps, feed: Feed) {
   return partner!;
 }
 
-/** Makes a requested feed active, asks each recipient to confirm, and tells the partner. */
+/** Makes a requested feed active, queues a confirmation to each recipient, and tells the partner. */
 export async function approveFeedRequest(deps: FeedDeps, publicId: string, note: string | null): Promise<FeedDecision> {
   const feed = await decideFeed(deps.db, publicId, 'active', note, deps.now());
   const [partner, recipients] = await Promise.all([partnerOfFeed(deps, feed), recipientsOf(deps.db, [feed.id])]);
   const own = recipients.get(feed.id)!;
-  const confirmations = await sendFeedConfirmations(deps, feed, partner.name, own);
+  const confirmations = await queueFeedConfirmations(deps, feed, own);
   const partnerNotified = await sendFeedDecision(deps, partner, { feedName: feed.name, approved: true, note, recipients: own.length }, feed.publicId);
   deps.logger.info({ feed: feed.publicId, confirmations }, 'feed request approved');
   return { feed: feedView(feed, own), partnerNotified, confirmations };
@@ -133,5 +133,5 @@ export async function rejectFeedRequest(deps: FeedDeps, publicId: string, note: 
   const own = recipients.get(feed.id)!;
   const partnerNotified = await sendFeedDecision(deps, partner, { feedName: feed.name, approved: false, note, recipients: own.length }, feed.publicId);
   deps.logger.info({ feed: feed.publicId }, 'feed request rejected');
-  return { feed: feedView(feed, own), partnerNotified, confirmations: { sent: 0, suppressed: 0, failed: 0 } };
+  return { feed: feedView(feed, own), partnerNotified, confirmations: { queued: 0, suppressed: 0 } };
 }

@@ -1,8 +1,9 @@
 import type { InboundChannel, InboundKind } from '../db/schema/index.js';
-import { feedRecipientDeliveries, noteReturned, recordHardBounce, subscriberDeliveries, suppress } from '../digests/delivery-repo.js';
+import { feedRecipientDeliveries, noteReturned, subscriberDeliveries } from '../digests/delivery-repo.js';
 import { checkRunRates } from '../digests/guard-rails.js';
 import { recipientByEmailKey } from '../digests/run-repo.js';
 import { EmailAddressError, emailKey } from '../subscribers/email.js';
+import { recordHardBounce, suppress } from '../subscribers/suppressions.js';
 import type { InboundDeps } from './deps.js';
 import { hardBounceCountedBefore, recipientKey, recordInbound } from './repo.js';
 import { audienceOfMail, readReturnPath, type MailRef } from '../mail/return-path.js';
@@ -109,7 +110,7 @@ async function returnOfMail(deps: InboundDeps, report: ReturnReport, mail: MailR
   if (!delivery && (await hardBounceCountedBefore(deps.db, audience, mail.recipientId, mail.mailId))) {
     return { action: 'ignored', ...whom, note: 'this mail was reported as a hard bounce before' };
   }
-  const suppressed = await recordHardBounce(deps.db, table, mail.recipientId, deps.hardBounceLimit, `hard bounce ${report.status ?? ''} (${report.channel})`.trim());
+  const suppressed = await recordHardBounce(deps.db, table.people, mail.recipientId, deps.hardBounceLimit, `hard bounce ${report.status ?? ''} (${report.channel})`.trim());
   if (delivery) await checkRunRates(deps, delivery.runId);
   return { action: suppressed ? 'suppressed' : 'counted', ...whom, runId, note: suppressed ? `hard bounce: suppressed at HARD_BOUNCE_LIMIT` : 'hard bounce counted' };
 }
@@ -128,7 +129,7 @@ async function returnOfAddress(deps: InboundDeps, report: ReturnReport, email: s
   if (report.type === 'soft') return { action: 'ignored', note: 'soft bounce: the sending server retries' };
   const subscriber = await recipientByEmailKey(deps.db, key);
   if (!subscriber) return { action: 'ignored', note: 'no subscriber has this address' };
-  const suppressed = await recordHardBounce(deps.db, subscriberDeliveries, subscriber.id, deps.hardBounceLimit, `hard bounce ${report.status ?? ''} (${report.channel})`.trim());
+  const suppressed = await recordHardBounce(deps.db, subscriberDeliveries.people, subscriber.id, deps.hardBounceLimit, `hard bounce ${report.status ?? ''} (${report.channel})`.trim());
   return { action: suppressed ? 'suppressed' : 'counted', audience: 'subscriber', recipientId: subscriber.id, note: suppressed ? 'hard bounce: suppressed at HARD_BOUNCE_LIMIT' : 'hard bounce counted' };
 }
 

@@ -21,6 +21,11 @@ export interface SubscriberJobData {
   'pending-expiry': { trigger: 'schedule' };
 }
 
+export interface FeedJobData {
+  /** Render and send an approved feed's confirmation mails; a retry names the recipients it still has to mail. */
+  'feed-confirm': { feedId: number; recipientIds?: number[] };
+}
+
 export interface HarvestJobData {
   /** Nightly: queue a harvest of every enabled source. */
   'harvest-nightly': { trigger: 'schedule' };
@@ -28,7 +33,7 @@ export interface HarvestJobData {
   'harvest-source': { harvestId: number };
 }
 
-export interface JobData extends DigestJobData, SubscriberJobData, HarvestJobData {}
+export interface JobData extends DigestJobData, SubscriberJobData, FeedJobData, HarvestJobData {}
 
 export type JobName = keyof JobData;
 
@@ -39,16 +44,18 @@ export type JobName = keyof JobData;
 export const jobGroups = {
   digests: ['digest-run', 'digest-fan-out', 'digest-send'],
   subscribers: ['subscriber-mail', 'pending-expiry'],
+  feeds: ['feed-confirm'],
   harvests: ['harvest-nightly', 'harvest-source'],
 } as const satisfies Record<string, readonly JobName[]>;
 
 export type JobGroup = keyof typeof jobGroups;
 
 /**
- * Four queues: sends are rate-limited together, while starting and fanning
+ * Five queues: sends are rate-limited together, while starting and fanning
  * out a run must never wait behind a week's worth of sends, a sign-up's mail
- * must never wait behind either, and a slow council site's harvest holds up
- * none of them.
+ * or a feed's confirmations must never wait behind either (each on a queue
+ * of its own, as a process works each capability's group alone), and a slow
+ * council site's harvest holds up none of them.
  */
 export const queueOf = {
   'digest-run': 'digest-runs',
@@ -56,6 +63,7 @@ export const queueOf = {
   'digest-send': 'digest-sends',
   'subscriber-mail': 'subscriber-mails',
   'pending-expiry': 'subscriber-mails',
+  'feed-confirm': 'feed-mails',
   'harvest-nightly': 'harvests',
   'harvest-source': 'harvests',
 } as const satisfies Record<JobName, string>;
@@ -91,10 +99,12 @@ export type JobHandlers = ProcessorsOf<JobName>;
 export type DigestProcessors = ProcessorsOf<keyof DigestJobData>;
 /** Sign-up mail's processors. */
 export type SubscriberProcessors = ProcessorsOf<keyof SubscriberJobData>;
+/** Feed mail's processor. */
+export type FeedProcessors = ProcessorsOf<keyof FeedJobData>;
 /** Harvests' processors. */
 export type HarvestProcessors = ProcessorsOf<keyof HarvestJobData>;
 /** What one `JobQueue.work` call takes: every processor of one group. */
-export type GroupProcessors = DigestProcessors | SubscriberProcessors | HarvestProcessors;
+export type GroupProcessors = DigestProcessors | SubscriberProcessors | FeedProcessors | HarvestProcessors;
 /** Every processor a process has been given so far, by job name. */
 export type ProcessorTable = Partial<Record<JobName, Processor<JobName>>>;
 
@@ -149,7 +159,7 @@ export interface JobQueue {
 }
 
 export interface WorkOptions {
-  /** Send jobs (and, separately, sign-up mail jobs) in flight at once in this process. */
+  /** Send jobs (and, separately, sign-up and feed mail jobs) in flight at once in this process. */
   concurrency: number;
   /**
    * Called once when one of this group's jobs fails for good: its last
@@ -202,13 +212,13 @@ export function queuesOf(groups: JobGroup[]): QueueName[] {
 export const harvestsAtOnce = 3;
 
 /**
- * How many jobs of each queue a process works at once: sends and sign-up
- * mail WORKER_CONCURRENCY each (sends keep to SEND_RATE_PER_SECOND message
- * by message, through `JobQueue.rate`), harvests a few sites, and starting
- * and fanning out a run one at a time.
+ * How many jobs of each queue a process works at once: sends, sign-up mail
+ * and feed mail WORKER_CONCURRENCY each (sends keep to SEND_RATE_PER_SECOND
+ * message by message, through `JobQueue.rate`), harvests a few sites, and
+ * starting and fanning out a run one at a time.
  */
 export function queuePolicy(queue: QueueName, work: WorkOptions): { concurrency: number } {
-  if (queue === 'digest-sends' || queue === 'subscriber-mails') return { concurrency: work.concurrency };
+  if (queue === 'digest-sends' || queue === 'subscriber-mails' || queue === 'feed-mails') return { concurrency: work.concurrency };
   // Each harvest paces its own site; a few sites are read at once.
   if (queue === 'harvests') return { concurrency: harvestsAtOnce };
   return { concurrency: 1 };

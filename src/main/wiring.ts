@@ -12,6 +12,8 @@ import { harvestDeps, harvestNightly, harvestSource, settleFailedHarvestJob, typ
 import type { HarvestDeps } from '../harvest/run.js';
 import { inboundDeps, type InboundDeps } from '../inbound/deps.js';
 import { createJobQueue, workOptions } from '../jobs/index.js';
+import { feedMailDeps } from '../feeds/deps.js';
+import { sendFeedConfirmations } from '../feeds/emails.js';
 import { jobGroups, type GroupProcessors, type JobData, type JobGroup, type JobHandlers, type JobName, type JobQueue, type Repeat, type WorkOptions } from '../jobs/types.js';
 import type { Logger } from '../logger.js';
 import { loadTemplates, type Templates } from '../mail/templates.js';
@@ -108,16 +110,9 @@ export async function wire(base: WiringBase, options: WiringOptions = {}): Promi
     subscribers: subscriberDeps(config, { db, queue, tokenSecret, logger, now }),
     subscriberMail: subscriberMailDeps(config, { db, mailer, templates, tokenSecret, logger, now }),
     feeds: {
-      db,
-      mailer,
-      templates,
-      secret: tokenSecret,
-      baseUrl: config.PUBLIC_BASE_URL,
+      ...feedMailDeps(config, { db, mailer, templates, tokenSecret, logger, now }),
+      queue,
       limits: { feedsPerPartner: config.FEEDS_PER_PARTNER, recipientsPerFeed: config.RECIPIENTS_PER_FEED },
-      hardBounceLimit: config.HARD_BOUNCE_LIMIT,
-      bounceDomain: config.BOUNCE_DOMAIN,
-      logger,
-      now,
     },
     harvest: { ...wireHarvest(base, { now }), queue, zone: config.DIGEST_TZ },
     returns: inboundDeps(config, { db, logger, metrics, tokenSecret, now }),
@@ -164,14 +159,14 @@ function previewDeps(config: Config, parts: Pick<PreviewDeps, 'db' | 'templates'
  * dependencies, wrapped by whichever runner is in use (BullMQ or the
  * in-process queue). The queue refuses to start a group with a job missing.
  */
-export function jobHandlers({ digests, subscriberMail, harvest }: Wiring): JobHandlers {
+export function jobHandlers({ digests, subscriberMail, feeds, harvest }: Wiring): JobHandlers {
   return {
     'digest-run': () => startScheduledRun(digests),
     'digest-fan-out': (data, context) => fanOut(digests, data, context),
     'digest-send': (data, context) => sendDigestBatch(digests, data, context),
     'subscriber-mail': (data, context) => sendSubscriberMails(subscriberMail, data, context),
     'pending-expiry': () => expirePendingSignUps(subscriberMail),
-    // Feed confirmations (feeds/processors.ts) go here.
+    'feed-confirm': (data, context) => sendFeedConfirmations(feeds, data, context),
     'harvest-nightly': () => harvestNightly(harvest),
     'harvest-source': (data) => harvestSource(harvest, data),
   };

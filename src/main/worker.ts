@@ -10,7 +10,7 @@ export class WorkerSetupError extends Error {
 
 /**
  * The worker process: BullMQ workers for every job in main/wiring.ts's table
- * (the weekly run's, sign-up mail, the nightly expiry of unconfirmed
+ * (the weekly run's, sign-up mail, feed confirmations, the nightly expiry of unconfirmed
  * sign-ups and the nightly harvest of the councils' sites), every schedule,
  * and its own /metrics (its counters live here, not in the API).
  * Shutdown drains: workers finish the jobs in flight before the connections

@@ -1,12 +1,12 @@
-import { recordHardBounce, subscriberDeliveries } from '../digests/delivery-repo.js';
-import { returnPathFor } from '../mail/return-path.js';
+import { subscribers } from '../db/schema/index.js';
 import type { JobContext, JobData, JobOutcome } from '../jobs/types.js';
-import { isPermanentSmtpError } from '../mail/transport.js';
+import { sendMail, TransientMailError, undelivered } from '../mail/outbox.js';
 import type { SubscriberMailDeps } from './deps.js';
 import { describeFilters, type FilterCatalogue, type FilterLine } from './filters.js';
 import { senderDomain, subscriberLinks } from './links.js';
 import { confirmLinkDays } from '../tokens/signed-links.js';
 import { findSubscriberMail, noteSubscriberEmailSent, type Subscriber } from './repo.js';
+import { recordHardBounce } from './suppressions.js';
 import { loadCatalogue } from '../meetings/catalogue.js';
 
 export interface ConfirmEmail {
@@ -43,11 +43,6 @@ const standings: Record<Subscriber['status'], string> = {
  */
 function subscriberMailMessageId(kind: string, subscriber: Subscriber, recordedAt: Date, mailFrom: string): string {
   return `<${kind}.${subscriber.publicId}.${recordedAt.getTime()}@${senderDomain(mailFrom)}>`;
-}
-
-/** Thrown after a job's mails were tried, so the queue retries the ones a 4xx or a dropped connection held back. */
-class TransientMailError extends Error {
-  override readonly name = 'TransientMailError';
 }
 
 /**
@@ -109,18 +104,19 @@ async function sendOne(
       : deps.templates.render('manage', { manageUrl: links.manage(), standing: standings[subscriber.status] });
   let messageId: string;
   try {
-    const sent = await deps.mailer.send({
-      to: subscriber.email,
-      ...rendered,
-      messageId: subscriberMailMessageId(found.mail.kind, subscriber, found.mail.sentAt, deps.mailFrom),
-      returnPath: returnPathFor({ tokenSecret: deps.secret, bounceDomain: deps.bounceDomain }, { kind: 'subscriber-mail', recipientId: subscriber.id, mailId: emailId }),
-    });
+    const sent = await sendMail(
+      deps.mailer,
+      { tokenSecret: deps.secret, bounceDomain: deps.bounceDomain },
+      { to: subscriber.email, ...rendered, messageId: subscriberMailMessageId(found.mail.kind, subscriber, found.mail.sentAt, deps.mailFrom) },
+      { kind: 'subscriber-mail', recipientId: subscriber.id, mailId: emailId },
+    );
     messageId = sent.messageId;
   } catch (error) {
-    if (isPermanentSmtpError(error)) {
-      const note = `${found.mail.kind} mail refused: ${error instanceof Error ? error.message : String(error)}`;
-      const suppressed = await recordHardBounce(deps.db, subscriberDeliveries, subscriber.id, deps.hardBounceLimit, note);
-      deps.logger.warn({ ...who, err: error, suppressed }, 'subscriber mail refused permanently: not retried');
+    const failure = await undelivered(error, (answer) =>
+      recordHardBounce(deps.db, subscribers, subscriber.id, deps.hardBounceLimit, `${found.mail.kind} mail refused: ${answer}`),
+    );
+    if (failure.permanent) {
+      deps.logger.warn({ ...who, err: error, suppressed: failure.suppressed }, 'subscriber mail refused permanently: not retried');
       return 'failed';
     }
     if (context.lastAttempt) deps.logger.error({ ...who, attempt: context.attempt, err: error }, 'subscriber mail not sent: giving up');

@@ -82,8 +82,11 @@ async function partnerFeed(options: { recipients: string[]; confirm?: string[]; 
   const { feed } = await requestFeed(app, partner.key, { name: options.name ?? 'Support and staffing', ...feedFilters, recipients: options.recipients });
   const decision = options.decision ?? 'approve';
   if (decision !== 'none') {
+    const before = harness.smtp.messages.length;
     const response = await app.inject({ method: 'POST', url: `/api/admin/feed-requests/${feed.id}/${decision}`, headers: adminHeaders, payload: { note: 'Decided.' } });
     expect(response.statusCode).toBe(200);
+    // The partner's notice, and the confirmations the approval's job sends (on BullMQ), before the sink is emptied.
+    await harness.smtp.waitFor(before + 1 + response.json().confirmations.queued);
   }
   for (const address of options.confirm ?? []) {
     const [mail] = harness.smtp.to(address);

@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { deliveries, deliveryMeetings, feedRecipients } from '../../src/db/schema/index.js';
 import { seedDatabase } from '../../src/harvest/seed.js';
@@ -109,6 +109,8 @@ describe('since last week', () => {
     const partner = await createPartner(app, 'Friends of the Library');
     const { feed } = await requestFeed(app, partner.key, { name: 'Late News Panel', ...follows, recipients: ['friends@example.org'] });
     expect((await app.inject({ method: 'POST', url: `/api/admin/feed-requests/${feed.id}/approve`, headers: adminHeaders, payload: { note: 'Yes.' } })).statusCode).toBe(200);
+    // The confirmation comes from the job the approval queued.
+    await vi.waitFor(() => expect(mailsTo('friends@example.org')).toHaveLength(1));
     const link = /https:\/\/digest\.example\.org(\/feeds\/confirm\/\S+)/.exec(mailsTo('friends@example.org')[0]!.parsed.text ?? '')![1]!;
     expect((await app.inject({ method: 'GET', url: link })).statusCode).toBe(200);
     await runWeek(database, harness, '2026-03-02');

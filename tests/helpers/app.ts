@@ -56,7 +56,7 @@ export interface TestApp {
 /**
  * The production app factory on the production wiring, on this file's
  * database, sending mail over SMTP to a real sink in the test process, with
- * sign-up mail sent by its job in this process (as `serve` does without
+ * sign-up and feed mail sent by their jobs in this process (as `serve` does without
  * Redis); closed when the file ends.
  */
 export async function createTestApp(
@@ -79,7 +79,7 @@ export async function createTestAppWithMail(
   const silent = createLogger({ level: 'silent' });
   const queue = createInlineQueue({ logger: silent, retry: { attempts: 3, backoffMs: 25 } });
   const deps = await wire({ config, database, logger: overrides.logger ?? silent }, { queue, mailer: overrides.mailer ?? mailer, now: overrides.now });
-  await startWork(deps, { groups: ['subscribers'] });
+  await startWork(deps, { groups: ['subscribers', 'feeds'] });
   const app = await buildApp(deps);
   await app.ready();
   afterAll(async () => {

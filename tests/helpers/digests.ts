@@ -54,8 +54,8 @@ export async function createDigestHarness(
   const wiring = await wire({ config, database, logger }, { queue, mailer, templates: await templates, tokenSecret, metrics: createDigestMetrics({ processMetrics: false }) });
   // Small fan-out pages, so every run walks several.
   wiring.digests.pageSize = 3;
-  // The weekly run's jobs and sign-up mail's, as the worker process works them.
-  if (options.work ?? true) await startWork(wiring, { groups: ['digests', 'subscribers'] });
+  // The weekly run's jobs, sign-up mail's and feed mail's, as the worker process works them.
+  if (options.work ?? true) await startWork(wiring, { groups: ['digests', 'subscribers', 'feeds'] });
   afterAll(async () => {
     await queue.close();
     await mailer.close();

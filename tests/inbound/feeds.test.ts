@@ -36,6 +36,8 @@ beforeAll(async () => {
   const partner = await createPartner(app, 'Herts Partnership');
   const { feed } = await requestFeed(app, partner.key, { name: 'Everything', councils: [], committees: [], topics: [], keywords: [], recipients: addresses });
   expect((await app.inject({ method: 'POST', url: `/api/admin/feed-requests/${feed.id}/approve`, headers: adminHeaders, payload: { note: 'Yes.' } })).statusCode).toBe(200);
+  // The partner's notice, and a confirmation to each recipient from the approval's job.
+  await harness.smtp.waitFor(1 + addresses.length);
   const confirmations = new Map(addresses.map((address) => [address, harness.smtp.to(address)[0]!]));
   for (const mail of confirmations.values()) {
     const link = /https:\/\/digest\.example\.org(\/feeds\/confirm\/\S+)/.exec(mail.parsed.text ?? '')![1]!;

@@ -25,7 +25,7 @@ const partnerOut = z.object({ id: z.number(), name: z.string(), contactEmail: z.
 const decisionOut = z.object({
   feed: feedOut,
   partnerNotified: z.boolean(),
-  confirmations: z.object({ sent: z.number(), suppressed: z.number(), failed: z.number() }),
+  confirmations: z.object({ queued: z.number(), suppressed: z.number() }).describe('Confirmation mails queued (sent by a job after this answer), and addresses left out as suppressed'),
 });
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
@@ -176,7 +176,7 @@ export async function adminPartnerRoutes(app: FastifyInstance, deps: AppDeps) {
         tags: ['operators'],
         security,
         summary: 'Approve a feed request',
-        description: "The feed goes live (its Atom URL answers), each recipient is mailed a confirmation link, and the partner's contact is told.",
+        description: "The feed goes live (its Atom URL answers), a confirmation link is queued for each recipient (a job mails them), and the partner's contact is told.",
         params: requestParams,
         body: z.object({ note: note.optional() }).nullish(),
         response: { 200: decisionOut, ...responses },

@@ -56,8 +56,8 @@ export async function consoleFeedRoutes(app: FastifyInstance, deps: AppDeps) {
       const decided = await approveFeedRequest(feedDeps, request.params.id, request.body.note || null);
       await audit(deps, request, { action: 'feed.approve', objectType: 'feed', objectId: request.params.id, detail: { name: decided.feed.name, note: request.body.note || null } });
       const feeds = await cards('requested', addressView(request));
-      const sent = decided.confirmations.sent;
-      const notice = `"${decided.feed.name}" is approved: ${sent} ${sent === 1 ? 'recipient was' : 'recipients were'} asked to confirm.`;
+      const { queued } = decided.confirmations;
+      const notice = `"${decided.feed.name}" is approved: ${queued} ${queued === 1 ? 'recipient is' : 'recipients are'} being asked to confirm.`;
       return sendPage(reply, 200, feedsPage(pageContext(request, reply), { feeds, status: 'requested', notice, zone }));
     },
   );

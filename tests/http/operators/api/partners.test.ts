@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../../src/db/client.js';
 import { eq } from 'drizzle-orm';
-import { feedRecipients, suppressions } from '../../../../src/db/schema/index.js';
+import { feedRecipients, feeds, suppressions } from '../../../../src/db/schema/index.js';
+import { feedMailDeps } from '../../../../src/feeds/deps.js';
+import { sendFeedConfirmations } from '../../../../src/feeds/emails.js';
 import { activeFeedRecipientsAfter, feedRecipientLinks } from '../../../../src/feeds/recipients.js';
 import { seedDatabase } from '../../../../src/harvest/seed.js';
 import { signToken } from '../../../../src/tokens/signed-links.js';
@@ -65,8 +67,9 @@ describe('an approved feed request', () => {
     expect(response.json()).toMatchObject({
       feed: { status: 'active', decisionNote: 'Looks useful.' },
       partnerNotified: true,
-      confirmations: { sent: 2, suppressed: 0, failed: 0 },
+      confirmations: { queued: 2, suppressed: 0 },
     });
+    // The partner's notice at once; the confirmations from the job the approval queued.
     await smtp.waitFor(3);
     const [toPartner] = smtp.to('feeds@care-partnership.example.org');
     expect(toPartner!.parsed.subject).toBe('Your feed "Care leavers" is approved');
@@ -192,7 +195,7 @@ describe('a rejected feed request', () => {
     await database.db.insert(suppressions).values({ emailKey: 'dan@example.org', reason: 'complaint' });
     const { feed } = await requestFeed(app, partner.key, { name: 'Suppressed', recipients: ['Dan@Example.org'] });
     const response = await admin('POST', `/api/admin/feed-requests/${feed.id}/approve`);
-    expect(response.json().confirmations).toEqual({ sent: 0, suppressed: 1, failed: 0 });
+    expect(response.json().confirmations).toEqual({ queued: 0, suppressed: 1 });
     await smtp.waitFor(1);
     expect(smtp.messages.map((message) => message.envelope.to[0])).toEqual(['feeds@care-partnership.example.org']);
   });
@@ -205,16 +208,38 @@ describe('a rejected feed request', () => {
     const bouncer = await createPartner(refusing.app, 'Bounce Partnership');
 
     const first = await requestFeed(refusing.app, bouncer.key, { name: 'First', recipients: ['nobody@example.org', 'eve@example.org'] });
-    expect((await approve(first.feed.id)).json().confirmations).toEqual({ sent: 1, suppressed: 0, failed: 1 });
-    const [refused] = await database.db.select().from(feedRecipients).where(eq(feedRecipients.emailKey, 'nobody@example.org'));
-    expect(refused!.hardBounces).toBe(1);
+    expect((await approve(first.feed.id)).json().confirmations).toEqual({ queued: 2, suppressed: 0 });
+    await until(async () => (await recipientRow('nobody@example.org')).hardBounces === 1, 'the refusal counted');
+    await until(() => refusing.smtp.to('eve@example.org').length === 1, "eve's confirmation");
     const listed = await database.db.select().from(suppressions).where(eq(suppressions.emailKey, 'nobody@example.org'));
     expect(listed).toMatchObject([{ reason: 'hard_bounce', note: expect.stringContaining('feed confirmation refused') }]);
 
     // Suppressed now: a later feed naming the address never mails it.
     const second = await requestFeed(refusing.app, bouncer.key, { name: 'Second', recipients: ['nobody@example.org'] });
-    expect((await approve(second.feed.id)).json().confirmations).toEqual({ sent: 0, suppressed: 1, failed: 0 });
+    expect((await approve(second.feed.id)).json().confirmations).toEqual({ queued: 0, suppressed: 1 });
     expect(refusing.smtp.to('nobody@example.org')).toEqual([]);
+    expect((await recipientRow('nobody@example.org')).hardBounces).toBe(1);
+  });
+
+  it('retries a confirmation the mail server puts off (4xx) with backoff, and mails each recipient once', async () => {
+    const putOff = new Set(['later@example.org']);
+    const flaky = await createTestAppWithMail(database, {}, { now: () => now }, {
+      rejectMessage: (_index, envelope) => (putOff.delete(envelope.to[0]!) ? { code: 451, message: 'try again later' } : undefined),
+    });
+    const flakyPartner = await createPartner(flaky.app, 'Flaky Partnership');
+    const { feed } = await requestFeed(flaky.app, flakyPartner.key, { name: 'Flaky', recipients: ['later@example.org', 'now@example.org'] });
+    const approved = await flaky.app.inject({ method: 'POST', url: `/api/admin/feed-requests/${feed.id}/approve`, headers: adminHeaders });
+    expect(approved.json().confirmations).toEqual({ queued: 2, suppressed: 0 });
+    await until(() => flaky.smtp.to('later@example.org').length === 1, 'the retried confirmation');
+    await until(async () => (await recipientRow('later@example.org')).confirmationSentAt !== null, 'the confirmation noted');
+    expect(flaky.smtp.to('now@example.org')).toHaveLength(1);
+
+    // The job again (a repeat after a crash): everyone's confirmation is noted as sent, so nobody is mailed twice.
+    const [row] = await database.db.select({ id: feeds.id }).from(feeds).where(eq(feeds.publicId, feed.id));
+    const deps = feedMailDeps(flaky.deps.config, { db: database.db, mailer: flaky.deps.mailer, templates: flaky.deps.templates, tokenSecret, logger: flaky.deps.logger });
+    expect(await sendFeedConfirmations(deps, { feedId: row!.id }, { attempt: 1, lastAttempt: false })).toEqual({ sent: 0, skipped: 0, failed: 0 });
+    expect(flaky.smtp.to('later@example.org')).toHaveLength(1);
+    expect(flaky.smtp.to('now@example.org')).toHaveLength(1);
   });
 
   it('lists every request with status=all', async () => {
@@ -222,6 +247,19 @@ describe('a rejected feed request', () => {
     expect(new Set(all.map((request: { status: string }) => request.status))).toEqual(new Set(['active', 'rejected', 'requested']));
   });
 });
+
+async function recipientRow(email: string) {
+  const [row] = await database.db.select().from(feedRecipients).where(eq(feedRecipients.emailKey, email));
+  return row!;
+}
+
+async function until(condition: () => boolean | Promise<boolean>, what: string) {
+  const deadline = Date.now() + 5000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 async function recipientPublicId(email: string): Promise<string> {
   const [row] = await database.db.select({ publicId: feedRecipients.publicId }).from(feedRecipients).where(eq(feedRecipients.emailKey, email));

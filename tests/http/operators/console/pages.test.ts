@@ -228,9 +228,12 @@ describe('feeds and partners', () => {
     expect(waiting.body).toContain('Leaving care');
     expect(waiting.body).toMatch(/Over the last four weeks<\/strong> it would have matched \d+ meetings/);
     expect((await viewer.post(`/admin/feeds/${feed.id}/approve`, { note: 'ok' })).statusCode).toBe(403);
+    const before = smtp.messages.length;
     const approved = await owner.post(`/admin/feeds/${feed.id}/approve`, { note: 'Welcome aboard' });
-    expect(approved.body).toContain('&quot;Leaving care&quot; is approved: 1 recipient was asked to confirm');
-    await smtp.waitFor(smtp.messages.length);
+    expect(approved.body).toContain('&quot;Leaving care&quot; is approved: 1 recipient is being asked to confirm');
+    // The partner's notice, and the confirmation its job sends.
+    await smtp.waitFor(before + 2);
+    expect(smtp.to('lead@page-trust.example.org').map((mail) => mail.parsed.subject)).toEqual(['Confirm you want "Leaving care" from Page Trust']);
     expect((await listAudit(database.db, { limit: 1 }))[0]).toMatchObject({ action: 'feed.approve', objectId: feed.id, detail: { note: 'Welcome aboard' } });
   });
 
