@@ -1,3 +1,7 @@
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import type { Logger } from '../logger.js';
+import type { Templates } from './templates.js';
 import { returnPathFor, type MailRef, type ReturnPathSettings } from './return-path.js';
 import { isPermanentSmtpError, type Mailer, type OutgoingMail, type SendResult } from './transport.js';
 
@@ -12,6 +16,40 @@ import { isPermanentSmtpError, type Mailer, type OutgoingMail, type SendResult }
  * beyond the transport's own promise: `sendMail` hands the mail over as it
  * is, and only a send that throws goes through `undelivered`.
  */
+
+/** What a job that mails people through the outbox needs (sign-up mail, feed confirmations); each adds its own on top. */
+export interface MailingDeps {
+  db: Db;
+  mailer: Mailer;
+  templates: Templates;
+  /** HMAC key for the mailed links' tokens and the return paths. */
+  secret: string;
+  /** PUBLIC_BASE_URL: the start of every mailed link. */
+  baseUrl: string;
+  /** BOUNCE_DOMAIN: each mail's envelope sender names its recipient there (VERP); unset: MAIL_FROM. */
+  bounceDomain?: string;
+  /** HARD_BOUNCE_LIMIT: a 5xx counts toward it, as one in the weekly run does. */
+  hardBounceLimit: number;
+  logger: Logger;
+  now(): Date;
+}
+
+export function mailingDeps(
+  config: Pick<Config, 'PUBLIC_BASE_URL' | 'HARD_BOUNCE_LIMIT' | 'BOUNCE_DOMAIN'>,
+  parts: { db: Db; mailer: Mailer; templates: Templates; tokenSecret: string; logger: Logger; now?: () => Date },
+): MailingDeps {
+  return {
+    db: parts.db,
+    mailer: parts.mailer,
+    templates: parts.templates,
+    secret: parts.tokenSecret,
+    baseUrl: config.PUBLIC_BASE_URL,
+    bounceDomain: config.BOUNCE_DOMAIN,
+    hardBounceLimit: config.HARD_BOUNCE_LIMIT,
+    logger: parts.logger,
+    now: parts.now ?? (() => new Date()),
+  };
+}
 
 /** Sends one mail with its recipient's return path (set here, on `mail`); resolves with the server's answer or rejects with its error. */
 export function sendMail(mailer: Mailer, returnPaths: ReturnPathSettings, mail: OutgoingMail, ref: MailRef): Promise<SendResult> {

@@ -7,13 +7,13 @@ import { fanOut, startScheduledRun } from '../digests/runs.js';
 import { sendDigestBatch } from '../digests/send.js';
 import type { ConsoleMailDeps } from '../console/emails.js';
 import type { FeedDeps } from '../feeds/deps.js';
+import { sendFeedConfirmations } from '../feeds/emails.js';
 import { createHarvestMetrics, type HarvestMetrics } from '../harvest/metrics.js';
 import { harvestDeps, harvestNightly, harvestSource, settleFailedHarvestJob, type HarvestJobDeps } from '../harvest/processors.js';
 import type { HarvestDeps } from '../harvest/run.js';
 import { inboundDeps, type InboundDeps } from '../inbound/deps.js';
 import { createJobQueue, workOptions } from '../jobs/index.js';
-import { feedMailDeps } from '../feeds/deps.js';
-import { sendFeedConfirmations } from '../feeds/emails.js';
+import { mailingDeps } from '../mail/outbox.js';
 import { jobGroups, type GroupProcessors, type JobData, type JobGroup, type JobHandlers, type JobName, type JobQueue, type Repeat, type WorkOptions } from '../jobs/types.js';
 import type { Logger } from '../logger.js';
 import { loadTemplates, type Templates } from '../mail/templates.js';
@@ -110,7 +110,7 @@ export async function wire(base: WiringBase, options: WiringOptions = {}): Promi
     subscribers: subscriberDeps(config, { db, queue, tokenSecret, logger, now }),
     subscriberMail: subscriberMailDeps(config, { db, mailer, templates, tokenSecret, logger, now }),
     feeds: {
-      ...feedMailDeps(config, { db, mailer, templates, tokenSecret, logger, now }),
+      ...mailingDeps(config, { db, mailer, templates, tokenSecret, logger, now }),
       queue,
       limits: { feedsPerPartner: config.FEEDS_PER_PARTNER, recipientsPerFeed: config.RECIPIENTS_PER_FEED },
     },

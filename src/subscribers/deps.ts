@@ -1,8 +1,7 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
-import type { Templates } from '../mail/templates.js';
-import type { Mailer } from '../mail/transport.js';
+import { mailingDeps, type MailingDeps } from '../mail/outbox.js';
 import type { JobQueue } from '../jobs/types.js';
 import { createSignUpMailQueue, type SignUpMailQueue } from './mail-queue.js';
 
@@ -41,39 +40,16 @@ export function subscriberDeps(
 }
 
 /** What the `subscriber-mail` and `pending-expiry` jobs need: to render and send the mail a sign-up recorded, and to erase what was never confirmed. */
-export interface SubscriberMailDeps {
-  db: Db;
-  mailer: Mailer;
-  templates: Templates;
-  secret: string;
-  baseUrl: string;
+export interface SubscriberMailDeps extends MailingDeps {
   /** MAIL_FROM: its domain names the Message-IDs. */
   mailFrom: string;
-  /** BOUNCE_DOMAIN: each mail's envelope sender names it there (VERP); unset: MAIL_FROM. */
-  bounceDomain?: string;
-  /** HARD_BOUNCE_LIMIT: a 5xx counts toward it, as one in the weekly run does. */
-  hardBounceLimit: number;
   /** PENDING_EXPIRY_DAYS: unconfirmed sign-ups are erased this long after their last change; 0 keeps them. */
   pendingExpiryDays: number;
-  logger: Logger;
-  now(): Date;
 }
 
 export function subscriberMailDeps(
   config: Pick<Config, 'PUBLIC_BASE_URL' | 'MAIL_FROM' | 'HARD_BOUNCE_LIMIT' | 'PENDING_EXPIRY_DAYS' | 'BOUNCE_DOMAIN'>,
-  parts: { db: Db; mailer: Mailer; templates: Templates; tokenSecret: string; logger: Logger; now?: () => Date },
+  parts: Parameters<typeof mailingDeps>[1],
 ): SubscriberMailDeps {
-  return {
-    db: parts.db,
-    mailer: parts.mailer,
-    templates: parts.templates,
-    secret: parts.tokenSecret,
-    baseUrl: config.PUBLIC_BASE_URL,
-    mailFrom: config.MAIL_FROM,
-    bounceDomain: config.BOUNCE_DOMAIN,
-    hardBounceLimit: config.HARD_BOUNCE_LIMIT,
-    pendingExpiryDays: config.PENDING_EXPIRY_DAYS,
-    logger: parts.logger,
-    now: parts.now ?? (() => new Date()),
-  };
+  return { ...mailingDeps(config, parts), mailFrom: config.MAIL_FROM, pendingExpiryDays: config.PENDING_EXPIRY_DAYS };
 }

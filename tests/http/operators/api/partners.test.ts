@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../../../src/db/client.js';
 import { eq } from 'drizzle-orm';
 import { feedRecipients, feeds, suppressions } from '../../../../src/db/schema/index.js';
-import { feedMailDeps } from '../../../../src/feeds/deps.js';
+import { mailingDeps } from '../../../../src/mail/outbox.js';
 import { sendFeedConfirmations } from '../../../../src/feeds/emails.js';
 import { activeFeedRecipientsAfter, feedRecipientLinks } from '../../../../src/feeds/recipients.js';
 import { seedDatabase } from '../../../../src/harvest/seed.js';
@@ -236,7 +236,7 @@ describe('a rejected feed request', () => {
 
     // The job again (a repeat after a crash): everyone's confirmation is noted as sent, so nobody is mailed twice.
     const [row] = await database.db.select({ id: feeds.id }).from(feeds).where(eq(feeds.publicId, feed.id));
-    const deps = feedMailDeps(flaky.deps.config, { db: database.db, mailer: flaky.deps.mailer, templates: flaky.deps.templates, tokenSecret, logger: flaky.deps.logger });
+    const deps = mailingDeps(flaky.deps.config, { db: database.db, mailer: flaky.deps.mailer, templates: flaky.deps.templates, tokenSecret, logger: flaky.deps.logger });
     expect(await sendFeedConfirmations(deps, { feedId: row!.id }, { attempt: 1, lastAttempt: false })).toEqual({ sent: 0, skipped: 0, failed: 0 });
     expect(flaky.smtp.to('later@example.org')).toHaveLength(1);
     expect(flaky.smtp.to('now@example.org')).toHaveLength(1);
