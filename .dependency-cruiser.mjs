@@ -8,14 +8,14 @@ const layers = [
   ['config.ts', 'logger.ts', 'db', 'tokens'],
   ['meetings', 'mail', 'jobs'],
   ['subscribers', 'harvest'],
-  ['feeds'],
+  ['feeds', 'calendar'],
   ['digests'],
   ['console', 'inbound'],
   ['http'],
   ['main'],
   ['cli'],
 ];
-const domain = ['meetings', 'harvest', 'subscribers', 'feeds', 'digests', 'inbound', 'console'];
+const domain = ['meetings', 'harvest', 'subscribers', 'feeds', 'calendar', 'digests', 'inbound', 'console'];
 
 /** A pattern for files in these folders (or these files) directly under src/. */
 const under = (names) => `^src/(?:${names.map((name) => (name.endsWith('.ts') ? `${name.replace('.', '\\.')}$` : `${name}/`)).join('|')})`;

@@ -146,6 +146,7 @@ export function meetingFromSite(
     committee: context.committee,
     status,
     startsAt: startsAt.toISO({ suppressMilliseconds: true })!,
+    ...(meeting.location ? { location: clip(meeting.location, 500) } : {}),
     sources: { council: link },
     sections: sections.slice(0, 200),
     attendees: attendees.slice(0, 500),

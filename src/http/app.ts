@@ -18,6 +18,7 @@ import { adminHarvestRoutes } from './operators/api/harvest.js';
 import { adminMeetingRoutes } from './operators/api/meetings.js';
 import { adminQueueRoutes } from './operators/api/queues.js';
 import { adminPartnerRoutes } from './operators/api/partners.js';
+import { calendarRoutes } from './public/calendar.js';
 import { feedPublicRoutes } from './public/feed-links.js';
 import { adminSubscriberRoutes } from './operators/api/subscribers.js';
 import { devOutboxRoutes } from './machines/dev-outbox.js';
@@ -79,6 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => adminPartnerRoutes(scope, deps));
   await app.register(async (scope) => partnerFeedRoutes(scope, deps));
   await app.register(async (scope) => feedPublicRoutes(scope, deps));
+  await app.register(async (scope) => calendarRoutes(scope, deps));
   await app.register(async (scope) => subscriptionRoutes(scope, deps, cache));
   await app.register(async (scope) => adminSubscriberRoutes(scope, deps));
   await app.register(async (scope) => adminDigestRoutes(scope, deps));

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { CalendarError } from '../calendar/feeds.js';
 import { RunRefusedError } from '../digests/week-guard.js';
 import { WeekError } from '../digests/week.js';
 import { FeedError, type FeedProblem } from '../feeds/errors.js';
@@ -16,6 +17,7 @@ export const errorCodes = {
   403: 'forbidden',
   404: 'not_found',
   409: 'conflict',
+  410: 'gone',
   413: 'payload_too_large',
   414: 'uri_too_long',
   415: 'unsupported_media_type',
@@ -104,6 +106,8 @@ const domainErrors = [
   answering(WeekError, (error) => ({ status: 400, message: error.message, fields: [{ path: 'week', message: error.message }] })),
   // A run the week guard refused is a conflict with the calendar: the message says when the week ends.
   answering(RunRefusedError, (error) => ({ status: 409, message: error.message })),
+  // A calendar link outlives nothing: once its subscription ends, calendar apps are told to stop asking.
+  answering(CalendarError, (error) => ({ status: error.problem === 'gone' ? 410 : 404, message: error.message })),
   answering(SourceExistsError, (error) => ({ status: 409, message: error.message })),
   answering(ImportTooLargeError, (error) => ({ status: 413, message: `${error.message}; nothing was imported` })),
   answering(ImportFormatError, (error) => ({ status: 400, message: `${error.message}; nothing was imported` })),

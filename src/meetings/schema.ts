@@ -86,6 +86,10 @@ export const meetingSchema = z.object({
   status: z.enum(['scheduled', 'held', 'cancelled']).default('held'),
   /** ISO 8601 with an offset or Z: "2025-06-17T14:00:00+01:00". */
   startsAt: z.iso.datetime({ offset: true }),
+  /** The planned finish, same form as startsAt. */
+  endsAt: z.iso.datetime({ offset: true }).optional(),
+  /** Where it sits: room, building, town. */
+  location: trimmed(500).optional(),
   sources: z
     .object({
       council: z.url({ protocol: /^https?$/ }).optional(),

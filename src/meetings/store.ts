@@ -328,6 +328,10 @@ async function findExisting(tx: Db | Tx, committeeId: number | undefined, meetin
     harvestHash: meetings.harvestHash,
     councilUrl: meetings.councilUrl,
     startsAt: meetings.startsAt,
+    endsAt: meetings.endsAt,
+    location: meetings.location,
+    status: meetings.status,
+    sequence: meetings.sequence,
     summary: meetings.summary,
     agendaPublishedAt: meetings.agendaPublishedAt,
     agendaChangedAt: meetings.agendaChangedAt,
@@ -424,6 +428,8 @@ async function insertMeeting(tx: Tx, meeting: Meeting & { title: string }, writt
       kind: meeting.kind,
       status: meeting.status,
       startsAt: written.startsAt,
+      endsAt: meeting.endsAt ? new Date(meeting.endsAt) : null,
+      location: meeting.location ?? null,
       councilUrl: meeting.sources.council ?? null,
       videoUrl: meeting.sources.video ?? null,
       transcriptUrl: meeting.sources.transcript ?? null,
@@ -451,14 +457,15 @@ async function updateMeeting(tx: Tx, existing: Existing, meeting: Meeting & { ti
         .from(meetings)
         .where(and(eq(meetings.committeeId, written.committeeId), eq(meetings.startsAt, written.startsAt)))
         .limit(1)).length > 0;
+    const when = { status: meeting.status, startsAt: moved && !slotTaken ? written.startsAt : existing.startsAt, ...endAndPlace(existing, meeting) };
     await tx
       .update(meetings)
       .set({
-        status: meeting.status,
+        ...when,
+        sequence: nextSequence(existing, when),
         harvestKey: written.harvestKey ?? null,
         harvestHash: written.contentHash,
         councilUrl: existing.councilUrl ?? meeting.sources.council ?? null,
-        ...(moved && !slotTaken ? { startsAt: written.startsAt } : {}),
         // A page's own title is better than "<committee>, <date>".
         ...(existing.contentHash ? {} : { title: meeting.title }),
         ...stampColumns(written.stamps),
@@ -467,14 +474,15 @@ async function updateMeeting(tx: Tx, existing: Existing, meeting: Meeting & { ti
       .where(eq(meetings.id, existing.id));
     return existing.id;
   }
+  // The council's site knows best whether a meeting was held, is to come, or was cancelled.
+  const when = { status: existing.harvestHash ? existing.status : meeting.status, startsAt: written.startsAt, ...endAndPlace(existing, meeting) };
   await tx
     .update(meetings)
     .set({
       title: meeting.title,
       kind: meeting.kind,
-      // The council's site knows best whether a meeting was held, is to come, or was cancelled.
-      ...(existing.harvestHash ? {} : { status: meeting.status }),
-      startsAt: written.startsAt,
+      ...when,
+      sequence: nextSequence(existing, when),
       councilUrl: meeting.sources.council ?? (existing.harvestHash ? existing.councilUrl : null),
       videoUrl: meeting.sources.video ?? null,
       transcriptUrl: meeting.sources.transcript ?? null,
@@ -486,6 +494,24 @@ async function updateMeeting(tx: Tx, existing: Existing, meeting: Meeting & { ti
     })
     .where(eq(meetings.id, existing.id));
   return existing.id;
+}
+
+/** The finish and the place a store leaves: what this record says, else what was stored (a writer that does not know keeps them). */
+function endAndPlace(existing: Existing, meeting: Meeting) {
+  return {
+    endsAt: meeting.endsAt ? new Date(meeting.endsAt) : existing.endsAt,
+    location: meeting.location ?? existing.location,
+  };
+}
+
+/** SEQUENCE rises only for what a calendar shows as the event itself: when, where, and whether it happens. */
+function nextSequence(existing: Existing, next: { status: Existing['status']; startsAt: Date; endsAt: Date | null; location: string | null }): number {
+  const changed =
+    existing.status !== next.status ||
+    existing.startsAt.getTime() !== next.startsAt.getTime() ||
+    (existing.endsAt?.getTime() ?? null) !== (next.endsAt?.getTime() ?? null) ||
+    existing.location !== next.location;
+  return changed ? existing.sequence + 1 : existing.sequence;
 }
 
 async function hasRows(tx: Tx, table: typeof attendees | typeof documents, meetingId: number): Promise<boolean> {

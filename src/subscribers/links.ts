@@ -25,6 +25,8 @@ export function subscriberLinks(baseUrl: string, secret: string, subscriber: Lin
     resubscribe: () => `${baseUrl}/resubscribe/${token('resubscribe', { expiresAt: inDays(resubscribeLinkDays) })}`,
     /** View one week's digest in a browser; `week` is its Monday (YYYY-MM-DD). */
     digest: (week: string) => `${baseUrl}/digests/${token('digest', { context: week })}`,
+    /** The subscriber's own calendar feed (calendar/); it lasts as long as the subscription. `webcal://` for one-click subscribing. */
+    calendar: () => `${baseUrl}/calendar/${token('calendar')}.ics`,
   };
 }
 

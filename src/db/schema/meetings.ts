@@ -73,6 +73,12 @@ export const meetings = pgTable(
     kind: text('kind', { enum: ['meeting', 'report'] }).notNull().default('meeting'),
     status: text('status', { enum: ['scheduled', 'held', 'cancelled'] }).notNull().default('held'),
     startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    /** The planned finish, when the record gives one (calendars otherwise assume two hours). */
+    endsAt: timestamp('ends_at', { withTimezone: true }),
+    /** Where it sits ("Council Chamber, County Hall, Hertford"), when the record or site says. */
+    location: text('location'),
+    /** Rises each time the start, finish, place or status changes: an iCalendar event's SEQUENCE (calendar/). */
+    sequence: integer('sequence').notNull().default(0),
     councilUrl: text('council_url'),
     videoUrl: text('video_url'),
     transcriptUrl: text('transcript_url'),

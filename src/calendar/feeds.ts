@@ -1,0 +1,106 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { committees, councils, meetings } from '../db/schema/index.js';
+import { findMeetings, type MeetingFilter } from '../meetings/queries.js';
+import { findSubscriberByPublicId } from '../subscribers/repo.js';
+import { checkClaims, readToken, TokenError } from '../tokens/signed-links.js';
+import type { CalendarMeeting } from './ics.js';
+
+/** A feed holds the meetings from this many days back to this many ahead of the day it is read. */
+export const calendarDaysBack = 14;
+export const calendarDaysAhead = 84;
+
+/** not_found: no such council or committee; gone: the subscriber unsubscribed or was erased. */
+export class CalendarError extends Error {
+  override readonly name = 'CalendarError';
+  constructor(
+    readonly problem: 'not_found' | 'gone',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface CalendarFeed {
+  name: string;
+  meetings: CalendarMeeting[];
+}
+
+const dayMs = 86_400_000;
+
+export function calendarWindow(now: Date): { from: Date; to: Date } {
+  return { from: new Date(now.getTime() - calendarDaysBack * dayMs), to: new Date(now.getTime() + calendarDaysAhead * dayMs) };
+}
+
+/** A council's meetings, or one committee's, by the slugs /api/meetings uses. */
+export async function councilFeed(db: Db, slugs: { council: string; committee?: string }, now: Date): Promise<CalendarFeed> {
+  const [council] = await db.select({ id: councils.id, name: councils.name }).from(councils).where(eq(councils.slug, slugs.council));
+  if (!council) throw new CalendarError('not_found', `No council "${slugs.council}"; GET /api/councils lists them.`);
+  if (slugs.committee === undefined) {
+    return { name: `${council.name} meetings`, meetings: await calendarMeetings(db, { councils: [slugs.council] }, now) };
+  }
+  const [committee] = await db
+    .select({ name: committees.name })
+    .from(committees)
+    .where(and(eq(committees.councilId, council.id), eq(committees.slug, slugs.committee)));
+  if (!committee) throw new CalendarError('not_found', `No committee "${slugs.committee}" of ${council.name}; GET /api/councils lists them.`);
+  return {
+    name: `${committee.name}, ${council.name}`,
+    meetings: await calendarMeetings(db, { councils: [slugs.council], committees: [`${slugs.council}/${slugs.committee}`] }, now),
+  };
+}
+
+/**
+ * A subscriber's own calendar: the meetings their filter set selects, by the
+ * rule digests and /api/meetings use. The link lasts as long as the
+ * subscription (paused included); after an unsubscribe or erasure it is gone.
+ * A damaged or forged link is a TokenError, answered as every other link's.
+ * (Followed items, issue 23 part 2, will add their meetings here.)
+ */
+export async function subscriberFeed(deps: { db: Db; secret: string; now: Date }, token: string): Promise<CalendarFeed> {
+  const claims = readToken(deps.secret, token);
+  try {
+    checkClaims(claims, 'calendar', deps.now);
+  } catch (error) {
+    if (error instanceof TokenError && error.problem === 'expired') throw new CalendarError('gone', 'This calendar has ended.');
+    throw error;
+  }
+  const subscriber = await findSubscriberByPublicId(deps.db, claims.subject);
+  const current = subscriber && subscriber.tokenVersion === claims.version && (subscriber.status === 'active' || subscriber.status === 'paused');
+  if (!current) throw new CalendarError('gone', 'This calendar has ended: its subscription was cancelled.');
+  const { councils: chosen, committees: bodies, topics, keywords } = subscriber;
+  return { name: 'Council meetings for you (Council Digest)', meetings: await calendarMeetings(deps.db, { councils: chosen, committees: bodies, topics, keywords }, deps.now) };
+}
+
+/** The meetings a filter selects in the window around `now`, with what an event needs beyond the meeting's view. */
+async function calendarMeetings(db: Db, filter: MeetingFilter, now: Date): Promise<CalendarMeeting[]> {
+  const views = [];
+  for (let cursor: string | undefined; ; ) {
+    const page = await findMeetings(db, { ...filter, ...calendarWindow(now) }, { limit: 500, ...(cursor ? { cursor } : {}) });
+    views.push(...page.meetings);
+    if (!page.nextCursor) break;
+    cursor = page.nextCursor;
+  }
+  if (views.length === 0) return [];
+  const extras = await db
+    .select({ id: meetings.id, endsAt: meetings.endsAt, location: meetings.location, sequence: meetings.sequence, updatedAt: meetings.updatedAt })
+    .from(meetings)
+    .where(inArray(meetings.id, views.map((view) => view.id)));
+  const byId = new Map(extras.map((row) => [row.id, row]));
+  return views.map((view) => {
+    const extra = byId.get(view.id)!;
+    return {
+      id: view.id,
+      council: view.council.name,
+      committee: view.committee.name,
+      status: view.status,
+      startsAt: new Date(view.startsAt),
+      endsAt: extra.endsAt,
+      location: extra.location,
+      councilUrl: view.sources.council ?? null,
+      sequence: extra.sequence,
+      updatedAt: extra.updatedAt,
+      items: view.sections.filter((section) => section.level === 1).map((section) => ({ number: section.number, heading: section.heading })),
+    };
+  });
+}
