@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -11,5 +12,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default is one worker fewer than the cores: on CI's 2 cores, one file at a time. Each file has its own
+    // database and queue prefix, and most of a file's time is spent waiting on Postgres, SMTP or a child process.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });

@@ -80,7 +80,8 @@ describe('council-digest serve with SERVE_INBOUND', () => {
   });
 });
 
-describe('council-digest digest resume | cancel', () => {
+// Each step starts the real command, a process of its own (several seconds each on a busy 2-core machine).
+describe('council-digest digest resume | cancel', { timeout: 120_000 }, () => {
   it('leaves a run that paused itself in `digest run` resumable by `digest resume` in another process, each recipient mailed once', async () => {
     await seedDatabase(database.db);
     const readers = await addSubscribers(database.db, 30, {}, 'pausing.example.org');
