@@ -7,15 +7,15 @@
 const layers = [
   ['config.ts', 'logger.ts', 'db', 'tokens'],
   ['meetings', 'mail', 'jobs'],
-  ['subscribers', 'harvest'],
+  ['subscribers', 'harvest', 'follows'],
   ['feeds', 'calendar'],
   ['digests'],
-  ['console', 'inbound'],
+  ['console', 'inbound', 'alerts'],
   ['http'],
   ['main'],
   ['cli'],
 ];
-const domain = ['meetings', 'harvest', 'subscribers', 'feeds', 'calendar', 'digests', 'inbound', 'console'];
+const domain = ['meetings', 'harvest', 'subscribers', 'follows', 'feeds', 'calendar', 'digests', 'alerts', 'inbound', 'console'];
 
 /** A pattern for files in these folders (or these files) directly under src/. */
 const under = (names) => `^src/(?:${names.map((name) => (name.endsWith('.ts') ? `${name.replace('.', '\\.')}$` : `${name}/`)).join('|')})`;

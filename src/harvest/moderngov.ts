@@ -64,6 +64,8 @@ export interface MgAgendaItem {
   minutesHtml: string;
   decisionHtml: string;
   documents: MgDocument[];
+  /** `issueid`: the site's id for the matter, the same at each meeting that takes it up; '' when the site gives none. */
+  issueId: string;
 }
 
 export interface MgMeeting {
@@ -258,6 +260,8 @@ function readItem(item: XmlNode, unknown: Set<string>): MgAgendaItem {
     minutesHtml: field(item, 'minutesnonemptyhtmlbody'),
     decisionHtml: field(item, 'decisionnonemptyhtmlbody'),
     documents: readDocuments(item, unknown),
+    // Sites without issue tracking answer 0 or leave it out.
+    issueId: /^0*$/.test(field(item, 'issueid')) ? '' : field(item, 'issueid'),
   };
 }
 

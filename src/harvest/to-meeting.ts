@@ -115,6 +115,7 @@ export function meetingFromSite(
     sections.push({
       heading,
       ...(item.displayNumber ? { number: clip(item.displayNumber, 20) } : {}),
+      ...(item.issueId && item.issueId.length <= 40 ? { issue: item.issueId } : {}),
       level: 1,
       blocks: minutes.length ? minutes : decided,
       agenda: htmlToBlocks(item.agendaHtml),

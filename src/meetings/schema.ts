@@ -23,6 +23,8 @@ export const sectionSchema = z.object({
   heading: trimmed(300),
   /** The item's number as the council shows it ("4.", "12(a)"), when it shows one. */
   number: trimmed(20).optional(),
+  /** The council site's id for the matter (ModernGov's `issueid`), the same at every meeting that takes it up. */
+  issue: trimmed(40).optional(),
   /** 1: an agenda item; 2: a sub-heading inside the item before it. */
   level: z.union([z.literal(1), z.literal(2)]).default(1),
   /** What was said and decided: the minutes, or the summary page's text. */

@@ -168,6 +168,7 @@ export async function importMeeting(
                 level: section.level,
                 heading: section.heading,
                 number: section.number ?? null,
+                issueId: section.issue ?? null,
                 blocks: section.blocks,
                 agenda: section.agenda,
                 body: sectionBody(section),

@@ -6,3 +6,4 @@ export * from './harvest.js';
 export * from './console.js';
 export * from './inbound.js';
 export * from './late-news.js';
+export * from './follows.js';

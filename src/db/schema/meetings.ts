@@ -130,6 +130,8 @@ export const sections = pgTable(
     heading: text('heading').notNull(),
     /** The number the council gives the item ("4.", "12(a)"), when it gives one. */
     number: text('number'),
+    /** The council site's id for the matter the item is about (ModernGov's `issueid`): the same from meeting to meeting. */
+    issueId: text('issue_id'),
     blocks: jsonb('blocks').$type<StoredBlock[]>().notNull().default([]),
     /** The agenda's own text for the item, published before the meeting (a harvest's `agendatext`). */
     agenda: jsonb('agenda').$type<StoredBlock[]>().notNull().default([]),
