@@ -115,7 +115,8 @@ export function followPhrase(title: string): string | null {
   const phrase = normalisePhrase(text).replace(/^(?:the|a|an) /, '');
   // One word ("Budget", "Stevenage") would follow every item that mentions it.
   if (procedural.test(phrase) || phrase.split(' ').length < 2) return null;
-  return phrase.slice(0, 200);
+  // At most 200 characters, cut between words: a phrase is matched as whole words.
+  return phrase.length <= 200 ? phrase : phrase.slice(0, 201).replace(/ \S*$/, '');
 }
 
 /** What following this item looks for, strongest first; null when the item names no matter (apologies, minutes). */

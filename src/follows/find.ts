@@ -1,0 +1,147 @@
+/**
+ * Which follows the agenda items of some meetings match: what the digests'
+ * "Items you follow", a subscriber's calendar and the alert pass all read.
+ * One pass over the meetings' items, three lookups by what follows look for.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { councils, follows, meetings, sections, type FollowKind } from '../db/schema/index.js';
+import { blocksToText } from '../meetings/text.js';
+import { normalisePhrase, planningReferences } from './match.js';
+
+export interface FollowMatch {
+  followId: number;
+  subscriberId: number;
+  kind: FollowKind;
+  value: string;
+  label: string;
+  alerts: boolean;
+  meetingId: number;
+  /** The agenda item that matched (a section of the meeting). */
+  sectionId: number;
+  heading: string;
+}
+
+export interface MatchOptions {
+  /** Only these subscribers' follows (a digest batch, one calendar). */
+  subscriberIds?: readonly number[];
+  /** Only follows that alert. */
+  alertingOnly?: boolean;
+}
+
+/** The longest phrase, in words, looked for inside a title (phrases are at most 200 characters). */
+const longestPhraseWords = 40;
+
+/**
+ * Every (follow, item) pair where one of these meetings lists a followed
+ * matter, in meeting then item order. Matching is `itemMatches`'s
+ * (follows/match.ts), done here as lookups: the references and issue ids the
+ * items carry, and each title's runs of whole words against the phrases
+ * followed, so the cost grows with the items read, not with the follows kept.
+ */
+export async function followMatches(db: Db, meetingIds: readonly number[], options: MatchOptions = {}): Promise<FollowMatch[]> {
+  if (meetingIds.length === 0 || options.subscriberIds?.length === 0) return [];
+  const items = await db
+    .select({ id: sections.id, meetingId: sections.meetingId, heading: sections.heading, body: sections.body, agenda: sections.agenda, issueId: sections.issueId, council: councils.slug })
+    .from(sections)
+    .innerJoin(meetings, eq(meetings.id, sections.meetingId))
+    .innerJoin(councils, eq(councils.id, meetings.councilId))
+    .where(inArray(sections.meetingId, [...meetingIds]))
+    .orderBy(sections.meetingId, sections.position);
+  if (items.length === 0) return [];
+
+  // What each item offers to each kind of follow.
+  const offers = items.map((item) => ({
+    item,
+    references: planningReferences(`${item.heading}\n${blocksToText(item.agenda)}\n${item.body}`),
+    issue: item.issueId ? `${item.council}:${item.issueId}` : null,
+    runs: wordRuns(normalisePhrase(item.heading)),
+  }));
+  const wanted = {
+    reference: [...new Set(offers.flatMap((offer) => offer.references))],
+    issue: [...new Set(offers.flatMap((offer) => (offer.issue ? [offer.issue] : [])))],
+    phrase: await phrasesAmong(db, new Set(offers.flatMap((offer) => offer.runs)), options),
+  };
+  const keys = (Object.keys(wanted) as FollowKind[]).filter((kind) => wanted[kind].length > 0);
+  if (keys.length === 0) return [];
+
+  const found = await db
+    .select({ id: follows.id, subscriberId: follows.subscriberId, kind: follows.kind, value: follows.value, label: follows.label, alerts: follows.alerts })
+    .from(follows)
+    .where(
+      and(
+        sql`(${sql.join(
+          keys.map((kind) => sql`(${follows.kind} = ${kind} and ${inArray(follows.value, wanted[kind])})`),
+          sql` or `,
+        )})`,
+        options.subscriberIds ? inArray(follows.subscriberId, [...options.subscriberIds]) : undefined,
+        options.alertingOnly ? eq(follows.alerts, true) : undefined,
+      ),
+    )
+    .orderBy(follows.id);
+  const byKey = new Map<string, typeof found>();
+  for (const follow of found) {
+    const key = `${follow.kind}\u0000${follow.value}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), follow]);
+  }
+
+  const matches: FollowMatch[] = [];
+  for (const { item, references, issue, runs } of offers) {
+    const keysOfItem = [
+      ...references.map((value) => `reference\u0000${value}`),
+      ...(issue ? [`issue\u0000${issue}`] : []),
+      ...runs.map((value) => `phrase\u0000${value}`),
+    ];
+    const seen = new Set<number>();
+    for (const key of keysOfItem) {
+      for (const follow of byKey.get(key) ?? []) {
+        if (seen.has(follow.id)) continue;
+        seen.add(follow.id);
+        matches.push({
+          followId: follow.id,
+          subscriberId: follow.subscriberId,
+          kind: follow.kind,
+          value: follow.value,
+          label: follow.label,
+          alerts: follow.alerts,
+          meetingId: item.meetingId,
+          sectionId: item.id,
+          heading: item.heading,
+        });
+      }
+    }
+  }
+  return matches;
+}
+
+/** Every run of two or more whole words in a normalised title: the phrases that title holds. */
+function wordRuns(title: string): string[] {
+  const words = title ? title.split(' ') : [];
+  const runs: string[] = [];
+  for (let start = 0; start < words.length; start += 1) {
+    for (let end = start + 2; end <= Math.min(words.length, start + longestPhraseWords); end += 1) runs.push(words.slice(start, end).join(' '));
+  }
+  return runs;
+}
+
+/** Which of these runs are followed phrases: asked of Postgres in slices, by the (kind, value) index. */
+async function phrasesAmong(db: Db, runs: Set<string>, options: MatchOptions): Promise<string[]> {
+  const all = [...runs];
+  const followed: string[] = [];
+  for (let start = 0; start < all.length; start += 5_000) {
+    const slice = all.slice(start, start + 5_000);
+    const rows = await db
+      .selectDistinct({ value: follows.value })
+      .from(follows)
+      .where(
+        and(
+          eq(follows.kind, 'phrase'),
+          inArray(follows.value, slice),
+          options.subscriberIds ? inArray(follows.subscriberId, [...options.subscriberIds]) : undefined,
+          options.alertingOnly ? eq(follows.alerts, true) : undefined,
+        ),
+      );
+    followed.push(...rows.map((row) => row.value));
+  }
+  return followed;
+}
