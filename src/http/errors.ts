@@ -64,7 +64,7 @@ export interface ErrorAnswer {
   detail: string;
 }
 
-export const feedProblemStatus: Record<FeedProblem, ErrorStatus> = { not_found: 404, conflict: 409, limit_reached: 409, unknown_values: 422 };
+export const feedProblemStatus: Record<FeedProblem, ErrorStatus> = { not_found: 404, conflict: 409, limit_reached: 409, unknown_values: 422, unavailable: 503 };
 
 /** Which input held the address that was refused: the request's body, query or path `email`, named as a schema failure names it. */
 function addressField(request: FastifyRequest): string | undefined {

@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import { buildApp } from '../../src/http/app.js';
 import { createInlineQueue } from '../../src/jobs/inline.js';
+import type { JobQueue } from '../../src/jobs/types.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { createSmtpMailer, type Mailer } from '../../src/mail/transport.js';
 import { createDigestMetrics } from '../../src/digests/metrics.js';
@@ -41,6 +42,8 @@ export async function wireForTest(config: Config, database: Database, options: W
 /** What a test may bring to the wiring instead of its defaults. */
 export interface TestOverrides {
   mailer?: Mailer;
+  /** A queue of the test's own (a BullMQ queue whose Redis is down, say), in place of jobs run in this process; closed by the test. */
+  queue?: JobQueue;
   logger?: Logger;
   now?: () => Date;
 }
@@ -77,14 +80,15 @@ export async function createTestAppWithMail(
   const config = testConfig(database, { SMTP_URL: smtp.url, ...env });
   const mailer = createSmtpMailer({ url: smtp.url, from: config.MAIL_FROM });
   const silent = createLogger({ level: 'silent' });
-  const queue = createInlineQueue({ logger: silent, retry: { attempts: 3, backoffMs: 25 } });
+  const inline = overrides.queue ? undefined : createInlineQueue({ logger: silent, retry: { attempts: 3, backoffMs: 25 } });
+  const queue = overrides.queue ?? inline!;
   const deps = await wire({ config, database, logger: overrides.logger ?? silent }, { queue, mailer: overrides.mailer ?? mailer, now: overrides.now });
-  await startWork(deps, { groups: ['subscribers', 'feeds'] });
+  if (inline) await startWork(deps, { groups: ['subscribers', 'feeds'] });
   const app = await buildApp(deps);
   await app.ready();
   afterAll(async () => {
     await app.close();
-    await queue.close();
+    await inline?.close();
     await mailer.close();
   });
   return { app, deps, smtp };
