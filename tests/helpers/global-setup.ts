@@ -32,7 +32,8 @@ export default async function setup(project: TestProject) {
     const leftovers = await admin.query<{ datname: string }>(`select datname from pg_database where datname like 'cd\\_test\\_%'`);
     for (const { datname } of leftovers.rows) {
       const pid = Number(/^cd_test_(\d+)_/.exec(datname)?.[1]);
-      if (pid && !isAlive(pid)) await dropDatabase(admin, datname);
+      // Another run starting now may be dropping the same leftover: that run's win is as good as ours.
+      if (pid && !isAlive(pid)) await dropDatabase(admin, datname).catch(() => undefined);
     }
     await admin.query(`create database "${template}"`);
     const database = connect(databaseUrl(template), { max: 2 });
