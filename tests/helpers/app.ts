@@ -10,6 +10,7 @@ import { createSmtpMailer, type Mailer } from '../../src/mail/transport.js';
 import { createDigestMetrics } from '../../src/digests/metrics.js';
 import { startWork, wire, type Wiring, type WiringOptions } from '../../src/main/wiring.js';
 import { startSmtpSink, type SinkBehaviour, type SmtpSink } from './smtp.js';
+import { testTemplates } from './templates.js';
 
 export const adminToken = 'test-operator-token-0123456789';
 export const adminHeaders = { authorization: `Bearer ${adminToken}` };
@@ -35,7 +36,7 @@ export function testConfig(database: Database, env: Record<string, string> = {})
 export async function wireForTest(config: Config, database: Database, options: WiringOptions = {}): Promise<Wiring> {
   return wire(
     { config, database, logger: createLogger({ level: 'silent' }) },
-    { tokenSecret, metrics: createDigestMetrics({ processMetrics: false }), mailer: createSmtpMailer({ url: 'smtp://127.0.0.1:9', from: config.MAIL_FROM }), ...options },
+    { tokenSecret, templates: await testTemplates(), metrics: createDigestMetrics({ processMetrics: false }), mailer: createSmtpMailer({ url: 'smtp://127.0.0.1:9', from: config.MAIL_FROM }), ...options },
   );
 }
 
@@ -82,7 +83,7 @@ export async function createTestAppWithMail(
   const silent = createLogger({ level: 'silent' });
   const inline = overrides.queue ? undefined : createInlineQueue({ logger: silent, retry: { attempts: 3, backoffMs: 25 } });
   const queue = overrides.queue ?? inline!;
-  const deps = await wire({ config, database, logger: overrides.logger ?? silent }, { queue, mailer: overrides.mailer ?? mailer, now: overrides.now });
+  const deps = await wire({ config, database, logger: overrides.logger ?? silent }, { queue, mailer: overrides.mailer ?? mailer, now: overrides.now, templates: await testTemplates() });
   if (inline) await startWork(deps, { groups: ['subscribers', 'feeds'] });
   const app = await buildApp(deps);
   await app.ready();
