@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { committees, councils, meetings, sections } from '../db/schema/index.js';
 import { findMeetingIds, httpUrl, type MeetingFilter } from '../meetings/queries.js';
@@ -81,6 +81,8 @@ export async function subscriberFeed(deps: { db: Db; secret: string; now: Date }
 async function calendarMeetings(db: Db, filter: MeetingFilter, now: Date): Promise<CalendarMeeting[]> {
   const ids = await findMeetingIds(db, { ...filter, ...calendarWindow(now) });
   if (ids.length === 0) return [];
+  // One array parameter, not one per meeting: a feed may hold hundreds, and each parameter costs drizzle and pg.
+  const chosen = sql`any(${sql.param(ids)}::bigint[])`;
   const [heads, items] = await Promise.all([
     db
       .select({
@@ -98,12 +100,12 @@ async function calendarMeetings(db: Db, filter: MeetingFilter, now: Date): Promi
       .from(meetings)
       .innerJoin(councils, eq(councils.id, meetings.councilId))
       .innerJoin(committees, eq(committees.id, meetings.committeeId))
-      .where(inArray(meetings.id, ids)),
+      .where(sql`${meetings.id} = ${chosen}`),
     // The agenda items: level 1 sections, in the council's order.
     db
       .select({ meetingId: sections.meetingId, number: sections.number, heading: sections.heading })
       .from(sections)
-      .where(and(inArray(sections.meetingId, ids), eq(sections.level, 1)))
+      .where(and(sql`${sections.meetingId} = ${chosen}`, eq(sections.level, 1)))
       .orderBy(asc(sections.meetingId), asc(sections.position)),
   ]);
   const itemsOf = new Map<number, CalendarMeeting['items']>();
