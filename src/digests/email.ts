@@ -19,6 +19,8 @@ export interface DigestLinks {
   unsubscribe: string;
   view: string | null;
   home: string;
+  /** What each agenda item's Follow link starts with (subscribers/links.ts followBase): one signature for all of them. Null for a feed's. */
+  follow: string | null;
 }
 
 /** What differs between two recipients of the same digest. */
@@ -66,7 +68,7 @@ export function digestMessageId(publicId: string, week: Week, mailFrom: string):
 /** A subscriber's own links in their digest for a week. */
 export function subscriberDigestLinks(settings: MailSettings, recipient: LinkSubject, week: Week): DigestLinks {
   const links = subscriberLinks(settings.baseUrl, settings.tokenSecret, recipient);
-  return { manage: links.manage(), unsubscribe: links.unsubscribe(), view: links.digest(week), home: settings.baseUrl };
+  return { manage: links.manage(), unsubscribe: links.unsubscribe(), view: links.digest(week), home: settings.baseUrl, follow: links.followBase() };
 }
 
 export function digestEmail(settings: MailSettings, content: DigestContent, recipient: Recipient): DigestEmail {
@@ -110,7 +112,7 @@ export function feedDigestMessageId(publicId: string, week: Week, mailFrom: stri
 /** A feed recipient has only the unsubscribe link: no preference centre or browser view. */
 export function feedDigestLinks(settings: MailSettings, recipient: FeedRecipientAddress, now: Date): DigestLinks {
   const { unsubscribe } = feedRecipientLinks(settings.baseUrl, settings.tokenSecret, recipient, now);
-  return { manage: null, unsubscribe, view: null, home: settings.baseUrl };
+  return { manage: null, unsubscribe, view: null, home: settings.baseUrl, follow: null };
 }
 
 export function feedDigestEmail(settings: MailSettings, content: DigestContent, recipient: FeedRecipientAddress, now: Date): DigestEmail {
@@ -157,11 +159,13 @@ export function prepareDigest(templates: Templates, content: DigestContent, feed
     ...content,
     recipient: slot('recipient'),
     feed: named,
-    links: { manage: feed ? null : slot('manage'), unsubscribe: slot('unsubscribe'), view: feed ? null : slot('view'), home },
+    links: { manage: feed ? null : slot('manage'), unsubscribe: slot('unsubscribe'), view: feed ? null : slot('view'), home, follow: feed ? null : slot('follow') },
   }));
   const values = ({ recipient, links }: PersonalPart) => {
-    if ((links.manage === null || links.view === null) !== Boolean(feed)) throw new Error('a feed digest has no manage or view link, and a subscriber digest has both');
-    return { recipient, unsubscribe: links.unsubscribe, ...(feed ? {} : { manage: links.manage!, view: links.view! }) };
+    if ((links.manage === null || links.view === null || links.follow === null) !== Boolean(feed)) {
+      throw new Error('a feed digest has no manage, view or follow link, and a subscriber digest has all three');
+    }
+    return { recipient, unsubscribe: links.unsubscribe, ...(feed ? {} : { manage: links.manage!, view: links.view!, follow: links.follow! }) };
   };
   return {
     content,
