@@ -1,9 +1,9 @@
-import { and, eq, gte, inArray, lt } from 'drizzle-orm';
+import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { committees, councils, meetings } from '../db/schema/index.js';
+import { committees, councils, meetings, sections } from '../db/schema/index.js';
 import { followMatches } from '../follows/find.js';
 import { subscribersWithFollows } from '../follows/repo.js';
-import { findMeetings, loadMeetingViews, type MeetingFilter, type MeetingView } from '../meetings/queries.js';
+import { findMeetingIds, httpUrl, type MeetingFilter } from '../meetings/queries.js';
 import { findSubscriberByPublicId } from '../subscribers/repo.js';
 import { checkClaims, readToken, TokenError } from '../tokens/signed-links.js';
 import type { CalendarMeeting } from './ics.js';
@@ -54,11 +54,10 @@ export async function councilFeed(db: Db, slugs: { council: string; committee?: 
 
 /**
  * A subscriber's own calendar: the meetings their filter set selects, by the
- * rule digests and /api/meetings use, and every meeting in the window that
- * lists an item they follow (follows/), whatever their filters. The link
- * lasts as long as the subscription (paused included); after an unsubscribe
- * or erasure it is gone. A damaged or forged link is a TokenError, answered
- * as every other link's.
+ * rule digests and /api/meetings use, and every meeting in the window listing
+ * an item they follow (follows/), whatever their filters. The link lasts as long as the
+ * subscription (paused included); after an unsubscribe or erasure it is gone.
+ * A damaged or forged link is a TokenError, answered as every other link's.
  */
 export async function subscriberFeed(deps: { db: Db; secret: string; now: Date }, token: string): Promise<CalendarFeed> {
   const claims = readToken(deps.secret, token);
@@ -87,44 +86,58 @@ async function followedMeetings(db: Db, subscriberId: number, now: Date, already
   const { from, to } = calendarWindow(now);
   const inWindow = await db.select({ id: meetings.id }).from(meetings).where(and(gte(meetings.startsAt, from), lt(meetings.startsAt, to)));
   const matches = await followMatches(db, inWindow.map((row) => row.id), { subscriberIds: [subscriberId] });
-  const ids = [...new Set(matches.map((match) => match.meetingId))].filter((id) => !already.has(id));
-  return ids.length ? asCalendarMeetings(db, await loadMeetingViews(db, ids)) : [];
+  return meetingsByIds(db, [...new Set(matches.map((match) => match.meetingId))].filter((id) => !already.has(id)));
 }
 
-/** The meetings a filter selects in the window around `now`, with what an event needs beyond the meeting's view. */
+/**
+ * The meetings a filter selects in the window around `now`, by the rule
+ * digests and /api/meetings follow (`findMeetingIds`), with only what an
+ * event is made of: three queries whatever the number of meetings, and none
+ * of the minutes, papers or attendees a meeting's whole view carries.
+ */
 async function calendarMeetings(db: Db, filter: MeetingFilter, now: Date): Promise<CalendarMeeting[]> {
-  const views = [];
-  for (let cursor: string | undefined; ; ) {
-    const page = await findMeetings(db, { ...filter, ...calendarWindow(now) }, { limit: 500, ...(cursor ? { cursor } : {}) });
-    views.push(...page.meetings);
-    if (!page.nextCursor) break;
-    cursor = page.nextCursor;
-  }
-  return asCalendarMeetings(db, views);
+  return meetingsByIds(db, await findMeetingIds(db, { ...filter, ...calendarWindow(now) }));
 }
 
-/** Meeting views with what an event needs beyond them. */
-async function asCalendarMeetings(db: Db, views: Omit<MeetingView, 'attendees' | 'footnotes'>[]): Promise<CalendarMeeting[]> {
-  if (views.length === 0) return [];
-  const extras = await db
-    .select({ id: meetings.id, endsAt: meetings.endsAt, location: meetings.location, sequence: meetings.sequence, updatedAt: meetings.updatedAt })
-    .from(meetings)
-    .where(inArray(meetings.id, views.map((view) => view.id)));
-  const byId = new Map(extras.map((row) => [row.id, row]));
-  return views.map((view) => {
-    const extra = byId.get(view.id)!;
-    return {
-      id: view.id,
-      council: view.council.name,
-      committee: view.committee.name,
-      status: view.status,
-      startsAt: new Date(view.startsAt),
-      endsAt: extra.endsAt,
-      location: extra.location,
-      councilUrl: view.sources.council ?? null,
-      sequence: extra.sequence,
-      updatedAt: extra.updatedAt,
-      items: view.sections.filter((section) => section.level === 1).map((section) => ({ number: section.number, heading: section.heading })),
-    };
+/** These meetings as events need them, in this order. */
+async function meetingsByIds(db: Db, ids: number[]): Promise<CalendarMeeting[]> {
+  if (ids.length === 0) return [];
+  // One array parameter, not one per meeting: a feed may hold hundreds, and each parameter costs drizzle and pg.
+  const chosen = sql`any(${sql.param(ids)}::bigint[])`;
+  const [heads, items] = await Promise.all([
+    db
+      .select({
+        id: meetings.id,
+        council: councils.name,
+        committee: committees.name,
+        status: meetings.status,
+        startsAt: meetings.startsAt,
+        endsAt: meetings.endsAt,
+        location: meetings.location,
+        councilUrl: meetings.councilUrl,
+        sequence: meetings.sequence,
+        updatedAt: meetings.updatedAt,
+      })
+      .from(meetings)
+      .innerJoin(councils, eq(councils.id, meetings.councilId))
+      .innerJoin(committees, eq(committees.id, meetings.committeeId))
+      .where(sql`${meetings.id} = ${chosen}`),
+    // The agenda items: level 1 sections, in the council's order.
+    db
+      .select({ meetingId: sections.meetingId, number: sections.number, heading: sections.heading })
+      .from(sections)
+      .where(and(sql`${sections.meetingId} = ${chosen}`, eq(sections.level, 1)))
+      .orderBy(asc(sections.meetingId), asc(sections.position)),
+  ]);
+  const itemsOf = new Map<number, CalendarMeeting['items']>();
+  for (const { meetingId, number, heading } of items) {
+    const list = itemsOf.get(meetingId);
+    if (list) list.push({ number, heading });
+    else itemsOf.set(meetingId, [{ number, heading }]);
+  }
+  const byId = new Map(heads.map((head) => [head.id, head]));
+  return ids.map((id) => {
+    const { councilUrl, ...head } = byId.get(id)!;
+    return { ...head, councilUrl: httpUrl(councilUrl), items: itemsOf.get(id) ?? [] };
   });
 }
