@@ -13,7 +13,7 @@ export const confirmLinkDays = 7;
 /** The re-subscribe button on the unsubscribe confirmation page works this long. */
 export const resubscribeLinkDays = 30;
 
-export const tokenPurposes = ['confirm', 'manage', 'unsubscribe', 'resubscribe', 'digest', 'feed-confirm', 'feed-unsubscribe', 'calendar'] as const;
+export const tokenPurposes = ['confirm', 'manage', 'unsubscribe', 'resubscribe', 'digest', 'feed-confirm', 'feed-unsubscribe', 'calendar', 'follow'] as const;
 export type TokenPurpose = (typeof tokenPurposes)[number];
 
 export interface TokenClaims {

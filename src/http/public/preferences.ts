@@ -13,6 +13,8 @@ import { filtersFromForm, readForm, wantsCommitteeSearch } from '../html/forms.j
 import { preferencesPage, resubscribedPage, unsubscribedPage, unsubscribePage } from './subscription-pages.js';
 import { assertFormPost, formTarget, sendPage } from '../html/support.js';
 import { formBodyLimit } from './signup.js';
+import { describeFollow } from '../../follows/match.js';
+import { followsOf, removeFollow, setFollowAlerts } from '../../follows/repo.js';
 
 
 const notices: Record<Exclude<SubscriberAction, 'unsubscribe'>, string> = {
@@ -55,6 +57,7 @@ export async function preferencePages(app: FastifyInstance, deps: AppDeps) {
       status: subscriber.status,
       actions: availableActions(subscriber.status),
       catalogue: await loadCatalogue(deps.database.db),
+      follows: (await followsOf(deps.database.db, subscriber.id)).map((follow) => ({ id: follow.id, label: follow.label, lookingFor: describeFollow(follow), alerts: follow.alerts })),
       chosen: extra.chosen ?? subscriber,
       preferences: target(paths(subscriber).manage()),
       unsubscribe: target(paths(subscriber).unsubscribe()),
@@ -90,6 +93,15 @@ export async function preferencePages(app: FastifyInstance, deps: AppDeps) {
         }
         const saved = await changeFilters(subscribers, subscriber, checked.filters);
         return sendPage(reply, 200, await renderPreferences(saved, { notice: 'Your choices are saved.' }));
+      }
+      if (action === 'unfollow' || action === 'follow-alerts') {
+        // Only the subscriber's own follows: another's id changes nothing.
+        const followId = /^\d{1,15}$/.test(form.text('follow')) ? Number(form.text('follow')) : 0;
+        const alerts = form.text('alerts') === 'on';
+        const done =
+          action === 'unfollow' ? await removeFollow(deps.database.db, subscriber.id, followId) : await setFollowAlerts(deps.database.db, subscriber.id, followId, alerts);
+        const notice = !done ? 'That follow was already gone.' : action === 'unfollow' ? 'You no longer follow that item.' : alerts ? 'Alerts for that item are on.' : 'Alerts for that item are off.';
+        return sendPage(reply, 200, await renderPreferences(subscriber, { notice }));
       }
       if (!Object.hasOwn(notices, action)) throw new ApiError(400, 'That is not something this page can do.');
       const { subscriber: after, changed } = await applyAction(subscribers, subscriber, action as keyof typeof notices);
