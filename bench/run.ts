@@ -20,7 +20,8 @@ import { buildDeployment, compareStartup, type StartupFigures } from './startup.
 
 /**
  * `npm run bench [-- --subscribers N --workers W --json --dry-only --no-api --no-startup --startup-only --startup-rounds R --console --console-only --console-connections C --tsx-workers]`
- * (`npm run bench -- --harvest` times a harvest instead: bench/harvest.ts;
+ * (`npm run bench -- --harvest` times a harvest instead: bench/harvest.ts; `--dry-path` a dry run's per-digest
+ * work against another checkout's: bench/dry-path.ts;
  * `--run-estimate` the console's run confirmation: bench/run-estimate.ts;
  * `--importers` the importers' time on hostile input: bench/importers.ts;
  * `--calendar` the calendar feeds: bench/calendar.ts, also `npm run bench:calendar`)
@@ -50,6 +51,12 @@ if (process.argv.includes('--importers')) {
 if (process.argv.includes('--calendar')) {
   const { benchCalendar } = await import('./calendar.js');
   process.exit(await benchCalendar(process.argv.slice(2)));
+}
+
+// A dry run's per-digest work in one process, this checkout's code against another's: bench/dry-path.ts.
+if (process.argv.includes('--dry-path')) {
+  const { benchDryPath } = await import('./dry-path.js');
+  process.exit(await benchDryPath(process.argv.slice(2)));
 }
 
 // The console's run confirmation has one too: bench/run-estimate.ts.

@@ -252,6 +252,31 @@ function itemsOf(meeting: MeetingView) {
   });
 }
 
+/**
+ * What composeMeeting reads from a meeting's stored text, whatever a filter
+ * set matched in it: pure functions of objects a run shares. A run composes a
+ * meeting once for each way filter sets flag it (hundreds of ways in a week),
+ * and every flagging keeps the stored section blocks, agenda and decisions as
+ * they were loaded, so what is read from them is read once per run and worker.
+ */
+function perObject<Key extends object, Value>(make: (key: Key) => Value): (key: Key) => Value {
+  const memo = new WeakMap<Key, Value>();
+  return (key) => {
+    let value = memo.get(key);
+    if (value === undefined) memo.set(key, (value = make(key)));
+    return value;
+  };
+}
+
+const sectionPoints = perObject((blocks: Block[]) => keyPoints(blocks));
+const sectionText = perObject((blocks: Block[]) => blocksToText(blocks));
+const sectionPieces = perObject((blocks: Block[]) => pieces(blocks));
+const decisionRead = perObject((decision: MeetingView['decisions'][number]) => {
+  const blocks = textToBlocks(decision.text);
+  return { blocks: keyPoints(blocks, Infinity).blocks, pieces: pieces(blocks) };
+});
+const papersOf = perObject((documents: MeetingView['documents']) => papersByItem({ documents }));
+
 export function composeMeeting(meeting: MeetingView, filtered: boolean, zone: string): DigestMeeting {
   const items = itemsOf(meeting);
   // A harvested meeting whose minutes are not out yet says what is on its agenda: its items and their agenda text.
@@ -264,15 +289,15 @@ export function composeMeeting(meeting: MeetingView, filtered: boolean, zone: st
   const shown = chosen.slice(0, limits.sectionsPerMeeting);
   const shownHeadings = new Set(shown.map((section) => section.heading));
   // A decision that is all its section says (an item decided, no minutes yet) is not said twice.
-  const shownText = new Map(shown.map((section) => [section.heading, blocksToText(section.blocks)]));
+  const shownText = new Map(shown.map((section) => [section.heading, sectionText(section.blocks)]));
   const chosenDecisions = meeting.decisions
     .filter((decision) => !filtered || (decision.section !== null && shownHeadings.has(decision.section)))
     .filter((decision) => decision.section === null || shownText.get(decision.section) !== decision.text)
     .slice(0, limits.decisionsPerMeeting);
-  const papers = papersByItem(meeting);
+  const papers = papersOf(meeting.documents);
   // Key figures read what was said and what was decided, each section with its own decisions.
-  const decidedIn = (heading: string | null) => meeting.decisions.filter((decision) => decision.section === heading).flatMap((decision) => pieces(textToBlocks(decision.text)));
-  const figureSources = [...shown.map((section) => [...pieces(section.blocks), ...(agendaOnly ? [] : decidedIn(section.heading))]), decidedIn(null)];
+  const decidedIn = (heading: string | null) => meeting.decisions.filter((decision) => decision.section === heading).flatMap((decision) => decisionRead(decision).pieces);
+  const figureSources = [...shown.map((section) => [...sectionPieces(section.blocks), ...(agendaOnly ? [] : decidedIn(section.heading))]), decidedIn(null)];
   const lead = firstParagraph(meeting.summary);
   return {
     title: meeting.title.startsWith(meeting.committee.name) ? null : meeting.title,
@@ -285,14 +310,14 @@ export function composeMeeting(meeting: MeetingView, filtered: boolean, zone: st
       heading: section.heading,
       number: section.number,
       parent: section.parent,
-      ...keyPoints(section.blocks),
+      ...sectionPoints(section.blocks),
       papers: (papers.get(section.heading) ?? []).slice(0, limits.papersPerItem),
       follow: followOf(meeting, section),
     })),
     decisions: chosenDecisions.map((decision) => ({
       title: decision.title,
       text: decision.text,
-      blocks: keyPoints(textToBlocks(decision.text), Infinity).blocks,
+      blocks: decisionRead(decision).blocks,
       label: decisionLabels[decision.status] ?? null,
     })),
     figures: agendaOnly ? [] : keyFigures(figureSources, limits.figuresPerMeeting),

@@ -1,5 +1,5 @@
 import { feedDeliveryMessageId, feedRecipientLinks } from '../feeds/recipients.js';
-import type { QuotedPrintableBodies } from '../mail/quoted-printable.js';
+import { quotedPrintable, type QuotedPrintableBodies } from '../mail/quoted-printable.js';
 import type { RenderedEmail, Templates } from '../mail/templates.js';
 import { mailtoWithToken, senderDomain, subscriberLinks, webcalUrl, type LinkSubject } from '../subscribers/links.js';
 import type { DigestContent } from './compose.js';
@@ -152,8 +152,12 @@ export interface PreparedDigest {
   content: DigestContent;
   /** Equal to renderDigest of the DigestEmail with this personal part. */
   render(personal: PersonalPart): RenderedEmail;
-  /** Its html and text quoted-printable, for sending, when the digest was prepared for many (encoded once, see mail/quoted-printable.ts). */
-  encode?(personal: PersonalPart): QuotedPrintableBodies;
+  /**
+   * Its html and text quoted-printable, for sending: `rendered` is `render(personal)`. A digest prepared
+   * for many encodes its shared pieces once (see mail/quoted-printable.ts); one for a single recipient
+   * encodes `rendered` whole, as nodemailer would, without its streams.
+   */
+  encode(personal: PersonalPart, rendered: RenderedEmail): QuotedPrintableBodies;
 }
 
 /**
@@ -163,7 +167,13 @@ export interface PreparedDigest {
  */
 export function prepareDigest(templates: Templates, content: DigestContent, feed: DigestFeed | null, home: string, reused = true): PreparedDigest {
   const named = feed && { name: feed.name, partnerName: feed.partnerName };
-  if (!reused) return { content, render: ({ recipient, links }) => renderDigest(templates, { ...content, recipient, links, feed: named }) };
+  if (!reused) {
+    return {
+      content,
+      render: ({ recipient, links }) => renderDigest(templates, { ...content, recipient, links, feed: named }),
+      encode: (_personal, rendered) => ({ html: quotedPrintable(rendered.html), text: quotedPrintable(rendered.text) }),
+    };
+  }
   const prepared = templates.prepare('digest', (slot) => ({
     ...content,
     recipient: slot('recipient'),

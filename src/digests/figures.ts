@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /**
  * Key figures: the money, percentages and counts a reader scans for, pulled
  * out of a section's text with the sentence that gives them meaning.
@@ -80,13 +82,26 @@ export function figuresIn(text: string): KeyFigure[] {
 }
 
 /**
+ * figuresIn, kept for the texts met lately: a run reads the same paragraphs
+ * and decisions for every filter set that shows them (the figures are shared,
+ * never changed).
+ */
+const readFigures = new LRUCache<string, KeyFigure[]>({ max: 5000 });
+
+function figuresRead(text: string): KeyFigure[] {
+  let figures = readFigures.get(text);
+  if (figures === undefined) readFigures.set(text, (figures = figuresIn(text)));
+  return figures;
+}
+
+/**
  * The key figures of a meeting from its sections' paragraphs, list items and
  * decisions, taking turns between sections so one long report does not crowd
  * out the rest, each section's surest first (money before a bare count); the
  * same value once only.
  */
 export function keyFigures(sections: string[][], limit = 6): KeyFigure[] {
-  const perText = sections.map((pieces) => pieces.flatMap(figuresIn).sort((a, b) => rank(a) - rank(b)));
+  const perText = sections.map((pieces) => pieces.flatMap(figuresRead).sort((a, b) => rank(a) - rank(b)));
   const picked: KeyFigure[] = [];
   const seen = new Set<string>();
   for (let round = 0; picked.length < limit && perText.some((figures) => figures.length > round); round += 1) {

@@ -200,7 +200,7 @@ async function deliver(
     if (!digest) return written.add(settle('skipped', 'nothing matched this week'));
     const personal = audience.personal(deps.mail, addressee, run.week, deps.now());
     const rendered = digest.render(personal);
-    outgoing = { digest, rendered, encoded: digest.encode?.(personal), headers: audience.headers(deps.mail, addressee, personal) };
+    outgoing = { digest, rendered, encoded: digest.encode(personal, rendered), headers: audience.headers(deps.mail, addressee, personal) };
   } catch (error) {
     return written.add(await failure(error));
   }

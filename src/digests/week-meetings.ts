@@ -164,14 +164,16 @@ export class WeekMeetings {
    */
   select(filter: Pick<MeetingFilter, 'councils' | 'committees' | 'topics' | 'keywords'>, range: Range): MeetingView[] {
     const { views, sectionIds } = this[range];
-    const councils = filter.councils ?? [];
-    const committees = filter.committees ?? [];
-    const topics = new Set(filter.topics ?? []);
     const keywords = (filter.keywords ?? []).map((keyword) => {
       const match = this.keywords.get(keyword);
       if (!match) throw new Error(`keyword "${keyword}" was not learnt before select`);
       return match;
     });
+    // Most weeks have no late news, and every recipient's is asked for: nothing to look at.
+    if (views.length === 0) return [];
+    const councils = filter.councils ?? [];
+    const committees = filter.committees ?? [];
+    const topics = new Set(filter.topics ?? []);
     const widened = topics.size > 0 || keywords.length > 0;
     // A topic or keyword can only select the meetings it is in: look at those alone, in order.
     const candidates = widened

@@ -236,3 +236,28 @@ describe('key points of an agenda item', () => {
     });
   });
 });
+
+describe('a meeting selected in many ways', () => {
+  it('is composed for each flagging exactly as a copy of it that shares nothing would be', () => {
+    const stored = meeting({
+      sections: [
+        section('Workforce', { blocks: [{ type: 'paragraph', text: 'Agency spend fell 12% to £1.2 million.' }, { type: 'list', items: ['Retention: 45 social workers stayed.'] }] }),
+        section('Household Support Fund 7', { blocks: [{ type: 'paragraph', text: 'The fund gives £3.4 million.' }] }),
+        section('Complaints'),
+      ],
+      decisions: [
+        { title: null, text: 'Agreed the plan.\n\n- (a) that 20 posts are filled;\n- (b) that £2 million is kept', section: 'Workforce', status: 'made' },
+        { title: 'Fund', text: 'Noted the fund of £3.4 million.', section: null, status: 'made' },
+      ] as MeetingView['decisions'],
+      documents: [{ title: 'Report', category: 'Report', url: 'https://council.example.org/report.pdf', section: 'Workforce' }] as MeetingView['documents'],
+    });
+    // As WeekMeetings.select flags a meeting: its sections copied with their flag, the stored blocks and decisions shared.
+    const flagged = (flags: boolean[]): MeetingView => ({ ...stored, sections: stored.sections.map((item, index) => ({ ...item, matched: flags[index]! })) });
+    for (const flags of [[true, false, false], [true, true, false], [false, true, true], [true, false, false]]) {
+      const shared = compose([flagged(flags)], { keywords: ['fund'] });
+      const alone = compose([structuredClone(flagged(flags))], { keywords: ['fund'] });
+      expect(shared).toEqual(alone);
+    }
+    expect(compose([flagged([true, true, false])], { keywords: ['fund'] })!.meetings[0]!.figures.map((figure) => figure.value)).toEqual(['£1.2 million', '£3.4 million', '£2 million', '45', '20']);
+  });
+});

@@ -1,10 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { composeDigest, type DigestContent } from '../../src/digests/compose.js';
-import { digestEmail, digestHeaders, digestMessageId, renderDigest, type MailSettings } from '../../src/digests/email.js';
+import { digestEmail, digestHeaders, digestMessageId, prepareDigest, renderDigest, type MailSettings } from '../../src/digests/email.js';
 import type { RenderedEmail, Templates } from '../../src/mail/templates.js';
+import { createSmtpMailer } from '../../src/mail/transport.js';
 import { normaliseFilters } from '../../src/subscribers/filters.js';
 import { subscriberLinks } from '../../src/subscribers/links.js';
 import { verifyToken } from '../../src/tokens/signed-links.js';
+import { startSmtpSink } from '../helpers/smtp.js';
 import { catalogue, meeting, section } from './builders.js';
 import { testTemplates } from '../helpers/templates.js';
 
@@ -106,6 +108,30 @@ describe('the rendered digest', () => {
     expect(verifyToken(settings.tokenSecret, view.split('/digests/')[1]!, 'digest')).toMatchObject({ subject: recipient.publicId, version: 3, context: '2025-09-08' });
     expect(rendered.text).toMatch(/Unsubscribe: https:\/\/digest\.example\.org\/unsubscribe\/\S+/);
     expect(rendered.text).toContain('You are getting this because anna@example.org follows Councils: All councils');
+  });
+});
+
+describe('a digest as it is sent', () => {
+  it('reads in a mailbox exactly as rendered, encoded whole for one recipient or in shared pieces for many', async () => {
+    const email = digestEmail(settings, content, recipient);
+    const personal = { recipient: email.recipient, links: email.links };
+    const sink = await startSmtpSink();
+    const mailer = createSmtpMailer({ url: sink.url, from: settings.mailFrom });
+    try {
+      for (const reused of [false, true]) {
+        const digest = prepareDigest(templates, content, null, settings.baseUrl, reused);
+        const mail = digest.render(personal);
+        expect(mail).toEqual(rendered);
+        await mailer.send({ to: recipient.email, ...mail, encoded: digest.encode(personal, mail) });
+      }
+      for (const { parsed } of await sink.waitFor(2)) {
+        expect(parsed.html).toBe(rendered.html);
+        expect(parsed.text).toBe(rendered.text);
+        expect(parsed.subject).toBe(rendered.subject);
+      }
+    } finally {
+      await mailer.close();
+    }
   });
 });
 
