@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchWeek, createBenchDatabase, dropBenchDatabase, importBenchMeetings, insertSubscribers } from './data.js';
+import { numberOption } from './measure.js';
 
 /**
  * `npm run bench -- --dry-path --baseline <checkout> [--subscribers 20000] [--rounds 7] [--json]`
@@ -16,13 +17,6 @@ import { benchWeek, createBenchDatabase, dropBenchDatabase, importBenchMeetings,
  * checks that both give the same emails, links aside.
  */
 
-function option(args: string[], name: string, fallback: number): number {
-  const index = args.indexOf(`--${name}`);
-  if (index === -1) return fallback;
-  const value = Number(args[index + 1]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} takes a number above 0`);
-  return value;
-}
 
 /** What the loop needs of a checkout, imported from its sources. */
 async function checkout(root: string) {
@@ -46,8 +40,8 @@ export async function benchDryPath(args: string[]): Promise<number> {
   const baselineAt = args.indexOf('--baseline');
   const baseline = baselineAt >= 0 ? args[baselineAt + 1] : undefined;
   if (!baseline) throw new Error('--dry-path needs --baseline <checkout>: the code to compare this checkout with');
-  const subscribers = option(args, 'subscribers', 20_000);
-  const rounds = option(args, 'rounds', 7);
+  const subscribers = numberOption(args, 'subscribers', 20_000);
+  const rounds = numberOption(args, 'rounds', 7);
   const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `cd_bench_${process.pid}`;
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);

@@ -4,6 +4,7 @@ import { runHarvest, type HarvestDeps } from '../src/harvest/run.js';
 import { createLogger } from '../src/logger.js';
 import { generatedAnswers, startModernGovSite, type SiteRoute } from '../tests/helpers/moderngov-site.js';
 import { createBenchDatabase, dropBenchDatabase } from './data.js';
+import { numberOption } from './measure.js';
 
 /**
  * `npm run bench -- --harvest [--committees 40] [--per-committee 10] [--latency-ms 20] [--pause-ms 0] [--json]`
@@ -15,19 +16,12 @@ import { createBenchDatabase, dropBenchDatabase } from './data.js';
  * the site's pace, not ours, sets the time).
  */
 
-function option(args: string[], name: string, fallback: number): number {
-  const index = args.indexOf(`--${name}`);
-  if (index === -1) return fallback;
-  const value = Number(args[index + 1]);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} takes a number`);
-  return value;
-}
 
 export async function benchHarvest(args: string[]): Promise<number> {
-  const committees = option(args, 'committees', 40);
-  const perCommittee = option(args, 'per-committee', 10);
-  const latencyMs = option(args, 'latency-ms', 20);
-  const pauseMs = option(args, 'pause-ms', 0);
+  const committees = numberOption(args, 'committees', 40, { zero: true });
+  const perCommittee = numberOption(args, 'per-committee', 10, { zero: true });
+  const latencyMs = numberOption(args, 'latency-ms', 20, { zero: true });
+  const pauseMs = numberOption(args, 'pause-ms', 0, { zero: true });
   const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `cd_bench_${process.pid}`;
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);

@@ -68,6 +68,15 @@ export async function rawSmtpRate(
   return (share * options.processes) / ((performance.now() - started) / 1000);
 }
 
+/** A numeric `--name N` flag: `fallback` when absent; above 0 (or 0 and above, where `zero` allows it). */
+export function numberOption(args: string[], name: string, fallback: number, { zero = false } = {}): number {
+  const index = args.indexOf(`--${name}`);
+  if (index === -1) return fallback;
+  const value = Number(args[index + 1]);
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && !zero)) throw new Error(`--${name} takes a number${zero ? '' : ' above 0'}`);
+  return value;
+}
+
 export function parseArgs(argv: string[]) {
   const value = (name: string) => {
     const index = argv.indexOf(name);

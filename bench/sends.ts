@@ -11,6 +11,7 @@ import { loadTemplates } from '../src/mail/templates.js';
 import { createSmtpMailer } from '../src/mail/transport.js';
 import { benchSettings, benchWeek, createBenchDatabase, importBenchMeetings, insertSubscribers } from './data.js';
 import { checkExactlyOnce, closeBench, cpuSeconds, startCommand, startSink, stopProcess, waitForWorkers } from './processes.js';
+import { numberOption } from './measure.js';
 
 /**
  * `npm run bench -- --sends [--subscribers 20000] [--retry-subscribers 3000] [--rate 25] [--tempfail-every 7] [--workers 2] [--rounds 2] [--baseline <checkout>] [--json]`
@@ -28,13 +29,6 @@ import { checkExactlyOnce, closeBench, cpuSeconds, startCommand, startSink, stop
  * Message-ID, and as many deliveries say sent.
  */
 
-function option(args: string[], name: string, fallback: number): number {
-  const index = args.indexOf(`--${name}`);
-  if (index === -1) return fallback;
-  const value = Number(args[index + 1]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} takes a number above 0`);
-  return value;
-}
 
 interface TimedRun {
   seconds: number;
@@ -44,14 +38,14 @@ interface TimedRun {
 }
 
 export async function benchSends(args: string[]): Promise<number> {
-  const subscribers = option(args, 'subscribers', 20_000);
-  const retrySubscribers = option(args, 'retry-subscribers', 3_000);
-  const rate = option(args, 'rate', 25);
+  const subscribers = numberOption(args, 'subscribers', 20_000);
+  const retrySubscribers = numberOption(args, 'retry-subscribers', 3_000);
+  const rate = numberOption(args, 'rate', 25);
   const baselineAt = args.indexOf('--baseline');
   const baseline = baselineAt >= 0 ? args[baselineAt + 1] : undefined;
-  const tempfailEvery = option(args, 'tempfail-every', 7);
-  const workerCount = option(args, 'workers', 2);
-  const rounds = option(args, 'rounds', 2);
+  const tempfailEvery = numberOption(args, 'tempfail-every', 7);
+  const workerCount = numberOption(args, 'workers', 2);
+  const rounds = numberOption(args, 'rounds', 2);
   const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
   const name = `cd_bench_${process.pid}`;

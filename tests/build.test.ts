@@ -1,13 +1,13 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from './faults/support/processes.js';
+import { buildLikeImage } from './helpers/build.js';
 import { databaseUrl, testDatabaseUrl } from './helpers/env.js';
 
 /**
@@ -17,7 +17,6 @@ import { databaseUrl, testDatabaseUrl } from './helpers/env.js';
  * every command below proves the compiled code and its paths work on their own.
  */
 
-const repo = fileURLToPath(new URL('..', import.meta.url));
 const run = promisify(execFile);
 let root: string;
 let databaseName: string;
@@ -42,18 +41,8 @@ async function admin<T>(use: (client: pg.Client) => Promise<T>): Promise<T> {
 
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'cd-build-'));
-  // `npm run build`'s tsc, emitting the same files without type-checking them again (--noCheck): `npm run
-  // typecheck` checks src/ on the same compiler options, and checking is three quarters of tsc's CPU here.
-  await run(process.execPath, [path.join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--noCheck', '--outDir', path.join(root, 'dist')], {
-    cwd: repo,
-    timeout: 240_000,
-  });
-  for (const folder of ['templates', 'migrations', 'seeds', 'node_modules']) await symlink(path.join(repo, folder), path.join(root, folder));
-  // The rest of `npm run build`: the emails' MJML compiled into dist/.
-  await run(process.execPath, [path.join(root, 'dist/mail/precompile.js')], { cwd: root, timeout: 60_000 });
-  await mkdir(path.join(root, 'bin'));
-  await copyFile(path.join(repo, 'bin/council-digest.js'), path.join(root, 'bin/council-digest.js'));
-  await copyFile(path.join(repo, 'package.json'), path.join(root, 'package.json'));
+  // `npm run build` as the image runs it: tsc emitting without checking again (`npm run typecheck` checks), MJML compiled.
+  await buildLikeImage(root);
   // An empty database (not the migrated template), so serve must find migrations/ from dist/.
   databaseName = `${inject('runPrefix')}build_${randomBytes(4).toString('hex')}`;
   await admin((client) => client.query(`create database "${databaseName}"`));

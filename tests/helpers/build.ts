@@ -16,7 +16,7 @@ const run = promisify(execFile);
  * node_modules linked from the checkout; no src/, so the bin runs dist/. tsc emits without type-checking
  * (--noCheck: the same files; `npm run typecheck` checks them).
  */
-async function build(root: string): Promise<void> {
+export async function buildLikeImage(root: string): Promise<void> {
   await run(process.execPath, [path.join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--noCheck', '--outDir', path.join(root, 'dist')], {
     cwd: repo,
     timeout: 240_000,
@@ -50,7 +50,7 @@ async function runBuild(): Promise<string> {
     return root;
   }
   try {
-    await build(root);
+    await buildLikeImage(root);
   } catch (error) {
     await writeFile(failed, String((error as Error).stack ?? error));
     throw error;
