@@ -17,6 +17,8 @@ export interface AlertEmail {
   subject: string;
   preheader: string;
   recipient: string;
+  /** More than one meeting: the heading says "agendas". */
+  several: boolean;
   meetings: AlertMeetingView[];
   links: { manage: string; unsubscribe: string; calendar: string; webcal: string; home: string };
 }
@@ -96,7 +98,7 @@ export function composeAlert(alerts: AlertRow[], options: { recipient: string; l
     .map((meeting) => `${meeting.committee} on ${meeting.when}`)
     .join('; ')
     .slice(0, 150);
-  return { subject, preheader, recipient: options.recipient, meetings, links: options.links };
+  return { subject, preheader, recipient: options.recipient, several: meetings.length > 1, meetings, links: options.links };
 }
 
 function meetingView(alert: AlertRow, zone: string, matchedNow: Set<number> | undefined): AlertMeetingView {
