@@ -13,6 +13,8 @@ import { filtersFromForm, readForm, wantsCommitteeSearch } from '../html/forms.j
 import { preferencesPage, resubscribedPage, unsubscribedPage, unsubscribePage } from './subscription-pages.js';
 import { assertFormPost, formTarget, sendPage } from '../html/support.js';
 import { formBodyLimit } from './signup.js';
+import { alertCommitteesOf, setAlertCommittees } from '../../alerts/opt-in.js';
+import { alertCommitteeFields } from './alert-pages.js';
 
 
 const notices: Record<Exclude<SubscriberAction, 'unsubscribe'>, string> = {
@@ -55,6 +57,9 @@ export async function preferencePages(app: FastifyInstance, deps: AppDeps) {
       ...(extra.notice ? { notice: extra.notice } : {}),
       ...(extra.problems ? { problems: extra.problems } : {}),
       ...(extra.committeeSearch ? { committeeSearch: extra.committeeSearch } : {}),
+      ...(deps.alerts.enabled
+        ? { alerts: alertCommitteeFields({ target: target(paths(subscriber).manage()), chosen: await alertCommitteesOf(deps.database.db, subscriber.id), catalogue: await loadCatalogue(deps.database.db) }) }
+        : {}),
     });
 
   routes.get('/preferences/:token', { schema: { hide: true, params: linkTokenParams }, config: { linkPurpose: 'manage' } }, async (request, reply) => {
@@ -83,6 +88,10 @@ export async function preferencePages(app: FastifyInstance, deps: AppDeps) {
         }
         const saved = await changeFilters(subscribers, subscriber, checked.filters);
         return sendPage(reply, 200, await renderPreferences(saved, { notice: 'Your choices are saved.' }));
+      }
+      if (action === 'alerts' && deps.alerts.enabled) {
+        await setAlertCommittees(deps.database.db, subscriber.id, form.list('alert_committees'));
+        return sendPage(reply, 200, await renderPreferences(subscriber, { notice: 'Your alerts are saved.' }));
       }
       if (!Object.hasOwn(notices, action)) throw new ApiError(400, 'That is not something this page can do.');
       const { subscriber: after, changed } = await applyAction(subscribers, subscriber, action as keyof typeof notices);

@@ -42,6 +42,8 @@ export function preferencesPage(options: {
   notice?: string;
   problems?: Problem[];
   committeeSearch?: string;
+  /** The alerts part (alert-pages.ts), when alerts are on. */
+  alerts?: SafeHtml;
 }): string {
   const problems = options.problems ?? [];
   const can = (action: SubscriberAction) => options.actions.includes(action);
@@ -59,6 +61,7 @@ ${defaultSubmit('Save my choices')}
 ${filterFields(options.catalogue, options.chosen, problems, { words: options.committeeSearch ?? '' })}
 <button type="submit" class="button">Save my choices</button>
 </form>
+${options.alerts}
 ${(can('pause') || can('resume')) &&
   html`<h2>Take a break</h2>
 <p>${can('pause') ? 'Pausing keeps your choices and sends nothing until you resume.' : 'Resume to get the digest again from next Monday.'}</p>
