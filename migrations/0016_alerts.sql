@@ -40,6 +40,8 @@ ALTER TABLE "alerts" ADD CONSTRAINT "alerts_mail_id_alert_mails_id_fk" FOREIGN K
 CREATE INDEX "alert_committees_committee_idx" ON "alert_committees" USING btree ("committee_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "alert_mails_subscriber_day_key" ON "alert_mails" USING btree ("subscriber_id","day");--> statement-breakpoint
 CREATE INDEX "alert_mails_status_idx" ON "alert_mails" USING btree ("status","day");--> statement-breakpoint
+CREATE INDEX "alert_mails_sent_at_idx" ON "alert_mails" USING btree ("sent_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "alerts_subscriber_meeting_key" ON "alerts" USING btree ("subscriber_id","meeting_id");--> statement-breakpoint
 CREATE INDEX "alerts_mail_idx" ON "alerts" USING btree ("mail_id");--> statement-breakpoint
+CREATE INDEX "alerts_created_at_idx" ON "alerts" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "alerts_waiting_idx" ON "alerts" USING btree ("subscriber_id") WHERE mail_id is null;

@@ -49,6 +49,7 @@ export const alertMails = pgTable(
   (table) => [
     uniqueIndex('alert_mails_subscriber_day_key').on(table.subscriberId, table.day),
     index('alert_mails_status_idx').on(table.status, table.day),
+    index('alert_mails_sent_at_idx').on(table.sentAt),
   ],
 );
 
@@ -82,6 +83,8 @@ export const alerts = pgTable(
   (table) => [
     uniqueIndex('alerts_subscriber_meeting_key').on(table.subscriberId, table.meetingId),
     index('alerts_mail_idx').on(table.mailId),
+    // The console's alert volume counts the last day's and week's.
+    index('alerts_created_at_idx').on(table.createdAt),
     // What waits for a mail, by subscriber: what each pass queues and each send job assigns.
     index('alerts_waiting_idx').on(table.subscriberId).where(sql`mail_id is null`),
   ],
