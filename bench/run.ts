@@ -21,7 +21,8 @@ import { buildDeployment, compareStartup, type StartupFigures } from './startup.
 /**
  * `npm run bench [-- --subscribers N --workers W --json --dry-only --no-api --no-startup --startup-only --startup-rounds R --console --console-only --console-connections C --tsx-workers]`
  * (`npm run bench -- --harvest` times a harvest instead: bench/harvest.ts;
- * `--run-estimate` the console's run confirmation: bench/run-estimate.ts)
+ * `--run-estimate` the console's run confirmation: bench/run-estimate.ts;
+ * `--alerts` the alert pass after a harvest: bench/alerts.ts)
  * One weekly run measured end to end on the test Postgres and Redis, in a
  * database and a Redis prefix of its own, both removed at the end.
  */
@@ -36,6 +37,12 @@ if (process.argv.includes('--harvest')) {
 if (process.argv.includes('--sends')) {
   const { benchSends } = await import('./sends.js');
   process.exit(await benchSends(process.argv.slice(2)));
+}
+
+// The alert pass after a harvest: bench/alerts.ts.
+if (process.argv.includes('--alerts')) {
+  const { benchAlerts } = await import('./alerts.js');
+  process.exit(await benchAlerts(process.argv.slice(2)));
 }
 
 // The console's run confirmation has one too: bench/run-estimate.ts.
