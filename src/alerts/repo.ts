@@ -139,9 +139,11 @@ export async function claimAlertMails(
       select r.subscriber_id, ${claim.day}, r.message_id, 1
       from unnest(${pgArray(claim.recipients.map((each) => each.subscriberId), 'bigint')}, ${pgArray(claim.recipients.map((each) => each.messageId), 'text')})
         as r(subscriber_id, message_id)
+      -- A new mail only for alerts waiting; the day's mail already there goes on to the conflict clause (a retry, a stale claim).
       where exists (
-        select 1 from alerts a join meetings m on m.id = a.meeting_id
-        where a.subscriber_id = r.subscriber_id and a.mail_id is null and m.starts_at > ${claim.now.toISOString()} and m.status <> 'cancelled')
+          select 1 from alerts a join meetings m on m.id = a.meeting_id
+          where a.subscriber_id = r.subscriber_id and a.mail_id is null and m.starts_at > ${claim.now.toISOString()} and m.status <> 'cancelled')
+        or exists (select 1 from alert_mails x where x.subscriber_id = r.subscriber_id and x.day = ${claim.day})
       -- One order for every claimer, so two attempts claiming overlapping groups wait rather than deadlock.
       order by r.subscriber_id
       on conflict (subscriber_id, day) do update
