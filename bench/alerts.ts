@@ -54,17 +54,17 @@ export async function benchAlerts(argv: string[]): Promise<number> {
     const shares = { reference: Math.round(followCount * 0.4), phrase: Math.round(followCount * 0.4), issue: followCount - 2 * Math.round(followCount * 0.4) };
     await db.execute(sql`
       insert into follows (subscriber_id, kind, value, label)
-      select 1 + (n * 7919) % ${subscribers}, 'reference', '25/' || lpad((n / 3)::text, 5, '0') || '/FUL', 'Application ' || (n / 3)
+      select 1 + (n::bigint * 7919) % ${subscribers}, 'reference', '25/' || lpad((n / 3)::text, 5, '0') || '/FUL', 'Application ' || (n / 3)
       from generate_series(0, ${shares.reference - 1}) as n
       on conflict do nothing`);
     await db.execute(sql`
       insert into follows (subscriber_id, kind, value, label)
-      select 1 + (n * 104729) % ${subscribers}, 'phrase', 'land north of road number ' || (n / 4), 'Land north of road number ' || (n / 4)
+      select 1 + (n::bigint * 104729) % ${subscribers}, 'phrase', 'land north of road number ' || (n / 4), 'Land north of road number ' || (n / 4)
       from generate_series(0, ${shares.phrase - 1}) as n
       on conflict do nothing`);
     await db.execute(sql`
       insert into follows (subscriber_id, kind, value, label)
-      select 1 + (n * 15485863) % ${subscribers}, 'issue', 'bench-borough-council:' || (n / 2), 'Issue ' || (n / 2)
+      select 1 + (n::bigint * 15485863) % ${subscribers}, 'issue', 'bench-borough-council:' || (n / 2), 'Issue ' || (n / 2)
       from generate_series(0, ${shares.issue - 1}) as n
       on conflict do nothing`);
     await db.execute(sql`analyze subscribers; analyze follows`);
@@ -95,7 +95,7 @@ export async function benchAlerts(argv: string[]): Promise<number> {
     await db.execute(sql`update meetings set agenda_published_at = now(), agenda_changed_at = now() where id = any(${`{${meetingIds.join(',')}}`}::bigint[])`);
     await db.execute(sql`
       insert into alert_committees (subscriber_id, committee_id)
-      select 1 + (n * 31) % ${subscribers}, c.id from generate_series(0, ${Math.round(subscribers / 50) - 1}) as n
+      select 1 + (n::bigint * 31) % ${subscribers}, c.id from generate_series(0, ${Math.round(subscribers / 50) - 1}) as n
       join committees c on c.slug = 'committee-' || (n % 10)
       on conflict do nothing`);
     await db.execute(sql`analyze`);
