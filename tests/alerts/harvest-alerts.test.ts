@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alertVolume } from '../../src/alerts/volume.js';
 import type { Database } from '../../src/db/client.js';
 import { alertCommittees, alertMails, alerts, committees, follows, meetings } from '../../src/db/schema/index.js';
 import { followKeyOf } from '../../src/follows/match.js';
@@ -224,6 +225,8 @@ describe('alerts after a harvest', () => {
     const volume = await w.wiring.metrics.registry.getSingleMetricAsString('alert_mails_sent_total');
     expect(volume).toContain('alert_mails_sent_total 5');
     expect(await w.wiring.metrics.registry.getSingleMetricAsString('alerts_recorded_total')).toMatch(/alerts_recorded_total\{reason="committee"\} 2/);
+    // The console's dashboard counts by the database's clock (sent_at, created_at), as digests' deliveries are stamped.
+    expect(await alertVolume(w.database.db, new Date())).toMatchObject({ recorded: { day: 8, week: 8 }, sent: { day: 5, week: 5 }, failed: 0 });
   });
 });
 
