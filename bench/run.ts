@@ -22,6 +22,8 @@ import { buildDeployment, compareStartup, type StartupFigures } from './startup.
  * `npm run bench [-- --subscribers N --workers W --json --dry-only --no-api --no-startup --startup-only --startup-rounds R --console --console-only --console-connections C --tsx-workers]`
  * (`npm run bench -- --harvest` times a harvest instead: bench/harvest.ts;
  * `--run-estimate` the console's run confirmation: bench/run-estimate.ts;
+ * `--importers` the importers' time on hostile input: bench/importers.ts;
+ * `--calendar` the calendar feeds: bench/calendar.ts, also `npm run bench:calendar`;
  * `--alerts` the alert pass after a harvest: bench/alerts.ts)
  * One weekly run measured end to end on the test Postgres and Redis, in a
  * database and a Redis prefix of its own, both removed at the end.
@@ -43,6 +45,18 @@ if (process.argv.includes('--sends')) {
 if (process.argv.includes('--alerts')) {
   const { benchAlerts } = await import('./alerts.js');
   process.exit(await benchAlerts(process.argv.slice(2)));
+}
+
+// How the importers' time grows with hostile input: bench/importers.ts.
+if (process.argv.includes('--importers')) {
+  const { benchImporters } = await import('./importers.js');
+  process.exit(benchImporters(process.argv.slice(2)));
+}
+
+// The calendar feeds (issue 23): a subscriber's with 20 filters beside a council's public one, bench/calendar.ts.
+if (process.argv.includes('--calendar')) {
+  const { benchCalendar } = await import('./calendar.js');
+  process.exit(await benchCalendar(process.argv.slice(2)));
 }
 
 // The console's run confirmation has one too: bench/run-estimate.ts.

@@ -1,7 +1,7 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { committees, councils, meetings } from '../db/schema/index.js';
-import { findMeetings, type MeetingFilter } from '../meetings/queries.js';
+import { committees, councils, meetings, sections } from '../db/schema/index.js';
+import { findMeetingIds, httpUrl, type MeetingFilter } from '../meetings/queries.js';
 import { findSubscriberByPublicId } from '../subscribers/repo.js';
 import { checkClaims, readToken, TokenError } from '../tokens/signed-links.js';
 import type { CalendarMeeting } from './ics.js';
@@ -72,35 +72,51 @@ export async function subscriberFeed(deps: { db: Db; secret: string; now: Date }
   return { name: 'Council meetings for you (Council Digest)', meetings: await calendarMeetings(deps.db, { councils: chosen, committees: bodies, topics, keywords }, deps.now) };
 }
 
-/** The meetings a filter selects in the window around `now`, with what an event needs beyond the meeting's view. */
+/**
+ * The meetings a filter selects in the window around `now`, by the rule
+ * digests and /api/meetings follow (`findMeetingIds`), with only what an
+ * event is made of: three queries whatever the number of meetings, and none
+ * of the minutes, papers or attendees a meeting's whole view carries.
+ */
 async function calendarMeetings(db: Db, filter: MeetingFilter, now: Date): Promise<CalendarMeeting[]> {
-  const views = [];
-  for (let cursor: string | undefined; ; ) {
-    const page = await findMeetings(db, { ...filter, ...calendarWindow(now) }, { limit: 500, ...(cursor ? { cursor } : {}) });
-    views.push(...page.meetings);
-    if (!page.nextCursor) break;
-    cursor = page.nextCursor;
+  const ids = await findMeetingIds(db, { ...filter, ...calendarWindow(now) });
+  if (ids.length === 0) return [];
+  // One array parameter, not one per meeting: a feed may hold hundreds, and each parameter costs drizzle and pg.
+  const chosen = sql`any(${sql.param(ids)}::bigint[])`;
+  const [heads, items] = await Promise.all([
+    db
+      .select({
+        id: meetings.id,
+        council: councils.name,
+        committee: committees.name,
+        status: meetings.status,
+        startsAt: meetings.startsAt,
+        endsAt: meetings.endsAt,
+        location: meetings.location,
+        councilUrl: meetings.councilUrl,
+        sequence: meetings.sequence,
+        updatedAt: meetings.updatedAt,
+      })
+      .from(meetings)
+      .innerJoin(councils, eq(councils.id, meetings.councilId))
+      .innerJoin(committees, eq(committees.id, meetings.committeeId))
+      .where(sql`${meetings.id} = ${chosen}`),
+    // The agenda items: level 1 sections, in the council's order.
+    db
+      .select({ meetingId: sections.meetingId, number: sections.number, heading: sections.heading })
+      .from(sections)
+      .where(and(sql`${sections.meetingId} = ${chosen}`, eq(sections.level, 1)))
+      .orderBy(asc(sections.meetingId), asc(sections.position)),
+  ]);
+  const itemsOf = new Map<number, CalendarMeeting['items']>();
+  for (const { meetingId, number, heading } of items) {
+    const list = itemsOf.get(meetingId);
+    if (list) list.push({ number, heading });
+    else itemsOf.set(meetingId, [{ number, heading }]);
   }
-  if (views.length === 0) return [];
-  const extras = await db
-    .select({ id: meetings.id, endsAt: meetings.endsAt, location: meetings.location, sequence: meetings.sequence, updatedAt: meetings.updatedAt })
-    .from(meetings)
-    .where(inArray(meetings.id, views.map((view) => view.id)));
-  const byId = new Map(extras.map((row) => [row.id, row]));
-  return views.map((view) => {
-    const extra = byId.get(view.id)!;
-    return {
-      id: view.id,
-      council: view.council.name,
-      committee: view.committee.name,
-      status: view.status,
-      startsAt: new Date(view.startsAt),
-      endsAt: extra.endsAt,
-      location: extra.location,
-      councilUrl: view.sources.council ?? null,
-      sequence: extra.sequence,
-      updatedAt: extra.updatedAt,
-      items: view.sections.filter((section) => section.level === 1).map((section) => ({ number: section.number, heading: section.heading })),
-    };
+  const byId = new Map(heads.map((head) => [head.id, head]));
+  return ids.map((id) => {
+    const { councilUrl, ...head } = byId.get(id)!;
+    return { ...head, councilUrl: httpUrl(councilUrl), items: itemsOf.get(id) ?? [] };
   });
 }

@@ -1,14 +1,14 @@
 import { feedDeliveryMessageId, feedRecipientLinks } from '../feeds/recipients.js';
 import type { QuotedPrintableBodies } from '../mail/quoted-printable.js';
 import type { RenderedEmail, Templates } from '../mail/templates.js';
-import { mailtoWithToken, senderDomain, subscriberLinks, type LinkSubject } from '../subscribers/links.js';
+import { mailtoWithToken, senderDomain, subscriberLinks, webcalUrl, type LinkSubject } from '../subscribers/links.js';
 import type { DigestContent } from './compose.js';
 import type { Week } from './week.js';
 
 /**
  * One recipient's digest: the shared content plus their own links. A feed
  * recipient's names the feed and has only the unsubscribe link: there is no
- * preference centre or browser view for them.
+ * preference centre, browser view or calendar of their own for them.
  */
 export interface DigestEmail extends DigestContent, PersonalPart {
   feed: { name: string; partnerName: string } | null;
@@ -18,6 +18,10 @@ export interface DigestLinks {
   manage: string | null;
   unsubscribe: string;
   view: string | null;
+  /** The subscriber's own calendar feed, a URL ending `.ics` (calendar/); null for a feed recipient. */
+  calendar: string | null;
+  /** The same feed as `webcal://`, which opens a calendar app and subscribes in one click. */
+  webcal: string | null;
   home: string;
 }
 
@@ -66,7 +70,8 @@ export function digestMessageId(publicId: string, week: Week, mailFrom: string):
 /** A subscriber's own links in their digest for a week. */
 export function subscriberDigestLinks(settings: MailSettings, recipient: LinkSubject, week: Week): DigestLinks {
   const links = subscriberLinks(settings.baseUrl, settings.tokenSecret, recipient);
-  return { manage: links.manage(), unsubscribe: links.unsubscribe(), view: links.digest(week), home: settings.baseUrl };
+  const calendar = links.calendar();
+  return { manage: links.manage(), unsubscribe: links.unsubscribe(), view: links.digest(week), calendar, webcal: webcalUrl(calendar), home: settings.baseUrl };
 }
 
 export function digestEmail(settings: MailSettings, content: DigestContent, recipient: Recipient): DigestEmail {
@@ -107,10 +112,14 @@ export function feedDigestMessageId(publicId: string, week: Week, mailFrom: stri
   return feedDeliveryMessageId(publicId, week, senderDomain(mailFrom));
 }
 
-/** A feed recipient has only the unsubscribe link: no preference centre or browser view. */
+/**
+ * A feed recipient has only the unsubscribe link: no preference centre,
+ * browser view or calendar. A calendar is a subscriber's filter set; a feed
+ * recipient's filters are the partner's, and a feed has no calendar of its own.
+ */
 export function feedDigestLinks(settings: MailSettings, recipient: FeedRecipientAddress, now: Date): DigestLinks {
   const { unsubscribe } = feedRecipientLinks(settings.baseUrl, settings.tokenSecret, recipient, now);
-  return { manage: null, unsubscribe, view: null, home: settings.baseUrl };
+  return { manage: null, unsubscribe, view: null, calendar: null, webcal: null, home: settings.baseUrl };
 }
 
 export function feedDigestEmail(settings: MailSettings, content: DigestContent, recipient: FeedRecipientAddress, now: Date): DigestEmail {
@@ -157,11 +166,17 @@ export function prepareDigest(templates: Templates, content: DigestContent, feed
     ...content,
     recipient: slot('recipient'),
     feed: named,
-    links: { manage: feed ? null : slot('manage'), unsubscribe: slot('unsubscribe'), view: feed ? null : slot('view'), home },
+    links: feed
+      ? { manage: null, unsubscribe: slot('unsubscribe'), view: null, calendar: null, webcal: null, home }
+      : { manage: slot('manage'), unsubscribe: slot('unsubscribe'), view: slot('view'), calendar: slot('calendar'), webcal: slot('webcal'), home },
   }));
   const values = ({ recipient, links }: PersonalPart) => {
-    if ((links.manage === null || links.view === null) !== Boolean(feed)) throw new Error('a feed digest has no manage or view link, and a subscriber digest has both');
-    return { recipient, unsubscribe: links.unsubscribe, ...(feed ? {} : { manage: links.manage!, view: links.view! }) };
+    const own = [links.manage, links.view, links.calendar, links.webcal];
+    if (own.some((link) => (link === null) !== Boolean(feed))) {
+      throw new Error('a feed digest has no manage, view or calendar link, and a subscriber digest has all of them');
+    }
+    const { unsubscribe } = links;
+    return { recipient, unsubscribe, ...(feed ? {} : { manage: links.manage!, view: links.view!, calendar: links.calendar!, webcal: links.webcal! }) };
   };
   return {
     content,

@@ -7,6 +7,7 @@ import { describeFilters, type FilterLine } from '../subscribers/filters.js';
 import { recordHardBounce, suppressedAmong } from '../subscribers/suppressions.js';
 import { confirmLinkDays } from '../tokens/signed-links.js';
 import type { FeedDeps, FeedMailDeps } from './deps.js';
+import { FeedError } from './errors.js';
 import { feedRecipientLinks } from './recipients.js';
 import { feedFilters, recipientsOf, type Feed, type FeedRecipient } from './repo.js';
 
@@ -43,17 +44,39 @@ export interface ConfirmationsQueued {
   suppressed: number;
 }
 
+/** How long an approval waits for the queue to take its confirmations before saying it could not. */
+export const queueWaitMs = 5_000;
+
 /**
  * Queues the confirmation mails of a feed just approved: one `feed-confirm`
  * job for the feed, which the approval does not wait for. Answers how many
- * of its pending recipients it will mail.
+ * of its pending recipients it will mail: those not mailed yet, so queueing
+ * again (an approval repeated after the queue was down) asks nobody twice.
+ * A queue that does not take the job within `queueWaitMs` (Redis down) is a
+ * FeedError `unavailable`, saying to approve again.
  */
-export async function queueFeedConfirmations(deps: FeedDeps, feed: Feed, recipients: FeedRecipient[]): Promise<ConfirmationsQueued> {
-  const pending = recipients.filter((recipient) => recipient.status === 'pending');
+export async function queueFeedConfirmations(deps: FeedDeps, feed: Feed, recipients: FeedRecipient[], waitMs = queueWaitMs): Promise<ConfirmationsQueued> {
+  const pending = recipients.filter((recipient) => recipient.status === 'pending' && !recipient.confirmationSentAt);
   const suppressed = (await suppressedAmong(deps.db, pending.map((recipient) => recipient.emailKey))).size;
   const queued = pending.length - suppressed;
-  // A feed is approved once, so its id names the job.
-  if (queued) await deps.queue.add({ name: 'feed-confirm', data: { feedId: feed.id }, jobId: `feed-confirm-${feed.id}` });
+  if (!queued) return { queued, suppressed };
+  // One job a feed: its id names it, so a repeated approval while the first job waits adds nothing.
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), waitMs)));
+  try {
+    const added = deps.queue.add({ name: 'feed-confirm', data: { feedId: feed.id }, jobId: `feed-confirm-${feed.id}` });
+    // If it gives up waiting, the add may still land when Redis is back: the job is idempotent.
+    added.catch(() => undefined);
+    if ((await Promise.race([added, gaveUp])) === 'timeout') throw new Error(`the queue did not answer within ${waitMs / 1000} s`);
+  } catch (error) {
+    deps.logger.error({ feed: feed.publicId, err: error }, 'feed confirmations not queued');
+    throw new FeedError(
+      'unavailable',
+      `The feed is active, but its ${queued} confirmation mail${queued === 1 ? '' : 's'} could not be queued (${(error as Error).message}). Approve it again once the queue is back: only recipients not yet mailed are asked.`,
+    );
+  } finally {
+    clearTimeout(timer);
+  }
   return { queued, suppressed };
 }
 

@@ -93,6 +93,13 @@ export async function decideFeed(db: Db, publicId: string, status: 'active' | 'r
   throw new FeedError('conflict', `Feed request ${publicId} was already decided: it is ${existing.status}`);
 }
 
+/** The active feed of this public id, if there is one. */
+export async function activeFeed(db: Db, publicId: string): Promise<Feed | undefined> {
+  if (!uuidPattern.test(publicId)) return undefined;
+  const [feed] = await db.select().from(feeds).where(and(eq(feeds.publicId, publicId), eq(feeds.status, 'active')));
+  return feed;
+}
+
 export async function replaceAtomTokenHash(db: Db, partnerId: number, publicId: string, hash: string, now: Date): Promise<Feed> {
   const feed = await partnerFeed(db, partnerId, publicId);
   const [updated] = await db

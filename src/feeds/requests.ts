@@ -8,7 +8,7 @@ import type { FeedDeps } from './deps.js';
 import { queueFeedConfirmations, sendFeedDecision, type ConfirmationsQueued } from './emails.js';
 import { FeedError } from './errors.js';
 import { previewFeed, type FeedPreview } from './items.js';
-import { countOpenFeeds, decideFeed, feedFilters, insertFeed, recipientsOf, type Feed, type FeedRecipient } from './repo.js';
+import { activeFeed, countOpenFeeds, decideFeed, feedFilters, insertFeed, recipientsOf, type Feed, type FeedRecipient } from './repo.js';
 import { generateAtomToken } from '../tokens/keys.js';
 
 /** A partner's feed request, from asking to an operator's decision. */
@@ -115,15 +115,37 @@ async function partnerOfFeed(deps: FeedDeps, feed: Feed) {
   return partner!;
 }
 
-/** Makes a requested feed active, queues a confirmation to each recipient, and tells the partner. */
+/**
+ * Makes a requested feed active, tells the partner, and queues a
+ * confirmation to each recipient. Approving an active feed again queues the
+ * confirmations of recipients never mailed (after the queue was down), and
+ * is a conflict when there are none.
+ */
 export async function approveFeedRequest(deps: FeedDeps, publicId: string, note: string | null): Promise<FeedDecision> {
-  const feed = await decideFeed(deps.db, publicId, 'active', note, deps.now());
+  let feed: Feed;
+  let again = false;
+  try {
+    feed = await decideFeed(deps.db, publicId, 'active', note, deps.now());
+  } catch (error) {
+    const active = error instanceof FeedError && error.problem === 'conflict' ? await activeFeedAwaitingConfirmations(deps, publicId) : undefined;
+    if (!active) throw error;
+    feed = active;
+    again = true;
+  }
   const [partner, recipients] = await Promise.all([partnerOfFeed(deps, feed), recipientsOf(deps.db, [feed.id])]);
   const own = recipients.get(feed.id)!;
+  const partnerNotified = again ? false : await sendFeedDecision(deps, partner, { feedName: feed.name, approved: true, note, recipients: own.length }, feed.publicId);
   const confirmations = await queueFeedConfirmations(deps, feed, own);
-  const partnerNotified = await sendFeedDecision(deps, partner, { feedName: feed.name, approved: true, note, recipients: own.length }, feed.publicId);
-  deps.logger.info({ feed: feed.publicId, confirmations }, 'feed request approved');
+  deps.logger.info({ feed: feed.publicId, confirmations, again }, again ? 'feed confirmations queued again' : 'feed request approved');
   return { feed: feedView(feed, own), partnerNotified, confirmations };
+}
+
+/** An active feed with pending recipients never mailed their confirmation: what a repeated approval is for. */
+async function activeFeedAwaitingConfirmations(deps: FeedDeps, publicId: string): Promise<Feed | undefined> {
+  const feed = await activeFeed(deps.db, publicId);
+  if (!feed) return undefined;
+  const recipients = (await recipientsOf(deps.db, [feed.id])).get(feed.id)!;
+  return recipients.some((recipient) => recipient.status === 'pending' && !recipient.confirmationSentAt) ? feed : undefined;
 }
 
 /** Rejects a requested feed with the operator's note, which the partner is mailed. */

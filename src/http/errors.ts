@@ -1,5 +1,6 @@
 import { UnknownCommitteeError } from '../alerts/opt-in.js';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { CalendarError } from '../calendar/feeds.js';
 import { RunRefusedError } from '../digests/week-guard.js';
 import { WeekError } from '../digests/week.js';
@@ -65,7 +66,7 @@ export interface ErrorAnswer {
   detail: string;
 }
 
-export const feedProblemStatus: Record<FeedProblem, ErrorStatus> = { not_found: 404, conflict: 409, limit_reached: 409, unknown_values: 422 };
+export const feedProblemStatus: Record<FeedProblem, ErrorStatus> = { not_found: 404, conflict: 409, limit_reached: 409, unknown_values: 422, unavailable: 503 };
 
 /** Which input held the address that was refused: the request's body, query or path `email`, named as a schema failure names it. */
 function addressField(request: FastifyRequest): string | undefined {
@@ -123,4 +124,55 @@ export function answerOf(error: unknown, request: FastifyRequest): ErrorAnswer |
   if (!known) return undefined;
   const { code, detail, ...answer } = known.answer(error as Error, request);
   return { ...answer, code: code ?? errorCodes[answer.status], detail: detail ?? answer.message };
+}
+
+/** invalid byte sequence (22021) and unsupported Unicode escape in JSON (22P05): what NUL in text becomes. */
+const unstorableTextCodes = new Set(['22021', '22P05']);
+
+export function isUnstorableText(error: unknown): boolean {
+  for (let cause: unknown = error; cause; cause = (cause as { cause?: unknown }).cause) {
+    if (unstorableTextCodes.has((cause as { code?: unknown }).code as string)) return true;
+  }
+  return false;
+}
+
+/**
+ * Every way a route can fail, sorted once for the three renderers (JSON in
+ * plugins/errors.ts, public pages in html/support.ts, console pages in
+ * operators/console/error-pages.ts), which differ only in how they show it.
+ */
+export type ErrorCase =
+  | { kind: 'domain'; answer: ErrorAnswer }
+  | { kind: 'validation'; context: string; fields: FieldError[] }
+  /** Text Postgres cannot hold (NUL): the transaction rolled back, nothing was written. */
+  | { kind: 'unstorable' }
+  /** An answer that did not match its own schema: our fault, logged with its issues. */
+  | { kind: 'serialization'; issues: unknown }
+  /** Any other 4xx the framework or a plugin raised (a stale form, too large a body, an unknown Content-Type). */
+  | { kind: 'client'; status: number; code: string; message: string; fastifyCode: string | undefined }
+  | { kind: 'server'; status: ErrorStatus };
+
+export function classifyError(error: FastifyError, request: FastifyRequest): ErrorCase {
+  const answer = answerOf(error, request);
+  if (answer) return { kind: 'domain', answer };
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const fields = error.validation.map((issue) => ({
+      path: [error.validationContext, ...String(issue.instancePath).split('/').filter(Boolean)].join('.'),
+      message: issue.message ?? 'is invalid',
+    }));
+    return { kind: 'validation', context: error.validationContext ?? 'request', fields };
+  }
+  if (isResponseSerializationError(error)) return { kind: 'serialization', issues: error.cause.issues };
+  if (isUnstorableText(error)) return { kind: 'unstorable' };
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    const message =
+      error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+        ? `Unsupported Content-Type ${request.headers['content-type'] ?? '(none)'}`
+        : error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? 'The request body is too large'
+          : error.message;
+    return { kind: 'client', status, code: (errorCodes as Record<number, string>)[status] ?? 'bad_request', message, fastifyCode: error.code };
+  }
+  return { kind: 'server', status: status >= 500 && status in errorCodes ? (status as ErrorStatus) : 500 };
 }

@@ -151,34 +151,9 @@ export async function findMeetings(
   page: MeetingPage = {},
 ): Promise<{ meetings: MeetingView[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(page.limit ?? 50, 1), 500);
-  const where: SQL[] = [sql`true`];
-  if (filter.from) where.push(sql`m.starts_at >= ${filter.from.toISOString()}`);
-  if (filter.to) where.push(sql`m.starts_at < ${filter.to.toISOString()}`);
-  if (filter.councils?.length) where.push(sql`c.slug in ${filter.councils}`);
-  // A committee is named by its slug (that committee of any chosen council) or as council/committee.
-  if (filter.committees?.length) where.push(sql`(cm.slug in ${filter.committees} or (c.slug || '/' || cm.slug) in ${filter.committees})`);
-  const after = page.cursor ? decodeCursor(page.cursor) : undefined;
-  const newest = page.newestFirst === true;
-  if (after) where.push(newest ? sql`(m.starts_at, m.id) < (${after.startsAt.toISOString()}, ${after.id})` : sql`(m.starts_at, m.id) > (${after.startsAt.toISOString()}, ${after.id})`);
-
+  const rows = await selectMeetings(db, filter, page, limit + 1, true);
   const widened = hasWideners(filter);
-  const matchedSections = widened
-    ? sql`coalesce((select array_agg(s.id) from ${sections} s where s.meeting_id = m.id and (${sectionMatches(filter, sql`s`)})), '{}')`
-    : sql`'{}'::bigint[]`;
-  const meetingMatch = widened ? meetingMatches(filter) : sql`false`;
-  const rows = await db.execute<{ id: string; starts_at: string; matched_sections: string[]; meeting_match: boolean }>(sql`
-    select * from (
-      select m.id, m.starts_at, ${matchedSections} as matched_sections, (${meetingMatch}) as meeting_match
-      from ${meetings} m
-      join ${councils} c on c.id = m.council_id
-      join ${committees} cm on cm.id = m.committee_id
-      where ${sql.join(where, sql` and `)}
-    ) candidates
-    where ${widened ? sql`cardinality(matched_sections) > 0 or meeting_match` : sql`true`}
-    order by ${newest ? sql`starts_at desc, id desc` : sql`starts_at, id`}
-    limit ${limit + 1}`);
-
-  const pageRows = rows.rows.slice(0, limit);
+  const pageRows = rows.slice(0, limit);
   const views = await loadMeetingViews(
     db,
     pageRows.map((row) => Number(row.id)),
@@ -198,8 +173,61 @@ export async function findMeetings(
   });
   const last = pageRows.at(-1);
   const nextCursor =
-    rows.rows.length > limit && last ? encodeCursor(new Date(last.starts_at), Number(last.id)) : null;
+    rows.length > limit && last ? encodeCursor(new Date(last.starts_at), Number(last.id)) : null;
   return { meetings: ordered, nextCursor };
+}
+
+/**
+ * The ids of every meeting a filter set selects, oldest first, by the rule
+ * findMeetings pages through, in one query and without the meetings
+ * themselves: for readers that load less of each (calendar feeds). It asks
+ * only whether a section matches, not which.
+ */
+export async function findMeetingIds(db: Db, filter: MeetingFilter): Promise<number[]> {
+  return (await selectMeetings(db, filter, {}, null, false)).map((row) => Number(row.id));
+}
+
+/**
+ * The one selection query: `sectionIds` false asks whether any section
+ * matches rather than which, and no limit takes all. The range, councils and
+ * committees narrow first, materialised, so a topic or keyword match runs
+ * only on the meetings they leave (left to itself, the planner matched every
+ * meeting in the range, then dropped those of other councils).
+ */
+async function selectMeetings(db: Db, filter: MeetingFilter, page: MeetingPage, limit: number | null, sectionIds: boolean) {
+  const where: SQL[] = [sql`true`];
+  if (filter.from) where.push(sql`m.starts_at >= ${filter.from.toISOString()}`);
+  if (filter.to) where.push(sql`m.starts_at < ${filter.to.toISOString()}`);
+  if (filter.councils?.length) where.push(sql`c.slug in ${filter.councils}`);
+  // A committee is named by its slug (that committee of any chosen council) or as council/committee.
+  if (filter.committees?.length) where.push(sql`(cm.slug in ${filter.committees} or (c.slug || '/' || cm.slug) in ${filter.committees})`);
+  const after = page.cursor ? decodeCursor(page.cursor) : undefined;
+  const newest = page.newestFirst === true;
+  if (after) where.push(newest ? sql`(m.starts_at, m.id) < (${after.startsAt.toISOString()}, ${after.id})` : sql`(m.starts_at, m.id) > (${after.startsAt.toISOString()}, ${after.id})`);
+
+  const widened = hasWideners(filter);
+  const matchedSections = !widened
+    ? sql`'{}'::bigint[]`
+    : sectionIds
+      ? sql`coalesce((select array_agg(s.id) from ${sections} s where s.meeting_id = m.id and (${sectionMatches(filter, sql`s`)})), '{}')`
+      : sql`case when exists (select 1 from ${sections} s where s.meeting_id = m.id and (${sectionMatches(filter, sql`s`)})) then '{0}'::bigint[] else '{}'::bigint[] end`;
+  const meetingMatch = widened ? meetingMatches(filter) : sql`false`;
+  const rows = await db.execute<{ id: string; starts_at: string; matched_sections: string[]; meeting_match: boolean }>(sql`
+    with narrowed as materialized (
+      select m.id
+      from ${meetings} m
+      join ${councils} c on c.id = m.council_id
+      join ${committees} cm on cm.id = m.committee_id
+      where ${sql.join(where, sql` and `)}
+    )
+    select * from (
+      select m.id, m.starts_at, ${matchedSections} as matched_sections, (${meetingMatch}) as meeting_match
+      from narrowed join ${meetings} m on m.id = narrowed.id
+    ) candidates
+    where ${widened ? sql`cardinality(matched_sections) > 0 or meeting_match` : sql`true`}
+    order by ${newest ? sql`starts_at desc, id desc` : sql`starts_at, id`}
+    ${limit === null ? sql`` : sql`limit ${limit}`}`);
+  return rows.rows;
 }
 
 type LoadedView = MeetingView & { sectionIds: number[] };

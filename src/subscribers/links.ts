@@ -25,9 +25,23 @@ export function subscriberLinks(baseUrl: string, secret: string, subscriber: Lin
     resubscribe: () => `${baseUrl}/resubscribe/${token('resubscribe', { expiresAt: inDays(resubscribeLinkDays) })}`,
     /** View one week's digest in a browser; `week` is its Monday (YYYY-MM-DD). */
     digest: (week: string) => `${baseUrl}/digests/${token('digest', { context: week })}`,
-    /** The subscriber's own calendar feed (calendar/); it lasts as long as the subscription. `webcal://` for one-click subscribing. */
+    /** The subscriber's own calendar feed (calendar/); it lasts as long as the subscription. `webcalUrl` of it subscribes in one click. */
     calendar: () => `${baseUrl}/calendar/${token('calendar')}.ics`,
   };
+}
+
+/**
+ * The `webcal://` form of a feed's http(s) URL (https://host/a.ics →
+ * webcal://host/a.ics): a link that opens the reader's calendar app and
+ * subscribes, where the https URL would download the file once. webcal is
+ * not a scheme of its own (calendar apps fetch it over https, or http for an
+ * http base), so anything that is not an absolute http(s) URL is a mistake
+ * and throws.
+ */
+export function webcalUrl(url: string): string {
+  const match = /^https?:\/\/(?=[^/])/i.exec(url);
+  if (!match) throw new TypeError(`webcal:// is made from an absolute http(s) URL, not "${url}"`);
+  return `webcal://${url.slice(match[0].length)}`;
 }
 
 /** The domain of MAIL_FROM ("Council Digest <digest@Example.org>" → example.org): it names Message-IDs, List-Ids and unsubscribe addresses. */

@@ -26,7 +26,7 @@ describe('alerts after an import', () => {
     const reader = await addSubscriber(database.db, { email: 'reader@example.org' });
     await database.db.insert(follows).values({ subscriberId: reader.id, kind: 'reference', value: '3/25/1234/FUL', label: 'Land north of Mangrove Road' });
 
-    const post = (body: unknown) => app.inject({ method: 'POST', url: '/api/admin/meetings', headers: adminHeaders, payload: body });
+    const post = (body: object) => app.inject({ method: 'POST', url: '/api/admin/meetings', headers: adminHeaders, payload: body });
     expect((await post(record('Erection of 40 dwellings.'))).statusCode).toBe(201);
     const [mail] = await smtp.waitFor(1);
     expect(mail!.envelope.to).toEqual(['reader@example.org']);

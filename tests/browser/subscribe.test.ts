@@ -27,6 +27,19 @@ describe.skipIf(browserSkipReason)('a resident in a browser', () => {
     page = await browser.newPage({ viewport: { width: 1024, height: 800 } });
   });
 
+  it("finds a council's calendar on the sign-up page, folded under the council, as webcal:// and .ics", async () => {
+    await page.goto(`${served.baseUrl}/`);
+    const council = page.getByRole('link', { name: 'All Dacorum Borough Council meetings', exact: true });
+    await expect(council.isVisible()).resolves.toBe(false);
+    await page.locator('details.council-calendars summary', { hasText: 'Dacorum Borough Council' }).click();
+    await expect(council.isVisible()).resolves.toBe(true);
+    await expect(council.getAttribute('href')).resolves.toBe('webcal://digest.example.org/calendar/councils/dacorum.ics');
+    const ics = await page.getByRole('link', { name: 'All Dacorum Borough Council meetings: calendar address (.ics)' }).getAttribute('href');
+    const feed = await page.request.get(`${served.baseUrl}${new URL(ics!).pathname}`);
+    expect(feed.status()).toBe(200);
+    expect(feed.headers()['content-type']).toBe('text/calendar; charset=utf-8');
+  });
+
   it('signs up on the page', async () => {
     await page.goto(`${served.baseUrl}/`);
     await expect(page.title()).resolves.toContain('Get a weekly summary of council meetings');
@@ -70,6 +83,10 @@ describe.skipIf(browserSkipReason)('a resident in a browser', () => {
     await page.getByRole('link', { name: 'Change what you get' }).click();
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Your subscription');
     await screenshot(page, '5-preferences');
+    // Their own calendar: one click for calendar apps, the .ics address to paste for the rest.
+    const ics = subscriberLinks('https://digest.example.org', tokenSecret, await subscriber()).calendar();
+    await expect(page.getByRole('link', { name: 'Subscribe in your calendar app' }).getAttribute('href')).resolves.toBe(ics.replace('https://', 'webcal://'));
+    await expect(page.getByRole('link', { name: ics }).isVisible()).resolves.toBe(true);
 
     await page.getByLabel('Transport').uncheck();
     await page.getByLabel('Care leavers').check();

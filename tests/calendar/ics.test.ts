@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { writeCalendar, type CalendarMeeting } from '../../src/calendar/ics.js';
+import { writeCalendar, writeCalendarWhole, type CalendarMeeting } from '../../src/calendar/ics.js';
 import { parseCalendar, physicalLines } from '../helpers/ical.js';
 
 const options = { name: 'Hertfordshire County Council meetings', host: 'digest.example.org', zone: 'Europe/London' };
@@ -84,6 +84,22 @@ describe('an iCalendar feed of meetings', () => {
     expect(continued).toBeGreaterThan(2);
     const unfolded = [lines[start], ...lines.slice(start + 1, start + 1 + continued).map((line) => line.slice(1))].join('');
     expect(unfolded).toContain('SUMMARY:Planning\\, Roads\\; and Transport\\nPanel');
+  });
+
+  it("answers, from the events it keeps, byte for byte the calendar ical-generator writes in one go", () => {
+    const varied = [
+      meeting(),
+      meeting({ id: 42, committee: 'Cabinet', startsAt: new Date('2026-07-01T13:00:00Z'), endsAt: new Date('2026-07-01T16:30:00Z'), sequence: 3 }),
+      meeting({ id: 43, status: 'cancelled', location: null, councilUrl: null, items: [] }),
+      meeting({ id: 44, committee: `Planning, Roads; and Transport\r\nPanel ${'é, ; x'.repeat(27)}`.slice(0, 200), items: [{ number: null, heading: '€ '.repeat(60) }] }),
+    ];
+    expect(writeCalendar([], options)).toBe(writeCalendarWhole([], options));
+    expect(writeCalendar(varied, options)).toBe(writeCalendarWhole(varied, options));
+    // Again, every event now kept; and a changed meeting is written afresh, not taken from what was kept.
+    expect(writeCalendar(varied, options)).toBe(writeCalendarWhole(varied, options));
+    const moved = [varied[0]!, { ...varied[1]!, startsAt: new Date('2026-07-02T09:00:00Z'), sequence: 4 }];
+    expect(writeCalendar(moved, options)).toBe(writeCalendarWhole(moved, options));
+    expect(writeCalendar(moved, { ...options, host: 'other.example.org' })).toContain('UID:meeting-41@other.example.org');
   });
 
   it('writes the same bytes for the same meetings, whenever it is asked', async () => {

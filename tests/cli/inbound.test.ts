@@ -32,7 +32,7 @@ describe('council-digest inbound', () => {
     const subscriber = await addSubscriber(database.db, { email: 'leaving@example.org' });
     const url = subscriberLinks('https://digest.example.org', tokenSecret, subscriber).unsubscribe();
     const port = await freePort();
-    const child = spawn(process.execPath, [cliBin, 'inbound'], { env: environment({ INBOUND_SMTP_PORT: String(port), INBOUND_METRICS_PORT: '0', BOUNCE_DOMAIN: 'bounces.example.org' }) });
+    const child = spawn(process.execPath, [cliBin(), 'inbound'], { env: environment({ INBOUND_SMTP_PORT: String(port), INBOUND_METRICS_PORT: '0', BOUNCE_DOMAIN: 'bounces.example.org' }) });
     let output = '';
     child.stdout.on('data', (data: Buffer) => (output += data.toString()));
     child.stderr.on('data', (data: Buffer) => (output += data.toString()));
@@ -57,7 +57,7 @@ describe('council-digest inbound', () => {
 describe('council-digest serve with SERVE_INBOUND', () => {
   it('runs the inbound SMTP server beside the API', async () => {
     const [port, smtpPort] = [await freePort(), await freePort()];
-    const child = spawn(process.execPath, [cliBin, 'serve'], {
+    const child = spawn(process.execPath, [cliBin(), 'serve'], {
       env: environment({ PORT: String(port), SERVE_INBOUND: 'true', INBOUND_SMTP_PORT: String(smtpPort), SMTP_URL: 'smtp://127.0.0.1:9', ADMIN_TOKEN: 'serve-inbound-admin-token' }),
     });
     let output = '';

@@ -1,12 +1,12 @@
 import type { Browser } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { previewDigest } from '../../src/digests/preview.js';
-import { loadTemplates } from '../../src/mail/templates.js';
 import { seedDatabase } from '../../src/harvest/seed.js';
 import { tokenSecret } from '../helpers/app.js';
 import { browserSkipReason, launchBrowser, screenshot } from '../helpers/browser.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { addSubscriber } from '../helpers/subscribers.js';
+import { testTemplates } from '../helpers/templates.js';
 
 describe.skipIf(browserSkipReason)('a rendered digest in Chromium', () => {
   let browser: Browser;
@@ -19,7 +19,7 @@ describe.skipIf(browserSkipReason)('a rendered digest in Chromium', () => {
     const preview = await previewDigest(
       {
         db: database.db,
-        templates: await loadTemplates(),
+        templates: await testTemplates(),
         mail: { baseUrl: 'https://digest.example.org', mailFrom: 'Council Digest <digest@example.org>', tokenSecret },
         zone: 'Europe/London',
         now: () => new Date(),

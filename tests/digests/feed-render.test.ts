@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { composeDigest, type DigestContent } from '../../src/digests/compose.js';
 import { digestMessageId, feedDigestEmail, feedDigestHeaders, feedDigestMessageId, renderDigest, type MailSettings } from '../../src/digests/email.js';
-import { loadTemplates, type RenderedEmail } from '../../src/mail/templates.js';
+import type { RenderedEmail } from '../../src/mail/templates.js';
 import { normaliseFilters } from '../../src/subscribers/filters.js';
 import { verifyToken } from '../../src/tokens/signed-links.js';
 import { catalogue, meeting, section } from './builders.js';
+import { testTemplates } from '../helpers/templates.js';
 
 const settings: MailSettings = { baseUrl: 'https://digest.example.org', mailFrom: 'Council Digest <digest@news.example.org>', tokenSecret: 's'.repeat(40) };
 const recipient = {
@@ -26,7 +27,7 @@ beforeAll(async () => {
     meetings: [meeting({ sections: [section('Care leavers offer', { matched: true }), section('Parking')] })],
     upcoming: [],
   })!;
-  rendered = renderDigest(await loadTemplates(), feedDigestEmail(settings, content, recipient, new Date('2025-09-15T07:00:00Z')));
+  rendered = renderDigest(await testTemplates(), feedDigestEmail(settings, content, recipient, new Date('2025-09-15T07:00:00Z')));
 });
 
 describe("a feed recipient's digest", () => {

@@ -130,8 +130,9 @@ describe('an approved partner feed in the weekly run', () => {
       expect(mail.parsed.subject).toMatch(/^Support and staffing: Children's Social Care Cabinet Panel, 10 Sept: /);
       expect(mail.parsed.html).toContain(`Support and staffing — a feed by ${partnerName}`);
       expect(mail.parsed.text).toContain(`${partnerName} asked for ${address} to get "Support and staffing", a feed that follows`);
-      // Only the unsubscribe link: no preference centre or browser view for feed recipients.
-      expect(mail.parsed.html).not.toMatch(/\/preferences\/|\/digests\//);
+      // Only the unsubscribe link: no preference centre, browser view or calendar for feed recipients.
+      expect(mail.parsed.html).not.toMatch(/\/preferences\/|\/digests\/|\/calendar\/|webcal:/);
+      expect(mail.parsed.text).not.toMatch(/\/calendar\/|webcal:/);
       expect(mail.parsed.html).toMatch(/href="https:\/\/digest\.example\.org\/feeds\/unsubscribe\/[\w.-]+"/);
       expect(rawHeader(mail, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
       expect(rawHeader(mail, 'List-Unsubscribe')).toMatch(

@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { composeDigest, type DigestContent } from '../../src/digests/compose.js';
 import { digestEmail, digestHeaders, digestMessageId, renderDigest, type MailSettings } from '../../src/digests/email.js';
-import { loadTemplates, type RenderedEmail, type Templates } from '../../src/mail/templates.js';
+import type { RenderedEmail, Templates } from '../../src/mail/templates.js';
 import { normaliseFilters } from '../../src/subscribers/filters.js';
 import { verifyToken } from '../../src/tokens/signed-links.js';
 import { catalogue, meeting, section } from './builders.js';
+import { testTemplates } from '../helpers/templates.js';
 
 const settings: MailSettings = { baseUrl: 'https://digest.example.org', mailFrom: 'Council Digest <digest@news.example.org>', tokenSecret: 's'.repeat(40) };
 const recipient = { email: 'anna@example.org', publicId: '7c9e6679-7425-40de-944b-e07fc1f90ae7', tokenVersion: 3 };
@@ -15,7 +16,7 @@ let content: DigestContent;
 let rendered: RenderedEmail;
 
 beforeAll(async () => {
-  templates = await loadTemplates();
+  templates = await testTemplates();
   content = composeDigest({
     week: '2025-09-08',
     zone: 'Europe/London',

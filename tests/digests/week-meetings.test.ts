@@ -6,12 +6,13 @@ import { buildDigest, createDigestBuilds } from '../../src/digests/select.js';
 import { loadCatalogue } from '../../src/meetings/catalogue.js';
 import { weekBounds } from '../../src/digests/week.js';
 import { WeekMeetings } from '../../src/digests/week-meetings.js';
-import { loadTemplates, type Templates } from '../../src/mail/templates.js';
+import type { Templates } from '../../src/mail/templates.js';
 import { importRecords } from '../../src/meetings/import.js';
 import { findMeetings, type MeetingFilter, type MeetingView } from '../../src/meetings/queries.js';
 import { seedDatabase } from '../../src/harvest/seed.js';
 import { filterKey, normaliseFilters, type FilterSet } from '../../src/subscribers/filters.js';
 import { createTestDatabase } from '../helpers/db.js';
+import { testTemplates } from '../helpers/templates.js';
 
 /**
  * A run applies findMeetings' filter rule in memory (WeekMeetings) and
@@ -56,7 +57,7 @@ beforeAll(async () => {
     });
   }
   await importRecords(database.db, records);
-  templates = await loadTemplates();
+  templates = await testTemplates();
 }, 60_000);
 
 const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-');

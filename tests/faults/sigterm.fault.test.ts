@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { faultFixture } from './support/fixture.js';
 import { startCommand, startRedis } from './support/processes.js';
+import { useRunBuild } from '../helpers/build.js';
+
+// The worker and the API start from the run's build, as from the image.
+useRunBuild();
 
 const readers = 800;
 

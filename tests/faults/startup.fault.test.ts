@@ -7,6 +7,10 @@ import { adminToken, tokenSecret } from '../helpers/app.js';
 import { databaseUrl, testDatabaseUrl } from '../helpers/env.js';
 import { freePort, startCommand, startRedis, type ServiceProcess } from './support/processes.js';
 import { startCountingSink } from './support/sink.js';
+import { useRunBuild } from '../helpers/build.js';
+
+// The worker and the API start from the run's build, as from the image.
+useRunBuild();
 
 async function emptyDatabase(): Promise<string> {
   const name = `cd_fault_${process.pid}_${randomBytes(4).toString('hex')}`;

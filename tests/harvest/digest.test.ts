@@ -7,10 +7,11 @@ import { createSource, queueHarvest } from '../../src/harvest/repo.js';
 import { runHarvest } from '../../src/harvest/run.js';
 import { loadCatalogue } from '../../src/meetings/catalogue.js';
 import { createLogger } from '../../src/logger.js';
-import { loadTemplates, type Templates } from '../../src/mail/templates.js';
+import type { Templates } from '../../src/mail/templates.js';
 import { normaliseFilters } from '../../src/subscribers/filters.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { recordedAnswers, startModernGovSite, xml, type ModernGovSite, type SiteRoute } from '../helpers/moderngov-site.js';
+import { testTemplates } from '../helpers/templates.js';
 
 const settings: MailSettings = { baseUrl: 'https://digest.example.org', mailFrom: 'Council Digest <digest@news.example.org>', tokenSecret: 's'.repeat(40) };
 const recipient = { email: 'anna@example.org', publicId: '7c9e6679-7425-40de-944b-e07fc1f90ae7', tokenVersion: 1 };
@@ -33,7 +34,7 @@ async function harvest(answers: Map<string, SiteRoute> | undefined, council: str
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  templates = await loadTemplates();
+  templates = await testTemplates();
   await harvest(undefined, 'Hertfordshire County Council', (site) => {
     // A second Cabinet meeting, still to come when harvested.
     site.route(

@@ -4,11 +4,13 @@ import { loadConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import { buildApp } from '../../src/http/app.js';
 import { createInlineQueue } from '../../src/jobs/inline.js';
+import type { JobQueue } from '../../src/jobs/types.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { createSmtpMailer, type Mailer } from '../../src/mail/transport.js';
 import { createDigestMetrics } from '../../src/digests/metrics.js';
 import { startWork, wire, type Wiring, type WiringOptions } from '../../src/main/wiring.js';
 import { startSmtpSink, type SinkBehaviour, type SmtpSink } from './smtp.js';
+import { testTemplates } from './templates.js';
 
 export const adminToken = 'test-operator-token-0123456789';
 export const adminHeaders = { authorization: `Bearer ${adminToken}` };
@@ -34,13 +36,15 @@ export function testConfig(database: Database, env: Record<string, string> = {})
 export async function wireForTest(config: Config, database: Database, options: WiringOptions = {}): Promise<Wiring> {
   return wire(
     { config, database, logger: createLogger({ level: 'silent' }) },
-    { tokenSecret, metrics: createDigestMetrics({ processMetrics: false }), mailer: createSmtpMailer({ url: 'smtp://127.0.0.1:9', from: config.MAIL_FROM }), ...options },
+    { tokenSecret, templates: await testTemplates(), metrics: createDigestMetrics({ processMetrics: false }), mailer: createSmtpMailer({ url: 'smtp://127.0.0.1:9', from: config.MAIL_FROM }), ...options },
   );
 }
 
 /** What a test may bring to the wiring instead of its defaults. */
 export interface TestOverrides {
   mailer?: Mailer;
+  /** A queue of the test's own (a BullMQ queue whose Redis is down, say), in place of jobs run in this process; closed by the test. */
+  queue?: JobQueue;
   logger?: Logger;
   now?: () => Date;
 }
@@ -77,14 +81,15 @@ export async function createTestAppWithMail(
   const config = testConfig(database, { SMTP_URL: smtp.url, ...env });
   const mailer = createSmtpMailer({ url: smtp.url, from: config.MAIL_FROM });
   const silent = createLogger({ level: 'silent' });
-  const queue = createInlineQueue({ logger: silent, retry: { attempts: 3, backoffMs: 25 } });
-  const deps = await wire({ config, database, logger: overrides.logger ?? silent }, { queue, mailer: overrides.mailer ?? mailer, now: overrides.now });
-  await startWork(deps, { groups: ['subscribers', 'feeds'] });
+  const inline = overrides.queue ? undefined : createInlineQueue({ logger: silent, retry: { attempts: 3, backoffMs: 25 } });
+  const queue = overrides.queue ?? inline!;
+  const deps = await wire({ config, database, logger: overrides.logger ?? silent }, { queue, mailer: overrides.mailer ?? mailer, now: overrides.now, templates: await testTemplates() });
+  if (inline) await startWork(deps, { groups: ['subscribers', 'feeds'] });
   const app = await buildApp(deps);
   await app.ready();
   afterAll(async () => {
     await app.close();
-    await queue.close();
+    await inline?.close();
     await mailer.close();
   });
   return { app, deps, smtp };

@@ -11,14 +11,12 @@ import { createBullQueue } from '../../src/jobs/bullmq.js';
 import { createInlineQueue } from '../../src/jobs/inline.js';
 import type { JobQueue } from '../../src/jobs/types.js';
 import { createLogger } from '../../src/logger.js';
-import { loadTemplates, type Templates } from '../../src/mail/templates.js';
 import { createSmtpMailer, type Mailer } from '../../src/mail/transport.js';
 import { startWork, wire, type Wiring } from '../../src/main/wiring.js';
 import { testConfig, tokenSecret } from './app.js';
 import { testRedisUrl } from './redis.js';
 import { startSmtpSink, type SinkBehaviour, type SmtpSink } from './smtp.js';
-
-let templates: Promise<Templates> | undefined;
+import { testTemplates } from './templates.js';
 
 /** Fast retries, so a transient failure is retried within a test. */
 export const testRetry = { attempts: 3, backoffMs: 25 };
@@ -50,8 +48,7 @@ export async function createDigestHarness(
   const queue = options.redisPrefix
     ? createBullQueue({ url: testRedisUrl, prefix: options.redisPrefix, logger, retry: testRetry })
     : createInlineQueue({ logger, retry: testRetry });
-  templates ??= loadTemplates();
-  const wiring = await wire({ config, database, logger }, { queue, mailer, templates: await templates, tokenSecret, metrics: createDigestMetrics({ processMetrics: false }) });
+  const wiring = await wire({ config, database, logger }, { queue, mailer, templates: await testTemplates(), tokenSecret, metrics: createDigestMetrics({ processMetrics: false }) });
   // Small fan-out pages, so every run walks several.
   wiring.digests.pageSize = 3;
   // The weekly run's jobs, sign-up mail's and feed mail's, as the worker process works them.

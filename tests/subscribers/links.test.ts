@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emailKey, EmailAddressError } from '../../src/subscribers/email.js';
-import { subscriberLinks } from '../../src/subscribers/links.js';
+import { subscriberLinks, webcalUrl } from '../../src/subscribers/links.js';
 import { signToken, TokenError, verifyToken } from '../../src/tokens/signed-links.js';
 
 const secret = 'unit-test-secret-0123456789abcdef0123456789';
@@ -56,6 +56,20 @@ describe('link tokens', () => {
   it('are refused when damaged', () => {
     for (const token of ['', 'abc', 'a.b', `${'A'.repeat(3000)}.${'B'.repeat(43)}`]) {
       expect(problemOf(() => verifyToken(secret, token, 'manage'))).toBe('malformed');
+    }
+  });
+});
+
+describe('webcal:// links', () => {
+  it('are the https (or http) address of a feed with the scheme swapped, host, path and query kept', () => {
+    const feed = subscriberLinks('https://digest.example.org', secret, subject).calendar();
+    expect(webcalUrl(feed)).toBe(`webcal://digest.example.org/calendar/${tokenOf(feed)}`);
+    expect(webcalUrl('HTTP://localhost:3000/calendar/councils/dacorum.ics?x=1')).toBe('webcal://localhost:3000/calendar/councils/dacorum.ics?x=1');
+  });
+
+  it('refuse anything that is not an absolute http(s) address', () => {
+    for (const bad of ['/calendar/councils/dacorum.ics', 'webcal://digest.example.org/a.ics', 'ftp://example.org/a.ics', 'https:///a.ics', 'javascript:alert(1)']) {
+      expect(() => webcalUrl(bad), bad).toThrow(TypeError);
     }
   });
 });

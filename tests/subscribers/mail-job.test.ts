@@ -6,7 +6,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { subscriberEmails, subscribers, suppressions } from '../../src/db/schema/index.js';
 import { loggerOptions } from '../../src/logger.js';
-import { loadTemplates } from '../../src/mail/templates.js';
 import { createSmtpMailer, type Mailer } from '../../src/mail/transport.js';
 import { seedCouncils } from '../../src/meetings/seed.js';
 import { subscriberMailDeps } from '../../src/subscribers/deps.js';
@@ -16,6 +15,7 @@ import { adminHeaders, createTestApp, tokenSecret } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
 import { addSubscriber } from '../helpers/subscribers.js';
+import { testTemplates } from '../helpers/templates.js';
 import { linkIn } from './helpers.js';
 
 let database: Database;
@@ -62,7 +62,7 @@ async function signUpUntilLogged(email: string, message: string) {
 async function mailDeps() {
   return subscriberMailDeps(
     { PUBLIC_BASE_URL: 'https://digest.example.org', MAIL_FROM: 'Council Digest <digest@example.org>', HARD_BOUNCE_LIMIT: 2, PENDING_EXPIRY_DAYS: 30 },
-    { db: database.db, mailer, templates: await loadTemplates(), tokenSecret, logger: pino({ level: 'silent' }) },
+    { db: database.db, mailer, templates: await testTemplates(), tokenSecret, logger: pino({ level: 'silent' }) },
   );
 }
 

@@ -83,6 +83,11 @@ details[open] summary { margin-bottom: 0.75rem; }
 .search-row input { flex: 1; min-width: 0; font: inherit; padding: 0.5rem; border: 2px solid #0b0c0c; border-radius: 0; }
 .search-row .button { width: auto; font-size: 1rem; padding: 0.5rem 1rem; }
 details.council-committees { margin: 0 0 0.5rem; border-bottom: 1px solid #d7d9dc; padding: 0.4rem 0; }
+details.council-calendars { margin: 0 0 0.5rem; border-bottom: 1px solid #d7d9dc; padding: 0.4rem 0; }
+ul.calendars { margin: 0; padding-left: 1.25rem; }
+ul.calendars li { margin: 0.2rem 0; }
+a.ics { font-size: 0.9rem; margin-left: 0.35rem; }
+.calendar-address { overflow-wrap: anywhere; }
 details.council-committees summary .count { font-weight: 400; color: #4a4f55; text-decoration: none; }
 .button { display: inline-block; font: inherit; font-weight: 700; font-size: 1.1rem; line-height: 1.2; padding: 0.7rem 1.2rem; border: 2px solid transparent; border-radius: 4px; background: #1d4f91; color: #fff; cursor: pointer; box-shadow: 0 2px 0 #0b2e5c; text-decoration: none; }
 .button:hover { background: #163d70; color: #fff; }

@@ -1,9 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { TokenError, type TokenPurpose } from '../../tokens/signed-links.js';
 import type { AppDeps } from '../deps.js';
 import { clockOf } from '../deps.js';
-import { answerOf, ApiError } from '../errors.js';
+import { ApiError, classifyError } from '../errors.js';
 import { formToken, formTokenField, formTokenValid, fromThisSite } from './csrf.js';
 import { badLinkPage, statusPage } from './error-pages.js';
 
@@ -42,11 +41,19 @@ function linkPurpose(request: FastifyRequest): TokenPurpose {
 export function usePageErrors(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof TokenError) return sendPage(reply, 400, badLinkPage(error.problem, linkPurpose(request)));
-    const known = answerOf(error, request);
-    if (known) return sendPage(reply, known.status, statusPage(known.status, known.detail));
-    if (hasZodFastifySchemaValidationErrors(error)) return sendPage(reply, 400, statusPage(400));
-    const status = error.statusCode ?? 500;
-    if (status >= 400 && status < 500) return sendPage(reply, status, statusPage(status));
+    const failure = classifyError(error, request);
+    switch (failure.kind) {
+      case 'domain':
+        return sendPage(reply, failure.answer.status, statusPage(failure.answer.status, failure.answer.detail));
+      case 'validation':
+        return sendPage(reply, 400, statusPage(400));
+      case 'unstorable':
+        return sendPage(reply, 400, statusPage(400, 'Text with a NUL character cannot be stored.'));
+      case 'client':
+        return sendPage(reply, failure.status, statusPage(failure.status));
+      case 'serialization':
+      case 'server':
+    }
     request.log.error({ err: error }, 'page failed');
     return sendPage(reply, 500, statusPage(500, `Reference: ${request.id}`));
   });

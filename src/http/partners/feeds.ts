@@ -13,7 +13,7 @@ import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { partnerOf, requirePartner } from '../plugins/partner-auth.js';
 import { errorResponse, errorResponses } from '../schemas.js';
-import { meetingOut } from '../public/meetings.js';
+import { meetingOut, meetingWithCalendars } from '../public/meetings.js';
 
 export const feedOut = z.object({
   id: z.string(),
@@ -161,7 +161,8 @@ export async function partnerFeedRoutes(app: FastifyInstance, deps: AppDeps) {
       }
       const since = sinceDate(request.query.since, deps.config.DIGEST_TZ, feedDeps.now());
       const page = await feedItems(db, feedFilters(feed), since, { limit, ...(cursor ? { cursor } : {}) });
-      return { feed: { id: feed.publicId, name: feed.name }, since: since.toISOString(), ...page };
+      const meetings = page.meetings.map((meeting) => meetingWithCalendars(deps.config.PUBLIC_BASE_URL, meeting));
+      return { feed: { id: feed.publicId, name: feed.name }, since: since.toISOString(), ...page, meetings };
     },
   );
 

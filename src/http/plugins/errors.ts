@@ -1,18 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { answerOf, errorBody, errorCodes, type ErrorStatus, type FieldError } from '../errors.js';
+import { classifyError, errorBody } from '../errors.js';
 import { statusPage } from '../html/error-pages.js';
 import { sendPage } from '../html/support.js';
-
-/** invalid byte sequence (22021) and unsupported Unicode escape in JSON (22P05): what NUL in text becomes. */
-const unstorableTextCodes = new Set(['22021', '22P05']);
-
-export function isUnstorableText(error: unknown): boolean {
-  for (let cause: unknown = error; cause; cause = (cause as { cause?: unknown }).cause) {
-    if (unstorableTextCodes.has((cause as { code?: unknown }).code as string)) return true;
-  }
-  return false;
-}
 
 /**
  * The one error handler: 4xx say what was wrong (and which fields), 5xx hide
@@ -33,41 +22,26 @@ export function registerErrorHandling(app: FastifyInstance) {
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const known = answerOf(error, request);
-    if (known) return reply.code(known.status).send(errorBody(known.code, known.message, known.fields));
-    if (hasZodFastifySchemaValidationErrors(error)) {
-      const fields: FieldError[] = error.validation.map((issue) => ({
-        path: [error.validationContext, ...String(issue.instancePath).split('/').filter(Boolean)].join('.'),
-        message: issue.message ?? 'is invalid',
-      }));
-      return reply
-        .code(400)
-        .send(errorBody('validation_failed', `Invalid ${error.validationContext}: ${fields.map((field) => `${field.path} ${field.message}`).join('; ')}`, fields));
+    const failure = classifyError(error, request);
+    switch (failure.kind) {
+      case 'domain':
+        return reply.code(failure.answer.status).send(errorBody(failure.answer.code, failure.answer.message, failure.answer.fields));
+      case 'validation': {
+        const listed = failure.fields.map((field) => `${field.path} ${field.message}`).join('; ');
+        return reply.code(400).send(errorBody('validation_failed', `Invalid ${failure.context}: ${listed}`, failure.fields));
+      }
+      case 'serialization':
+        request.log.error({ err: error, issues: failure.issues }, 'response did not match its schema');
+        return reply.code(500).send(errorBody('internal', 'Something went wrong on our side; it has been logged.'));
+      case 'unstorable':
+        return reply.code(400).send(errorBody('bad_request', 'The request contains characters that cannot be stored, such as the NUL character (\\u0000)'));
+      case 'client':
+        return reply.code(failure.status).send(errorBody(failure.code, failure.message));
+      case 'server':
+        request.log.error({ err: error }, 'request failed');
+        return reply
+          .code(failure.status)
+          .send(errorBody(failure.status === 503 ? 'unavailable' : 'internal', `Something went wrong on our side (request ${request.id}); it has been logged.`));
     }
-    if (isResponseSerializationError(error)) {
-      request.log.error({ err: error, issues: error.cause.issues }, 'response did not match its schema');
-      return reply.code(500).send(errorBody('internal', 'Something went wrong on our side; it has been logged.'));
-    }
-    if (isUnstorableText(error)) {
-      // Postgres text cannot hold NUL (and a few escapes); the transaction rolled back, nothing was written.
-      return reply
-        .code(400)
-        .send(errorBody('bad_request', 'The request contains characters that cannot be stored, such as the NUL character (\\u0000)'));
-    }
-    const status = error.statusCode ?? 500;
-    if (status >= 400 && status < 500) {
-      const known = (errorCodes as Record<number, string>)[status];
-      const message =
-        error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
-          ? `Unsupported Content-Type ${request.headers['content-type'] ?? '(none)'}`
-          : error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-            ? 'The request body is too large'
-            : error.message;
-      return reply.code(status).send(errorBody(known ?? 'bad_request', message));
-    }
-    request.log.error({ err: error }, 'request failed');
-    return reply
-      .code(status >= 500 && status in errorCodes ? (status as ErrorStatus) : 500)
-      .send(errorBody(status === 503 ? 'unavailable' : 'internal', `Something went wrong on our side (request ${request.id}); it has been logged.`));
   });
 }

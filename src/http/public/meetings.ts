@@ -5,7 +5,8 @@ import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-
 import { LRUCache } from 'lru-cache';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { decodeCursor, findMeetings, loadMeetingViews, type MeetingFilter } from '../../meetings/queries.js';
+import { publicCalendarUrl } from '../../calendar/links.js';
+import { decodeCursor, findMeetings, loadMeetingViews, type MeetingFilter, type MeetingView } from '../../meetings/queries.js';
 import { describeUnknown, unknownFilterValues } from '../../subscribers/filters.js';
 import type { AppDeps } from '../deps.js';
 import { checkWithCatalogue, type ApiCache, type CachedAnswer, type Catalogue } from '../caches.js';
@@ -38,10 +39,12 @@ const blockOut = z.union([
 
 const publishedOut = z.object({ publishedAt: z.string(), changedAt: z.string() }).nullable();
 
+const calendarUrl = z.string().describe('Its meetings as an iCalendar feed (`/calendar/councils/….ics`); `webcal://` in place of `https://` subscribes in one click');
+
 export const meetingOut = z.object({
   id: z.number(),
-  council: z.object({ slug: z.string(), name: z.string() }),
-  committee: z.object({ slug: z.string(), name: z.string() }),
+  council: z.object({ slug: z.string(), name: z.string(), calendarUrl }),
+  committee: z.object({ slug: z.string(), name: z.string(), calendarUrl }),
   title: z.string(),
   kind: z.enum(['meeting', 'report']),
   status: z.enum(['scheduled', 'held', 'cancelled']),
@@ -92,12 +95,34 @@ const councilsOut = z.object({
       name: z.string(),
       aliases: z.array(z.string()),
       website: z.string().nullable(),
-      committees: z.array(z.object({ slug: z.string(), name: z.string() })),
+      calendarUrl,
+      committees: z.array(z.object({ slug: z.string(), name: z.string(), calendarUrl })),
     }),
   ),
 });
 
 const topicsOut = z.object({ topics: z.array(z.object({ slug: z.string(), name: z.string(), description: z.string() })) });
+
+/**
+ * A meeting as the API answers it: its council and committee carry the
+ * address of their public calendar feed. The partner API's items use it too.
+ */
+export function meetingWithCalendars<View extends Pick<MeetingView, 'council' | 'committee'>>(baseUrl: string, view: View) {
+  return {
+    ...view,
+    council: { ...view.council, calendarUrl: publicCalendarUrl(baseUrl, view.council.slug) },
+    committee: { ...view.committee, calendarUrl: publicCalendarUrl(baseUrl, view.council.slug, view.committee.slug) },
+  };
+}
+
+/** The catalogue's councils with the addresses of their calendar feeds and their committees'. */
+function councilsWithCalendars(baseUrl: string, councils: Catalogue['councils']) {
+  return councils.map((council) => ({
+    ...council,
+    calendarUrl: publicCalendarUrl(baseUrl, council.slug),
+    committees: council.committees.map((committee) => ({ ...committee, calendarUrl: publicCalendarUrl(baseUrl, council.slug, committee.slug) })),
+  }));
+}
 
 /** The route's own response serialiser (checks against the schema, then JSON), applied once per cached answer. */
 function serializerFor(schema: z.ZodType, url: string): (data: unknown) => string {
@@ -181,6 +206,7 @@ export async function meetingRoutes(app: FastifyInstance, deps: AppDeps, cache: 
   await app.register(fastifyEtag);
   const routes = app.withTypeProvider<ZodTypeProvider>();
   const { db } = deps.database;
+  const baseUrl = deps.config.PUBLIC_BASE_URL;
 
   routes.get(
     '/api/councils',
@@ -188,11 +214,12 @@ export async function meetingRoutes(app: FastifyInstance, deps: AppDeps, cache: 
       schema: {
         tags: ['public'],
         summary: 'Councils and their committees',
+        description: 'Each with `calendarUrl`, its meetings as an iCalendar feed.',
         response: { 200: councilsOut },
       },
     },
     async (request, reply) =>
-      sendAnswer(request, reply, await cache.answer('councils', async () => serialiseCouncils({ councils: (await cache.catalogue()).councils }))),
+      sendAnswer(request, reply, await cache.answer('councils', async () => serialiseCouncils({ councils: councilsWithCalendars(baseUrl, (await cache.catalogue()).councils) }))),
   );
 
   routes.get(
@@ -215,7 +242,7 @@ export async function meetingRoutes(app: FastifyInstance, deps: AppDeps, cache: 
         tags: ['public'],
         summary: 'Meetings in a date range, filtered like a subscription',
         description:
-          'Councils and committees narrow; topics and q widen each other: a meeting is listed when its summary or any section has a chosen topic or matches q. Sections carry `matched` when a topic or q was given.',
+          'Councils and committees narrow; topics and q widen each other: a meeting is listed when its summary or any section has a chosen topic or matches q. Sections carry `matched` when a topic or q was given. Each meeting\'s council and committee carry `calendarUrl`, their meetings as an iCalendar feed.',
         querystring: meetingsQuery,
         response: { 200: meetingsOut, ...errorResponses },
       },
@@ -240,7 +267,8 @@ export async function meetingRoutes(app: FastifyInstance, deps: AppDeps, cache: 
           topics: query.topic,
           keywords: query.q ? [query.q] : [],
         };
-        return serialiseMeetings(await findMeetings(db, filter, { limit: query.limit, cursor: query.cursor }));
+        const page = await findMeetings(db, filter, { limit: query.limit, cursor: query.cursor });
+        return serialiseMeetings({ ...page, meetings: page.meetings.map((view) => meetingWithCalendars(baseUrl, view)) });
       });
       return sendAnswer(request, reply, answer);
     },
@@ -260,7 +288,7 @@ export async function meetingRoutes(app: FastifyInstance, deps: AppDeps, cache: 
       const [view] = await loadMeetingViews(db, [request.params.id]);
       if (!view) throw new ApiError(404, `No meeting ${request.params.id}`);
       const { sectionIds: _ids, ...meeting } = view;
-      return meeting;
+      return meetingWithCalendars(baseUrl, meeting);
     },
   );
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { linkTokenParams } from '../schemas.js';
-import { subscriberLinks } from '../../subscribers/links.js';
+import { subscriberLinks, webcalUrl } from '../../subscribers/links.js';
 import { applyAction, availableActions, changeFilters, openLink, type SubscriberAction } from '../../subscribers/preferences.js';
 import type { Subscriber } from '../../subscribers/repo.js';
 import { unsubscribeByToken } from '../../feeds/unsubscribe.js';
@@ -40,6 +40,12 @@ export async function preferencePages(app: FastifyInstance, deps: AppDeps) {
   const secret = deps.tokenSecret;
   const paths = (subscriber: Subscriber) => subscriberLinks('', secret, subscriber, subscribers.now());
   const target = (action: string) => formTarget(secret, action, subscribers.now());
+  // Calendar apps fetch the feed themselves, so its address is absolute; it answers 410 unless active or paused.
+  const calendar = (subscriber: Subscriber) => {
+    if (subscriber.status !== 'active' && subscriber.status !== 'paused') return null;
+    const ics = subscriberLinks(deps.config.PUBLIC_BASE_URL, secret, subscriber, subscribers.now()).calendar();
+    return { ics, webcal: webcalUrl(ics) };
+  };
 
   app.addContentTypeParser('multipart/form-data', { parseAs: 'string', bodyLimit: formBodyLimit }, (_request, body, done) =>
     done(null, oneClickFromMultipart(body as string)),
@@ -54,6 +60,7 @@ export async function preferencePages(app: FastifyInstance, deps: AppDeps) {
       chosen: extra.chosen ?? subscriber,
       preferences: target(paths(subscriber).manage()),
       unsubscribe: target(paths(subscriber).unsubscribe()),
+      calendar: calendar(subscriber),
       ...(extra.notice ? { notice: extra.notice } : {}),
       ...(extra.problems ? { problems: extra.problems } : {}),
       ...(extra.committeeSearch ? { committeeSearch: extra.committeeSearch } : {}),

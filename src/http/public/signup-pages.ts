@@ -1,16 +1,42 @@
+import { publicCalendarUrl } from '../../calendar/links.js';
+import { webcalUrl } from '../../subscribers/links.js';
 import { confirmLinkDays } from '../../tokens/signed-links.js';
 import type { FilterCatalogue, FilterLine, FilterSet } from '../../subscribers/filters.js';
 import type { Problem } from '../../subscribers/signup.js';
 import { defaultSubmit, errorSummary, fieldError, filterFields, hiddenFormToken } from '../html/forms.js';
-import { html } from '../html/html.js';
+import { html, type SafeHtml } from '../html/html.js';
 import { messagePage, page } from '../html/layout.js';
 
 export const signUpAction = '/subscribe';
 /** Where the sign-up form's committee search posts: it shows the form again and signs nobody up. */
 export const findCommitteesPath = '/subscribe/committees';
 
+/** One calendar: its name subscribes in one click (webcal://), and the .ics address beside it is for pasting. */
+function calendarLinks(name: string, ics: string): SafeHtml {
+  return html`<a href="${webcalUrl(ics)}">${name}</a> <a href="${ics}" class="ics" aria-label="${name}: calendar address (.ics)">.ics</a>`;
+}
+
+/**
+ * Every council's public calendar feed and each of its committees', folded
+ * per council as the committee picker is: no sign-up needed.
+ */
+function calendarList(catalogue: FilterCatalogue, baseUrl: string): SafeHtml {
+  return html`<h2 id="calendars">Calendars</h2>
+<p>Every council's meetings, and each committee's, as a calendar your app keeps up to date, no sign-up needed. Choose a name to subscribe in your calendar app, or copy its <strong>.ics</strong> address to add it from a URL (Google Calendar: Other calendars, +, From URL).</p>
+${catalogue.councils.map(
+  (council) => html`<details class="council-calendars"><summary>${council.name}</summary>
+<ul class="calendars">
+<li>${calendarLinks(`All ${council.name} meetings`, publicCalendarUrl(baseUrl, council.slug))}</li>
+${council.committees.map((committee) => html`<li>${calendarLinks(committee.name, publicCalendarUrl(baseUrl, council.slug, committee.slug))}</li>`)}
+</ul>
+</details>`,
+)}`;
+}
+
 export function signUpPage(options: {
   catalogue: FilterCatalogue;
+  /** PUBLIC_BASE_URL: the calendar links are whole URLs, for calendar apps. */
+  baseUrl: string;
   formToken: string;
   email?: string;
   chosen?: FilterSet;
@@ -36,7 +62,8 @@ ${fieldError(problems, 'email')}
 </div>
 ${filterFields(options.catalogue, chosen, problems, { words: options.committeeSearch ?? '', action: findCommitteesPath })}
 <button type="submit" class="button">Subscribe</button>
-</form>`,
+</form>
+${calendarList(options.catalogue, options.baseUrl)}`,
   });
 }
 

@@ -30,13 +30,14 @@ export async function signUpPages(app: FastifyInstance, deps: AppDeps, cache: Ap
 
   routes.get('/', { schema: { hide: true } }, async (_request, reply) => {
     const catalogue = await cache.catalogue();
-    return sendPage(reply, 200, signUpPage({ catalogue, formToken: formToken(deps.tokenSecret, signUpAction, subscribers.now()) }));
+    return sendPage(reply, 200, signUpPage({ catalogue, baseUrl: deps.config.PUBLIC_BASE_URL, formToken: formToken(deps.tokenSecret, signUpAction, subscribers.now()) }));
   });
 
   // The committee search: the same form again, its choices kept, the committees narrowed. Nothing is written.
   const committeeSearchPage = async (form: ReturnType<typeof readForm>) =>
     signUpPage({
       catalogue: await cache.catalogue(),
+      baseUrl: deps.config.PUBLIC_BASE_URL,
       formToken: formToken(deps.tokenSecret, signUpAction, subscribers.now()),
       email: form.text('email'),
       chosen: filtersFromForm(form),
@@ -59,6 +60,7 @@ export async function signUpPages(app: FastifyInstance, deps: AppDeps, cache: Ap
     if (!checked.ok) {
       const page = signUpPage({
         catalogue,
+        baseUrl: deps.config.PUBLIC_BASE_URL,
         formToken: formToken(deps.tokenSecret, signUpAction, subscribers.now()),
         email: input.email,
         chosen: input,

@@ -39,6 +39,8 @@ export function preferencesPage(options: {
   chosen: FilterSet;
   preferences: FormTarget;
   unsubscribe: FormTarget;
+  /** The subscriber's own calendar feed (.ics) and its webcal:// form; null when it would answer 410 (not active or paused). */
+  calendar: { ics: string; webcal: string } | null;
   notice?: string;
   problems?: Problem[];
   committeeSearch?: string;
@@ -61,6 +63,7 @@ ${defaultSubmit('Save my choices')}
 ${filterFields(options.catalogue, options.chosen, problems, { words: options.committeeSearch ?? '' })}
 <button type="submit" class="button">Save my choices</button>
 </form>
+${options.calendar && calendarSection(options.calendar)}
 ${options.alerts}
 ${(can('pause') || can('resume')) &&
   html`<h2>Take a break</h2>
@@ -71,6 +74,15 @@ ${can('unsubscribe') &&
 <p>Unsubscribing stops every email from us. You can come back at any time.</p>
 <form method="post" action="${options.unsubscribe.action}">${hiddenFormToken(options.unsubscribe.token)}<button type="submit" class="button warning">Unsubscribe</button></form>`}`,
   });
+}
+
+/** The subscriber's calendar: one click for apps that take webcal://, the .ics address to paste for the rest. */
+function calendarSection(calendar: { ics: string; webcal: string }): SafeHtml {
+  return html`<h2 id="calendar">Meetings in your calendar</h2>
+<p>Your calendar app can show the coming meetings on what you follow, and keep them up to date when a council moves or cancels one.</p>
+<p><a class="button secondary" href="${calendar.webcal}">Subscribe in your calendar app</a></p>
+<p>Or add this address as a calendar from a URL (Google Calendar: Other calendars, +, From URL; Outlook: Add calendar, Subscribe from web): <a href="${calendar.ics}" class="calendar-address">${calendar.ics}</a></p>
+<p class="hint">The address is yours alone: anyone who has it can see which meetings you follow. It stops working if you unsubscribe.</p>`;
 }
 
 /** What an unsubscribe link opens: one button, so a link scanner fetching the page unsubscribes nobody. */

@@ -17,6 +17,7 @@ import { emailKey } from '../../../src/subscribers/email.js';
 import { filterKey, normaliseFilters } from '../../../src/subscribers/filters.js';
 import { adminToken, testConfig, tokenSecret } from '../../helpers/app.js';
 import { createTestDatabase } from '../../helpers/db.js';
+import { testTemplates } from '../../helpers/templates.js';
 import { startCountingSink, tally, type SinkRules } from './sink.js';
 
 /** The seeded week: every subscriber without filters has meetings in it, so nobody is skipped. */
@@ -94,7 +95,7 @@ export async function faultFixture(options: { readers: number; redisUrl: string;
   const queue = createBullQueue({ url: options.redisUrl, prefix, logger });
   const mailer = createSmtpMailer({ url: sink.url, from: config.MAIL_FROM });
   const metrics = createDigestMetrics({ processMetrics: false });
-  const { digests: deps } = await wire({ config, database, logger }, { queue, mailer, tokenSecret, metrics });
+  const { digests: deps } = await wire({ config, database, logger }, { queue, mailer, tokenSecret, metrics, templates: await testTemplates() });
   onTestFinished(async () => {
     await queue.close();
     await mailer.close();

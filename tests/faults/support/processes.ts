@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { onTestFinished } from 'vitest';
+import { builtBin, builtRoot } from '../../helpers/build.js';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -96,10 +97,10 @@ export interface ServiceProcess {
   exited: Promise<number | null>;
 }
 
-/** `council-digest <command>`, the way an operator starts it, with these settings. */
+/** `council-digest <command>`, the way an operator starts it from the image (the run's build), with these settings. */
 export function startCommand(command: string[], env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, ['bin/council-digest.js', ...command], {
-    cwd: path.resolve(import.meta.dirname, '../../..'),
+  const child = spawn(process.execPath, [builtBin(), ...command], {
+    cwd: builtRoot(),
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -28,7 +28,7 @@ function post(body: Record<string, unknown>) {
 async function items(feedId: string, query = 'since=2025-01-01') {
   const response = await app.inject({ method: 'GET', url: `/api/partner/feeds/${feedId}/items?${query}`, headers: bearer(key) });
   expect(response.statusCode).toBe(200);
-  return response.json() as { meetings: { id: number; startsAt: string; council: { slug: string }; sections: { heading: string; matched: boolean }[] }[]; nextCursor: string | null };
+  return response.json() as { meetings: { id: number; startsAt: string; council: { slug: string; calendarUrl: string }; committee: { slug: string; calendarUrl: string }; sections: { heading: string; matched: boolean }[] }[]; nextCursor: string | null };
 }
 
 const matchedHeadings = (meeting: { sections: { heading: string; matched: boolean }[] }) =>
@@ -148,6 +148,11 @@ describe('items', () => {
     expect(herts.map((meeting) => meeting.id)).not.toContain(northHertsId);
     expect(herts.every((meeting) => meeting.council.slug === 'hertfordshire')).toBe(true);
     expect(herts.length).toBe(all.length - 1);
+    // Each meeting's council and committee carry their public calendar, as /api/meetings gives them.
+    for (const meeting of herts) {
+      expect(meeting.council.calendarUrl).toBe('https://digest.example.org/calendar/councils/hertfordshire.ics');
+      expect(meeting.committee.calendarUrl).toBe(`https://digest.example.org/calendar/councils/hertfordshire/${meeting.committee.slug}.ics`);
+    }
   });
 
   it('start at `since` and page with a cursor', async () => {

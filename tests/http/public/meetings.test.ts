@@ -26,12 +26,31 @@ describe('public read API', () => {
       expect.objectContaining({
         slug: 'hertfordshire',
         name: 'Hertfordshire County Council',
+        calendarUrl: 'https://digest.example.org/calendar/councils/hertfordshire.ics',
         committees: expect.arrayContaining([
-          { slug: 'childrens-social-care-cabinet-panel', name: "Children's Social Care Cabinet Panel" },
-          { slug: 'county-council', name: 'County Council' },
+          {
+            slug: 'childrens-social-care-cabinet-panel',
+            name: "Children's Social Care Cabinet Panel",
+            calendarUrl: 'https://digest.example.org/calendar/councils/hertfordshire/childrens-social-care-cabinet-panel.ics',
+          },
+          { slug: 'county-council', name: 'County Council', calendarUrl: 'https://digest.example.org/calendar/councils/hertfordshire/county-council.ics' },
         ]),
       }),
     );
+  });
+
+  it("gives each meeting's council and committee the address of its calendar feed, and the feeds answer as calendars", async () => {
+    const { body } = await get('/api/meetings?from=2025-06-01&to=2025-09-30');
+    const [first] = body.meetings as { council: { slug: string; calendarUrl: string }; committee: { slug: string; calendarUrl: string } }[];
+    expect(first!.council.calendarUrl).toBe(`https://digest.example.org/calendar/councils/${first!.council.slug}.ics`);
+    expect(first!.committee.calendarUrl).toBe(`https://digest.example.org/calendar/councils/${first!.council.slug}/${first!.committee.slug}.ics`);
+    const one = await get(`/api/meetings/${(body.meetings[0] as { id: number }).id}`);
+    expect(one.body.committee.calendarUrl).toBe(first!.committee.calendarUrl);
+    for (const url of [first!.council.calendarUrl, first!.committee.calendarUrl]) {
+      const feed = await app.inject({ method: 'GET', url: new URL(url).pathname });
+      expect(feed.statusCode, url).toBe(200);
+      expect(feed.headers['content-type']).toBe('text/calendar; charset=utf-8');
+    }
   });
 
   it('lists the twenty topics with names and descriptions', async () => {

@@ -89,6 +89,30 @@ describe('the preference centre', () => {
     expect((await reload(row)).status).toBe('active');
   });
 
+  it('shows their calendar as a webcal:// link and the .ics address, with how to add it, and the address answers as a calendar', async () => {
+    const row = await subscriber('calendar@example.org', { councils: ['hertfordshire'] });
+    const page = (await get(paths(row).manage())).body;
+    const ics = subscriberLinks('https://digest.example.org', tokenSecret, row).calendar();
+    expect(page).toContain(`<a class="button secondary" href="${ics.replace('https://', 'webcal://')}">Subscribe in your calendar app</a>`);
+    expect(page).toContain(`<a href="${ics}" class="calendar-address">${ics}</a>`);
+    const text = pageText(page);
+    expect(text).toContain('Meetings in your calendar');
+    expect(text).toContain('Or add this address as a calendar from a URL (Google Calendar: Other calendars, +, From URL');
+    const feed = await get(new URL(ics).pathname);
+    expect(feed.statusCode).toBe(200);
+    expect(feed.headers['content-type']).toBe('text/calendar; charset=utf-8');
+  });
+
+  it('shows the calendar while paused, when its link still works, and not once unsubscribed, when it answers 410', async () => {
+    const paused = await subscriber('calendar-paused@example.org', { status: 'paused' });
+    expect((await get(paths(paused).manage())).body).toContain('Subscribe in your calendar app');
+    const gone = await subscriber('calendar-gone@example.org', { status: 'unsubscribed', tokenVersion: 2 });
+    const page = await get(paths(gone).manage());
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain('Subscribe in your calendar app');
+    expect(page.body).not.toMatch(/\/calendar\/|webcal:/);
+  });
+
   it('refuses a post without its form token, or with the token of another form (403), and changes nothing', async () => {
     const row = await subscriber('csrf-prefs@example.org');
     const home = await get('/');

@@ -53,6 +53,26 @@ describe('the sign-up page', () => {
     expect(response.headers['cache-control']).toBe('no-store');
   });
 
+  it("links every council's public calendar feed and each committee's, as webcal:// and .ics, and they answer as calendars", async () => {
+    const page = (await app.inject({ method: 'GET', url: '/' })).body;
+    expect(page).toContain('<h2 id="calendars">Calendars</h2>');
+    expect(page.match(/<details class="council-calendars">/g)).toHaveLength(11);
+    const council = 'https://digest.example.org/calendar/councils/hertfordshire.ics';
+    const committee = 'https://digest.example.org/calendar/councils/hertfordshire/childrens-social-care-cabinet-panel.ics';
+    expect(page).toContain(`<a href="webcal://digest.example.org/calendar/councils/hertfordshire.ics">All Hertfordshire County Council meetings</a>`);
+    expect(page).toContain(`<a href="${council}" class="ics" aria-label="All Hertfordshire County Council meetings: calendar address (.ics)">.ics</a>`);
+    expect(page).toContain(`<a href="webcal://digest.example.org/calendar/councils/hertfordshire/childrens-social-care-cabinet-panel.ics">Children&#39;s Social Care Cabinet Panel</a>`);
+    // Every committee of every council has its own feed: as many .ics links as councils and committees.
+    const catalogue = (await app.inject({ method: 'GET', url: '/api/councils' })).json() as { councils: { committees: unknown[] }[] };
+    const feeds = catalogue.councils.reduce((count, one) => count + 1 + one.committees.length, 0);
+    expect(page.match(/class="ics"/g)).toHaveLength(feeds);
+    for (const url of [council, committee]) {
+      const response = await app.inject({ method: 'GET', url: new URL(url).pathname });
+      expect(response.statusCode, url).toBe(200);
+      expect(response.headers['content-type']).toBe('text/calendar; charset=utf-8');
+    }
+  });
+
   it('serves its stylesheet with a visible focus style', async () => {
     const response = await app.inject({ method: 'GET', url: '/assets/site.css' });
     expect(response.statusCode).toBe(200);

@@ -1,9 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { answerOf } from '../../errors.js';
+import { classifyError } from '../../errors.js';
 import { html } from '../../html/html.js';
 import { sendPage } from '../../html/support.js';
-import { isUnstorableText } from '../../plugins/errors.js';
 import { pageContext } from './context.js';
 import { consolePage, type PageContext } from './layout.js';
 
@@ -43,14 +41,20 @@ export const expiredFormDetail = 'The form had expired or came from elsewhere, s
 export function useConsoleErrors(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const page = (status: number, detail?: string) => sendPage(reply, status, consoleErrorPage(pageContext(request, reply), status, detail));
-    const known = answerOf(error, request);
-    if (known) return page(known.status, known.detail);
-    if (error.code?.startsWith('FST_CSRF')) return page(403, expiredFormDetail);
-    if (isUnstorableText(error)) return page(400, 'Text with a NUL character cannot be searched for or stored.');
-    if (error.statusCode === 413) return page(413, overLimitDetail);
-    if (hasZodFastifySchemaValidationErrors(error)) return page(400, error.validation.map((issue) => `${issue.instancePath || 'form'}: ${issue.message}`).join('; '));
-    const status = error.statusCode ?? 500;
-    if (status >= 400 && status < 500) return page(status);
+    const failure = classifyError(error, request);
+    switch (failure.kind) {
+      case 'domain':
+        return page(failure.answer.status, failure.answer.detail);
+      case 'validation':
+        return page(400, failure.fields.map((field) => `${field.path.split('.').slice(1).join('.') || 'form'}: ${field.message}`).join('; '));
+      case 'unstorable':
+        return page(400, 'Text with a NUL character cannot be searched for or stored.');
+      case 'client':
+        if (failure.fastifyCode?.startsWith('FST_CSRF')) return page(403, expiredFormDetail);
+        return page(failure.status, failure.status === 413 ? overLimitDetail : undefined);
+      case 'serialization':
+      case 'server':
+    }
     request.log.error({ err: error }, 'console page failed');
     return page(500, `Reference: ${request.id}`);
   });

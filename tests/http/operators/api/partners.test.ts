@@ -8,6 +8,8 @@ import { sendFeedConfirmations } from '../../../../src/feeds/emails.js';
 import { activeFeedRecipientsAfter, feedRecipientLinks } from '../../../../src/feeds/recipients.js';
 import { seedDatabase } from '../../../../src/harvest/seed.js';
 import { signToken } from '../../../../src/tokens/signed-links.js';
+import { createBullQueue } from '../../../../src/jobs/bullmq.js';
+import { createLogger } from '../../../../src/logger.js';
 import { adminHeaders, createTestAppWithMail, tokenSecret } from '../../../helpers/app.js';
 import { createTestDatabase } from '../../../helpers/db.js';
 import type { SmtpSink } from '../../../helpers/smtp.js';
@@ -241,6 +243,32 @@ describe('a rejected feed request', () => {
     expect(flaky.smtp.to('later@example.org')).toHaveLength(1);
     expect(flaky.smtp.to('now@example.org')).toHaveLength(1);
   });
+
+  it('answers 503 when the queue is down, and queues the confirmations when approved again, each recipient mailed once', async () => {
+    // A BullMQ queue whose Redis is not there: nothing listens on the port, so adding a job waits on reconnects.
+    const down = createBullQueue({ url: 'redis://127.0.0.1:9', prefix: `down-${process.pid}`, logger: createLogger({ level: 'silent' }) });
+    const stranded = await createTestAppWithMail(database, {}, { now: () => now, queue: down });
+    const { feed } = await requestFeed(app, partner.key, { name: 'Queue down', recipients: ['first@example.org', 'second@example.org'] });
+
+    const refused = await stranded.app.inject({ method: 'POST', url: `/api/admin/feed-requests/${feed.id}/approve`, headers: adminHeaders });
+    expect(refused.statusCode).toBe(503);
+    expect(refused.json().error).toMatchObject({ code: 'unavailable', message: expect.stringMatching(/active, but its 2 confirmation mails could not be queued.*Approve it again/) });
+    expect((await feedStatus(feed.id)).status).toBe('active');
+    expect(stranded.smtp.to('feeds@care-partnership.example.org').map((message) => message.parsed.subject)).toEqual(['Your feed "Queue down" is approved']);
+    void down.close().catch(() => undefined);
+
+    // The queue back (the file's working app): approving again queues them, without telling the partner twice.
+    const again = await admin('POST', `/api/admin/feed-requests/${feed.id}/approve`);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ partnerNotified: false, confirmations: { queued: 2, suppressed: 0 } });
+    await until(() => smtp.to('first@example.org').length === 1 && smtp.to('second@example.org').length === 1, 'both confirmations');
+
+    // Everyone mailed: a third approval is the conflict it always was.
+    await until(async () => (await recipientRow('second@example.org')).confirmationSentAt !== null, 'the confirmations noted');
+    const third = await admin('POST', `/api/admin/feed-requests/${feed.id}/approve`);
+    expect(third.statusCode).toBe(409);
+    expect(smtp.to('first@example.org')).toHaveLength(1);
+  }, 20_000);
 
   it('lists every request with status=all', async () => {
     const all = (await admin('GET', '/api/admin/feed-requests?status=all')).json().feedRequests;
