@@ -7,6 +7,10 @@ import { importRecords } from '../../src/meetings/import.js';
 import { faultFixture } from './support/fixture.js';
 import { startCommand, startRedis } from './support/processes.js';
 import { tally } from './support/sink.js';
+import { useRunBuild } from '../helpers/build.js';
+
+// The worker starts from the run's build, as from the image.
+useRunBuild();
 
 const readers = 2500;
 const concurrency = 4;
