@@ -1,6 +1,8 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { committees, councils, meetings, sections } from '../db/schema/index.js';
+import { followMatches } from '../follows/find.js';
+import { subscribersWithFollows } from '../follows/repo.js';
 import { findMeetingIds, httpUrl, type MeetingFilter } from '../meetings/queries.js';
 import { findSubscriberByPublicId } from '../subscribers/repo.js';
 import { checkClaims, readToken, TokenError } from '../tokens/signed-links.js';
@@ -52,10 +54,10 @@ export async function councilFeed(db: Db, slugs: { council: string; committee?: 
 
 /**
  * A subscriber's own calendar: the meetings their filter set selects, by the
- * rule digests and /api/meetings use. The link lasts as long as the
+ * rule digests and /api/meetings use, and every meeting in the window listing
+ * an item they follow (follows/), whatever their filters. The link lasts as long as the
  * subscription (paused included); after an unsubscribe or erasure it is gone.
  * A damaged or forged link is a TokenError, answered as every other link's.
- * (Followed items, issue 23 part 2, will add their meetings here.)
  */
 export async function subscriberFeed(deps: { db: Db; secret: string; now: Date }, token: string): Promise<CalendarFeed> {
   const claims = readToken(deps.secret, token);
@@ -69,7 +71,22 @@ export async function subscriberFeed(deps: { db: Db; secret: string; now: Date }
   const current = subscriber && subscriber.tokenVersion === claims.version && (subscriber.status === 'active' || subscriber.status === 'paused');
   if (!current) throw new CalendarError('gone', 'This calendar has ended: its subscription was cancelled.');
   const { councils: chosen, committees: bodies, topics, keywords } = subscriber;
-  return { name: 'Council meetings for you (Council Digest)', meetings: await calendarMeetings(deps.db, { councils: chosen, committees: bodies, topics, keywords }, deps.now) };
+  const chosenMeetings = await calendarMeetings(deps.db, { councils: chosen, committees: bodies, topics, keywords }, deps.now);
+  const followed = await followedMeetings(deps.db, subscriber.id, deps.now, new Set(chosenMeetings.map((meeting) => meeting.id)));
+  const all = followed.length ? [...chosenMeetings, ...followed].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.id - b.id) : chosenMeetings;
+  return { name: 'Council meetings for you (Council Digest)', meetings: all };
+}
+
+/**
+ * The window's meetings listing an item the subscriber follows, less those
+ * already in the feed: nothing is read for a subscriber who follows nothing.
+ */
+async function followedMeetings(db: Db, subscriberId: number, now: Date, already: Set<number>): Promise<CalendarMeeting[]> {
+  if ((await subscribersWithFollows(db, [subscriberId])).length === 0) return [];
+  const { from, to } = calendarWindow(now);
+  const inWindow = await db.select({ id: meetings.id }).from(meetings).where(and(gte(meetings.startsAt, from), lt(meetings.startsAt, to)));
+  const matches = await followMatches(db, inWindow.map((row) => row.id), { subscriberIds: [subscriberId] });
+  return meetingsByIds(db, [...new Set(matches.map((match) => match.meetingId))].filter((id) => !already.has(id)));
 }
 
 /**
@@ -79,7 +96,11 @@ export async function subscriberFeed(deps: { db: Db; secret: string; now: Date }
  * of the minutes, papers or attendees a meeting's whole view carries.
  */
 async function calendarMeetings(db: Db, filter: MeetingFilter, now: Date): Promise<CalendarMeeting[]> {
-  const ids = await findMeetingIds(db, { ...filter, ...calendarWindow(now) });
+  return meetingsByIds(db, await findMeetingIds(db, { ...filter, ...calendarWindow(now) }));
+}
+
+/** These meetings as events need them, in this order. */
+async function meetingsByIds(db: Db, ids: number[]): Promise<CalendarMeeting[]> {
   if (ids.length === 0) return [];
   // One array parameter, not one per meeting: a feed may hold hundreds, and each parameter costs drizzle and pg.
   const chosen = sql`any(${sql.param(ids)}::bigint[])`;

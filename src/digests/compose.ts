@@ -1,6 +1,7 @@
 import type { Block } from '../meetings/schema.js';
 import { blocksToText, textToBlocks } from '../meetings/text.js';
 import { papersByItem, type MeetingView } from '../meetings/queries.js';
+import { followItemPath, sectionFollowKey } from '../follows/item.js';
 import { describeFilters, type FilterCatalogue, type FilterLine, type FilterSet } from '../subscribers/filters.js';
 import { keyFigures, splitLabel, type KeyFigure } from './figures.js';
 import { formOf, type Carried } from './late-news.js';
@@ -21,6 +22,10 @@ export interface DigestContent {
   /** Meetings held before the week whose minutes, decisions or summary came (or changed substantially) in it. */
   sinceLastWeek: DigestMeeting[];
   comingUp: ComingUpMeeting[];
+  /** Meetings of the week listing an item the recipient follows: first, under "Items you follow", and not again below. */
+  yourMeetings: DigestMeeting[];
+  /** Coming meetings listing an item they follow, with their date and the council's page (how to attend or speak): first too. */
+  yourComingUp: ComingUpMeeting[];
   /** Each meeting the digest carries and in which form: recorded when it is sent (late-news.ts). */
   carried: Carried[];
   /** Meetings of the week and since last week: what the header counts. */
@@ -69,6 +74,8 @@ export interface DigestSection {
   morePara: number;
   /** The item's public papers, listed under it. */
   papers: Paper[];
+  /** The item's part of its Follow link (follows/item.ts followItemPath); null for procedural items, which cannot be followed. */
+  follow: string | null;
 }
 
 export interface Paper {
@@ -104,9 +111,21 @@ export interface ComingUpMeeting {
   date: string;
   councilUrl: string | null;
   /** Its published agenda's items that the filter set matches (all of them when it names no topic or keyword): attend or write in. */
-  items: string[];
+  items: ComingUpItem[];
   /** Matching items past the cap. */
   moreItems: number;
+}
+
+export interface ComingUpItem {
+  heading: string;
+  /** Its part of the Follow link, as DigestSection's. */
+  follow: string | null;
+}
+
+/** Meetings listing items a recipient follows, those items alone flagged `matched` (WeekMeetings.followedBy). */
+export interface FollowedMeetings {
+  held: MeetingView[];
+  upcoming: MeetingView[];
 }
 
 export interface ComposeInput {
@@ -120,6 +139,8 @@ export interface ComposeInput {
   upcoming: MeetingView[];
   /** Late news, same filters, less what this recipient already has in that form. */
   late?: MeetingView[];
+  /** Meetings of the week and of coming up listing what this recipient follows, whatever the filters. */
+  followed?: FollowedMeetings;
 }
 
 /** Bounds that keep one email readable on a phone. */
@@ -136,35 +157,63 @@ export type ComposeMeeting = (meeting: MeetingView, filtered: boolean, zone: str
 
 /** The digest for one filter set and week, or null when the week has nothing for it. */
 export function composeDigest(input: ComposeInput, compose: ComposeMeeting = composeMeeting): DigestContent | null {
-  const held = input.meetings.filter((meeting) => meeting.status !== 'scheduled');
+  // What the recipient follows comes first and is not said twice.
+  const yourHeld = (input.followed?.held ?? []).filter((meeting) => meeting.status !== 'scheduled');
+  const yourUpcoming = (input.followed?.upcoming ?? []).filter((meeting) => meeting.status === 'scheduled');
+  const yours = new Set([...yourHeld, ...yourUpcoming].map((meeting) => meeting.id));
+  const held = input.meetings.filter((meeting) => meeting.status !== 'scheduled' && !yours.has(meeting.id));
   const lateViews = (input.late ?? []).filter((meeting) => meeting.status !== 'scheduled');
   const meetings = held.map((meeting) => compose(meeting, hasWideners(input.filters), input.zone));
   const sinceLastWeek = lateViews.map((meeting) => compose(meeting, hasWideners(input.filters), input.zone));
-  if (meetings.length === 0 && sinceLastWeek.length === 0) return null;
+  const yourMeetings = yourHeld.map((meeting) => compose(meeting, true, input.zone));
+  const yourComingUp = yourUpcoming.map((meeting) => comingUpOf(meeting, true, input.zone));
+  if (meetings.length === 0 && sinceLastWeek.length === 0 && yourMeetings.length === 0 && yourComingUp.length === 0) return null;
   const comingUp = input.upcoming
-    .filter((meeting) => meeting.status === 'scheduled')
+    .filter((meeting) => meeting.status === 'scheduled' && !yours.has(meeting.id))
     .slice(0, limits.comingUp)
-    .map((meeting) => ({
-      title: meeting.title,
-      committee: meeting.committee.name,
-      council: meeting.council.name,
-      date: meetingDateLabel(meeting.startsAt, input.zone),
-      councilUrl: meeting.sources.council ?? null,
-      ...agendaItems(meeting, hasWideners(input.filters)),
-    }));
+    .map((meeting) => comingUpOf(meeting, hasWideners(input.filters), input.zone));
+  const lead = [...yourMeetings, ...meetings];
   return {
     week: input.week,
     weekLabel: weekLabel(input.week),
-    subject: meetings.length ? subjectLine(meetings, held, input.zone) : `Since last week: ${subjectLine(sinceLastWeek, lateViews, input.zone)}`,
-    preheader: preheader(meetings.length ? meetings : sinceLastWeek),
+    subject: lead.length
+      ? subjectLine(lead, [...yourHeld, ...held], input.zone)
+      : sinceLastWeek.length
+        ? `Since last week: ${subjectLine(sinceLastWeek, lateViews, input.zone)}`
+        : comingUpSubject(yourComingUp[0]!),
+    preheader: lead.length || sinceLastWeek.length ? preheader(lead.length ? lead : sinceLastWeek) : '',
     meetings,
     sinceLastWeek,
     comingUp,
-    carried: [...held, ...lateViews].map(formOf),
-    meetingCount: meetings.length + sinceLastWeek.length,
-    sectionCount: [...meetings, ...sinceLastWeek].reduce((total, meeting) => total + meeting.sections.length, 0),
+    yourMeetings,
+    yourComingUp,
+    carried: [...yourHeld, ...held, ...lateViews].map(formOf),
+    meetingCount: yourMeetings.length + meetings.length + sinceLastWeek.length,
+    sectionCount: [...yourMeetings, ...meetings, ...sinceLastWeek].reduce((total, meeting) => total + meeting.sections.length, 0),
     followed: describeFilters(input.filters, input.catalogue),
   };
+}
+
+function comingUpOf(meeting: MeetingView, filtered: boolean, zone: string): ComingUpMeeting {
+  return {
+    title: meeting.title,
+    committee: meeting.committee.name,
+    council: meeting.council.name,
+    date: meetingDateLabel(meeting.startsAt, zone),
+    councilUrl: meeting.sources.council ?? null,
+    ...agendaItems(meeting, filtered),
+  };
+}
+
+/** A digest with nothing but a coming meeting that lists what the recipient follows. */
+function comingUpSubject(meeting: ComingUpMeeting): string {
+  return `Coming up: ${meeting.items.map((item) => bareHeading(item.heading)).join(', ')} (${meeting.committee}, ${meeting.date})`;
+}
+
+/** A section's part of its Follow link. */
+function followOf(meeting: MeetingView, section: SectionView): string | null {
+  const key = sectionFollowKey(section, meeting.council.slug);
+  return key && followItemPath(meeting.id, key);
 }
 
 /**
@@ -172,10 +221,14 @@ export function composeDigest(input: ComposeInput, compose: ComposeMeeting = com
  * matching ones (any level) when it names topics or keywords, else every
  * agenda item. Nothing while the agenda is not out.
  */
-export function agendaItems(meeting: MeetingView, filtered: boolean): { items: string[]; moreItems: number } {
+export function agendaItems(meeting: MeetingView, filtered: boolean): { items: ComingUpItem[]; moreItems: number } {
   const chosen = filtered ? meeting.sections.filter((section) => section.matched) : meeting.sections.filter((section) => section.level === 1);
-  const items = [...new Set(chosen.map((section) => section.heading))];
-  return { items: items.slice(0, limits.comingUpItems), moreItems: Math.max(0, items.length - limits.comingUpItems) };
+  const seen = new Set<string>();
+  const items = chosen.filter((section) => !seen.has(section.heading) && seen.add(section.heading));
+  return {
+    items: items.slice(0, limits.comingUpItems).map((section) => ({ heading: section.heading, follow: followOf(meeting, section) })),
+    moreItems: Math.max(0, items.length - limits.comingUpItems),
+  };
 }
 
 type SectionView = MeetingView['sections'][number];
@@ -234,6 +287,7 @@ export function composeMeeting(meeting: MeetingView, filtered: boolean, zone: st
       parent: section.parent,
       ...keyPoints(section.blocks),
       papers: (papers.get(section.heading) ?? []).slice(0, limits.papersPerItem),
+      follow: followOf(meeting, section),
     })),
     decisions: chosenDecisions.map((decision) => ({
       title: decision.title,

@@ -23,6 +23,8 @@ export interface DigestLinks {
   /** The same feed as `webcal://`, which opens a calendar app and subscribes in one click. */
   webcal: string | null;
   home: string;
+  /** What each agenda item's Follow link starts with (subscribers/links.ts followBase): one signature for all of them. Null for a feed's. */
+  follow: string | null;
 }
 
 /** What differs between two recipients of the same digest. */
@@ -71,7 +73,7 @@ export function digestMessageId(publicId: string, week: Week, mailFrom: string):
 export function subscriberDigestLinks(settings: MailSettings, recipient: LinkSubject, week: Week): DigestLinks {
   const links = subscriberLinks(settings.baseUrl, settings.tokenSecret, recipient);
   const calendar = links.calendar();
-  return { manage: links.manage(), unsubscribe: links.unsubscribe(), view: links.digest(week), calendar, webcal: webcalUrl(calendar), home: settings.baseUrl };
+  return { manage: links.manage(), unsubscribe: links.unsubscribe(), view: links.digest(week), calendar, webcal: webcalUrl(calendar), home: settings.baseUrl, follow: links.followBase() };
 }
 
 export function digestEmail(settings: MailSettings, content: DigestContent, recipient: Recipient): DigestEmail {
@@ -119,7 +121,7 @@ export function feedDigestMessageId(publicId: string, week: Week, mailFrom: stri
  */
 export function feedDigestLinks(settings: MailSettings, recipient: FeedRecipientAddress, now: Date): DigestLinks {
   const { unsubscribe } = feedRecipientLinks(settings.baseUrl, settings.tokenSecret, recipient, now);
-  return { manage: null, unsubscribe, view: null, calendar: null, webcal: null, home: settings.baseUrl };
+  return { manage: null, unsubscribe, view: null, calendar: null, webcal: null, home: settings.baseUrl, follow: null };
 }
 
 export function feedDigestEmail(settings: MailSettings, content: DigestContent, recipient: FeedRecipientAddress, now: Date): DigestEmail {
@@ -167,16 +169,16 @@ export function prepareDigest(templates: Templates, content: DigestContent, feed
     recipient: slot('recipient'),
     feed: named,
     links: feed
-      ? { manage: null, unsubscribe: slot('unsubscribe'), view: null, calendar: null, webcal: null, home }
-      : { manage: slot('manage'), unsubscribe: slot('unsubscribe'), view: slot('view'), calendar: slot('calendar'), webcal: slot('webcal'), home },
+      ? { manage: null, unsubscribe: slot('unsubscribe'), view: null, calendar: null, webcal: null, home, follow: null }
+      : { manage: slot('manage'), unsubscribe: slot('unsubscribe'), view: slot('view'), calendar: slot('calendar'), webcal: slot('webcal'), home, follow: slot('follow') },
   }));
   const values = ({ recipient, links }: PersonalPart) => {
-    const own = [links.manage, links.view, links.calendar, links.webcal];
+    const own = [links.manage, links.view, links.calendar, links.webcal, links.follow];
     if (own.some((link) => (link === null) !== Boolean(feed))) {
-      throw new Error('a feed digest has no manage, view or calendar link, and a subscriber digest has all of them');
+      throw new Error('a feed digest has no manage, view, calendar or follow link, and a subscriber digest has all of them');
     }
     const { unsubscribe } = links;
-    return { recipient, unsubscribe, ...(feed ? {} : { manage: links.manage!, view: links.view!, calendar: links.calendar!, webcal: links.webcal! }) };
+    return { recipient, unsubscribe, ...(feed ? {} : { manage: links.manage!, view: links.view!, calendar: links.calendar!, webcal: links.webcal!, follow: links.follow! }) };
   };
   return {
     content,

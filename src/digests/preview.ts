@@ -32,7 +32,8 @@ export async function previewDigest(
 ): Promise<Preview | undefined> {
   const recipient = 'email' in who ? await recipientByEmailKey(deps.db, emailKey(who.email)) : await recipientByPublicId(deps.db, who.publicId);
   if (!recipient?.email) return undefined;
-  const content = await buildDigest(deps.db, { week, zone: deps.zone, filters: recipient.filters, catalogue: await loadCatalogue(deps.db) }, (late) =>
+  const request = { week, zone: deps.zone, filters: recipient.filters, catalogue: await loadCatalogue(deps.db), subscriberId: recipient.id };
+  const content = await buildDigest(deps.db, request, (late) =>
     hadBefore(deps.db, recipient.id, week, late),
   );
   const rendered = content ? renderDigest(deps.templates, digestEmail(deps.mail, content, { ...recipient, email: recipient.email })) : null;

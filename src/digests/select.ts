@@ -5,9 +5,9 @@ import { loadCatalogue } from '../meetings/catalogue.js';
 import type { MeetingView } from '../meetings/queries.js';
 import type { Templates } from '../mail/templates.js';
 import type { FilterCatalogue, FilterSet } from '../subscribers/filters.js';
-import { composeDigest, composeMeeting, type DigestContent, type DigestMeeting } from './compose.js';
+import { composeDigest, composeMeeting, type DigestContent, type DigestMeeting, type FollowedMeetings } from './compose.js';
 import { prepareDigest, type DigestFeed, type PreparedDigest } from './email.js';
-import { WeekMeetings } from './week-meetings.js';
+import { WeekMeetings, type Followed } from './week-meetings.js';
 import { weekBounds, type Week } from './week.js';
 
 /** How far ahead "coming up" looks from the end of the week. */
@@ -18,6 +18,8 @@ export interface DigestRequest {
   zone: string;
   filters: FilterSet;
   catalogue: FilterCatalogue;
+  /** The subscriber it is for: what they follow comes first. */
+  subscriberId?: number;
 }
 
 /**
@@ -37,8 +39,10 @@ export async function buildDigest(
   await week.learnKeywords(request.filters.keywords);
   const late = week.select(request.filters, 'late');
   const omitted = late.length ? await had(late) : [];
+  const followed = request.subscriberId === undefined ? undefined : (await week.followedBy([request.subscriberId])).get(request.subscriberId);
   return composeDigest({
     ...request,
+    ...(followed && { followed }),
     meetings: week.select(request.filters, 'held'),
     upcoming: week.select(request.filters, 'upcoming'),
     late: omitted.length ? late.filter((view) => !omitted.includes(view.id)) : late,
@@ -84,6 +88,11 @@ export class RunBuilds {
     return this.meetings.late.views.map((view) => view.id);
   }
 
+  /** Which of a batch's subscribers follow something in the run's meetings, and those meetings (WeekMeetings.followedBy). */
+  followedBy(subscriberIds: readonly number[]): Promise<Map<number, Followed>> {
+    return this.meetings.followedBy(subscriberIds);
+  }
+
   /** The late news this filter set selects: what `already` (late meeting ids a recipient has in that form) is taken from. */
   late(filters: FilterSet): MeetingView[] {
     return this.meetings.select(filters, 'late');
@@ -93,10 +102,11 @@ export class RunBuilds {
    * What findMeetings would give this filter set for the week, composed, with
    * the late news it selects less `already` (learn its keywords first).
    */
-  content(filters: FilterSet, already: readonly number[] = []): DigestContent | null {
+  content(filters: FilterSet, already: readonly number[] = [], followed?: FollowedMeetings): DigestContent | null {
     const late = this.meetings.select(filters, 'late');
     return composeDigest(
       {
+        ...(followed && { followed }),
         week: this.run.week,
         zone: this.settings.zone,
         filters,
@@ -122,13 +132,14 @@ export class RunBuilds {
    * the sets many people share and one-offs die young instead of crowding
    * the heap (a worker's memory stays flat however many a run has).
    * Recipients who already have some of the late news (`already`, sorted)
-   * share the digest of those who have the same.
+   * share the digest of those who have the same, and those who follow items
+   * (`followed`) share it with those whose follows list the same.
    */
-  digest(filters: FilterSet, filterKey: string, feed: DigestFeed | null, already: readonly number[] = []): PreparedDigest | null {
-    const key = `${filterKey}:${feed?.id ?? ''}:${already.join(',')}`;
+  digest(filters: FilterSet, filterKey: string, feed: DigestFeed | null, already: readonly number[] = [], followed?: Followed): PreparedDigest | null {
+    const key = `${filterKey}:${feed?.id ?? ''}:${already.join(',')}${followed ? `:${followed.key}` : ''}`;
     const known = this.prepared.get(key);
     if (known) return known.digest;
-    const content = this.content(filters, already);
+    const content = this.content(filters, already, followed);
     const again = this.seen.delete(key);
     const made = content && prepareDigest(this.settings.templates, content, feed, this.settings.home, again);
     if (again) this.prepared.set(key, { digest: made });

@@ -9,6 +9,7 @@ import { chunk } from './runs.js';
 import { alreadyHad } from './late-news.js';
 import { sentJournal } from './sent-journal.js';
 import type { RunBuilds } from './select.js';
+import type { Followed } from './week-meetings.js';
 
 /** Thrown after a batch so the queue retries it with backoff; what was settled stays settled. */
 export class TransientSendError extends Error {
@@ -51,7 +52,9 @@ export async function sendDigestBatch(deps: DigestDeps, data: JobData['digest-se
   // What of the run's late news each recipient already has: one query per batch, none in a week without late news.
   const sent = await store.sentMinutes(audience, addressees.map((addressee) => addressee.id), builds.lateMeetingIds);
   const already = (addressee: Addressee) => alreadyHad(builds.late(addressee.filters), sent.get(addressee.id));
-  if (run.dryRun) return rehearse(deps, run, builds, audience, addressees, vanished, already);
+  // What the batch's subscribers follow, one look-up for them all: only those who follow something listed get a digest of their own.
+  const followed = audience.name === 'subscriber' ? await builds.followedBy(addressees.map((addressee) => addressee.id)) : new Map<number, Followed>();
+  if (run.dryRun) return rehearse(deps, run, builds, audience, addressees, vanished, already, followed);
 
   const outcome: JobOutcome = { sent: 0, skipped: vanished, failed: 0 };
   const retries = new Map<number, string>();
@@ -90,7 +93,7 @@ export async function sendDigestBatch(deps: DigestDeps, data: JobData['digest-se
         const claim = claimed.get(addressee.id);
         if (!claim) continue;
         const noted = recalled.get(claim.id);
-        const settlement = noted ? written.add(noted, true) : await deliver(deps, run, builds, audience, addressee, claim, context, already, written);
+        const settlement = noted ? written.add(noted, true) : await deliver(deps, run, builds, audience, addressee, claim, context, already, written, followed);
         if (settlement.status === 'retry') retries.set(addressee.id, settlement.reason);
         else outcome[settlement.status] += 1;
       }
@@ -170,6 +173,7 @@ async function deliver(
   context: JobContext,
   already: (addressee: Addressee) => number[],
   written: Ledger,
+  followed: Map<number, Followed>,
 ): Promise<Settlement> {
   const settle = (status: 'skipped' | 'failed', reason: string): Settlement => {
     deps.metrics[status].inc();
@@ -192,7 +196,7 @@ async function deliver(
   };
   let outgoing;
   try {
-    const digest = builds.digest(addressee.filters, addressee.filterKey, addressee.feed, already(addressee));
+    const digest = builds.digest(addressee.filters, addressee.filterKey, addressee.feed, already(addressee), followed.get(addressee.id));
     if (!digest) return written.add(settle('skipped', 'nothing matched this week'));
     const personal = audience.personal(deps.mail, addressee, run.week, deps.now());
     const rendered = digest.render(personal);
@@ -235,13 +239,14 @@ async function rehearse(
   addressees: Addressee[],
   vanished: number,
   already: (addressee: Addressee) => number[],
+  followed: Map<number, Followed>,
 ): Promise<JobOutcome> {
   const outcome: JobOutcome = { sent: 0, skipped: vanished, failed: 0 };
   const samples: RunSample[] = [];
   for (const [position, addressee] of addressees.entries()) {
     // A rehearsal never waits on SMTP: let other work on this event loop (a fan-out queueing the run) in between.
     if (position % claimGroup === claimGroup - 1) await new Promise((resolve) => setImmediate(resolve));
-    const digest = addressee.unsendable ? null : builds.digest(addressee.filters, addressee.filterKey, addressee.feed, already(addressee));
+    const digest = addressee.unsendable ? null : builds.digest(addressee.filters, addressee.filterKey, addressee.feed, already(addressee), followed.get(addressee.id));
     if (!digest) {
       outcome.skipped += 1;
       continue;

@@ -3,6 +3,9 @@ import { pgArray } from '../db/arrays.js';
 import type { Db } from '../db/client.js';
 import { meetings, sections } from '../db/schema/index.js';
 import { loadMeetingViews, type MeetingFilter, type MeetingView } from '../meetings/queries.js';
+import { followMatches } from '../follows/find.js';
+import { subscribersWithFollows } from '../follows/repo.js';
+import type { FollowedMeetings } from './compose.js';
 import { isLateNews } from './late-news.js';
 
 /**
@@ -26,6 +29,9 @@ interface KeywordMatch {
   meetings: Set<number>;
   positions: Record<Range, number[]>;
 }
+
+/** Meetings listing what one subscriber follows, and a key equal for equal ones. */
+export type Followed = FollowedMeetings & { key: string };
 
 /** The week's meetings, the fortnight's after it, and the late news: meetings held before it whose minutes came in it (late-news.ts). */
 type Range = 'held' | 'upcoming' | 'late';
@@ -109,6 +115,45 @@ export class WeekMeetings {
       }
       this.keywords.set(row.keyword, match);
     }
+  }
+
+  /**
+   * For each of these subscribers who follows something listed this week or
+   * in the fortnight after: those meetings, each with only the followed
+   * items flagged, and a key naming them (equal keys, equal meetings, so
+   * digests can be shared). One look-up for them all (follows/find.ts); none
+   * when none of them follows anything.
+   */
+  async followedBy(subscriberIds: readonly number[]): Promise<Map<number, Followed>> {
+    const following = await subscribersWithFollows(this.db, subscriberIds);
+    const found = new Map<number, Followed>();
+    if (following.length === 0) return found;
+    const ids = [...this.held.views, ...this.upcoming.views].map((view) => view.id);
+    const bySubscriber = new Map<number, Map<number, Set<number>>>();
+    for (const match of await followMatches(this.db, ids, { subscriberIds: following })) {
+      const meetings = bySubscriber.get(match.subscriberId) ?? new Map<number, Set<number>>();
+      bySubscriber.set(match.subscriberId, meetings.set(match.meetingId, (meetings.get(match.meetingId) ?? new Set()).add(match.sectionId)));
+    }
+    for (const [subscriberId, meetings] of bySubscriber) {
+      const followed: Followed = { held: [], upcoming: [], key: '' };
+      for (const id of [...meetings.keys()].sort((a, b) => a - b)) {
+        const { range, index } = this.position.get(id)!;
+        if (range === 'late') continue;
+        const sectionIds = meetings.get(id)!;
+        const flags = this[range].sectionIds[index]!.map((sectionId) => sectionIds.has(sectionId));
+        const key = `follow:${range}:${index}:${flags.map(Number).join('')}`;
+        let flagged = this.selections.get(key);
+        if (!flagged) {
+          const view = this[range].views[index]!;
+          flagged = { ...view, matched: false, sections: view.sections.map((section, position) => ({ ...section, matched: flags[position]! })) };
+          this.selections.set(key, flagged);
+        }
+        followed[range].push(flagged);
+        followed.key += `${followed.key ? ',' : ''}${key.slice('follow:'.length)}`;
+      }
+      found.set(subscriberId, followed);
+    }
+    return found;
   }
 
   /**

@@ -5,6 +5,7 @@ import { CalendarError } from '../calendar/feeds.js';
 import { RunRefusedError } from '../digests/week-guard.js';
 import { WeekError } from '../digests/week.js';
 import { FeedError, type FeedProblem } from '../feeds/errors.js';
+import { FollowError } from '../follows/follow.js';
 import { SourceExistsError } from '../harvest/repo.js';
 import { SnsRefusal } from '../inbound/providers/sns.js';
 import { ImportError } from '../meetings/errors.js';
@@ -110,6 +111,8 @@ const domainErrors = [
   answering(RunRefusedError, (error) => ({ status: 409, message: error.message })),
   // A calendar link outlives nothing: once its subscription ends, calendar apps are told to stop asking.
   answering(CalendarError, (error) => ({ status: error.problem === 'gone' ? 410 : 404, message: error.message })),
+  // A Follow link outlives neither its subscription (gone) nor the item on the meeting's agenda (not found).
+  answering(FollowError, (error) => ({ status: error.problem === 'gone' ? 410 : 404, message: error.message })),
   answering(SourceExistsError, (error) => ({ status: 409, message: error.message })),
   answering(ImportTooLargeError, (error) => ({ status: 413, message: `${error.message}; nothing was imported` })),
   answering(ImportFormatError, (error) => ({ status: 400, message: `${error.message}; nothing was imported` })),

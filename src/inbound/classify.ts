@@ -29,7 +29,8 @@ export interface ClassifyContext {
 export const candidateLimit = 5;
 
 const statusPattern = /\b([245])\.\d{1,3}\.\d{1,3}\b/;
-const linkTokenPattern = /[A-Za-z0-9_-]{20,2048}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g;
+// A link token: payload, then its signature (22 characters; 43 in links signed before signatures were cut).
+const linkTokenPattern = /[A-Za-z0-9_-]{20,2048}\.(?:[A-Za-z0-9_-]{43}|[A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])/g;
 
 export function classify(mail: ParsedMail, context: ClassifyContext): Classification {
   const reportType = reportTypeOf(mail);

@@ -244,6 +244,8 @@ export async function loadTemplates(folder = templatesFolder, precompiled = prec
 
 function registerHelpers(handlebars: typeof Handlebars) {
   handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  // {{#if (or a b)}}: Handlebars passes its options object last.
+  handlebars.registerHelper('or', (...values: unknown[]) => values.slice(0, -1).some(Boolean));
   handlebars.registerHelper('plural', (count: number, singular: string, plural: string) =>
     `${count} ${count === 1 ? singular : plural}`,
   );

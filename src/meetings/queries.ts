@@ -59,6 +59,8 @@ export interface MeetingView {
     blocks: Block[];
     /** The agenda's own text for the item. */
     agenda: Block[];
+    /** The council site's issue id (ModernGov's issueid), when it gives one: what follows (follows/) match on. */
+    issueId: string | null;
     topics: string[];
     /** True when a topic or keyword filter was given and this section matched it. */
     matched: boolean;
@@ -309,6 +311,7 @@ export async function loadMeetingViews(db: Db, ids: number[]): Promise<LoadedVie
         level: section.level,
         blocks: section.blocks,
         agenda: section.agenda,
+        issueId: section.issueId,
         topics: sectionTags.get(section.id) ?? [],
         matched: false,
       })),

@@ -14,6 +14,7 @@ export function subscriberLinks(baseUrl: string, secret: string, subscriber: Lin
   const token = (purpose: TokenPurpose, extra: { expiresAt?: number; context?: string } = {}) =>
     signToken(secret, { purpose, subject: subscriber.publicId, version: subscriber.tokenVersion, ...extra });
   const inDays = (days: number) => Math.floor(now.getTime() / 1000) + days * 86_400;
+  const followBase = () => `${baseUrl}/follow/${token('follow')}`;
   return {
     confirm: () => `${baseUrl}/confirm/${token('confirm', { expiresAt: inDays(confirmLinkDays) })}`,
     manage: () => `${baseUrl}/preferences/${token('manage')}`,
@@ -27,6 +28,15 @@ export function subscriberLinks(baseUrl: string, secret: string, subscriber: Lin
     digest: (week: string) => `${baseUrl}/digests/${token('digest', { context: week })}`,
     /** The subscriber's own calendar feed (calendar/); it lasts as long as the subscription. `webcalUrl` of it subscribes in one click. */
     calendar: () => `${baseUrl}/calendar/${token('calendar')}.ics`,
+    /**
+     * The subscriber's part of every Follow link (follows/): one signature per
+     * digest, whatever the number of its items. A Follow link is this and the
+     * item's path (`follows/item.ts` `followItemPath`: its meeting and what
+     * following it looks for), which the page checks against that meeting's agenda.
+     */
+    followBase,
+    /** Follow one agenda item: `itemPath` is `followItemPath(meetingId, key)`. */
+    follow: (itemPath: string) => `${followBase()}/${itemPath}`,
   };
 }
 

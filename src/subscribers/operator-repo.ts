@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, getTableColumns, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
-import { deliveries, subscriberEmails, subscribers, suppressions, type SubscriberStatus } from '../db/schema/index.js';
+import { deliveries, follows, subscriberEmails, subscribers, suppressions, type SubscriberStatus } from '../db/schema/index.js';
 import { filterKey, type FilterSet } from './filters.js';
 import type { Executor, Subscriber } from './repo.js';
 
@@ -67,12 +67,19 @@ function erasedColumns(now: Date) {
   };
 }
 
+/**
+ * Erases a subscriber, and what they follow with them: the row stays (see
+ * erasedColumns), so the follows' foreign key, which cascades when a row is
+ * deleted, is not enough. A pending sign-up can follow nothing (its links
+ * open no follow page), so erasing stale ones has none to remove.
+ */
 export async function eraseSubscriber(db: Executor, id: number, now: Date): Promise<Subscriber | undefined> {
   const [row] = await db
     .update(subscribers)
     .set(erasedColumns(now))
     .where(and(eq(subscribers.id, id), sql`${subscribers.status} <> 'erased'`))
     .returning();
+  await db.delete(follows).where(eq(follows.subscriberId, id));
   return row;
 }
 

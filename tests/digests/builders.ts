@@ -6,7 +6,7 @@ type SectionView = MeetingView['sections'][number];
 
 export function section(
   heading: string,
-  options: { blocks?: Block[]; agenda?: Block[]; number?: string; matched?: boolean; level?: number } = {},
+  options: { blocks?: Block[]; agenda?: Block[]; number?: string; matched?: boolean; level?: number; issueId?: string } = {},
 ): SectionView {
   return {
     heading,
@@ -14,6 +14,7 @@ export function section(
     level: options.level ?? 1,
     blocks: options.blocks ?? [{ type: 'paragraph', text: `About ${heading}.` }],
     agenda: options.agenda ?? [],
+    issueId: options.issueId ?? null,
     topics: [],
     matched: options.matched ?? false,
   };

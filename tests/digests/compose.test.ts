@@ -137,7 +137,12 @@ describe('what a filter set gets', () => {
         council: 'Hertfordshire County Council',
         date: 'Wednesday 17 September, 2pm',
         councilUrl: 'https://example.org/m/2',
-        items: ['Workforce', 'Household Support Fund 7', 'Complaints'],
+        // One word names no matter to follow: no Follow link.
+        items: [
+          { heading: 'Workforce', follow: null },
+          { heading: 'Household Support Fund 7', follow: '1/phrase/household-support-fund-7' },
+          { heading: 'Complaints', follow: null },
+        ],
         moreItems: 0,
       },
     ]);
@@ -152,7 +157,7 @@ describe('what a filter set gets', () => {
     });
     const noAgenda = meeting({ id: 2, status: 'scheduled', startsAt: '2025-09-18T13:00:00.000Z', sections: [], matched: true });
     const comingUp = compose([meeting()], { topics: ['care-leavers'] }, [agendaOut, noAgenda])!.comingUp;
-    expect(comingUp.map(({ items, moreItems }) => ({ items, moreItems }))).toEqual([
+    expect(comingUp.map(({ items, moreItems }) => ({ items: items.map((item) => item.heading), moreItems }))).toEqual([
       { items: ['Care leavers: the local offer', 'Staying put'], moreItems: 0 },
       { items: [], moreItems: 0 },
     ]);
@@ -160,7 +165,8 @@ describe('what a filter set gets', () => {
 
   it('names at most five agenda items of a coming meeting and counts the rest', () => {
     const long = meeting({ status: 'scheduled', sections: ['A', 'B', 'C', 'D', 'E', 'F', 'G'].map((heading) => section(`Item ${heading}`)) });
-    expect(compose([meeting()], {}, [long])!.comingUp[0]).toMatchObject({ items: ['Item A', 'Item B', 'Item C', 'Item D', 'Item E'], moreItems: 2 });
+    const [first] = compose([meeting()], {}, [long])!.comingUp;
+    expect(first).toMatchObject({ items: ['Item A', 'Item B', 'Item C', 'Item D', 'Item E'].map((heading) => ({ heading })), moreItems: 2 });
   });
 
   it('says in words why the subscriber gets it', () => {

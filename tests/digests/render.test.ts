@@ -3,6 +3,7 @@ import { composeDigest, type DigestContent } from '../../src/digests/compose.js'
 import { digestEmail, digestHeaders, digestMessageId, renderDigest, type MailSettings } from '../../src/digests/email.js';
 import type { RenderedEmail, Templates } from '../../src/mail/templates.js';
 import { normaliseFilters } from '../../src/subscribers/filters.js';
+import { subscriberLinks } from '../../src/subscribers/links.js';
 import { verifyToken } from '../../src/tokens/signed-links.js';
 import { catalogue, meeting, section } from './builders.js';
 import { testTemplates } from '../helpers/templates.js';
@@ -10,6 +11,8 @@ import { testTemplates } from '../helpers/templates.js';
 const settings: MailSettings = { baseUrl: 'https://digest.example.org', mailFrom: 'Council Digest <digest@news.example.org>', tokenSecret: 's'.repeat(40) };
 const recipient = { email: 'anna@example.org', publicId: '7c9e6679-7425-40de-944b-e07fc1f90ae7', tokenVersion: 3 };
 const hostile = '<script>alert("x")</script>';
+/** The start of every Follow link in this recipient's digest: their one signed part. */
+const followBase = subscriberLinks(settings.baseUrl, settings.tokenSecret, recipient).followBase();
 
 let templates: Templates;
 let content: DigestContent;
@@ -49,7 +52,7 @@ describe('the rendered digest', () => {
     expect(rendered.html).not.toContain('<b>markup</b>');
     expect(rendered.html).toContain('Budget &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
     expect(rendered.html).toContain('&lt;b&gt;markup&lt;/b&gt; &amp; an ampersand');
-    expect(rendered.html).toContain('On the agenda: Play areas &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;; Libraries');
+    expect(rendered.html).toContain(`On the agenda: Play areas &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; (<a href="${followBase}/1/phrase/play-areas-script-alert-x-script" style="color:#4b5563;">follow</a>); Libraries</span>`);
   });
 
   it('has a real plain-text part with the same content, unescaped', () => {
@@ -58,9 +61,18 @@ describe('the rendered digest', () => {
     expect(rendered.text).toContain('  - Money: The allocation is £10.8 million.');
     expect(rendered.text).toContain('* £10.8 million: The allocation is £10.8 million.');
     expect(rendered.text).toContain('Coming up\n* Wednesday 17 September, 2pm');
-    expect(rendered.text).toContain(`  On the agenda: Play areas ${hostile}; Libraries\n`);
+    expect(rendered.text).toContain(`  On the agenda:\n  - Play areas ${hostile} (follow: ${followBase}/1/phrase/play-areas-script-alert-x-script)\n  - Libraries\n`);
     expect(rendered.text).not.toMatch(/<\/?(p|div|ul|li|strong)\b/);
     expect(rendered.text).not.toContain('&lt;');
+  });
+
+  it('gives each agenda item that names a matter a Follow link signed for the recipient, in both parts, and none to a one-word or procedural item', () => {
+    const item = `${followBase}/1/phrase/item-script-alert-x-script`;
+    expect(rendered.html).toContain(`<a href="${item}" style="color:#1d4ed8;">Follow this item</a>`);
+    expect(rendered.text).toContain(`Follow this item: ${item}\n`);
+    expect(rendered.text).not.toContain('/phrase/libraries');
+    const token = followBase.split('/').at(-1)!;
+    expect(verifyToken(settings.tokenSecret, token, 'follow')).toEqual({ purpose: 'follow', subject: recipient.publicId, version: 3 });
   });
 
   it('says what is inside in the subject and the preheader', () => {

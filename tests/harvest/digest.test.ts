@@ -116,6 +116,6 @@ describe('digests of harvested meetings', () => {
   it('put scheduled meetings under "coming up", with their agenda items', async () => {
     const { content } = await digestFor('2025-06-23', { councils: ['hertfordshire-county-council'] });
     expect(content!.meetings.map((meeting) => meeting.committee)).toEqual(['Cabinet']);
-    expect(content!.comingUp).toEqual([expect.objectContaining({ committee: 'Cabinet', date: expect.stringContaining('8 July'), items: ['Ofsted focused visit: children in care', 'Care leavers local offer'] })]);
+    expect(content!.comingUp).toEqual([expect.objectContaining({ committee: 'Cabinet', date: expect.stringContaining('8 July'), items: [expect.objectContaining({ heading: 'Ofsted focused visit: children in care' }), expect.objectContaining({ heading: 'Care leavers local offer' })] })]);
   });
 });

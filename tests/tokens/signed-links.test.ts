@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkClaims, readToken, signToken, TokenError, tokenPurposes, verifyToken, type TokenClaims } from '../../src/tokens/signed-links.js';
+import { checkClaims, readToken, signToken, TokenError, tokenPurposes, tokenSignature, verifyToken, type TokenClaims } from '../../src/tokens/signed-links.js';
+import { generateSignInToken } from '../../src/tokens/operator-keys.js';
 
 const secret = 'property-test-secret-0123456789abcdef';
 const now = new Date('2025-09-15T07:00:00Z');
@@ -120,5 +121,26 @@ describe('link tokens', () => {
     const token = signToken(secret, { purpose: 'unsubscribe', subject: 'sub_8f3a2c1d9e', version: 3 });
     expect(() => readToken(`${secret}!`, token)).toThrow(TokenError);
     expect(() => readToken(secret, token.slice(1))).toThrow(TokenError);
+  });
+
+  it('still verifies a link signed with the whole HMAC, as links were before signatures were cut to 128 bits', () => {
+    const encoded = Buffer.from(JSON.stringify({ p: 'unsubscribe', s: 'subscriber-1', v: 3 })).toString('base64url');
+    const whole = `${encoded}.${tokenSignature(secret, 'unsubscribe', encoded).toString('base64url')}`;
+    expect(whole.split('.')[1]).toHaveLength(43);
+    expect(verifyToken(secret, whole, 'unsubscribe', now)).toMatchObject({ subject: 'subscriber-1', version: 3 });
+    const changed = `${whole.slice(0, -2)}${whole.at(-2) === 'A' ? 'B' : 'A'}${whole.at(-1)}`;
+    expect(rejects(changed, 'unsubscribe')).toBe(true);
+  });
+
+  // SpamAssassin's __BITCOIN_ID body rule (72_active.cf, Debian's spamassassin 4): a link holding a run it matches scores PDS_BTC_ID.
+  const bitcoinId =
+    /\b(?<!=)(?:[13](?:(?:[-_=\s][a-km-zA-HJ-NP-Z1-9]){29,34}|[a-km-zA-HJ-NP-Z1-9]{29,34})|bc1[acdefghjklmnpqrstuvwxyz234567890]{30,90}|b[-_=\s]c[-_=\s]1(?:[-_=\s][acdefghjklmnpqrstuvwxyz234567890]){30,90})\b/;
+
+  it("never writes a link or sign-in token that SpamAssassin's rule takes for a Bitcoin address", () => {
+    fc.assert(
+      fc.property(claimsArbitrary, (claims) => !bitcoinId.test(`https://digest.example.org/preferences/${signToken(secret, claims)}`)),
+      { numRuns: 20_000 },
+    );
+    for (let n = 0; n < 20_000; n += 1) expect(bitcoinId.test(`https://digest.example.org/admin/sign-in/${generateSignInToken().token}`)).toBe(false);
   });
 });

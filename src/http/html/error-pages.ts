@@ -39,6 +39,7 @@ const statusPages: Record<number, { title: string; lead: string }> = {
     lead: 'Forms only work for a while, and only on this site. Go back, reload the page and try again.',
   },
   404: { title: 'Page not found', lead: 'Check the address, or start from the home page.' },
+  410: { title: 'This link has ended', lead: 'It belonged to a subscription that has ended.' },
   413: { title: 'That was too much to send', lead: 'Go back and try again with fewer or shorter keywords.' },
   415: { title: "We couldn't read that", lead: 'Send the form from this site.' },
   429: { title: 'Too many attempts', lead: 'Please wait a while and try again.' },

@@ -15,6 +15,8 @@ import { assertFormPost, formTarget, sendPage } from '../html/support.js';
 import { formBodyLimit } from './signup.js';
 import { alertCommitteesOf, setAlertCommittees } from '../../alerts/opt-in.js';
 import { alertCommitteeFields } from './alert-pages.js';
+import { describeFollow } from '../../follows/match.js';
+import { followsOf, removeFollow, setFollowAlerts } from '../../follows/repo.js';
 
 
 const notices: Record<Exclude<SubscriberAction, 'unsubscribe'>, string> = {
@@ -57,6 +59,7 @@ export async function preferencePages(app: FastifyInstance, deps: AppDeps) {
       status: subscriber.status,
       actions: availableActions(subscriber.status),
       catalogue: await loadCatalogue(deps.database.db),
+      follows: (await followsOf(deps.database.db, subscriber.id)).map((follow) => ({ id: follow.id, label: follow.label, lookingFor: describeFollow(follow), alerts: follow.alerts })),
       chosen: extra.chosen ?? subscriber,
       preferences: target(paths(subscriber).manage()),
       unsubscribe: target(paths(subscriber).unsubscribe()),
@@ -99,6 +102,15 @@ export async function preferencePages(app: FastifyInstance, deps: AppDeps) {
       if (action === 'alerts' && deps.alerts.enabled) {
         await setAlertCommittees(deps.database.db, subscriber.id, form.list('alert_committees'));
         return sendPage(reply, 200, await renderPreferences(subscriber, { notice: 'Your alerts are saved.' }));
+      }
+      if (action === 'unfollow' || action === 'follow-alerts') {
+        // Only the subscriber's own follows: another's id changes nothing.
+        const followId = /^\d{1,15}$/.test(form.text('follow')) ? Number(form.text('follow')) : 0;
+        const alerts = form.text('alerts') === 'on';
+        const done =
+          action === 'unfollow' ? await removeFollow(deps.database.db, subscriber.id, followId) : await setFollowAlerts(deps.database.db, subscriber.id, followId, alerts);
+        const notice = !done ? 'That follow was already gone.' : action === 'unfollow' ? 'You no longer follow that item.' : alerts ? 'Alerts for that item are on.' : 'Alerts for that item are off.';
+        return sendPage(reply, 200, await renderPreferences(subscriber, { notice }));
       }
       if (!Object.hasOwn(notices, action)) throw new ApiError(400, 'That is not something this page can do.');
       const { subscriber: after, changed } = await applyAction(subscribers, subscriber, action as keyof typeof notices);

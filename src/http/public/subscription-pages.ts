@@ -31,8 +31,33 @@ function actionButton(target: FormTarget, action: keyof typeof buttons): SafeHtm
   return html`<form method="post" action="${target.action}">${hiddenFormToken(target.token)}<input type="hidden" name="action" value="${action}"><button type="submit" class="button ${button.style}">${button.label}</button></form>`;
 }
 
+/** One follow as the preference centre lists it. */
+export interface ListedFollow {
+  id: number;
+  label: string;
+  /** describeFollow's words: "items mentioning 25/00912/FULM". */
+  lookingFor: string;
+  alerts: boolean;
+}
+
+function followForm(target: FormTarget, follow: ListedFollow, action: string, label: string, style: string, extra: { name: string; value: string } | null = null) {
+  return html`<form method="post" action="${target.action}">${hiddenFormToken(target.token)}<input type="hidden" name="action" value="${action}"><input type="hidden" name="follow" value="${String(follow.id)}">${extra && html`<input type="hidden" name="${extra.name}" value="${extra.value}">`}<button type="submit" class="button ${style}">${label}</button></form>`;
+}
+
+/** What the subscriber follows, each with its alerts switch and a remove button. */
+function followList(target: FormTarget, follows: ListedFollow[]) {
+  if (!follows.length) return html``;
+  return html`<h2 id="follows">Items you follow</h2>
+<p>Meetings that list these come first in your digest and join your calendar, whatever else you chose.</p>
+<ul class="follows">${follows.map(
+    (follow) => html`<li><strong>${follow.label}</strong><br>We look for ${follow.lookingFor}. Alerts by email: ${follow.alerts ? 'on' : 'off'}.
+<div class="actions">${followForm(target, follow, 'follow-alerts', follow.alerts ? 'Stop the alerts' : 'Email me alerts', 'secondary', { name: 'alerts', value: follow.alerts ? 'off' : 'on' })}${followForm(target, follow, 'unfollow', 'Stop following', 'secondary')}</div></li>`,
+  )}</ul>`;
+}
+
 export function preferencesPage(options: {
   email: string;
+  follows?: ListedFollow[];
   status: SubscriberStatus;
   actions: SubscriberAction[];
   catalogue: FilterCatalogue;
@@ -56,6 +81,7 @@ ${options.notice && html`<div class="notice" role="status"><p>${options.notice}<
 ${errorSummary(problems)}
 <p class="status">Digests for <strong>${options.email}</strong>. ${standing[options.status]}</p>
 ${can('resubscribe') && html`<div class="actions">${actionButton(options.preferences, 'resubscribe')}</div>`}
+${followList(options.preferences, options.follows ?? [])}
 <h2>What you get</h2>
 <form method="post" action="${options.preferences.action}">
 ${hiddenFormToken(options.preferences.token)}

@@ -11,6 +11,7 @@ import { usePageErrors } from '../html/support.js';
 import { errorResponse, errorResponses } from '../schemas.js';
 import { formBodyLimit, signUpPages } from './signup.js';
 import { preferencePages } from './preferences.js';
+import { followPages } from './follow.js';
 
 const subscriptionBody = z.object({
   email: z.string().max(1000).describe('The address to subscribe; a confirmation link is mailed to it'),
@@ -46,6 +47,7 @@ export async function subscriptionRoutes(app: FastifyInstance, deps: AppDeps, ca
     usePageErrors(scope);
     await scope.register(async (pages) => signUpPages(pages, deps, cache, { signUp: signUpLimit }));
     await scope.register(async (pages) => preferencePages(pages, deps));
+    await scope.register(async (pages) => followPages(pages, deps));
   });
 }
 

@@ -18,8 +18,8 @@ function meeting(id: number, overrides: Partial<MeetingView> = {}): MeetingView 
     topics: ['care-leavers'],
     matched: false,
     sections: [
-      { heading: 'Care Leavers', number: null, agenda: [], level: 1, blocks: [{ type: 'list', items: ['More apprenticeships', 'Housing support'] }], topics: ['care-leavers'], matched: true },
-      { heading: 'Highways', number: null, agenda: [], level: 1, blocks: [{ type: 'paragraph', text: 'Potholes.' }], topics: ['transport'], matched: false },
+      { heading: 'Care Leavers', number: null, agenda: [], issueId: null, level: 1, blocks: [{ type: 'list', items: ['More apprenticeships', 'Housing support'] }], topics: ['care-leavers'], matched: true },
+      { heading: 'Highways', number: null, agenda: [], issueId: null, level: 1, blocks: [{ type: 'paragraph', text: 'Potholes.' }], topics: ['transport'], matched: false },
     ],
     attendees: [],
     documents: [],
@@ -73,7 +73,7 @@ describe('Atom rendering', () => {
 
   it("shows a followed item with the council's number, its public papers under it, and a resolution's parts as a list", () => {
     const view = meeting(7, {
-      sections: [{ heading: 'Care Leavers', number: '4.', agenda: [], level: 1, blocks: [{ type: 'paragraph', text: 'Members discussed the offer.' }], topics: ['care-leavers'], matched: true }],
+      sections: [{ heading: 'Care Leavers', number: '4.', agenda: [], issueId: null, level: 1, blocks: [{ type: 'paragraph', text: 'Members discussed the offer.' }], topics: ['care-leavers'], matched: true }],
       documents: [{ title: 'Local offer report', category: 'Additional Documents', url: 'https://democracy.example.gov.uk/mgConvert2PDF.aspx?ID=9', section: 'Care Leavers' }],
       decisions: [{ reference: null, decidedBy: null, decidedOn: null, status: 'made', title: 'Care Leavers', text: 'RESOLVED –\n\n- that the offer be agreed;\n- that it be reviewed in a year.', section: 'Care Leavers' }],
     });

@@ -1,4 +1,5 @@
 import { removalSize, removesAnything, type ImportPreviewRow } from '../../../console/meeting-import.js';
+import type { FollowedItem } from '../../../console/meeting-follows.js';
 import { roleIncludes } from '../../../console/operators.js';
 import type { ImportOutcome } from '../../../meetings/store.js';
 import type { MeetingView } from '../../../meetings/queries.js';
@@ -10,6 +11,25 @@ export interface MeetingSearch {
   q: string;
   from: string;
   to: string;
+}
+
+/** One meeting: its agenda items and how many follows each has. */
+export function meetingPage(context: PageContext, options: { meeting: MeetingView; items: FollowedItem[]; zone: string }): string {
+  const { meeting } = options;
+  return consolePage(context, {
+    title: meeting.title,
+    current: '/admin/meetings',
+    body: html`<h1>${meeting.title}</h1>
+<p>${meeting.council.name} · ${when(meeting.startsAt, options.zone)} · ${meeting.status}${meeting.sources.council ? html` · <a href="${meeting.sources.council}">the council's page</a>` : ''} · <a href="/api/meetings/${String(meeting.id)}">as JSON</a></p>
+<h2>Agenda items</h2>
+${
+  options.items.length
+    ? html`<div class="table-wrap" tabindex="0"><table><caption class="visually-hidden">Agenda items and how many follows each has</caption>
+<thead><tr><th scope="col">Item</th><th scope="col" class="number">Follows</th></tr></thead>
+<tbody>${options.items.map((item) => html`<tr><td>${item.level > 1 ? html`<span class="visually-hidden">Sub-item: </span>— ` : ''}${item.number ? `${item.number} ` : ''}${item.heading}</td><td class="number">${String(item.follows)}</td></tr>`)}</tbody></table></div>`
+    : html`<p>No agenda items stored yet.</p>`
+}`,
+  });
 }
 
 export function meetingsPage(context: PageContext, options: { search: MeetingSearch; meetings: MeetingView[]; next: string | null; imported?: ImportOutcome[]; zone: string }): string {
@@ -35,7 +55,7 @@ ${
     ? html`<div class="table-wrap" tabindex="0"><table><caption class="visually-hidden">Meetings, oldest first</caption>
 <thead><tr><th scope="col">When</th><th scope="col">Meeting</th><th scope="col">Council</th><th scope="col" class="number">Sections</th><th scope="col">Topics</th><th scope="col">Published</th></tr></thead>
 <tbody>${options.meetings.map(
-        (meeting) => html`<tr><td>${when(meeting.startsAt, options.zone)}</td><td><a href="/api/meetings/${meeting.id}">${meeting.title}</a>${meeting.status === 'held' ? '' : html` <span class="tag">${meeting.status}</span>`}</td><td>${meeting.council.name}</td><td class="number">${meeting.sections.length}</td><td>${meeting.topics.join(', ')}</td><td>${publishedParts(meeting, options.zone)}</td></tr>`,
+        (meeting) => html`<tr><td>${when(meeting.startsAt, options.zone)}</td><td><a href="/admin/meetings/${String(meeting.id)}">${meeting.title}</a>${meeting.status === 'held' ? '' : html` <span class="tag">${meeting.status}</span>`}</td><td>${meeting.council.name}</td><td class="number">${meeting.sections.length}</td><td>${meeting.topics.join(', ')}</td><td>${publishedParts(meeting, options.zone)}</td></tr>`,
       )}</tbody></table></div>`
     : html`<p class="muted">No meetings match.</p>`
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { meetingItemFollows } from '../../../console/meeting-follows.js';
 import { consoleImportLimitBytes, readImport, removalSize, removesAnything, type ImportPreviewRow } from '../../../console/meeting-import.js';
 import { ImportError } from '../../../meetings/errors.js';
 import { importRecords, recordsFromText, type ImportOptions } from '../../../meetings/import.js';
@@ -13,7 +14,7 @@ import { clockOf } from '../../deps.js';
 import { ApiError } from '../../errors.js';
 import { pageContext } from './context.js';
 import { overLimitDetail } from './error-pages.js';
-import { importPage, meetingsPage, type ImportForm } from './meetings-page.js';
+import { importPage, meetingPage, meetingsPage, type ImportForm } from './meetings-page.js';
 import { sendPage } from '../../html/support.js';
 import { audit } from '../../plugins/roles.js';
 
@@ -72,6 +73,12 @@ export async function consoleMeetingRoutes(app: FastifyInstance, deps: AppDeps, 
     { schema: { hide: true, querystring: z.object({ q: z.string().trim().max(200).optional(), from: dateField, to: dateField, cursor: z.string().max(200).optional() }) }, config: { role: 'viewer', consolePage: true } },
     async (request, reply) => list(request, reply, request.query),
   );
+
+  routes.get('/admin/meetings/:id', { schema: { hide: true, params: z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }) }, config: { role: 'viewer', consolePage: true } }, async (request, reply) => {
+    const found = await meetingItemFollows(db, request.params.id);
+    if (!found) throw new ApiError(404, `No meeting ${request.params.id}.`);
+    return sendPage(reply, 200, meetingPage(pageContext(request, reply), { ...found, zone }));
+  });
 
   routes.get('/admin/meetings/import', { schema: { hide: true }, config: { role: 'operator', consolePage: true } }, async (request, reply) =>
     sendPage(reply, 200, importPage(pageContext(request, reply), { form: { text: '', format: '', council: '' }, zone })),

@@ -47,6 +47,7 @@ const pageRoles: Record<string, OperatorRole> = {
   'POST /admin/topics/:slug/check': 'operator',
   'POST /admin/topics/:slug': 'operator',
   'GET /admin/meetings': 'viewer',
+  'GET /admin/meetings/:id': 'viewer',
   'GET /admin/meetings/import': 'operator',
   'POST /admin/meetings/import/read': 'operator',
   'POST /admin/meetings/import': 'operator',
