@@ -24,7 +24,8 @@ import { buildDeployment, compareStartup, type StartupFigures } from './startup.
  * work against another checkout's: bench/dry-path.ts;
  * `--run-estimate` the console's run confirmation: bench/run-estimate.ts;
  * `--importers` the importers' time on hostile input: bench/importers.ts;
- * `--calendar` the calendar feeds: bench/calendar.ts, also `npm run bench:calendar`)
+ * `--calendar` the calendar feeds: bench/calendar.ts, also `npm run bench:calendar`;
+ * `--alerts` the alert pass after a harvest: bench/alerts.ts)
  * One weekly run measured end to end on the test Postgres and Redis, in a
  * database and a Redis prefix of its own, both removed at the end.
  */
@@ -39,6 +40,12 @@ if (process.argv.includes('--harvest')) {
 if (process.argv.includes('--sends')) {
   const { benchSends } = await import('./sends.js');
   process.exit(await benchSends(process.argv.slice(2)));
+}
+
+// The alert pass after a harvest: bench/alerts.ts.
+if (process.argv.includes('--alerts')) {
+  const { benchAlerts } = await import('./alerts.js');
+  process.exit(await benchAlerts(process.argv.slice(2)));
 }
 
 // How the importers' time grows with hostile input: bench/importers.ts.

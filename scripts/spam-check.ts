@@ -3,6 +3,8 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { alertHeaders, alertLinks, composeAlert, renderAlert } from '../src/alerts/email.js';
+import type { AlertRow } from '../src/alerts/repo.js';
 import { startEmbeddedSmtp } from '../src/mail/embedded-smtp.js';
 import { loadTemplates, type RenderedEmail, type Templates } from '../src/mail/templates.js';
 import { createSmtpMailer } from '../src/mail/transport.js';
@@ -33,8 +35,64 @@ const choices = [
   { label: 'Topics', values: ['Care leavers', 'Fostering and adoption'] },
 ];
 
+const mailSettings = { baseUrl: base, mailFrom: 'Council Digest <digest@localhost>', tokenSecret: 's'.repeat(40) };
+const alertSubscriber = { publicId: '7c9e6679-7425-40de-944b-e07fc1f90ae7', tokenVersion: 1 };
+
+/** An alert as the send job builds it: a followed planning application, and a committee opted in to. */
+function alertSamples(templates: Templates) {
+  const meeting = (id: number, committee: string, day: string) => ({
+    id,
+    title: `${committee}, ${day}`,
+    committee,
+    council: 'East Herts Council',
+    councilWebsite: 'https://www.eastherts.gov.uk',
+    startsAt: new Date(`${day}T18:00:00Z`),
+    endsAt: null,
+    location: 'Council Chamber, Wallfields, Pegs Lane, Hertford, SG13 8EQ',
+    councilUrl: `https://democracy.eastherts.gov.uk/ieListDocuments.aspx?CId=140&MId=${id}`,
+  });
+  const item = (id: number, number: string, heading: string, text: string, publicSpeaking: boolean | null) => ({
+    id,
+    number,
+    heading,
+    agenda: [{ type: 'paragraph', text }],
+    publicSpeaking,
+    papers: [{ title: `Officer report: ${heading.slice(0, 40)}`, url: `https://democracy.eastherts.gov.uk/documents/s${id}/report.pdf` }],
+  });
+  const followed: AlertRow = {
+    mailId: 1,
+    alertId: 1,
+    reason: 'follow',
+    followed: ['3/25/1234/FUL: Land north of Mangrove Road, Hertford'],
+    sectionIds: [11],
+    meeting: meeting(501, 'Development Management Committee', '2025-07-16'),
+    items: [
+      item(11, '5a', '3/25/1234/FUL: Land north of Mangrove Road, Hertford', 'Erection of 40 dwellings with access from Mangrove Road, open space and landscaping. The officer recommends that planning permission be granted subject to a legal agreement.', true),
+      item(12, '5b', '3/25/0871/HH: 12 Fore Street, Hertford', 'Single storey rear extension.', false),
+    ],
+  };
+  const committee: AlertRow = {
+    mailId: 1,
+    alertId: 2,
+    reason: 'committee',
+    followed: [],
+    sectionIds: [],
+    meeting: meeting(502, 'Overview and Scrutiny Committee', '2025-07-22'),
+    items: [
+      item(21, '6', 'Waste and recycling contract review', 'A review of the first year of the joint waste contract with North Herts, with missed collections by month.', null),
+      item(22, '7', 'Work programme update', 'Items proposed for the rest of the year.', null),
+    ],
+  };
+  const links = alertLinks(mailSettings, alertSubscriber, new Date('2025-07-08T09:00:00Z'));
+  const render = (alerts: AlertRow[]) => ({
+    ...renderAlert(templates, composeAlert(alerts, { recipient: 'alert@example.org', links, zone: 'Europe/London', matched: new Map() })),
+    headers: alertHeaders(mailSettings, links),
+  });
+  return [render([followed]), render([followed, committee])];
+}
+
 /** Sample values for every email but the digest (the demo sends real ones). */
-function samples(templates: Templates): Record<string, RenderedEmail[]> {
+function samples(templates: Templates): Record<string, (RenderedEmail & { headers?: Record<string, string> })[]> {
   return {
     confirm: [templates.render('confirm', { confirmUrl: `${base}/confirm/${token}`, days: 7, choices })],
     manage: [templates.render('manage', { manageUrl: `${base}/preferences/${token}`, standing: 'This address already gets the weekly digest.' })],
@@ -52,6 +110,8 @@ function samples(templates: Templates): Record<string, RenderedEmail[]> {
       }),
     ],
     'console-sign-in': [templates.render('console-sign-in', { email: 'operator@example.org', signInUrl: `${base}/admin/sign-in/${token}`, minutes: 15 })],
+    // Sent with their list headers, as the alert job sends them.
+    alert: alertSamples(templates),
   };
 }
 

@@ -203,6 +203,13 @@ export const envSchema = z.object({
   HARVEST_MAX_ANSWER_MB: wholeNumber(1, 100).default(10),
   // A harvest still running this long after it started is marked failed ("expired") and never joined: the next request starts a new one.
   HARVEST_BUDGET_MINUTES: wholeNumber(10, 1440).default(120),
+  // Alerts (src/alerts): off switches the whole feature (no passes, no mails, no schedule). The daily send of what waited, in DIGEST_TZ.
+  ALERTS_ENABLED: flag.default(true),
+  ALERT_CRON: z
+    .string()
+    .trim()
+    .refine(isCron, 'must be a five-field cron expression such as "0 7 * * *"')
+    .default('0 7 * * *'),
   // The operators' console (/admin): sign-in requests one client IP and one
   // address may make within the window (every request counts, operator or not).
   CONSOLE_SIGN_IN_PER_IP: wholeNumber(1, 1000).default(20),

@@ -19,7 +19,7 @@ import { harvestWindow, runHarvest } from '../harvest/run.js';
 import { normaliseBaseUrl } from '../harvest/site.js';
 import { createDigestMetrics } from '../digests/metrics.js';
 import type { Runtime } from '../main/runtime.js';
-import { wireHarvest } from '../main/wiring.js';
+import { queueAlertsFromCommand, wireHarvest } from '../main/wiring.js';
 import { printTable } from './terminal.js';
 
 interface HarvestOptions {
@@ -176,10 +176,12 @@ async function harvestNow(runtime: Runtime, source: SourceRow, options: HarvestO
   try {
     if (!joined) {
       const deps = wireHarvest(runtime, { metrics: createHarvestMetrics(createDigestMetrics({ processMetrics: false }).registry) });
-      return await runHarvest(deps, id, ({ done, total }) => {
+      const harvest = await runHarvest(deps, id, ({ done, total }) => {
         bar?.setTotal(Math.max(total, 1));
         bar?.update(done, { status: 'reading meetings' });
       });
+      if (harvest.created + harvest.updated > 0) await queueAlertsFromCommand(runtime, { harvestId: id });
+      return harvest;
     }
     for (;;) {
       const harvest = (await findHarvest(database.db, id))!;

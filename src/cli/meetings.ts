@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { seedDatabase } from '../harvest/seed.js';
 import type { Runtime } from '../main/runtime.js';
+import { queueAlertsFromCommand } from '../main/wiring.js';
 import { ImportError } from '../meetings/errors.js';
 import { importRecords, recordsFromText } from '../meetings/import.js';
 import { retagAll } from '../meetings/topics/service.js';
@@ -53,9 +54,11 @@ export function registerMeetingCommands(program: Command, withRuntime: <T>(name:
         process.exitCode = 1;
         return;
       }
-      await withRuntime('import', async ({ database }) => {
+      await withRuntime('import', async (runtime) => {
+        const { database } = runtime;
         const outcomes = await importRecords(database.db, records);
         printImported(outcomes);
+        await queueAlertsFromCommand(runtime, { imported: outcomes });
       });
     });
 

@@ -1,5 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import { count, eq } from 'drizzle-orm';
+import { alertVolume, type AlertVolume } from '../alerts/volume.js';
 import type { Db } from '../db/client.js';
 import { feeds, subscribers, subscriberStatuses, type SubscriberStatus } from '../db/schema/index.js';
 import { listRuns } from '../digests/run-repo.js';
@@ -16,6 +17,8 @@ export interface Dashboard {
   feedRequestsWaiting: number;
   /** The councils' sites harvests read, with their latest harvest. */
   sources: (SourceRow & { latest: HarvestRow | undefined })[];
+  /** Alerts recorded and mailed lately, and what waits (alerts/volume.ts). */
+  alerts: AlertVolume;
 }
 
 /** How long subscriber counts are kept: counting every row on every view would not scale. */
@@ -89,12 +92,13 @@ export async function loadDashboard(
   deps: { db: Db; counter: SubscriberCounter; queue: JobQueue | undefined; nextRun: (now: Date) => Date },
   now: Date,
 ): Promise<Dashboard> {
-  const [counted, runs, queues, [waiting], sources] = await Promise.all([
+  const [counted, runs, queues, [waiting], sources, alerts] = await Promise.all([
     deps.counter.counts(now),
     listRuns(deps.db, { limit: 5 }),
     deps.queue ? deps.queue.depth() : Promise.resolve(null),
     deps.db.select({ n: count() }).from(feeds).where(eq(feeds.status, 'requested')),
     sourcesWithLatest(deps.db),
+    alertVolume(deps.db, now),
   ]);
   return {
     subscribers: counted,
@@ -103,5 +107,6 @@ export async function loadDashboard(
     queues,
     feedRequestsWaiting: waiting?.n ?? 0,
     sources,
+    alerts,
   };
 }

@@ -1,5 +1,5 @@
 import type { Notebook } from '../jobs/types.js';
-import type { Claim, DeliveryTable, Settlement } from './delivery-repo.js';
+import type { DeliveryTable, Settlement } from './delivery-repo.js';
 
 export type SentSettlement = Extract<Settlement, { status: 'sent' }>;
 
@@ -18,26 +18,34 @@ const keepSeconds = 7 * 24 * 3600;
  * die with the process, and a crash re-sends up to a claim group per job.
  */
 export function sentJournal(notebook: Notebook, runId: number, where: DeliveryTable) {
-  const key = `sent:${runId}`;
-  const field = (deliveryId: number) => `${where.audience}:${deliveryId}`;
+  return journalOf<SentSettlement>(notebook, `sent:${runId}`, where.audience);
+}
+
+/**
+ * The journal itself, over any mail claimed and settled in groups (a run's
+ * deliveries, a day's alert mails): under `key`, one field per claimed row
+ * (`<prefix>:<row id>`) holding its settlement as JSON.
+ */
+export function journalOf<Settled extends { id: number }>(notebook: Notebook, key: string, prefix: string) {
+  const field = (id: number) => `${prefix}:${id}`;
   let kept = false;
   return {
-    note(settlement: SentSettlement): Promise<void> {
+    note(settlement: Settled): Promise<void> {
       // The record's expiry is set (pushed back) by a journal's first note, not by every one.
       const ttl = kept ? undefined : keepSeconds;
       kept = true;
       return notebook.write(key, { [field(settlement.id)]: JSON.stringify(settlement) }, ttl);
     },
     /** The notes of claims an earlier attempt held: what it had sent when it died. */
-    async recall(claims: Claim[]): Promise<Map<number, SentSettlement>> {
+    async recall(claims: readonly { id: number; attempts: number }[]): Promise<Map<number, Settled>> {
       const again = claims.filter((claim) => claim.attempts > 1);
       if (again.length === 0) return new Map();
       const notes = await notebook.read(key, again.map((claim) => field(claim.id)));
-      return new Map(again.flatMap((claim, index) => (notes[index] ? [[claim.id, JSON.parse(notes[index]) as SentSettlement] as const] : [])));
+      return new Map(again.flatMap((claim, index) => (notes[index] ? [[claim.id, JSON.parse(notes[index]) as Settled] as const] : [])));
     },
     /** Once settled in Postgres, the notes have done their work. */
-    forget(deliveryIds: number[]): Promise<void> {
-      return notebook.erase(key, deliveryIds.map(field));
+    forget(ids: number[]): Promise<void> {
+      return notebook.erase(key, ids.map(field));
     },
   };
 }

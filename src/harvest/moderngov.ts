@@ -66,6 +66,8 @@ export interface MgAgendaItem {
   documents: MgDocument[];
   /** `issueid`: the site's id for the matter, the same at each meeting that takes it up; '' when the site gives none. */
   issueId: string;
+  /** `ispubliccanspeak`: the site says the public may (true) or may not (false) speak on the item; null when it does not say. */
+  publicSpeaking: boolean | null;
 }
 
 export interface MgMeeting {
@@ -262,6 +264,7 @@ function readItem(item: XmlNode, unknown: Set<string>): MgAgendaItem {
     documents: readDocuments(item, unknown),
     // Sites without issue tracking answer 0 or leave it out.
     issueId: /^0*$/.test(field(item, 'issueid')) ? '' : field(item, 'issueid'),
+    publicSpeaking: flag(item, 'ispubliccanspeak'),
   };
 }
 

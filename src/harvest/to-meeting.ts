@@ -116,6 +116,7 @@ export function meetingFromSite(
       heading,
       ...(item.displayNumber ? { number: clip(item.displayNumber, 20) } : {}),
       ...(item.issueId && item.issueId.length <= 40 ? { issue: item.issueId } : {}),
+      ...(item.publicSpeaking === null ? {} : { publicSpeaking: item.publicSpeaking }),
       level: 1,
       blocks: minutes.length ? minutes : decided,
       agenda: htmlToBlocks(item.agendaHtml),

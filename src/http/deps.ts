@@ -1,4 +1,5 @@
 import type { RouteOptions } from 'fastify';
+import type { AlertDeps } from '../alerts/deps.js';
 import type { Config } from '../config.js';
 import type { ConsoleMailDeps } from '../console/emails.js';
 import type { Database } from '../db/client.js';
@@ -45,6 +46,8 @@ export interface AppDeps {
   harvest: HarvestJobDeps;
   /** Returned mail reported by the providers' webhooks. */
   returns: InboundDeps;
+  /** Alerts: an import queues their pass; the preference centre's committee opt-ins. */
+  alerts: AlertDeps;
   /** Rendering a digest without sending it: previews and "view in your browser". */
   preview: PreviewDeps;
   /** The console's sign-in mail. */

@@ -1,3 +1,4 @@
+import { UnknownCommitteeError } from '../alerts/opt-in.js';
 import type { FastifyError, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { CalendarError } from '../calendar/feeds.js';
@@ -116,6 +117,8 @@ const domainErrors = [
   answering(ImportTooLargeError, (error) => ({ status: 413, message: `${error.message}; nothing was imported` })),
   answering(ImportFormatError, (error) => ({ status: 400, message: `${error.message}; nothing was imported` })),
   answering(SnsRefusal, (error) => ({ status: 403, message: `Refused: ${error.message}` })),
+  // The preference centre's alerts form named a committee that is not there (or too many): nothing was changed.
+  answering(UnknownCommitteeError, (error) => ({ status: 422, message: `${error.message} Your alerts are as they were.` })),
 ];
 
 /** The answer the table gives `error`; undefined for an error it does not list. */

@@ -33,7 +33,18 @@ export interface HarvestJobData {
   'harvest-source': { harvestId: number };
 }
 
-export interface JobData extends DigestJobData, SubscriberJobData, FeedJobData, HarvestJobData {}
+export interface AlertJobData {
+  /**
+   * Record the alerts newly published agendas make, then queue a mail for each subscriber with alerts waiting and
+   * no alert mail yet today: after a harvest (its meetings changed since `since`), an import (its `meetingIds`),
+   * or the daily schedule (what changed in the last day, and everything that waited).
+   */
+  'alert-pass': { trigger: 'harvest' | 'import' | 'schedule' | 'api'; since?: string; meetingIds?: number[] };
+  /** Claim, build and send one batch of subscribers' alert mails for `day` (DIGEST_TZ). */
+  'alert-send': { day: string; subscriberIds: number[] };
+}
+
+export interface JobData extends DigestJobData, SubscriberJobData, FeedJobData, HarvestJobData, AlertJobData {}
 
 export type JobName = keyof JobData;
 
@@ -46,16 +57,18 @@ export const jobGroups = {
   subscribers: ['subscriber-mail', 'pending-expiry'],
   feeds: ['feed-confirm'],
   harvests: ['harvest-nightly', 'harvest-source'],
+  alerts: ['alert-pass', 'alert-send'],
 } as const satisfies Record<string, readonly JobName[]>;
 
 export type JobGroup = keyof typeof jobGroups;
 
 /**
- * Five queues: sends are rate-limited together, while starting and fanning
+ * Seven queues: sends are rate-limited together, while starting and fanning
  * out a run must never wait behind a week's worth of sends, a sign-up's mail
  * or a feed's confirmations must never wait behind either (each on a queue
  * of its own, as a process works each capability's group alone), and a slow
- * council site's harvest holds up none of them.
+ * council site's harvest holds up none of them. Alerts have two: a pass
+ * (matching, one at a time) never waits behind alert mails being sent.
  */
 export const queueOf = {
   'digest-run': 'digest-runs',
@@ -66,6 +79,8 @@ export const queueOf = {
   'feed-confirm': 'feed-mails',
   'harvest-nightly': 'harvests',
   'harvest-source': 'harvests',
+  'alert-pass': 'alert-passes',
+  'alert-send': 'alert-sends',
 } as const satisfies Record<JobName, string>;
 
 export type QueueName = (typeof queueOf)[JobName];
@@ -103,8 +118,10 @@ export type SubscriberProcessors = ProcessorsOf<keyof SubscriberJobData>;
 export type FeedProcessors = ProcessorsOf<keyof FeedJobData>;
 /** Harvests' processors. */
 export type HarvestProcessors = ProcessorsOf<keyof HarvestJobData>;
+/** Alerts' processors. */
+export type AlertProcessors = ProcessorsOf<keyof AlertJobData>;
 /** What one `JobQueue.work` call takes: every processor of one group. */
-export type GroupProcessors = DigestProcessors | SubscriberProcessors | FeedProcessors | HarvestProcessors;
+export type GroupProcessors = DigestProcessors | SubscriberProcessors | FeedProcessors | HarvestProcessors | AlertProcessors;
 /** Every processor a process has been given so far, by job name. */
 export type ProcessorTable = Partial<Record<JobName, Processor<JobName>>>;
 
@@ -218,7 +235,7 @@ export const harvestsAtOnce = 3;
  * starting and fanning out a run one at a time.
  */
 export function queuePolicy(queue: QueueName, work: WorkOptions): { concurrency: number } {
-  if (queue === 'digest-sends' || queue === 'subscriber-mails' || queue === 'feed-mails') return { concurrency: work.concurrency };
+  if (queue === 'digest-sends' || queue === 'subscriber-mails' || queue === 'feed-mails' || queue === 'alert-sends') return { concurrency: work.concurrency };
   // Each harvest paces its own site; a few sites are read at once.
   if (queue === 'harvests') return { concurrency: harvestsAtOnce };
   return { concurrency: 1 };

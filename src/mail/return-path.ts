@@ -26,6 +26,8 @@ export const returnPathKinds = {
   c: 'subscriber-mail',
   /** A feed recipient's confirmation: no row of its own (0). */
   r: 'feed-confirm',
+  /** A subscriber's alert mail: an `alert_mails` row. */
+  a: 'alert',
 } as const;
 
 export type ReturnPathKind = (typeof returnPathKinds)[keyof typeof returnPathKinds];
@@ -66,7 +68,7 @@ export interface ReturnPathSettings {
   bounceDomain?: string;
 }
 
-const tokenPattern = /^([dfcr])([0-9a-z]{1,11})-([0-9a-z]{1,11})-([0-9a-f]{20})$/;
+const tokenPattern = /^([dfcra])([0-9a-z]{1,11})-([0-9a-z]{1,11})-([0-9a-f]{20})$/;
 
 /** The mail a token names when it is one we signed; undefined for anything else. */
 export function readReturnPathToken(secret: string, token: string): MailRef | undefined {

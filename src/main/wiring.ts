@@ -1,3 +1,7 @@
+import { alertDeps, type AlertDeps } from '../alerts/deps.js';
+import { createAlertMetrics } from '../alerts/metrics.js';
+import { queueAlertPassAfterHarvest, queueAlertPassAfterImport, runAlertPass } from '../alerts/pass.js';
+import { sendAlertBatch } from '../alerts/send.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { digestDeps, type DigestDeps } from '../digests/deps.js';
@@ -70,6 +74,8 @@ export interface Wiring extends WiringBase {
   harvest: HarvestJobDeps;
   /** Returned mail: bounces, complaints and unsubscribes, from the inbound server, the IMAP poller or the webhooks. */
   returns: InboundDeps;
+  /** Alerts when a newly published agenda lists what a subscriber follows: the pass and the alert mails. */
+  alerts: AlertDeps;
   /** Rendering a digest without sending it. */
   preview: PreviewDeps;
   /** The console's sign-in mail. */
@@ -116,6 +122,7 @@ export async function wire(base: WiringBase, options: WiringOptions = {}): Promi
     },
     harvest: { ...wireHarvest(base, { now }), queue, zone: config.DIGEST_TZ },
     returns: inboundDeps(config, { db, logger, metrics, tokenSecret, now }),
+    alerts: alertDeps(config, { db, queue, mailer, templates, tokenSecret, metrics: createAlertMetrics(metrics.registry), logger, now }),
     preview: previewDeps(config, { db, templates, tokenSecret, now }),
     consoleMail: { mailer, templates, logger, baseUrl: config.PUBLIC_BASE_URL },
     working: new Set(),
@@ -159,7 +166,7 @@ function previewDeps(config: Config, parts: Pick<PreviewDeps, 'db' | 'templates'
  * dependencies, wrapped by whichever runner is in use (BullMQ or the
  * in-process queue). The queue refuses to start a group with a job missing.
  */
-export function jobHandlers({ digests, subscriberMail, feeds, harvest }: Wiring): JobHandlers {
+export function jobHandlers({ digests, subscriberMail, feeds, harvest, alerts }: Wiring): JobHandlers {
   return {
     'digest-run': () => startScheduledRun(digests),
     'digest-fan-out': (data, context) => fanOut(digests, data, context),
@@ -168,29 +175,67 @@ export function jobHandlers({ digests, subscriberMail, feeds, harvest }: Wiring)
     'pending-expiry': () => expirePendingSignUps(subscriberMail),
     'feed-confirm': (data, context) => sendFeedConfirmations(feeds, data, context),
     'harvest-nightly': () => harvestNightly(harvest),
-    'harvest-source': (data) => harvestSource(harvest, data),
+    'harvest-source': async (data) => {
+      const outcome = await harvestSource(harvest, data);
+      // As soon as a harvest ends, not only on Monday: the pass looks at what it stored (created or updated).
+      if (outcome.sent > 0) await queueAlertPassAfterHarvest(alerts, data.harvestId);
+      return outcome;
+    },
+    'alert-pass': (data) => runAlertPass(alerts, data),
+    'alert-send': (data, context) => sendAlertBatch(alerts, data, context),
   };
+}
+
+/**
+ * A command that harvested or imported here (`harvest`, `import`) queues the
+ * alert pass for a worker, over REDIS_URL. Without Redis nothing would work
+ * the queued job once the command exits: the daily pass, which looks back a
+ * day, takes those meetings up instead, and the log says so.
+ */
+export async function queueAlertsFromCommand(base: WiringBase, after: { harvestId: number } | { imported: readonly { id: number; action: string }[] }): Promise<void> {
+  const { config, logger } = base;
+  if (!config.ALERTS_ENABLED) return;
+  if (!config.REDIS_URL) {
+    logger.info('REDIS_URL unset: alerts for these meetings go out with the daily alert pass');
+    return;
+  }
+  const queue = createJobQueue(config, logger);
+  try {
+    const deps = { enabled: true, db: base.database.db, queue, now: () => new Date() };
+    if ('harvestId' in after) await queueAlertPassAfterHarvest(deps, after.harvestId);
+    else await queueAlertPassAfterImport(deps, after.imported);
+  } finally {
+    await queue.close();
+  }
 }
 
 export const weeklyScheduleId = 'weekly-digest';
 export const pendingExpiryScheduleId = 'pending-expiry';
 export const nightlyHarvestScheduleId = 'nightly-harvest';
+export const dailyAlertsScheduleId = 'daily-alerts';
 
 type ScheduledJob = { [Name in JobName]: { name: Name; data: JobData[Name] } }[JobName];
 
 /**
  * Every schedule, in DIGEST_TZ: the weekly run on DIGEST_CRON, the expiry
  * of unconfirmed sign-ups at 03:20 every night, and the harvest of every
- * enabled source on HARVEST_CRON. Each is upserted under its fixed id, so
+ * enabled source on HARVEST_CRON, and (unless ALERTS_ENABLED is false) the
+ * daily alert pass on ALERT_CRON, which mails what waited since yesterday's
+ * alert. Each is upserted under its fixed id, so
  * every process that starts may keep it, and a changed pattern replaces the
  * old schedule instead of adding one.
  */
-export function schedules(config: Pick<Config, 'DIGEST_CRON' | 'HARVEST_CRON' | 'DIGEST_TZ'>): { id: string; repeat: Repeat; job: ScheduledJob }[] {
+export function schedules(
+  config: Pick<Config, 'DIGEST_CRON' | 'HARVEST_CRON' | 'DIGEST_TZ'> & Partial<Pick<Config, 'ALERTS_ENABLED' | 'ALERT_CRON'>>,
+): { id: string; repeat: Repeat; job: ScheduledJob }[] {
   const tz = config.DIGEST_TZ;
   return [
     { id: weeklyScheduleId, repeat: { pattern: config.DIGEST_CRON, tz }, job: { name: 'digest-run', data: { trigger: 'schedule' } } },
     { id: pendingExpiryScheduleId, repeat: { pattern: '20 3 * * *', tz }, job: { name: 'pending-expiry', data: { trigger: 'schedule' } } },
     { id: nightlyHarvestScheduleId, repeat: { pattern: config.HARVEST_CRON, tz }, job: { name: 'harvest-nightly', data: { trigger: 'schedule' } } },
+    ...(config.ALERTS_ENABLED === false
+      ? []
+      : [{ id: dailyAlertsScheduleId, repeat: { pattern: config.ALERT_CRON ?? '0 7 * * *', tz }, job: { name: 'alert-pass' as const, data: { trigger: 'schedule' as const } } }]),
   ];
 }
 

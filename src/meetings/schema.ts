@@ -25,6 +25,8 @@ export const sectionSchema = z.object({
   number: trimmed(20).optional(),
   /** The council site's id for the matter (ModernGov's `issueid`), the same at every meeting that takes it up. */
   issue: trimmed(40).optional(),
+  /** Whether the council says the public may speak on the item (ModernGov's `ispubliccanspeak`), when it says. */
+  publicSpeaking: z.boolean().optional(),
   /** 1: an agenda item; 2: a sub-heading inside the item before it. */
   level: z.union([z.literal(1), z.literal(2)]).default(1),
   /** What was said and decided: the minutes, or the summary page's text. */

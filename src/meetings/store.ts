@@ -169,6 +169,7 @@ export async function importMeeting(
                 heading: section.heading,
                 number: section.number ?? null,
                 issueId: section.issue ?? null,
+                publicSpeaking: section.publicSpeaking ?? null,
                 blocks: section.blocks,
                 agenda: section.agenda,
                 body: sectionBody(section),

@@ -103,7 +103,7 @@ describe('the weekly run on BullMQ', () => {
     expect(board.statusCode).toBe(200);
     expect(board.body).toMatch(/bull/i);
     const api = await app.inject({ method: 'GET', url: '/admin/queues/api/queues', headers: adminHeaders });
-    expect(api.json().queues.map((queue: { name: string }) => queue.name).sort()).toEqual(['digest-runs', 'digest-sends', 'feed-mails', 'harvests', 'subscriber-mails']);
+    expect(api.json().queues.map((queue: { name: string }) => queue.name).sort()).toEqual(['alert-passes', 'alert-sends', 'digest-runs', 'digest-sends', 'feed-mails', 'harvests', 'subscriber-mails']);
   });
 
   it('starts the run for the week just ended when the job scheduler fires', async () => {

@@ -7,3 +7,4 @@ export * from './console.js';
 export * from './inbound.js';
 export * from './late-news.js';
 export * from './follows.js';
+export * from './alerts.js';

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
+  boolean,
   check,
   customType,
   date,
@@ -132,6 +133,8 @@ export const sections = pgTable(
     number: text('number'),
     /** The council site's id for the matter the item is about (ModernGov's `issueid`): the same from meeting to meeting. */
     issueId: text('issue_id'),
+    /** Whether the council's site says the public may speak on the item (ModernGov's `ispubliccanspeak`); null when it does not say. */
+    publicSpeaking: boolean('public_speaking'),
     blocks: jsonb('blocks').$type<StoredBlock[]>().notNull().default([]),
     /** The agenda's own text for the item, published before the meeting (a harvest's `agendatext`). */
     agenda: jsonb('agenda').$type<StoredBlock[]>().notNull().default([]),

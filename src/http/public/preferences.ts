@@ -13,6 +13,8 @@ import { filtersFromForm, readForm, wantsCommitteeSearch } from '../html/forms.j
 import { preferencesPage, resubscribedPage, unsubscribedPage, unsubscribePage } from './subscription-pages.js';
 import { assertFormPost, formTarget, sendPage } from '../html/support.js';
 import { formBodyLimit } from './signup.js';
+import { alertCommitteesOf, setAlertCommittees } from '../../alerts/opt-in.js';
+import { alertCommitteeFields } from './alert-pages.js';
 import { describeFollow } from '../../follows/match.js';
 import { followsOf, removeFollow, setFollowAlerts } from '../../follows/repo.js';
 
@@ -65,6 +67,9 @@ export async function preferencePages(app: FastifyInstance, deps: AppDeps) {
       ...(extra.notice ? { notice: extra.notice } : {}),
       ...(extra.problems ? { problems: extra.problems } : {}),
       ...(extra.committeeSearch ? { committeeSearch: extra.committeeSearch } : {}),
+      ...(deps.alerts.enabled
+        ? { alerts: alertCommitteeFields({ target: target(paths(subscriber).manage()), chosen: await alertCommitteesOf(deps.database.db, subscriber.id), catalogue: await loadCatalogue(deps.database.db) }) }
+        : {}),
     });
 
   routes.get('/preferences/:token', { schema: { hide: true, params: linkTokenParams }, config: { linkPurpose: 'manage' } }, async (request, reply) => {
@@ -93,6 +98,10 @@ export async function preferencePages(app: FastifyInstance, deps: AppDeps) {
         }
         const saved = await changeFilters(subscribers, subscriber, checked.filters);
         return sendPage(reply, 200, await renderPreferences(saved, { notice: 'Your choices are saved.' }));
+      }
+      if (action === 'alerts' && deps.alerts.enabled) {
+        await setAlertCommittees(deps.database.db, subscriber.id, form.list('alert_committees'));
+        return sendPage(reply, 200, await renderPreferences(subscriber, { notice: 'Your alerts are saved.' }));
       }
       if (action === 'unfollow' || action === 'follow-alerts') {
         // Only the subscriber's own follows: another's id changes nothing.

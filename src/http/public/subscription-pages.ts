@@ -69,6 +69,8 @@ export function preferencesPage(options: {
   notice?: string;
   problems?: Problem[];
   committeeSearch?: string;
+  /** The alerts part (alert-pages.ts), when alerts are on. */
+  alerts?: SafeHtml;
 }): string {
   const problems = options.problems ?? [];
   const can = (action: SubscriberAction) => options.actions.includes(action);
@@ -88,6 +90,7 @@ ${filterFields(options.catalogue, options.chosen, problems, { words: options.com
 <button type="submit" class="button">Save my choices</button>
 </form>
 ${options.calendar && calendarSection(options.calendar)}
+${options.alerts}
 ${(can('pause') || can('resume')) &&
   html`<h2>Take a break</h2>
 <p>${can('pause') ? 'Pausing keeps your choices and sends nothing until you resume.' : 'Resume to get the digest again from next Monday.'}</p>

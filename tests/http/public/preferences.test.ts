@@ -50,7 +50,8 @@ describe('the preference centre', () => {
     expect(response.body).toContain('value="housing" checked');
     expect(response.body).toContain('value="transport" checked');
     expect(response.body).toContain('value="bus lanes"');
-    expect(formActions(response.body)).toEqual([paths(row).manage(), paths(row).manage(), paths(row).unsubscribe()]);
+    // Choices, alerts (alert committees), pause, unsubscribe.
+    expect(formActions(response.body)).toEqual([paths(row).manage(), paths(row).manage(), paths(row).manage(), paths(row).unsubscribe()]);
   });
 
   it('saves changed filters', async () => {

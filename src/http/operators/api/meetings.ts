@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listTopicsWithRules, saveTopic } from '../../../meetings/catalogue.js';
 import { importRecords, recordsFromJson, recordsFromText } from '../../../meetings/import.js';
+import { queueAlertPassAfterImport } from '../../../alerts/pass.js';
 import { retagAll } from '../../../meetings/topics/service.js';
 import type { AppDeps } from '../../deps.js';
 import type { ApiCache } from '../../caches.js';
@@ -82,6 +83,7 @@ export async function adminMeetingRoutes(app: FastifyInstance, deps: AppDeps, ca
       }
       // Each meeting is its own transaction: even a batch that fails part-way may have written some.
       const imported = await importRecords(db, records).finally(() => cache.invalidate());
+      await queueAlertPassAfterImport(deps.alerts, imported);
       request.log.info(
         { imported: imported.map(({ id, action, committee, startsAt }) => ({ id, action, committee, startsAt })) },
         'meetings imported',

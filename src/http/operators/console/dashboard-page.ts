@@ -20,6 +20,7 @@ export function dashboardPage(context: PageContext, dashboard: Dashboard, zone: 
 <li class="card"><h2>Next scheduled run</h2><p class="figure">${dashboard.nextRun ? when(dashboard.nextRun, zone) : '–'}</p><p class="muted">Times in ${zone}</p></li>
 <li class="card"><h2>Feed requests waiting</h2><p class="figure">${number(waiting)}</p><p>${waiting ? html`<a href="/admin/feeds">Review them</a>` : html`<span class="muted">Nothing to decide</span>`}</p></li>
 <li class="card"><h2>Council sites failing</h2><p class="figure">${number(failing.length)}</p><p class="muted">of ${number(dashboard.sources.length)} harvested nightly</p></li>
+<li class="card"><h2>Alerts mailed today</h2><p class="figure">${number(dashboard.alerts.sent.day)}</p><p class="muted">${number(dashboard.alerts.sent.week)} this week; ${number(dashboard.alerts.waiting)} waiting for tomorrow${dashboard.alerts.failed ? html`; <strong>${number(dashboard.alerts.failed)} failed</strong>` : ''}</p></li>
 <li class="card"><h2>Job queues</h2><p class="figure">${dashboard.queues === null ? '–' : number(queueRows.reduce((sum, row) => sum + row.count, 0))}</p><p class="muted">${dashboard.queues === null ? 'This process runs no jobs' : 'jobs waiting, running or failed'}</p></li>
 </ul>
 <h2>Subscribers by status</h2>
@@ -32,6 +33,13 @@ export function dashboardPage(context: PageContext, dashboard: Dashboard, zone: 
 <h2>Last runs</h2>
 ${runsTable(dashboard.runs, zone, 'The five most recent runs')}
 <p><a href="/admin/runs">All runs, or start one</a></p>
+<h2>Alerts</h2>
+<div class="table-wrap" tabindex="0"><table>
+<caption class="visually-hidden">Alerts recorded and alert mails sent</caption>
+<thead><tr><th scope="col"></th><th scope="col" class="number">Last 24 hours</th><th scope="col" class="number">Last 7 days</th></tr></thead>
+<tbody><tr><th scope="row">Alerts recorded (one per subscriber and meeting)</th><td class="number">${number(dashboard.alerts.recorded.day)}</td><td class="number">${number(dashboard.alerts.recorded.week)}</td></tr>
+<tr><th scope="row">Alert mails sent (at most one per subscriber a day)</th><td class="number">${number(dashboard.alerts.sent.day)}</td><td class="number">${number(dashboard.alerts.sent.week)}</td></tr></tbody>
+</table></div>
 <h2>Council sites</h2>
 ${
   dashboard.sources.length

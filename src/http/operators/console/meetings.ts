@@ -6,6 +6,7 @@ import { meetingItemFollows } from '../../../console/meeting-follows.js';
 import { consoleImportLimitBytes, readImport, removalSize, removesAnything, type ImportPreviewRow } from '../../../console/meeting-import.js';
 import { ImportError } from '../../../meetings/errors.js';
 import { importRecords, recordsFromText, type ImportOptions } from '../../../meetings/import.js';
+import { queueAlertPassAfterImport } from '../../../alerts/pass.js';
 import { findMeetings } from '../../../meetings/queries.js';
 import type { AppDeps } from '../../deps.js';
 import type { ApiCache } from '../../caches.js';
@@ -108,6 +109,7 @@ export async function consoleMeetingRoutes(app: FastifyInstance, deps: AppDeps, 
       return sendPage(reply, 409, importPage(pageContext(request, reply), { form, preview, unconfirmed, zone }));
     }
     const imported = await importRecords(db, recordsFromText(form.text, importOptions(form))).finally(() => cache.invalidate());
+    await queueAlertPassAfterImport(deps.alerts, imported);
     await audit(deps, request, {
       action: 'meetings.import',
       objectType: 'meetings',
