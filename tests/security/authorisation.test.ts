@@ -25,6 +25,8 @@ const publicRoutes = new Set([
   'GET /confirm/:token', 'GET /preferences/:token', 'POST /preferences/:token',
   'GET /unsubscribe/:token', 'POST /unsubscribe/:token', 'GET /resubscribe/:token', 'POST /resubscribe/:token',
   'GET /digests/:token',
+  // Following an item: the subscriber's signed link; the item's path is checked against the meeting's agenda as it is.
+  'GET /follow/:token/:meeting/:kind/:value', 'POST /follow/:token/:meeting/:kind/:value',
   // Calendar feeds: the public ones by slug, a subscriber's by a signed link (`.ics` is part of the last segment).
   'GET /calendar/councils/:council', 'GET /calendar/councils/:council/:committee', 'GET /calendar/:token',
   'GET /feeds/:id/:token.atom', 'GET /feeds/confirm/:token', 'GET /feeds/unsubscribe/:token', 'POST /feeds/unsubscribe/:token',
