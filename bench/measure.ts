@@ -41,11 +41,13 @@ export function countOwnQueries(database: Database): () => number {
  * The ceiling: the run's own messages sent straight through the project's
  * pooled nodemailer transport by as many processes as the run has workers,
  * each with one worker's pool size, to distinct recipients: messages per
- * second from 'go' until the last is accepted. (The warm-up messages also
+ * second from 'go' until the last is accepted. Each message goes as a
+ * digest does, its bodies encoded beforehand and the message made from a
+ * frame; `composed`: as nodemailer composes a mail whole. (The warm-up messages also
  * reach the sink; the caller resets it afterwards.)
  */
 export async function rawSmtpRate(
-  options: { url: string; from: string; processes: number; inFlight: number },
+  options: { url: string; from: string; processes: number; inFlight: number; composed: boolean },
   messages: RawMessage[],
   count: number,
 ): Promise<number> {

@@ -4,12 +4,8 @@ import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { startEmbeddedSmtp, type EmbeddedSmtp } from './embedded-smtp.js';
+import { encodedPart, MessageFrames } from './frame.js';
 import type { QuotedPrintableBodies } from './quoted-printable.js';
-
-/** A body part nodemailer writes out as it is, headers included. */
-const encodedPart = (contentType: string, body: string) => ({
-  raw: `Content-Type: ${contentType}; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n${body}`,
-});
 
 export interface OutgoingMail {
   to: string;
@@ -25,6 +21,9 @@ export interface OutgoingMail {
   /** `html` and `text` already quoted-printable (mail/quoted-printable.ts): sent as they are, not encoded again. */
   encoded?: QuotedPrintableBodies;
 }
+
+/** An address nodemailer writes into the To header as it is (an internationalised one goes the composing way). */
+const asciiAddress = /^[\x21-\x7e]+$/;
 
 export interface SendResult {
   messageId: string;
@@ -69,10 +68,19 @@ export function createSmtpMailer(options: SmtpOptions): Mailer {
     ...(options.dkim ? { dkim: options.dkim } : {}),
   };
   const transport = nodemailer.createTransport(transportOptions);
+  const frames = new MessageFrames();
+  const sender = addressparser(options.from, { flatten: true })[0]?.address ?? options.from;
   return {
     describe: `SMTP ${url.protocol}//${url.hostname}:${transportOptions.port}`,
     async send(mail) {
       assertOneMailbox(mail.to);
+      if (mail.encoded && mail.messageId && asciiAddress.test(mail.to)) {
+        // Bodies already encoded (digests): the whole message from a frame, one buffer for the SMTP data stream. With
+        // an ASCII address every byte of it is ASCII (encoded headers, quoted-printable bodies), so latin1 writes it as is.
+        const message = await frames.message({ from: options.from, to: mail.to, subject: mail.subject, messageId: mail.messageId, date: new Date(), headers: mail.headers ?? {}, encoded: mail.encoded });
+        const info = await transport.sendMail({ raw: Buffer.from(message, 'latin1'), messageId: mail.messageId, envelope: { from: mail.returnPath ?? sender, to: mail.to } });
+        return { messageId: mail.messageId, response: info.response };
+      }
       const info = await transport.sendMail({
         from: options.from,
         to: mail.to,

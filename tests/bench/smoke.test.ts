@@ -37,8 +37,10 @@ it('runs the benchmark end to end and prints its figures as the last line', asyn
       'fanout_s',
       'peak_rss_mb',
       'queries_per_digest',
+      'raw_composed_per_s',
       'raw_smtp_per_s',
       'smtp_ratio',
+      'smtp_ratio_composed',
       'subscribers',
     ].sort(),
   );
