@@ -94,6 +94,9 @@ export async function dropBenchDatabase(serverUrl: string, name: string): Promis
 /** Spread so that a council's meetings cover many topics, not the same few. */
 const sectionTopic = (index: number, section: number) => topicSlugs[(index * 7 + section * 3 + Math.floor(index / councilCount)) % topicSlugs.length]!;
 
+/** The planning application the second agenda item of meeting `index` reports: what bench followers follow. */
+const benchApplication = (index: number) => `25/${String(index).padStart(5, '0')}/FUL`;
+
 /** One synthetic meeting: its council, committee, topics and words follow from its index. */
 function benchMeeting(index: number, startsAt: Date, status: 'held' | 'scheduled') {
   const council = index % councilCount;
@@ -113,7 +116,7 @@ function benchMeeting(index: number, startsAt: Date, status: 'held' | 'scheduled
       level: 1,
       topics: [topic(section)],
       blocks: [
-        { type: 'paragraph', text: `The panel discussed ${word(section)} in some detail, with 3 options costed.` },
+        { type: 'paragraph', text: `The panel discussed ${word(section)} in some detail, with 3 options costed.${section === 1 ? ` Application ${benchApplication(index)} was reported.` : ''}` },
         { type: 'list', items: ['A first synthetic point raised by members.', 'A second point, with 25% growth noted.', 'A third point on next steps.'] },
       ],
     })),
@@ -184,9 +187,11 @@ function subscriberFilters(serial: number, popular: FilterSet[]): FilterSet {
 // string_to_array of '' is null; the columns are "empty means everything" arrays.
 const list = (column: string) => `coalesce(string_to_array(nullif(${column}, ''), ';'), '{}')`;
 
-export async function insertSubscribers(database: Database, count: number): Promise<{ distinctFilterSets: number }> {
+export async function insertSubscribers(database: Database, count: number, options: { followersPercent?: number } = {}): Promise<{ distinctFilterSets: number; followers: number }> {
   const popular = popularFilterSets();
   const keys = new Set<string>();
+  const followers = { email: [] as string[], value: [] as string[] };
+  const followerEvery = options.followersPercent ? 100 / options.followersPercent : 0;
   for (let start = 1; start <= count; start += 50_000) {
     const columns = { email: [] as string[], councils: [] as string[], committees: [] as string[], topics: [] as string[], keywords: [] as string[], key: [] as string[] };
     for (let serial = start; serial < Math.min(start + 50_000, count + 1); serial += 1) {
@@ -199,6 +204,11 @@ export async function insertSubscribers(database: Database, count: number): Prom
       columns.topics.push(filters.topics.join(';'));
       columns.keywords.push(filters.keywords.join(';'));
       columns.key.push(key);
+      if (followerEvery && (serial + 3) % followerEvery < 1) {
+        // One application each, mostly of a meeting in the bench week or after it; one in seven was reported in none.
+        followers.email.push(columns.email.at(-1)!);
+        followers.value.push(benchApplication((serial * 13) % 200));
+      }
     }
     await database.pool.query(
       `insert into subscribers (email, email_key, status, councils, committees, topics, keywords, filter_key, consent_source, confirmed_at)
@@ -207,6 +217,12 @@ export async function insertSubscribers(database: Database, count: number): Prom
       [columns.email, columns.councils, columns.committees, columns.topics, columns.keywords, columns.key],
     );
   }
+  await database.pool.query(
+    `insert into follows (subscriber_id, kind, value, label)
+     select s.id, 'reference', u.value, 'Application ' || u.value from unnest($1::text[], $2::text[]) as u(email, value) join subscribers s on s.email_key = u.email`,
+    [followers.email, followers.value],
+  );
   await database.pool.query('vacuum analyze subscribers');
-  return { distinctFilterSets: keys.size };
+  await database.pool.query('vacuum analyze follows');
+  return { distinctFilterSets: keys.size, followers: followers.email.length };
 }

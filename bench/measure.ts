@@ -109,5 +109,7 @@ export function parseArgs(argv: string[]) {
     consoleOnly: argv.includes('--console-only'),
     /** Operators' browsers loading the dashboard at once. */
     consoleConnections: Number(value('--console-connections') ?? 10),
+    /** The share of subscribers who follow a planning application (one each): their digests put it first and are their own. */
+    followersPercent: Number(value('--followers') ?? 10),
   };
 }

@@ -115,8 +115,8 @@ const ownQueries = countOwnQueries(database);
 
 try {
   const meetings = await importBenchMeetings(database);
-  const { distinctFilterSets } = await insertSubscribers(database, args.subscribers);
-  log(`${args.subscribers} subscribers (${distinctFilterSets} filter sets), ${meetings} meetings, ready in ${round(seconds(started), 1)} s`);
+  const { distinctFilterSets, followers } = await insertSubscribers(database, args.subscribers, { followersPercent: args.followersPercent });
+  log(`${args.subscribers} subscribers (${distinctFilterSets} filter sets, ${followers} following an application), ${meetings} meetings, ready in ${round(seconds(started), 1)} s`);
 
   const samples = await sampleDigests();
   let raw = 0;

@@ -1,8 +1,7 @@
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { committees, councils, meetings, sections } from '../db/schema/index.js';
-import { followMatches } from '../follows/find.js';
-import { subscribersWithFollows } from '../follows/repo.js';
+import { itemOffers, matchFollows } from '../follows/find.js';
 import { findMeetingIds, httpUrl, type MeetingFilter } from '../meetings/queries.js';
 import { findSubscriberByPublicId } from '../subscribers/repo.js';
 import { checkClaims, readToken, TokenError } from '../tokens/signed-links.js';
@@ -82,10 +81,12 @@ export async function subscriberFeed(deps: { db: Db; secret: string; now: Date }
  * already in the feed: nothing is read for a subscriber who follows nothing.
  */
 async function followedMeetings(db: Db, subscriberId: number, now: Date, already: Set<number>): Promise<CalendarMeeting[]> {
-  if ((await subscribersWithFollows(db, [subscriberId])).length === 0) return [];
-  const { from, to } = calendarWindow(now);
-  const inWindow = await db.select({ id: meetings.id }).from(meetings).where(and(gte(meetings.startsAt, from), lt(meetings.startsAt, to)));
-  const matches = await followMatches(db, inWindow.map((row) => row.id), { subscriberIds: [subscriberId] });
+  const windowItems = async () => {
+    const { from, to } = calendarWindow(now);
+    const inWindow = await db.select({ id: meetings.id }).from(meetings).where(and(gte(meetings.startsAt, from), lt(meetings.startsAt, to)));
+    return itemOffers(db, inWindow.map((row) => row.id));
+  };
+  const matches = await matchFollows(db, windowItems, { subscriberIds: [subscriberId] });
   return meetingsByIds(db, [...new Set(matches.map((match) => match.meetingId))].filter((id) => !already.has(id)));
 }
 

@@ -3,8 +3,7 @@ import { pgArray } from '../db/arrays.js';
 import type { Db } from '../db/client.js';
 import { meetings, sections } from '../db/schema/index.js';
 import { loadMeetingViews, type MeetingFilter, type MeetingView } from '../meetings/queries.js';
-import { followMatches } from '../follows/find.js';
-import { subscribersWithFollows } from '../follows/repo.js';
+import { itemOffers, matchFollows, type ItemOffer } from '../follows/find.js';
 import type { FollowedMeetings } from './compose.js';
 import { isLateNews } from './late-news.js';
 
@@ -47,6 +46,8 @@ export class WeekMeetings {
   /** Every loaded meeting's id, and the meeting each section belongs to: what a keyword query asks about and answers. */
   private readonly meetingIds: number[] = [];
   private readonly sectionMeeting = new Map<number, number>();
+  /** The week's and the fortnight's agenda items as follows see them: read at the first batch with a follower, kept for the run. */
+  private offers: Promise<ItemOffer[]> | undefined;
 
   private constructor(
     private readonly db: Db,
@@ -121,16 +122,22 @@ export class WeekMeetings {
    * For each of these subscribers who follows something listed this week or
    * in the fortnight after: those meetings, each with only the followed
    * items flagged, and a key naming them (equal keys, equal meetings, so
-   * digests can be shared). One look-up for them all (follows/find.ts); none
-   * when none of them follows anything.
+   * digests can be shared). One query for them all, their follows
+   * (follows/find.ts); the items those are matched against are read once per
+   * run, and not at all while no batch has a follower.
    */
   async followedBy(subscriberIds: readonly number[]): Promise<Map<number, Followed>> {
-    const following = await subscribersWithFollows(this.db, subscriberIds);
     const found = new Map<number, Followed>();
-    if (following.length === 0) return found;
-    const ids = [...this.held.views, ...this.upcoming.views].map((view) => view.id);
+    const offersOf = () => {
+      if (!this.offers) {
+        this.offers = itemOffers(this.db, [...this.held.views, ...this.upcoming.views].map((view) => view.id));
+        // A failed read (a database blip) is forgotten, so the batch's retry reads again.
+        this.offers.catch(() => (this.offers = undefined));
+      }
+      return this.offers;
+    };
     const bySubscriber = new Map<number, Map<number, Set<number>>>();
-    for (const match of await followMatches(this.db, ids, { subscriberIds: following })) {
+    for (const match of await matchFollows(this.db, offersOf, { subscriberIds })) {
       const meetings = bySubscriber.get(match.subscriberId) ?? new Map<number, Set<number>>();
       bySubscriber.set(match.subscriberId, meetings.set(match.meetingId, (meetings.get(match.meetingId) ?? new Set()).add(match.sectionId)));
     }

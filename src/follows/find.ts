@@ -32,6 +32,14 @@ export interface MatchOptions {
 /** The longest phrase, in words, looked for inside a title (phrases are at most 200 characters). */
 const longestPhraseWords = 40;
 
+/** What one agenda item offers to each kind of follow: read once, matched against any number of follows. */
+export interface ItemOffer {
+  item: { id: number; meetingId: number; heading: string };
+  references: string[];
+  issue: string | null;
+  runs: string[];
+}
+
 /**
  * Every (follow, item) pair where one of these meetings lists a followed
  * matter, in meeting then item order. Matching is `itemMatches`'s
@@ -40,7 +48,13 @@ const longestPhraseWords = 40;
  * followed, so the cost grows with the items read, not with the follows kept.
  */
 export async function followMatches(db: Db, meetingIds: readonly number[], options: MatchOptions = {}): Promise<FollowMatch[]> {
-  if (meetingIds.length === 0 || options.subscriberIds?.length === 0) return [];
+  if (meetingIds.length === 0) return [];
+  return matchFollows(db, () => itemOffers(db, meetingIds), options);
+}
+
+/** The agenda items of these meetings, each with what it offers to follows, in meeting then item order. */
+export async function itemOffers(db: Db, meetingIds: readonly number[]): Promise<ItemOffer[]> {
+  if (meetingIds.length === 0) return [];
   const items = await db
     .select({ id: sections.id, meetingId: sections.meetingId, heading: sections.heading, body: sections.body, agenda: sections.agenda, issueId: sections.issueId, council: councils.slug })
     .from(sections)
@@ -48,15 +62,35 @@ export async function followMatches(db: Db, meetingIds: readonly number[], optio
     .innerJoin(councils, eq(councils.id, meetings.councilId))
     .where(inArray(sections.meetingId, [...meetingIds]))
     .orderBy(sections.meetingId, sections.position);
-  if (items.length === 0) return [];
-
-  // What each item offers to each kind of follow.
-  const offers = items.map((item) => ({
-    item,
+  return items.map((item) => ({
+    item: { id: item.id, meetingId: item.meetingId, heading: item.heading },
     references: planningReferences(`${item.heading}\n${blocksToText(item.agenda)}\n${item.body}`),
     issue: item.issueId ? `${item.council}:${item.issueId}` : null,
     runs: wordRuns(normalisePhrase(item.heading)),
   }));
+}
+
+/**
+ * `followMatches` over items read already (`offersOf`, asked only when
+ * there are follows to match: a run reads its week's items once, not once a
+ * batch). A few subscribers' follows (a digest batch, one calendar) are read
+ * whole, which is one index look-up and a handful of rows; every follow (the
+ * alert pass) is looked up by what the items offer.
+ */
+export async function matchFollows(db: Db, offersOf: () => Promise<ItemOffer[]>, options: MatchOptions = {}): Promise<FollowMatch[]> {
+  if (options.subscriberIds?.length === 0) return [];
+  const columns = { id: follows.id, subscriberId: follows.subscriberId, kind: follows.kind, value: follows.value, label: follows.label, alerts: follows.alerts };
+  const alerting = options.alertingOnly ? eq(follows.alerts, true) : undefined;
+  if (options.subscriberIds) {
+    const found = await db
+      .select(columns)
+      .from(follows)
+      .where(and(inArray(follows.subscriberId, [...options.subscriberIds]), alerting))
+      .orderBy(follows.id);
+    return found.length ? pairs(await offersOf(), found) : [];
+  }
+  const offers = await offersOf();
+  if (offers.length === 0) return [];
   const wanted = {
     reference: [...new Set(offers.flatMap((offer) => offer.references))],
     issue: [...new Set(offers.flatMap((offer) => (offer.issue ? [offer.issue] : [])))],
@@ -64,9 +98,8 @@ export async function followMatches(db: Db, meetingIds: readonly number[], optio
   };
   const keys = (Object.keys(wanted) as FollowKind[]).filter((kind) => wanted[kind].length > 0);
   if (keys.length === 0) return [];
-
   const found = await db
-    .select({ id: follows.id, subscriberId: follows.subscriberId, kind: follows.kind, value: follows.value, label: follows.label, alerts: follows.alerts })
+    .select(columns)
     .from(follows)
     .where(
       and(
@@ -74,17 +107,22 @@ export async function followMatches(db: Db, meetingIds: readonly number[], optio
           keys.map((kind) => sql`(${follows.kind} = ${kind} and ${inArray(follows.value, wanted[kind])})`),
           sql` or `,
         )})`,
-        options.subscriberIds ? inArray(follows.subscriberId, [...options.subscriberIds]) : undefined,
-        options.alertingOnly ? eq(follows.alerts, true) : undefined,
+        alerting,
       ),
     )
     .orderBy(follows.id);
-  const byKey = new Map<string, typeof found>();
+  return pairs(offers, found);
+}
+
+type FoundFollow = Pick<FollowMatch, 'subscriberId' | 'kind' | 'value' | 'label' | 'alerts'> & { id: number };
+
+/** Each item with each follow one of its keys names, once per (follow, item). */
+function pairs(offers: ItemOffer[], found: FoundFollow[]): FollowMatch[] {
+  const byKey = new Map<string, FoundFollow[]>();
   for (const follow of found) {
     const key = `${follow.kind}\u0000${follow.value}`;
     byKey.set(key, [...(byKey.get(key) ?? []), follow]);
   }
-
   const matches: FollowMatch[] = [];
   for (const { item, references, issue, runs } of offers) {
     const keysOfItem = [

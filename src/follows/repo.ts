@@ -1,5 +1,5 @@
 /** All of follows' SQL, each query named for its intent. */
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { follows } from '../db/schema/index.js';
 import type { FollowKey } from './match.js';
@@ -40,14 +40,6 @@ export async function findFollow(db: Executor, subscriberId: number, key: Follow
 /** A subscriber's follows, oldest first: the preference centre's list. */
 export async function followsOf(db: Executor, subscriberId: number): Promise<Follow[]> {
   return db.select().from(follows).where(eq(follows.subscriberId, subscriberId)).orderBy(asc(follows.createdAt), asc(follows.id));
-}
-
-/** Which of these subscribers follow anything: a digest batch asks, and only they get a part of their own. */
-export async function subscribersWithFollows(db: Executor, subscriberIds: readonly number[]): Promise<number[]> {
-  if (subscriberIds.length === 0) return [];
-  // The unique index leads with subscriber_id: an index-only look-up per id.
-  const rows = await db.selectDistinct({ id: follows.subscriberId }).from(follows).where(inArray(follows.subscriberId, [...subscriberIds]));
-  return rows.map((row) => row.id);
 }
 
 /** Removes one of the subscriber's follows; false when it is not (or no longer) theirs. */
