@@ -1,6 +1,7 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { feedRecipients, inboundMessages, subscribers } from '../db/schema/index.js';
+import type { MailRef } from '../mail/return-path.js';
 
 /** The SQL of returned mail: the record of each message or report, and whom a return path names. */
 
@@ -36,10 +37,11 @@ export async function recipientKey(db: Executor, audience: 'subscriber' | 'feed 
  * or manage mail, a feed confirmation) was counted before. Holds the
  * recipient's row until the caller's transaction ends, so two reports of
  * one mail arriving together are counted once. Such a mail's record keeps
- * its mail id in delivery_id and has no run.
+ * its mail id in delivery_id and its kind in mail_kind, and has no run.
  */
 // inbound_messages_recipient_idx serves this: the recipient's records, then the mail's.
-export async function hardBounceCountedBefore(tx: Executor, audience: 'subscriber' | 'feed recipient', recipientId: number, mailId: number): Promise<boolean> {
+export async function hardBounceCountedBefore(tx: Executor, audience: 'subscriber' | 'feed recipient', mail: MailRef): Promise<boolean> {
+  const { recipientId, mailId } = mail;
   const people = audience === 'subscriber' ? subscribers : feedRecipients;
   await tx.select({ id: people.id }).from(people).where(eq(people.id, recipientId)).for('update');
   const [earlier] = await tx
@@ -50,6 +52,8 @@ export async function hardBounceCountedBefore(tx: Executor, audience: 'subscribe
         eq(inboundMessages.audience, audience),
         eq(inboundMessages.recipientId, recipientId),
         eq(inboundMessages.deliveryId, mailId),
+        // The same kind of mail: an alert mail and a confirmation are numbered apart. Records from before the kind was kept match any.
+        or(eq(inboundMessages.mailKind, mail.kind), isNull(inboundMessages.mailKind)),
         isNull(inboundMessages.runId),
         eq(inboundMessages.severity, 'hard'),
         inArray(inboundMessages.action, ['counted', 'suppressed']),

@@ -79,6 +79,7 @@ export async function recordReturn(deps: InboundDeps, report: ReturnReport): Pro
       recipientId: acted.recipientId ?? null,
       // The mail its return path named: a delivery (with its run), or a mail that has no delivery row (no run).
       deliveryId: report.mail && acted.audience ? report.mail.mailId : null,
+      mailKind: report.mail && acted.audience ? report.mail.kind : null,
       runId: acted.runId ?? null,
       action: acted.action,
       note: acted.note,
@@ -107,7 +108,7 @@ async function returnOfMail(deps: InboundDeps, report: ReturnReport, mail: MailR
     return { action: 'suppressed', ...whom, runId, note: 'complaint: suppressed at once' };
   }
   if (delivery && !delivery.first) return { action: 'ignored', ...whom, runId, note: 'this delivery was reported as a hard bounce before' };
-  if (!delivery && (await hardBounceCountedBefore(deps.db, audience, mail.recipientId, mail.mailId))) {
+  if (!delivery && (await hardBounceCountedBefore(deps.db, audience, mail))) {
     return { action: 'ignored', ...whom, note: 'this mail was reported as a hard bounce before' };
   }
   const suppressed = await recordHardBounce(deps.db, table.people, mail.recipientId, deps.hardBounceLimit, `hard bounce ${report.status ?? ''} (${report.channel})`.trim());

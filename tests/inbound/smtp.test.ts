@@ -9,6 +9,8 @@ import type { Database } from '../../src/db/client.js';
 import { deliveries, digestRuns, inboundMessages, subscribers, suppressions } from '../../src/db/schema/index.js';
 import { createDigestApp, createDigestHarness, runWeek, type DigestHarness } from '../helpers/digests.js';
 import { createTestDatabase } from '../helpers/db.js';
+import { tokenSecret } from '../helpers/app.js';
+import { returnPathFor } from '../../src/mail/return-path.js';
 import { addSubscribers, type SubscriberRow } from '../helpers/subscribers.js';
 import { seedDatabase } from '../../src/harvest/seed.js';
 import { fixture, sendRaw, startTestInbound, unsubscribeTokenOf } from './support.js';
@@ -92,6 +94,24 @@ describe('delivery status notifications', () => {
     expect(again.codes.end).toBe(250);
     expect((await subscriberNow(subscriber.id)).hardBounces).toBe(1);
     expect(await lastRecord()).toMatchObject({ kind: 'bounce', action: 'ignored', note: 'this delivery was reported as a hard bounce before' });
+  });
+
+  it('counts hard bounces of an alert mail and of a confirmation that share an id as two mails, and each one once', async () => {
+    const [subscriber] = await addSubscribers(database.db, 1, {}, 'alerts.example.org');
+    const settings = { tokenSecret, bounceDomain: env.BOUNCE_DOMAIN };
+    // alert_mails and subscriber_emails number their rows apart: the same id names two different mails.
+    const alert = returnPathFor(settings, { kind: 'alert', recipientId: subscriber!.id, mailId: 9001 })!;
+    const confirmation = returnPathFor(settings, { kind: 'subscriber-mail', recipientId: subscriber!.id, mailId: 9001 })!;
+    for (const returnPath of [alert, confirmation, alert]) {
+      await sendRaw(port, { from: '', to: [returnPath] }, fixture('postfix-5.1.1.eml', { returnPath, recipient: subscriber!.email! }));
+    }
+    expect((await subscriberNow(subscriber!.id)).hardBounces).toBe(2);
+    const records = await database.db.select().from(inboundMessages).where(eq(inboundMessages.recipientId, subscriber!.id)).orderBy(inboundMessages.id);
+    expect(records.map((record) => [record.mailKind, record.deliveryId, record.action])).toEqual([
+      ['alert', 9001, 'counted'],
+      ['subscriber-mail', 9001, 'counted'],
+      ['alert', 9001, 'ignored'],
+    ]);
   });
 
   it('reads an Exchange NDR (5.1.10) and a Gmail 5.7.1 block as hard bounces (nodemailer)', async () => {

@@ -39,6 +39,12 @@ export const inboundMessages = pgTable(
     /** The delivery (deliveries or feed_deliveries row) and run a bounce or complaint was about, when its return path said. */
     deliveryId: bigint('delivery_id', { mode: 'number' }),
     runId: bigint('run_id', { mode: 'number' }).references(() => digestRuns.id, { onDelete: 'set null' }),
+    /**
+     * What kind of mail its return path named (mail/return-path.ts: digest, alert, subscriber-mail...): mails
+     * without a delivery row number themselves apart (an alert mail and a confirmation may share an id).
+     * Null before 0017 and for reports by address.
+     */
+    mailKind: text('mail_kind'),
     action: text('action', { enum: inboundActions }).notNull(),
     /** Why, in a few words: "5.1.1 from the return path", "token forged". */
     note: text('note'),
