@@ -38,6 +38,8 @@ export interface ItemOffer {
   references: string[];
   issue: string | null;
   runs: string[];
+  /** Every `kind\0value` a follow of this item would have, strongest first: what matching looks up. */
+  keys: string[];
 }
 
 /**
@@ -62,12 +64,13 @@ export async function itemOffers(db: Db, meetingIds: readonly number[]): Promise
     .innerJoin(councils, eq(councils.id, meetings.councilId))
     .where(inArray(sections.meetingId, [...meetingIds]))
     .orderBy(sections.meetingId, sections.position);
-  return items.map((item) => ({
-    item: { id: item.id, meetingId: item.meetingId, heading: item.heading },
-    references: planningReferences(`${item.heading}\n${blocksToText(item.agenda)}\n${item.body}`),
-    issue: item.issueId ? `${item.council}:${item.issueId}` : null,
-    runs: wordRuns(normalisePhrase(item.heading)),
-  }));
+  return items.map((item) => {
+    const references = planningReferences(`${item.heading}\n${blocksToText(item.agenda)}\n${item.body}`);
+    const issue = item.issueId ? `${item.council}:${item.issueId}` : null;
+    const runs = wordRuns(normalisePhrase(item.heading));
+    const keys = [...references.map((value) => followKey('reference', value)), ...(issue ? [followKey('issue', issue)] : []), ...runs.map((value) => followKey('phrase', value))];
+    return { item: { id: item.id, meetingId: item.meetingId, heading: item.heading }, references, issue, runs, keys };
+  });
 }
 
 /**
@@ -114,27 +117,25 @@ export async function matchFollows(db: Db, offersOf: () => Promise<ItemOffer[]>,
   return pairs(offers, found);
 }
 
+const followKey = (kind: FollowKind, value: string) => `${kind}\u0000${value}`;
+
 type FoundFollow = Pick<FollowMatch, 'subscriberId' | 'kind' | 'value' | 'label' | 'alerts'> & { id: number };
 
 /** Each item with each follow one of its keys names, once per (follow, item). */
 function pairs(offers: ItemOffer[], found: FoundFollow[]): FollowMatch[] {
   const byKey = new Map<string, FoundFollow[]>();
   for (const follow of found) {
-    const key = `${follow.kind}\u0000${follow.value}`;
+    const key = followKey(follow.kind, follow.value);
     byKey.set(key, [...(byKey.get(key) ?? []), follow]);
   }
   const matches: FollowMatch[] = [];
-  for (const { item, references, issue, runs } of offers) {
-    const keysOfItem = [
-      ...references.map((value) => `reference\u0000${value}`),
-      ...(issue ? [`issue\u0000${issue}`] : []),
-      ...runs.map((value) => `phrase\u0000${value}`),
-    ];
-    const seen = new Set<number>();
-    for (const key of keysOfItem) {
+  for (const { item, keys } of offers) {
+    // Most items match none of a batch's follows: no set for them.
+    let seen: Set<number> | undefined;
+    for (const key of keys) {
       for (const follow of byKey.get(key) ?? []) {
-        if (seen.has(follow.id)) continue;
-        seen.add(follow.id);
+        if (seen?.has(follow.id)) continue;
+        (seen ??= new Set()).add(follow.id);
         matches.push({
           followId: follow.id,
           subscriberId: follow.subscriberId,
