@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
+import { batchSendSettings } from '../digests/deps.js';
 import type { MailSettings } from '../digests/email.js';
 import type { Rate } from '../jobs/rate.js';
 import type { JobQueue } from '../jobs/types.js';
@@ -38,11 +39,6 @@ export function alertDeps(
   return {
     ...parts,
     enabled: config.ALERTS_ENABLED,
-    mail: { baseUrl: config.PUBLIC_BASE_URL, mailFrom: config.MAIL_FROM, tokenSecret: parts.tokenSecret, bounceDomain: config.BOUNCE_DOMAIN },
-    zone: config.DIGEST_TZ,
-    batchSize: config.DIGEST_BATCH_SIZE,
-    staleClaimMs: config.DIGEST_STALE_CLAIM_SECONDS * 1000,
-    hardBounceLimit: config.HARD_BOUNCE_LIMIT,
-    sendRate: parts.queue.rate('digest-sends', config.SEND_RATE_PER_SECOND),
+    ...batchSendSettings(config, parts),
   };
 }

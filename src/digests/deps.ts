@@ -41,6 +41,27 @@ export interface DigestDeps {
   now(): Date;
 }
 
+/** The mail settings every mailed link and header is made from (PUBLIC_BASE_URL, MAIL_FROM, BOUNCE_DOMAIN). */
+export function mailSettings(config: Pick<Config, 'PUBLIC_BASE_URL' | 'MAIL_FROM' | 'BOUNCE_DOMAIN'>, tokenSecret: string): MailSettings {
+  return { baseUrl: config.PUBLIC_BASE_URL, mailFrom: config.MAIL_FROM, tokenSecret, bounceDomain: config.BOUNCE_DOMAIN };
+}
+
+/**
+ * What the jobs that mail subscribers in batches at the run's pace take from
+ * the settings, digests and alerts alike: one SMTP budget (the digests' rate),
+ * one batch size, one claim timeout.
+ */
+export function batchSendSettings(config: Config, parts: { queue: JobQueue; tokenSecret: string }) {
+  return {
+    mail: mailSettings(config, parts.tokenSecret),
+    zone: config.DIGEST_TZ,
+    batchSize: config.DIGEST_BATCH_SIZE,
+    staleClaimMs: config.DIGEST_STALE_CLAIM_SECONDS * 1000,
+    hardBounceLimit: config.HARD_BOUNCE_LIMIT,
+    sendRate: parts.queue.rate('digest-sends', config.SEND_RATE_PER_SECOND),
+  };
+}
+
 export function digestDeps(
   config: Config,
   parts: { db: Db; queue: JobQueue; mailer: Mailer; templates: Templates; tokenSecret: string; metrics: DigestMetrics; logger: Logger },
@@ -49,13 +70,8 @@ export function digestDeps(
     pageSize: 5000,
     ...parts,
     store: postgresRunStore(parts.db),
-    mail: { baseUrl: config.PUBLIC_BASE_URL, mailFrom: config.MAIL_FROM, tokenSecret: parts.tokenSecret, bounceDomain: config.BOUNCE_DOMAIN },
-    zone: config.DIGEST_TZ,
-    batchSize: config.DIGEST_BATCH_SIZE,
-    hardBounceLimit: config.HARD_BOUNCE_LIMIT,
-    sendRate: parts.queue.rate('digest-sends', config.SEND_RATE_PER_SECOND),
+    ...batchSendSettings(config, parts),
     pauseLimits: pauseLimitsOf(config),
-    staleClaimMs: config.DIGEST_STALE_CLAIM_SECONDS * 1000,
     builds: createDigestBuilds(parts.db, { zone: config.DIGEST_TZ, templates: parts.templates, home: config.PUBLIC_BASE_URL }),
     now: () => new Date(),
   };

@@ -4,7 +4,7 @@ import { queueAlertPassAfterHarvest, queueAlertPassAfterImport, runAlertPass } f
 import { sendAlertBatch } from '../alerts/send.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
-import { digestDeps, type DigestDeps } from '../digests/deps.js';
+import { digestDeps, mailSettings, type DigestDeps } from '../digests/deps.js';
 import { createDigestMetrics, type DigestMetrics } from '../digests/metrics.js';
 import type { PreviewDeps } from '../digests/preview.js';
 import { fanOut, startScheduledRun } from '../digests/runs.js';
@@ -155,7 +155,7 @@ function previewDeps(config: Config, parts: Pick<PreviewDeps, 'db' | 'templates'
   return {
     db: parts.db,
     templates: parts.templates,
-    mail: { baseUrl: config.PUBLIC_BASE_URL, mailFrom: config.MAIL_FROM, tokenSecret: parts.tokenSecret },
+    mail: mailSettings(config, parts.tokenSecret),
     zone: config.DIGEST_TZ,
     now: parts.now,
   };
