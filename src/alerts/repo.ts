@@ -1,7 +1,8 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { pgArray } from '../db/arrays.js';
 import type { Db } from '../db/client.js';
-import { alertMails, alerts, committees, councils, documents, follows, meetings, sections, type AlertReason, type DeliveryStatus } from '../db/schema/index.js';
+import { meetingHeads, type MeetingHead } from '../meetings/queries.js';
+import { alertMails, alerts, documents, follows, meetings, sections, type AlertReason, type DeliveryStatus } from '../db/schema/index.js';
 
 /**
  * The SQL of alerts: which meetings a pass looks at, the alerts it records
@@ -206,17 +207,7 @@ export interface AlertRow {
   followed: string[];
   /** The items that matched when the alert was recorded (a later harvest may have renumbered them). */
   sectionIds: number[];
-  meeting: {
-    id: number;
-    title: string;
-    committee: string;
-    council: string;
-    councilWebsite: string | null;
-    startsAt: Date;
-    endsAt: Date | null;
-    location: string | null;
-    councilUrl: string | null;
-  };
+  meeting: Pick<MeetingHead, 'id' | 'title' | 'committee' | 'council' | 'councilWebsite' | 'startsAt' | 'endsAt' | 'location' | 'councilUrl'>;
   /** The meeting's agenda items, in order. */
   items: AlertItem[];
 }
@@ -233,43 +224,35 @@ export interface AlertItem {
 /**
  * The alerts each of these mails carries, with what the mail shows: the
  * meeting, and its matched items (for a follow) or every item (for a
- * committee) with their agenda text and public papers. Three queries for a
- * whole claim group.
+ * committee) with their agenda text and public papers. Four queries for a
+ * whole claim group, the meetings' heads (meetings/queries.ts `meetingHeads`)
+ * and their items side by side.
  */
 export async function alertsOfMails(db: Db, mailIds: readonly number[]): Promise<Map<number, AlertRow[]>> {
   const byMail = new Map<number, AlertRow[]>();
   if (mailIds.length === 0) return byMail;
-  const rows = await db
-    .select({
-      alertId: alerts.id,
-      mailId: alerts.mailId,
-      reason: alerts.reason,
-      followed: alerts.followed,
-      sectionIds: alerts.sectionIds,
-      meetingId: meetings.id,
-      title: meetings.title,
-      committee: committees.name,
-      council: councils.name,
-      councilWebsite: councils.website,
-      startsAt: meetings.startsAt,
-      endsAt: meetings.endsAt,
-      location: meetings.location,
-      councilUrl: meetings.councilUrl,
-    })
+  const found = await db
+    .select({ alertId: alerts.id, mailId: alerts.mailId, reason: alerts.reason, followed: alerts.followed, sectionIds: alerts.sectionIds, meetingId: alerts.meetingId })
     .from(alerts)
-    .innerJoin(meetings, eq(meetings.id, alerts.meetingId))
-    .innerJoin(committees, eq(committees.id, meetings.committeeId))
-    .innerJoin(councils, eq(councils.id, meetings.councilId))
-    .where(sql`${alerts.mailId} = any(${pgArray([...mailIds], 'bigint')})`)
-    .orderBy(asc(meetings.startsAt), asc(meetings.id));
-  const meetingIds = [...new Set(rows.map((row) => row.meetingId))];
-  const items = meetingIds.length
-    ? await db
-        .select({ id: sections.id, meetingId: sections.meetingId, number: sections.number, heading: sections.heading, agenda: sections.agenda, publicSpeaking: sections.publicSpeaking, level: sections.level })
-        .from(sections)
-        .where(sql`${sections.meetingId} = any(${pgArray(meetingIds, 'bigint')})`)
-        .orderBy(asc(sections.meetingId), asc(sections.position))
-    : [];
+    .where(sql`${alerts.mailId} = any(${pgArray([...mailIds], 'bigint')})`);
+  const meetingIds = [...new Set(found.map((row) => row.meetingId))];
+  const [heads, items] = await Promise.all([
+    meetingHeads(db, meetingIds),
+    meetingIds.length
+      ? db
+          .select({ id: sections.id, meetingId: sections.meetingId, number: sections.number, heading: sections.heading, agenda: sections.agenda, publicSpeaking: sections.publicSpeaking, level: sections.level })
+          .from(sections)
+          .where(sql`${sections.meetingId} = any(${pgArray(meetingIds, 'bigint')})`)
+          .orderBy(asc(sections.meetingId), asc(sections.position))
+      : [],
+  ]);
+  // In meeting order (start, then id); an alert whose meeting is gone has nothing to show.
+  const rows = found
+    .flatMap((row) => {
+      const head = heads.get(row.meetingId);
+      return head ? [{ ...row, head }] : [];
+    })
+    .sort((a, b) => a.head.startsAt.getTime() - b.head.startsAt.getTime() || a.meetingId - b.meetingId);
   const papers = items.length
     ? await db
         .select({ sectionId: documents.sectionId, title: documents.title, url: documents.url })
@@ -293,17 +276,7 @@ export async function alertsOfMails(db: Db, mailIds: readonly number[]): Promise
       alertId: row.alertId,
       reason: row.reason,
       followed: row.followed,
-      meeting: {
-        id: row.meetingId,
-        title: row.title,
-        committee: row.committee,
-        council: row.council,
-        councilWebsite: row.councilWebsite,
-        startsAt: row.startsAt,
-        endsAt: row.endsAt,
-        location: row.location,
-        councilUrl: row.councilUrl,
-      },
+      meeting: row.head,
       sectionIds: row.sectionIds,
       // Every item of the agenda: which of them the mail shows is compose.ts's choice.
       items: all,

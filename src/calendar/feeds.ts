@@ -1,8 +1,9 @@
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
+import { pgArray } from '../db/arrays.js';
 import type { Db } from '../db/client.js';
 import { committees, councils, meetings, sections } from '../db/schema/index.js';
 import { itemOffers, matchFollows } from '../follows/find.js';
-import { findMeetingIds, httpUrl, type MeetingFilter } from '../meetings/queries.js';
+import { findMeetingIds, httpUrl, meetingHeads, type MeetingFilter } from '../meetings/queries.js';
 import { findSubscriberByPublicId } from '../subscribers/repo.js';
 import { checkClaims, readToken, TokenError } from '../tokens/signed-links.js';
 import type { CalendarMeeting } from './ics.js';
@@ -103,31 +104,13 @@ async function calendarMeetings(db: Db, filter: MeetingFilter, now: Date): Promi
 /** These meetings as events need them, in this order. */
 async function meetingsByIds(db: Db, ids: number[]): Promise<CalendarMeeting[]> {
   if (ids.length === 0) return [];
-  // One array parameter, not one per meeting: a feed may hold hundreds, and each parameter costs drizzle and pg.
-  const chosen = sql`any(${sql.param(ids)}::bigint[])`;
   const [heads, items] = await Promise.all([
-    db
-      .select({
-        id: meetings.id,
-        council: councils.name,
-        committee: committees.name,
-        status: meetings.status,
-        startsAt: meetings.startsAt,
-        endsAt: meetings.endsAt,
-        location: meetings.location,
-        councilUrl: meetings.councilUrl,
-        sequence: meetings.sequence,
-        updatedAt: meetings.updatedAt,
-      })
-      .from(meetings)
-      .innerJoin(councils, eq(councils.id, meetings.councilId))
-      .innerJoin(committees, eq(committees.id, meetings.committeeId))
-      .where(sql`${meetings.id} = ${chosen}`),
+    meetingHeads(db, ids),
     // The agenda items: level 1 sections, in the council's order.
     db
       .select({ meetingId: sections.meetingId, number: sections.number, heading: sections.heading })
       .from(sections)
-      .where(and(sql`${sections.meetingId} = ${chosen}`, eq(sections.level, 1)))
+      .where(and(sql`${sections.meetingId} = any(${pgArray(ids, 'bigint')})`, eq(sections.level, 1)))
       .orderBy(asc(sections.meetingId), asc(sections.position)),
   ]);
   const itemsOf = new Map<number, CalendarMeeting['items']>();
@@ -136,9 +119,8 @@ async function meetingsByIds(db: Db, ids: number[]): Promise<CalendarMeeting[]> 
     if (list) list.push({ number, heading });
     else itemsOf.set(meetingId, [{ number, heading }]);
   }
-  const byId = new Map(heads.map((head) => [head.id, head]));
   return ids.map((id) => {
-    const { councilUrl, ...head } = byId.get(id)!;
-    return { ...head, councilUrl: httpUrl(councilUrl), items: itemsOf.get(id) ?? [] };
+    const { council, committee, status, startsAt, endsAt, location, councilUrl, sequence, updatedAt } = heads.get(id)!;
+    return { id, council, committee, status, startsAt, endsAt, location, councilUrl: httpUrl(councilUrl), sequence, updatedAt, items: itemsOf.get(id) ?? [] };
   });
 }

@@ -1,4 +1,5 @@
 import { asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { pgArray } from '../db/arrays.js';
 import type { Db } from '../db/client.js';
 import {
   attendees,
@@ -236,6 +237,47 @@ type LoadedView = MeetingView & { sectionIds: number[] };
 
 function stampView(publishedAt: Date | null, changedAt: Date | null) {
   return publishedAt ? { publishedAt: publishedAt.toISOString(), changedAt: (changedAt ?? publishedAt).toISOString() } : null;
+}
+
+/** What an event or an alert is headed with: the names, the times, the place and the council's page. */
+export interface MeetingHead {
+  id: number;
+  title: string;
+  council: string;
+  councilWebsite: string | null;
+  committee: string;
+  status: 'scheduled' | 'held' | 'cancelled';
+  startsAt: Date;
+  endsAt: Date | null;
+  location: string | null;
+  councilUrl: string | null;
+  sequence: number;
+  updatedAt: Date;
+}
+
+/** These meetings' heads, by id: one query, the ids as one array parameter (a calendar may hold hundreds). */
+export async function meetingHeads(db: Db, ids: readonly number[]): Promise<Map<number, MeetingHead>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({
+      id: meetings.id,
+      title: meetings.title,
+      council: councils.name,
+      councilWebsite: councils.website,
+      committee: committees.name,
+      status: meetings.status,
+      startsAt: meetings.startsAt,
+      endsAt: meetings.endsAt,
+      location: meetings.location,
+      councilUrl: meetings.councilUrl,
+      sequence: meetings.sequence,
+      updatedAt: meetings.updatedAt,
+    })
+    .from(meetings)
+    .innerJoin(councils, eq(councils.id, meetings.councilId))
+    .innerJoin(committees, eq(committees.id, meetings.committeeId))
+    .where(sql`${meetings.id} = any(${pgArray([...ids], 'bigint')})`);
+  return new Map(rows.map((row) => [row.id, row]));
 }
 
 /** Full meetings by id, children fetched in one query per table. */
