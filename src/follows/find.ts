@@ -3,7 +3,7 @@
  * "Items you follow", a subscriber's calendar and the alert pass all read.
  * One pass over the meetings' items, three lookups by what follows look for.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { pgArray } from '../db/arrays.js';
 import type { Db } from '../db/client.js';
 import { councils, follows, meetings, sections, type FollowKind } from '../db/schema/index.js';
@@ -63,7 +63,7 @@ export async function itemOffers(db: Db, meetingIds: readonly number[]): Promise
     .from(sections)
     .innerJoin(meetings, eq(meetings.id, sections.meetingId))
     .innerJoin(councils, eq(councils.id, meetings.councilId))
-    .where(inArray(sections.meetingId, [...meetingIds]))
+    .where(sql`${sections.meetingId} = any(${pgArray(meetingIds, 'bigint')})`)
     .orderBy(sections.meetingId, sections.position);
   return items.map((item) => {
     const references = planningReferences(`${item.heading}\n${blocksToText(item.agenda)}\n${item.body}`);
@@ -99,7 +99,7 @@ export async function matchFollows(db: Db, offersOf: () => Promise<ItemOffer[]>,
   const wanted = {
     reference: [...new Set(offers.flatMap((offer) => offer.references))],
     issue: [...new Set(offers.flatMap((offer) => (offer.issue ? [offer.issue] : [])))],
-    phrase: await phrasesAmong(db, new Set(offers.flatMap((offer) => offer.runs)), options),
+    phrase: await phrasesAmong(db, new Set(offers.flatMap((offer) => offer.runs)), alerting),
   };
   const keys = (Object.keys(wanted) as FollowKind[]).filter((kind) => wanted[kind].length > 0);
   if (keys.length === 0) return [];
@@ -109,7 +109,7 @@ export async function matchFollows(db: Db, offersOf: () => Promise<ItemOffer[]>,
     .where(
       and(
         sql`(${sql.join(
-          keys.map((kind) => sql`(${follows.kind} = ${kind} and ${inArray(follows.value, wanted[kind])})`),
+          keys.map((kind) => sql`(${follows.kind} = ${kind} and ${follows.value} = any(${pgArray(wanted[kind], 'text')}))`),
           sql` or `,
         )})`,
         alerting,
@@ -165,24 +165,12 @@ function wordRuns(title: string): string[] {
   return runs;
 }
 
-/** Which of these runs are followed phrases: asked of Postgres in slices, by the (kind, value) index. */
-async function phrasesAmong(db: Db, runs: Set<string>, options: MatchOptions): Promise<string[]> {
-  const all = [...runs];
-  const followed: string[] = [];
-  for (let start = 0; start < all.length; start += 5_000) {
-    const slice = all.slice(start, start + 5_000);
-    const rows = await db
-      .selectDistinct({ value: follows.value })
-      .from(follows)
-      .where(
-        and(
-          eq(follows.kind, 'phrase'),
-          inArray(follows.value, slice),
-          options.subscriberIds ? inArray(follows.subscriberId, [...options.subscriberIds]) : undefined,
-          options.alertingOnly ? eq(follows.alerts, true) : undefined,
-        ),
-      );
-    followed.push(...rows.map((row) => row.value));
-  }
-  return followed;
+/** Which of these runs are followed phrases: one look-up by the (kind, value) index, the runs as one array parameter. */
+async function phrasesAmong(db: Db, runs: Set<string>, alerting: SQL | undefined): Promise<string[]> {
+  if (runs.size === 0) return [];
+  const rows = await db
+    .selectDistinct({ value: follows.value })
+    .from(follows)
+    .where(and(eq(follows.kind, 'phrase'), sql`${follows.value} = any(${pgArray([...runs], 'text')})`, alerting));
+  return rows.map((row) => row.value);
 }
