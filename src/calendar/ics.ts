@@ -3,23 +3,13 @@ import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import ical, { foldLines, ICalCalendarMethod, ICalEventStatus, type ICalCalendar } from 'ical-generator';
 import { LRUCache } from 'lru-cache';
 import { DateTime } from 'luxon';
+import type { MeetingHead } from '../meetings/queries.js';
 
-/** What one event is made of: a stored meeting with its council, committee and agenda items. */
-export interface CalendarMeeting {
-  id: number;
-  council: string;
-  committee: string;
-  status: 'scheduled' | 'held' | 'cancelled';
-  startsAt: Date;
-  endsAt: Date | null;
-  location: string | null;
-  /** The council's own page for the meeting. */
-  councilUrl: string | null;
-  sequence: number;
-  updatedAt: Date;
+/** What one event is made of: a stored meeting's head (meetings/queries.ts) and its agenda items. */
+export type CalendarMeeting = Pick<MeetingHead, 'id' | 'council' | 'committee' | 'status' | 'startsAt' | 'endsAt' | 'location' | 'councilUrl' | 'sequence' | 'updatedAt'> & {
   /** The agenda items (level 1 sections) in order: the council's number and the heading. */
   items: { number: string | null; heading: string }[];
-}
+};
 
 export interface CalendarOptions {
   /** What a calendar app shows as the calendar's name. */

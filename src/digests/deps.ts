@@ -11,27 +11,34 @@ import type { PauseLimits } from './run-repo.js';
 import { postgresRunStore, type RunStore } from './run-store.js';
 import { createDigestBuilds, type DigestBuilds } from './select.js';
 
+/**
+ * What the jobs that mail subscribers in batches at the run's pace take from
+ * the settings, digests and alerts alike (`batchSendSettings`).
+ */
+export interface BatchSendSettings {
+  mail: MailSettings;
+  /** DIGEST_TZ: where weeks and days start, and how dates and times are written. */
+  zone: string;
+  /** Subscribers per send job (DIGEST_BATCH_SIZE). */
+  batchSize: number;
+  /** How old a claim must be before another attempt takes it over (DIGEST_STALE_CLAIM_SECONDS). */
+  staleClaimMs: number;
+  /** Hard bounces before an address is suppressed. */
+  hardBounceLimit: number;
+  /** SEND_RATE_PER_SECOND, taken once per message (a refused one too) by every worker on the queue's Redis: digests and alerts share it. */
+  sendRate: Rate;
+}
+
 /** What the weekly run needs: plain dependencies, so the worker, the API, the CLI and tests wire it alike. */
-export interface DigestDeps {
+export interface DigestDeps extends BatchSendSettings {
   db: Db;
   /** What the send job asks of the database (run-store.ts). */
   store: RunStore;
   queue: JobQueue;
   mailer: Mailer;
   templates: Templates;
-  mail: MailSettings;
-  /** DIGEST_TZ: where weeks start and dates are read. */
-  zone: string;
-  /** Subscribers per send job. */
-  batchSize: number;
   /** Subscribers read per fan-out page: bounded memory whatever the list's size. */
   pageSize: number;
-  /** How old a claim must be before another attempt takes it over (DIGEST_STALE_CLAIM_SECONDS). */
-  staleClaimMs: number;
-  /** Hard bounces before an address is suppressed. */
-  hardBounceLimit: number;
-  /** SEND_RATE_PER_SECOND, taken once per message (a refused one too) by every worker on the queue's Redis. */
-  sendRate: Rate;
   /** When a run pauses itself (guard-rails.ts). */
   pauseLimits: PauseLimits;
   metrics: DigestMetrics;
@@ -46,12 +53,8 @@ export function mailSettings(config: Pick<Config, 'PUBLIC_BASE_URL' | 'MAIL_FROM
   return { baseUrl: config.PUBLIC_BASE_URL, mailFrom: config.MAIL_FROM, tokenSecret, bounceDomain: config.BOUNCE_DOMAIN };
 }
 
-/**
- * What the jobs that mail subscribers in batches at the run's pace take from
- * the settings, digests and alerts alike: one SMTP budget (the digests' rate),
- * one batch size, one claim timeout.
- */
-export function batchSendSettings(config: Config, parts: { queue: JobQueue; tokenSecret: string }) {
+/** The settings digests and alerts send by: one SMTP budget (the digests' rate), one batch size, one claim timeout. */
+export function batchSendSettings(config: Config, parts: { queue: JobQueue; tokenSecret: string }): BatchSendSettings {
   return {
     mail: mailSettings(config, parts.tokenSecret),
     zone: config.DIGEST_TZ,

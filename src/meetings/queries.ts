@@ -250,7 +250,9 @@ export interface MeetingHead {
   startsAt: Date;
   endsAt: Date | null;
   location: string | null;
+  /** The council's own page for the meeting. */
   councilUrl: string | null;
+  /** Rises when the start, finish, place or status changes: a calendar event's SEQUENCE. */
   sequence: number;
   updatedAt: Date;
 }
