@@ -46,11 +46,12 @@ export async function startSink(): Promise<Sink> {
  * BENCH_PROFILE=<folder>: a process started with these flags writes a V8 CPU
  * profile there on exit (open it in Chrome's DevTools). BENCH_HEAP_SNAPSHOT=<folder>:
  * it writes a heap snapshot there when sent SIGUSR2 (the bench sends it to the
- * workers half way through each run).
+ * workers half way through each run). BENCH_NODE_FLAGS="--flag …": node flags
+ * the bench's processes start with (V8's among them), to try a setting.
  */
 export function profileFlags(): string[] {
-  const { BENCH_PROFILE: cpu, BENCH_HEAP_SNAPSHOT: heap } = process.env;
-  return [...(cpu ? ['--cpu-prof', `--cpu-prof-dir=${cpu}`] : []), ...(heap ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${heap}`] : [])];
+  const { BENCH_PROFILE: cpu, BENCH_HEAP_SNAPSHOT: heap, BENCH_NODE_FLAGS: flags } = process.env;
+  return [...(flags ? flags.split(/\s+/).filter(Boolean) : []), ...(cpu ? ['--cpu-prof', `--cpu-prof-dir=${cpu}`] : []), ...(heap ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${heap}`] : [])];
 }
 
 /** One `council-digest <command>` process with these settings on top of ours, from this checkout or another folder laid out like it. */

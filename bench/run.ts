@@ -201,6 +201,8 @@ async function runPhase(dryRun: boolean): Promise<Phase> {
   let current = run;
   let reported = performance.now();
   let snapshot = Boolean(process.env.BENCH_HEAP_SNAPSHOT);
+  const trace = Boolean(process.env.BENCH_TRACE);
+  const traced = { settled: 0, cpu: cpuBefore };
   while (current.status !== 'completed' && current.status !== 'failed') {
     await new Promise((resolve) => setTimeout(resolve, 50));
     current = (await findRun(database.db, run.id))!;
@@ -210,10 +212,14 @@ async function runPhase(dryRun: boolean): Promise<Phase> {
       for (const worker of workers) worker.kill('SIGUSR2');
       log(`  heap snapshots of ${workers.length} worker(s) asked for in ${process.env.BENCH_HEAP_SNAPSHOT}`);
     }
-    // Progress on stderr every few seconds: a large run takes minutes.
-    if (performance.now() - reported > 5000) {
+    // Progress on stderr every few seconds (BENCH_TRACE: every half second, with the workers' CPU a digest since the last line).
+    if (performance.now() - reported > (trace ? 500 : 5000)) {
       reported = performance.now();
-      log(`  ${round(seconds(triggered))} s: ${current.status}, ${current.sent + current.skipped + current.failed} of ${current.total} settled`);
+      const settled = current.sent + current.skipped + current.failed;
+      const cpu = trace ? cpuSeconds(workers.map((worker) => worker.pid!)) : 0;
+      const pace = trace && settled > traced.settled ? `, ${round(((cpu - traced.cpu) * 1000) / (settled - traced.settled), 3)} ms CPU a digest` : '';
+      if (trace) Object.assign(traced, { settled, cpu });
+      log(`  ${round(seconds(triggered), trace ? 1 : 0)} s: ${current.status}, ${settled} of ${current.total} settled${pace}`);
     }
   }
   const elapsed = seconds(triggered);
