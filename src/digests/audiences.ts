@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
 import { activeFeedRecipientsAfter, feedRecipientsForSend } from '../feeds/recipients.js';
+import type { FollowRow } from '../follows/find.js';
 import type { JobData } from '../jobs/types.js';
 import type { FilterSet } from '../subscribers/filters.js';
 import { feedRecipientDeliveries, subscriberDeliveries, type DeliveryTable } from './delivery-repo.js';
@@ -35,6 +36,8 @@ export interface Addressee {
   unsendable: string | undefined;
   /** The feed a feed recipient gets: a digest names it, and its deliveries record it. */
   feed: { id: number; publicId: string; name: string; partnerName: string } | null;
+  /** What a subscriber follows ("Items you follow"); a feed recipient follows nothing. */
+  follows: FollowRow[];
 }
 
 type SendJob = JobData['digest-send'];
@@ -60,7 +63,7 @@ export interface Audience {
   headers(settings: MailSettings, addressee: Addressee, part: PersonalPart & { week: Week }): Record<string, string>;
 }
 
-function subscriberAddressee(row: RecipientRow): Addressee {
+function subscriberAddressee(row: RecipientRow & { follows: FollowRow[] }): Addressee {
   const unsendable = row.status !== 'active' || !row.email ? `subscriber is ${row.status}` : row.suppressed ? 'address is suppressed' : undefined;
   return { ...row, email: row.email ?? '', unsendable, feed: null };
 }
@@ -98,6 +101,7 @@ export const feedRecipientAudience: Audience = {
       filters: feed.filters,
       filterKey: feed.filterKey,
       feed: { id: feed.id, publicId: feed.publicId, name: feed.name, partnerName: feed.partnerName },
+      follows: [],
     })),
   messageId: (addressee, week, mailFrom) => feedDigestMessageId(addressee.publicId, week, mailFrom),
   personal: (settings, addressee, week, now) => ({ week, recipient: addressee.email, links: feedDigestLinks(settings, feedAddress(addressee), now) }),

@@ -13,6 +13,7 @@ import {
 } from '../db/schema/index.js';
 import type { BounceCounted } from '../subscribers/suppressions.js';
 import type { Carried } from './late-news.js';
+import { countsAdded } from './run-repo.js';
 import type { Week } from './week.js';
 
 /**
@@ -153,15 +154,16 @@ export async function countSettled(db: Db, where: DeliveryTable, runId: number, 
   await db.execute(sql`
     with settled as (
       update ${where.table} set counted = true
-      where run_id = ${runId} and ${sql.identifier(where.recipient.name)} in ${recipientIds}
+      where run_id = ${runId} and ${sql.identifier(where.recipient.name)} = any(${pgArray(recipientIds, 'bigint')})
         and status in ('sent', 'skipped', 'failed') and not counted
       returning status
+    ), added as (
+      select count(*) filter (where status = 'sent')::int as added_sent, count(*) filter (where status = 'skipped')::int as added_skipped,
+        count(*) filter (where status = 'failed')::int as added_failed
+      from settled
     )
-    update ${digestRuns} set
-      sent = sent + (select count(*) from settled where status = 'sent'),
-      skipped = skipped + (select count(*) from settled where status = 'skipped'),
-      failed = failed + (select count(*) from settled where status = 'failed')
-    where id = ${runId}`);
+    update ${digestRuns} set ${countsAdded({ sent: sql`added_sent`, skipped: sql`added_skipped`, failed: sql`added_failed` })}
+    from added where id = ${runId}`);
 }
 
 /**

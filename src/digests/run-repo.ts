@@ -1,7 +1,8 @@
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { pgArray } from '../db/arrays.js';
 import type { Db, Executor } from '../db/client.js';
 import { digestRuns, subscribers, suppressions } from '../db/schema/index.js';
+import { followsColumn, type FollowRow } from '../follows/find.js';
 import type { FilterSet } from '../subscribers/filters.js';
 import type { Week } from './week.js';
 
@@ -117,14 +118,29 @@ export async function completeIfSettled(db: Db, id: number): Promise<boolean> {
   return (result.rowCount ?? 0) > 0;
 }
 
+/**
+ * The SET list of an update of one run (unqualified, so the statement may
+ * join other rows, whose columns must not be called sent, skipped or
+ * failed): these counts added, and sending → completed when the counts then
+ * reach the total. A batch adds its counts and completes its run in one
+ * statement; two batches that end together are ordered by the row lock, and
+ * the second sees the first's counts.
+ */
+export function countsAdded(added: { sent: SQL; skipped: SQL; failed: SQL }): SQL {
+  const completes = sql`status = 'sending' and sent + ${added.sent} + skipped + ${added.skipped} + failed + ${added.failed} >= total`;
+  return sql`sent = sent + ${added.sent}, skipped = skipped + ${added.skipped}, failed = failed + ${added.failed},
+    status = case when ${completes} then 'completed' else status end,
+    finished_at = case when ${completes} then now() else finished_at end`;
+}
+
 export async function failRun(db: Db, id: number, error: string): Promise<void> {
   await db.update(digestRuns).set({ status: 'failed', error, finishedAt: sql`now()` }).where(eq(digestRuns.id, id));
 }
 
 /**
  * Counts added straight to a run: dry runs (which write no deliveries) and
- * subscribers who vanished between fan-out and send. Samples are kept up to
- * the limit, first come first kept.
+ * subscribers who vanished between fan-out and send; the run completes when
+ * they settle it. Samples are kept up to the limit, first come first kept.
  */
 export async function addRunCounts(
   db: Db,
@@ -132,17 +148,12 @@ export async function addRunCounts(
   counts: { sent: number; skipped: number; failed: number },
   samples: RunSample[] = [],
 ): Promise<void> {
-  await db
-    .update(digestRuns)
-    .set({
-      sent: sql`${digestRuns.sent} + ${counts.sent}`,
-      skipped: sql`${digestRuns.skipped} + ${counts.skipped}`,
-      failed: sql`${digestRuns.failed} + ${counts.failed}`,
-      samples: sql`(select coalesce(jsonb_agg(sample order by position), '[]'::jsonb)
-        from jsonb_array_elements(${digestRuns.samples} || ${JSON.stringify(samples)}::jsonb) with ordinality as t(sample, position)
-        where position <= ${sampleLimit})`,
-    })
-    .where(eq(digestRuns.id, id));
+  await db.execute(sql`
+    update ${digestRuns} set ${countsAdded({ sent: sql`${counts.sent}::int`, skipped: sql`${counts.skipped}::int`, failed: sql`${counts.failed}::int` })},
+      samples = (select coalesce(jsonb_agg(sample order by position), '[]'::jsonb)
+        from jsonb_array_elements(samples || ${JSON.stringify(samples)}::jsonb) with ordinality as t(sample, position)
+        where position <= ${sampleLimit})
+    where id = ${id}`);
 }
 
 /**
@@ -201,11 +212,19 @@ function toRecipient({ councils, committees, topics, keywords, ...row }: Record<
   return { ...(row as Omit<RecipientRow, 'filters'>), filters: { councils, committees, topics, keywords } as FilterSet };
 }
 
-/** A send job's subscribers as they are now: status, address and filters may have changed since the fan-out. */
-export async function recipientsByIds(db: Db, ids: number[]): Promise<RecipientRow[]> {
+/**
+ * A send job's subscribers as they are now (status, address and filters may
+ * have changed since the fan-out), each with what they follow: one statement
+ * for the batch.
+ */
+export async function recipientsByIds(db: Db, ids: number[]): Promise<(RecipientRow & { follows: FollowRow[] })[]> {
   if (ids.length === 0) return [];
-  // One array parameter: drizzle's inArray spreads a batch into one parameter each, and building that query cost more than running it.
-  return (await db.select(recipientColumns).from(subscribers).where(sql`${subscribers.id} = any(${pgArray(ids, 'bigint')})`)).map(toRecipient);
+  const rows = await db
+    .select({ ...recipientColumns, follows: followsColumn(sql`${subscribers}.id`) })
+    .from(subscribers)
+    // One array parameter: drizzle's inArray spreads a batch into one parameter each, and building that query cost more than running it.
+    .where(sql`${subscribers.id} = any(${pgArray(ids, 'bigint')})`);
+  return rows.map(({ follows, ...row }) => ({ ...toRecipient(row), follows }));
 }
 
 export async function recipientByEmailKey(db: Executor, emailKey: string): Promise<RecipientRow | undefined> {

@@ -13,7 +13,7 @@ import {
   type Settlement,
 } from './delivery-repo.js';
 import { sentMinutes, type SentMinutes } from './late-news.js';
-import { addRunCounts, completeIfSettled, findRun, runStatusOf, type DigestRun, type RunSample } from './run-repo.js';
+import { addRunCounts, findRun, runStatusOf, type DigestRun, type RunSample } from './run-repo.js';
 import type { Week } from './week.js';
 
 /**
@@ -32,9 +32,10 @@ export interface RunStore {
   claimDeliveries(audience: Audience, claim: ClaimRequest): Promise<Claim[]>;
   deliveryStatuses(audience: Audience, recipientIds: number[], week: Week): Promise<Map<number, DeliveryStatus>>;
   settleDeliveries(audience: Audience, settled: Settlement[]): Promise<void>;
+  /** What the batch settled, counted on its run once, completing the run when it is the last to settle. */
   countSettled(audience: Audience, runId: number, recipientIds: number[]): Promise<void>;
+  /** Counts straight onto the run (a dry run's, or recipients gone since the fan-out), completing it when they settle it. */
   addRunCounts(runId: number, counts: { sent: number; skipped: number; failed: number }, samples?: RunSample[]): Promise<void>;
-  completeIfSettled(runId: number): Promise<boolean>;
   /** A 5xx to a digest: counted against its recipient (suppressed at `limit`; answers whether it now is)... */
   recordHardBounce(audience: Audience, recipientId: number, limit: number, note: string): Promise<boolean>;
   /** ...and against its delivery and run, once. */
@@ -53,7 +54,6 @@ export function postgresRunStore(db: Db): RunStore {
     settleDeliveries: (audience, settled) => settleDeliveries(db, audience.deliveries, settled),
     countSettled: (audience, runId, recipientIds) => countSettled(db, audience.deliveries, runId, recipientIds),
     addRunCounts: (runId, counts, samples) => addRunCounts(db, runId, counts, samples),
-    completeIfSettled: (runId) => completeIfSettled(db, runId),
     recordHardBounce: (audience, recipientId, limit, note) => recordHardBounce(db, audience.deliveries.people, recipientId, limit, note),
     noteReturned: (audience, deliveryId, kind) => noteReturned(db, audience.deliveries, deliveryId, kind),
   };

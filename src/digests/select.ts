@@ -1,12 +1,14 @@
 import { LRUCache } from 'lru-cache';
 import { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
+import type { FollowRow } from '../follows/find.js';
 import { loadCatalogue } from '../meetings/catalogue.js';
 import type { MeetingView } from '../meetings/queries.js';
 import type { Templates } from '../mail/templates.js';
 import type { FilterCatalogue, FilterSet } from '../subscribers/filters.js';
 import { composeDigest, composeMeeting, type DigestContent, type DigestMeeting, type FollowedMeetings } from './compose.js';
 import { prepareDigest, type DigestFeed, type PreparedDigest } from './email.js';
+import type { DigestRun } from './run-repo.js';
 import { WeekMeetings, type Followed } from './week-meetings.js';
 import { weekBounds, type Week } from './week.js';
 
@@ -88,9 +90,13 @@ export class RunBuilds {
     return this.meetings.late.views.map((view) => view.id);
   }
 
-  /** Which of a batch's subscribers follow something in the run's meetings, and those meetings (WeekMeetings.followedBy). */
-  followedBy(subscriberIds: readonly number[]): Promise<Map<number, Followed>> {
-    return this.meetings.followedBy(subscriberIds);
+  /**
+   * Which of a batch's subscribers follow something in the run's meetings,
+   * and those meetings (WeekMeetings.followedBy); `known`: their follows,
+   * read with them.
+   */
+  followedBy(subscriberIds: readonly number[], known?: readonly FollowRow[]): Promise<Map<number, Followed>> {
+    return this.meetings.followedBy(subscriberIds, known);
   }
 
   /** The late news this filter set selects: what `already` (late meeting ids a recipient has in that form) is taken from. */
@@ -155,7 +161,20 @@ export class RunBuilds {
  */
 export function createDigestBuilds(db: Db, settings: { zone: string; templates: Templates; home: string; capacity?: number }) {
   const runs = new LRUCache<number, Promise<RunBuilds>>({ max: 4 });
+  const headers = new LRUCache<number, RunHeader>({ max: 16 });
   return {
+    /**
+     * A run's id, week and kind, read (`read`) once per worker: all a send
+     * job needs of the row, which never change (a real run's status is asked
+     * before each claim group). A run not found is not remembered.
+     */
+    async header(runId: number, read: () => Promise<RunHeader | undefined>): Promise<RunHeader | undefined> {
+      const known = headers.get(runId);
+      if (known) return known;
+      const run = await read();
+      if (run) headers.set(runId, { id: run.id, week: run.week, dryRun: run.dryRun });
+      return run;
+    },
     forRun(run: { id: number; week: Week }): Promise<RunBuilds> {
       const known = runs.get(run.id);
       if (known) return known;
@@ -173,3 +192,6 @@ export function createDigestBuilds(db: Db, settings: { zone: string; templates: 
 }
 
 export type DigestBuilds = ReturnType<typeof createDigestBuilds>;
+
+/** What a send job needs of its run's row. */
+export type RunHeader = Pick<DigestRun, 'id' | 'week' | 'dryRun'>;

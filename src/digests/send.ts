@@ -4,11 +4,11 @@ import { audienceOf, type Addressee, type Audience } from './audiences.js';
 import type { DigestDeps } from './deps.js';
 import type { Claim, Settlement } from './delivery-repo.js';
 import { checkRunRates, parkRecipients } from './guard-rails.js';
-import { sampleLimit, type DigestRun, type RunSample } from './run-repo.js';
+import { sampleLimit, type RunSample } from './run-repo.js';
 import { chunk } from './runs.js';
 import { alreadyHad } from './late-news.js';
 import { sentJournal } from './sent-journal.js';
-import type { RunBuilds } from './select.js';
+import type { RunBuilds, RunHeader } from './select.js';
 import type { Followed } from './week-meetings.js';
 
 /** Thrown after a batch so the queue retries it with backoff; what was settled stays settled. */
@@ -38,7 +38,7 @@ export const claimGroup = 25;
 export async function sendDigestBatch(deps: DigestDeps, data: JobData['digest-send'], context: JobContext): Promise<JobOutcome> {
   const { audience, ids } = audienceOf(data);
   const { store } = deps;
-  const run = await store.findRun(data.runId);
+  const run = await deps.builds.header(data.runId, () => store.findRun(data.runId));
   if (!run) {
     deps.logger.warn({ runId: data.runId }, 'send job for a run that no longer exists');
     return { sent: 0, skipped: 0, failed: 0 };
@@ -52,8 +52,11 @@ export async function sendDigestBatch(deps: DigestDeps, data: JobData['digest-se
   // What of the run's late news each recipient already has: one query per batch, none in a week without late news.
   const sent = await store.sentMinutes(audience, addressees.map((addressee) => addressee.id), builds.lateMeetingIds);
   const already = (addressee: Addressee) => alreadyHad(builds.late(addressee.filters), sent.get(addressee.id));
-  // What the batch's subscribers follow, one look-up for them all: only those who follow something listed get a digest of their own.
-  const followed = audience.name === 'subscriber' ? await builds.followedBy(addressees.map((addressee) => addressee.id)) : new Map<number, Followed>();
+  // What the batch's subscribers follow came with them: only those who follow something listed get a digest of their own.
+  const followed = await builds.followedBy(
+    addressees.map((addressee) => addressee.id),
+    addressees.flatMap((addressee) => addressee.follows),
+  );
   if (run.dryRun) return rehearse(deps, run, builds, audience, addressees, vanished, already, followed);
 
   const outcome: JobOutcome = { sent: 0, skipped: vanished, failed: 0 };
@@ -103,9 +106,9 @@ export async function sendDigestBatch(deps: DigestDeps, data: JobData['digest-se
       await written.close(claims);
     }
   }
+  // Each completes the run when it is the last to settle.
   await store.countSettled(audience, run.id, ids);
   if (vanished && context.attempt === 1) await store.addRunCounts(run.id, { sent: 0, skipped: vanished, failed: 0 });
-  await store.completeIfSettled(run.id);
   await checkRunRates(deps, run.id);
   if (retries.size && !context.lastAttempt) {
     // Everyone else is settled and counted: the retry (after the queue's backoff) works on these alone.
@@ -125,7 +128,7 @@ export async function sendDigestBatch(deps: DigestDeps, data: JobData['digest-se
  * (re-sent, with its Message-ID, when its claim goes stale); the rest are
  * settled from their notes (sent-journal.ts).
  */
-function ledger(deps: DigestDeps, run: DigestRun, audience: Audience) {
+function ledger(deps: DigestDeps, run: RunHeader, audience: Audience) {
   const journal = sentJournal(deps.queue.notebook, run.id, audience.deliveries);
   const held: Settlement[] = [];
   let noted: Promise<unknown> = Promise.resolve();
@@ -165,7 +168,7 @@ type Ledger = ReturnType<typeof ledger>;
  */
 async function deliver(
   deps: DigestDeps,
-  run: DigestRun,
+  run: RunHeader,
   builds: RunBuilds,
   audience: Audience,
   addressee: Addressee,
@@ -233,7 +236,7 @@ async function deliver(
  */
 async function rehearse(
   deps: DigestDeps,
-  run: DigestRun,
+  run: RunHeader,
   builds: RunBuilds,
   audience: Audience,
   addressees: Addressee[],
@@ -256,6 +259,5 @@ async function rehearse(
     if (samples.length < sampleLimit) samples.push({ email: addressee.email, subject: rendered.subject, meetings: digest.content.meetings.length, sections: digest.content.sectionCount });
   }
   await deps.store.addRunCounts(run.id, outcome, samples);
-  await deps.store.completeIfSettled(run.id);
   return outcome;
 }

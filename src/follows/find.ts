@@ -26,6 +26,8 @@ export interface FollowMatch {
 export interface MatchOptions {
   /** Only these subscribers' follows (a digest batch, one calendar). */
   subscriberIds?: readonly number[];
+  /** These follows, read already (a send batch's, with its recipients: `followsColumn`). */
+  follows?: readonly FollowRow[];
   /** Only follows that alert. */
   alertingOnly?: boolean;
 }
@@ -82,6 +84,10 @@ export async function itemOffers(db: Db, meetingIds: readonly number[]): Promise
  * alert pass) is looked up by what the items offer.
  */
 export async function matchFollows(db: Db, offersOf: () => Promise<ItemOffer[]>, options: MatchOptions = {}): Promise<FollowMatch[]> {
+  if (options.follows) {
+    const found = options.follows.filter((follow) => !options.alertingOnly || follow.alerts).sort((a, b) => a.id - b.id);
+    return found.length ? pairs(await offersOf(), found) : [];
+  }
   if (options.subscriberIds?.length === 0) return [];
   const columns = { id: follows.id, subscriberId: follows.subscriberId, kind: follows.kind, value: follows.value, label: follows.label, alerts: follows.alerts };
   const alerting = options.alertingOnly ? eq(follows.alerts, true) : undefined;
@@ -121,11 +127,23 @@ export async function matchFollows(db: Db, offersOf: () => Promise<ItemOffer[]>,
 
 const followKey = (kind: FollowKind, value: string) => `${kind}\u0000${value}`;
 
-type FoundFollow = Pick<FollowMatch, 'subscriberId' | 'kind' | 'value' | 'label' | 'alerts'> & { id: number };
+/** A follow as matching reads it. */
+export type FollowRow = Pick<FollowMatch, 'subscriberId' | 'kind' | 'value' | 'label' | 'alerts'> & { id: number };
+
+/**
+ * A subscriber's follows as one column of a query over subscribers
+ * (`subscriberId`: that query's id column, written so that it cannot mean
+ * follows' own), in id order: a send batch reads its recipients and what
+ * they follow in one statement.
+ */
+export function followsColumn(subscriberId: SQL): SQL<FollowRow[]> {
+  return sql<FollowRow[]>`coalesce((select json_agg(json_build_object('id', f.id, 'subscriberId', f.subscriber_id, 'kind', f.kind,
+    'value', f.value, 'label', f.label, 'alerts', f.alerts) order by f.id) from ${follows} f where f.subscriber_id = ${subscriberId}), '[]'::json)`;
+}
 
 /** Each item with each follow one of its keys names, once per (follow, item). */
-function pairs(offers: ItemOffer[], found: FoundFollow[]): FollowMatch[] {
-  const byKey = new Map<string, FoundFollow[]>();
+function pairs(offers: ItemOffer[], found: FollowRow[]): FollowMatch[] {
+  const byKey = new Map<string, FollowRow[]>();
   for (const follow of found) {
     const key = followKey(follow.kind, follow.value);
     byKey.set(key, [...(byKey.get(key) ?? []), follow]);

@@ -1,9 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
-import { deliveries } from '../../src/db/schema/index.js';
-import { claimDeliveries, deliveryStatuses, settleDeliveries, subscriberDeliveries } from '../../src/digests/delivery-repo.js';
-import { createOrJoinRun } from '../../src/digests/run-repo.js';
+import { deliveries, digestRuns } from '../../src/db/schema/index.js';
+import { claimDeliveries, countSettled, deliveryStatuses, settleDeliveries, subscriberDeliveries } from '../../src/digests/delivery-repo.js';
+import { addRunCounts, createOrJoinRun, findRun } from '../../src/digests/run-repo.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { addSubscribers } from '../helpers/subscribers.js';
 
@@ -64,5 +64,54 @@ describe('claiming a group of deliveries', () => {
     await settleDeliveries(database.db, subscriberDeliveries, [{ id: mine!.id, status: 'sent', subject: 's', meetings: 1, sections: 1, carried: [] }]);
     await settleDeliveries(database.db, subscriberDeliveries, [{ id: mine!.id, status: 'failed', reason: 'a late duplicate settlement' }]);
     expect(await statusOf(row!)).toBe('sent');
+  });
+});
+
+describe('counting what a batch settled', () => {
+  /** A real run of its own week, fanned out to `total` recipients. */
+  const sendingRun = async (weekOf: string, total: number) => {
+    const { run } = await createOrJoinRun(database.db, { week: weekOf, dryRun: false, trigger: 'cli' });
+    await database.db.update(digestRuns).set({ status: 'sending', total, fannedOutAt: new Date() }).where(eq(digestRuns.id, run.id));
+    return run.id;
+  };
+  const settleAll = async (id: number, weekOf: string, people: number[], status: 'sent' | 'failed') => {
+    const claims = await claimDeliveries(database.db, subscriberDeliveries, {
+      runId: id,
+      week: weekOf,
+      staleBefore: new Date(Date.now() - 300_000),
+      recipients: people.map((person) => ({ recipientId: person, feedId: null, messageId: `<digest.${person}.${weekOf}@example.org>` })),
+    });
+    await settleDeliveries(
+      database.db,
+      subscriberDeliveries,
+      claims.map((each) => (status === 'sent' ? { id: each.id, status, subject: 's', meetings: 1, sections: 1, carried: [] } : { id: each.id, status, reason: '550 no such user' })),
+    );
+  };
+
+  it('adds each settled delivery once and completes the run in the same statement when the batch is the last to settle', async () => {
+    const people = (await addSubscribers(database.db, 4, {}, 'count.example.org')).map((row) => row.id);
+    const id = await sendingRun('2025-09-15', 5);
+    await settleAll(id, '2025-09-15', people.slice(0, 3), 'sent');
+    await countSettled(database.db, subscriberDeliveries, id, people);
+    await countSettled(database.db, subscriberDeliveries, id, people);
+    expect(await findRun(database.db, id)).toMatchObject({ sent: 3, failed: 0, status: 'sending', finishedAt: null });
+
+    await settleAll(id, '2025-09-15', people.slice(3), 'failed');
+    await countSettled(database.db, subscriberDeliveries, id, people.slice(3));
+    expect(await findRun(database.db, id)).toMatchObject({ sent: 3, failed: 1, status: 'sending' });
+    // The fifth recipient vanished before the send: counted straight onto the run, which that completes.
+    await addRunCounts(database.db, id, { sent: 0, skipped: 1, failed: 0 });
+    const done = await findRun(database.db, id);
+    expect(done).toMatchObject({ sent: 3, skipped: 1, failed: 1, status: 'completed' });
+    expect(done!.finishedAt).toBeInstanceOf(Date);
+  });
+
+  it('leaves a paused run paused when its last batch settles: an operator resumes or cancels it', async () => {
+    const people = (await addSubscribers(database.db, 2, {}, 'paused.example.org')).map((row) => row.id);
+    const id = await sendingRun('2025-09-22', 2);
+    await settleAll(id, '2025-09-22', people, 'sent');
+    await database.db.update(digestRuns).set({ status: 'paused' }).where(eq(digestRuns.id, id));
+    await countSettled(database.db, subscriberDeliveries, id, people);
+    expect(await findRun(database.db, id)).toMatchObject({ sent: 2, status: 'paused', finishedAt: null });
   });
 });

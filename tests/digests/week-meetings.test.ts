@@ -151,6 +151,21 @@ describe('a run’s digest builds', () => {
     expect(compared).toBeGreaterThan(10);
   });
 
+  it("read a run's week and kind once per worker, and ask again for a run that was not found", async () => {
+    const made = createDigestBuilds(database.db, { zone, templates, home: settings.baseUrl });
+    let reads = 0;
+    const read = (found: boolean) => async () => {
+      reads += 1;
+      return found ? { id: 7, week, dryRun: true, status: 'sending' as const } : undefined;
+    };
+    expect(await made.header(7, read(true))).toMatchObject({ id: 7, week, dryRun: true });
+    expect(await made.header(7, read(true))).toEqual({ id: 7, week, dryRun: true });
+    expect(reads).toBe(1);
+    expect(await made.header(8, read(false))).toBeUndefined();
+    expect(await made.header(8, read(false))).toBeUndefined();
+    expect(reads).toBe(3);
+  });
+
   it('are kept per run, and a filter set that several recipients share is rendered once more, then kept', async () => {
     const made = createDigestBuilds(database.db, { zone, templates, home: settings.baseUrl });
     const filters = normaliseFilters({ councils: [slug(councils[0]!)] });

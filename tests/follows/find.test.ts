@@ -2,7 +2,8 @@ import { eq, inArray } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { follows, meetings } from '../../src/db/schema/index.js';
-import { followMatches } from '../../src/follows/find.js';
+import { followMatches, itemOffers, matchFollows } from '../../src/follows/find.js';
+import { recipientsByIds } from '../../src/digests/run-repo.js';
 import { followKeyOf } from '../../src/follows/match.js';
 import { importRecords } from '../../src/meetings/import.js';
 import type { MeetingInput } from '../../src/meetings/schema.js';
@@ -87,6 +88,22 @@ describe('which follows the items of some meetings match', () => {
     const alerting = await followMatches(database.db, [ids['502']], { subscriberIds: [carol.id], alertingOnly: true });
     expect(all).toHaveLength(1);
     expect(alerting).toEqual([]);
+  });
+
+  it("matches the same with a batch's follows read alongside its subscribers as with them looked up, alerting ones alone when asked", async () => {
+    const dan = await addSubscriber(database.db);
+    await follow(dan, 'Local Plan Review', '', null, false);
+    await follow(dan, 'Deferred item: 3/25/1234/FUL Land at Brickendon Lane');
+    const ids = await meetingIds();
+    const [row] = await recipientsByIds(database.db, [dan.id]);
+    expect(row!.follows.map((each) => each.kind).sort()).toEqual(['phrase', 'reference']);
+    expect(row!.follows[0]).toMatchObject({ subscriberId: dan.id, alerts: false });
+    const offers = () => itemOffers(database.db, [ids['502']]);
+    const looked = await matchFollows(database.db, offers, { subscriberIds: [dan.id] });
+    expect(looked.length).toBeGreaterThan(1);
+    expect(await matchFollows(database.db, offers, { follows: row!.follows })).toEqual(looked);
+    expect(await matchFollows(database.db, offers, { follows: row!.follows, alertingOnly: true })).toEqual(looked.filter((match) => match.alerts));
+    expect(await matchFollows(database.db, offers, { follows: [] })).toEqual([]);
   });
 
   it('answers nothing for no meetings, no subscribers, or meetings with no followed item', async () => {
