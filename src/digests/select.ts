@@ -1,7 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
-import type { FollowRow } from '../follows/find.js';
 import { loadCatalogue } from '../meetings/catalogue.js';
 import type { MeetingView } from '../meetings/queries.js';
 import type { Templates } from '../mail/templates.js';
@@ -9,7 +8,7 @@ import type { FilterCatalogue, FilterSet } from '../subscribers/filters.js';
 import { composeDigest, composeMeeting, type DigestContent, type DigestMeeting, type FollowedMeetings } from './compose.js';
 import { prepareDigest, type DigestFeed, type PreparedDigest } from './email.js';
 import type { DigestRun } from './run-repo.js';
-import { WeekMeetings, type Followed } from './week-meetings.js';
+import { WeekMeetings, type Followed, type FollowsOf } from './week-meetings.js';
 import { weekBounds, type Week } from './week.js';
 
 /** How far ahead "coming up" looks from the end of the week. */
@@ -41,7 +40,7 @@ export async function buildDigest(
   await week.learnKeywords(request.filters.keywords);
   const late = week.select(request.filters, 'late');
   const omitted = late.length ? await had(late) : [];
-  const followed = request.subscriberId === undefined ? undefined : (await week.followedBy([request.subscriberId])).get(request.subscriberId);
+  const followed = request.subscriberId === undefined ? undefined : (await week.followedBy({ subscriberIds: [request.subscriberId] })).get(request.subscriberId);
   return composeDigest({
     ...request,
     ...(followed && { followed }),
@@ -90,13 +89,9 @@ export class RunBuilds {
     return this.meetings.late.views.map((view) => view.id);
   }
 
-  /**
-   * Which of a batch's subscribers follow something in the run's meetings,
-   * and those meetings (WeekMeetings.followedBy); `known`: their follows,
-   * read with them.
-   */
-  followedBy(subscriberIds: readonly number[], known?: readonly FollowRow[]): Promise<Map<number, Followed>> {
-    return this.meetings.followedBy(subscriberIds, known);
+  /** Which of a batch's subscribers follow something in the run's meetings, and those meetings (WeekMeetings.followedBy). */
+  followedBy(who: FollowsOf): Promise<Map<number, Followed>> {
+    return this.meetings.followedBy(who);
   }
 
   /** The late news this filter set selects: what `already` (late meeting ids a recipient has in that form) is taken from. */

@@ -53,10 +53,7 @@ export async function sendDigestBatch(deps: DigestDeps, data: JobData['digest-se
   const sent = await store.sentMinutes(audience, addressees.map((addressee) => addressee.id), builds.lateMeetingIds);
   const already = (addressee: Addressee) => alreadyHad(builds.late(addressee.filters), sent.get(addressee.id));
   // What the batch's subscribers follow came with them: only those who follow something listed get a digest of their own.
-  const followed = await builds.followedBy(
-    addressees.map((addressee) => addressee.id),
-    addressees.flatMap((addressee) => addressee.follows),
-  );
+  const followed = await builds.followedBy({ follows: addressees.flatMap((addressee) => addressee.follows) });
   if (run.dryRun) return rehearse(deps, run, builds, audience, addressees, vanished, already, followed);
 
   const outcome: JobOutcome = { sent: 0, skipped: vanished, failed: 0 };

@@ -4,6 +4,9 @@ import type { Db } from '../db/client.js';
 import { meetings, sections } from '../db/schema/index.js';
 import { loadMeetingViews, type MeetingFilter, type MeetingView } from '../meetings/queries.js';
 import { itemOffers, matchFollows, type FollowRow, type ItemOffer } from '../follows/find.js';
+
+/** Whose follows: some subscribers', or follows read already. */
+export type FollowsOf = { subscriberIds: readonly number[] } | { follows: readonly FollowRow[] };
 import type { FollowedMeetings } from './compose.js';
 import { isLateNews } from './late-news.js';
 
@@ -122,12 +125,13 @@ export class WeekMeetings {
    * For each of these subscribers who follows something listed this week or
    * in the fortnight after: those meetings, each with only the followed
    * items flagged, and a key naming them (equal keys, equal meetings, so
-   * digests can be shared). Their follows are `known` (a send batch reads
-   * them with its recipients) or read in one query for them all
-   * (follows/find.ts); the items those are matched against are read once per
-   * run, and not at all while no batch has a follower.
+   * digests can be shared). `who` names the subscribers (their follows read
+   * in one query) or hands over their follows, read already (a send batch
+   * reads them with its recipients); see follows/find.ts. The items those are
+   * matched against are read once per run, and not at all while no batch has
+   * a follower.
    */
-  async followedBy(subscriberIds: readonly number[], known?: readonly FollowRow[]): Promise<Map<number, Followed>> {
+  async followedBy(who: FollowsOf): Promise<Map<number, Followed>> {
     const found = new Map<number, Followed>();
     const offersOf = () => {
       if (!this.offers) {
@@ -138,7 +142,7 @@ export class WeekMeetings {
       return this.offers;
     };
     const bySubscriber = new Map<number, Map<number, Set<number>>>();
-    for (const match of await matchFollows(this.db, offersOf, known ? { follows: known } : { subscriberIds })) {
+    for (const match of await matchFollows(this.db, offersOf, who)) {
       const meetings = bySubscriber.get(match.subscriberId) ?? new Map<number, Set<number>>();
       bySubscriber.set(match.subscriberId, meetings.set(match.meetingId, (meetings.get(match.meetingId) ?? new Set()).add(match.sectionId)));
     }
