@@ -120,7 +120,7 @@ async function meetingsByIds(db: Db, ids: number[]): Promise<CalendarMeeting[]> 
     else itemsOf.set(meetingId, [{ number, heading }]);
   }
   return ids.map((id) => {
-    const { council, committee, status, startsAt, endsAt, location, councilUrl, sequence, updatedAt } = heads.get(id)!;
-    return { id, council, committee, status, startsAt, endsAt, location, councilUrl: httpUrl(councilUrl), sequence, updatedAt, items: itemsOf.get(id) ?? [] };
+    const head = heads.get(id)!;
+    return { ...head, councilUrl: httpUrl(head.councilUrl), items: itemsOf.get(id) ?? [] };
   });
 }
