@@ -1,11 +1,11 @@
 import { eq, sql } from 'drizzle-orm';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { deliveries, digestRuns, subscribers, suppressions } from '../../src/db/schema/index.js';
 import { subscriberDeliveries } from '../../src/digests/delivery-repo.js';
 import { createOrJoinRun } from '../../src/digests/run-repo.js';
 import { sentJournal } from '../../src/digests/sent-journal.js';
-import { fanOut, requestRun, retryFailed } from '../../src/digests/runs.js';
+import { fanOut, rehearsalBatches, requestRun, retryFailed } from '../../src/digests/runs.js';
 import { importRecords } from '../../src/meetings/import.js';
 import { seedDatabase } from '../../src/harvest/seed.js';
 import { createTestDatabase } from '../helpers/db.js';
@@ -274,5 +274,29 @@ describe('a dry run', () => {
     const real = await runWeek(database, harness, seededWeek);
     expect(real.id).not.toBe(run.id);
     expect(real).toMatchObject({ sent: 1, skipped: 1 });
+  });
+
+  it('queues its recipients in batches several times DIGEST_BATCH_SIZE, where a real run keeps to it', async () => {
+    const count = 2 * rehearsalBatches + 1;
+    for (let index = 0; index < count; index += 1) {
+      await addSubscriber(database.db, { email: `batched-${index}@example.org`, filters: { topics: ['care-leavers'] } });
+    }
+    const pageSize = harness.deps.pageSize;
+    harness.deps.pageSize = 100;
+    const queued = vi.spyOn(harness.queue, 'addBulk');
+    try {
+      const sizesOf = async (dryRun: boolean) => {
+        queued.mockClear();
+        const run = await runWeek(database, harness, seededWeek, { dryRun });
+        expect(run).toMatchObject({ status: 'completed', sent: count });
+        return queued.mock.calls.flatMap(([jobs]) => jobs.filter((job) => job.name === 'digest-send').map((job) => (job.data as { subscriberIds: number[] }).subscriberIds.length));
+      };
+      const batch = harness.config.DIGEST_BATCH_SIZE;
+      expect(await sizesOf(true)).toEqual([batch * rehearsalBatches, 1]);
+      expect(await sizesOf(false)).toEqual([...Array<number>(rehearsalBatches).fill(batch), 1]);
+    } finally {
+      queued.mockRestore();
+      harness.deps.pageSize = pageSize;
+    }
   });
 });
