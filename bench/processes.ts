@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import type { SinkStats } from './smtp-sink.js';
 import type { Database } from '../src/db/client.js';
 import { deleteQueueKeys } from '../src/jobs/bullmq.js';
@@ -54,10 +55,27 @@ export function profileFlags(): string[] {
   return [...(flags ? flags.split(/\s+/).filter(Boolean) : []), ...(cpu ? ['--cpu-prof', `--cpu-prof-dir=${cpu}`] : []), ...(heap ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${heap}`] : [])];
 }
 
-/** One `council-digest <command>` process with these settings on top of ours, from this checkout or another folder laid out like it. */
+/**
+ * The NODE_OPTIONS docker-compose.yml starts a worker with (V8's heap
+ * settings among them, which a process cannot change once started): the
+ * bench's workers run as deployed. This checkout's file, whichever code a
+ * bench runs, so that two checkouts compare under the same settings.
+ */
+export function deployedWorkerNodeOptions(): string {
+  const compose = parseYaml(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services?: { worker?: { environment?: Record<string, unknown> } } };
+  return String(compose.services?.worker?.environment?.NODE_OPTIONS ?? '');
+}
+
+/**
+ * One `council-digest <command>` process with these settings on top of ours,
+ * from this checkout or another folder laid out like it; a worker with the
+ * deployed NODE_OPTIONS unless `env` names its own (BENCH_NODE_FLAGS, on its
+ * command line, override them).
+ */
 export function startCommand(command: string, env: Record<string, string>, from = root): ChildProcess {
   const cli = path.join(from, 'bin/council-digest.js');
-  return spawn(process.execPath, [...profileFlags(), cli, command], { cwd: from, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const deployed = command === 'worker' ? { NODE_OPTIONS: deployedWorkerNodeOptions() } : {};
+  return spawn(process.execPath, [...profileFlags(), cli, command], { cwd: from, env: { ...process.env, ...deployed, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 export async function stopProcess(child: ChildProcess): Promise<void> {

@@ -15,7 +15,7 @@ import { createSmtpMailer } from '../src/mail/transport.js';
 import { dashboardLoad, seedRuns } from './console.js';
 import { benchSettings, benchWeek, createBenchDatabase, dropLeftoverDatabases, importBenchMeetings, importLateNews, insertSubscribers } from './data.js';
 import { committedTransactions, countOwnQueries, parseArgs, rawSmtpRate } from './measure.js';
-import { checkExactlyOnce, closeBench, cpuSeconds, freePort, loadTest, peakRssMb, startCommand, startSink, stopProcess, waitForHttp, waitForWorkers, type LoadResult } from './processes.js';
+import { checkExactlyOnce, closeBench, cpuSeconds, deployedWorkerNodeOptions, freePort, loadTest, peakRssMb, startCommand, startSink, stopProcess, waitForHttp, waitForWorkers, type LoadResult } from './processes.js';
 import { buildDeployment, compareStartup, type StartupFigures } from './startup.js';
 
 /**
@@ -332,7 +332,7 @@ function printTable(
   late?: Phase,
 ) {
   const rows: [string, string][] = Object.entries(figures).map(([key, value]) => [key, value === null ? '(not run)' : String(value)]);
-  rows.push(['settings', `${args.workers} worker(s) running ${deployed ? 'dist/' : 'src/ through tsx'}, WORKER_CONCURRENCY=${config.WORKER_CONCURRENCY}, DIGEST_BATCH_SIZE=${config.DIGEST_BATCH_SIZE}`]);
+  rows.push(['settings', `${args.workers} worker(s) running ${deployed ? 'dist/' : 'src/ through tsx'}, WORKER_CONCURRENCY=${config.WORKER_CONCURRENCY}, DIGEST_BATCH_SIZE=${config.DIGEST_BATCH_SIZE}, NODE_OPTIONS=${deployedWorkerNodeOptions() || '(none)'} (docker-compose.yml's)`]);
   if (full) rows.push(['full run', `${round(full.seconds, 1)} s, ${full.run.sent} sent`]);
   if (dry) rows.push(['dry run', `${round(dry.seconds, 1)} s, ${dry.run.sent} built and rendered`]);
   if (late) rows.push(['dry run with late news', `${round(late.seconds, 1)} s, ${late.run.sent} built and rendered`]);
