@@ -64,7 +64,7 @@ export async function benchDryPath(args: string[]): Promise<number> {
       for (const [side, code] of sides.entries()) {
         const recipients = (await code.recipientsByIds(database.db, ids)).map((row: { email: string | null }) => ({ ...row, email: row.email ?? '', unsendable: undefined, feed: null }));
         runId += 1;
-        const builds = await code.createDigestBuilds(database.db, { zone: 'Europe/London', templates: code.templates, home: settings.baseUrl }).forRun({ id: runId, week: benchWeek });
+        const builds = await code.createDigestBuilds(database.db, { zone: 'Europe/London', templates: code.templates, home: settings.baseUrl }).forRun({ id: runId, week: benchWeek, dryRun: true });
         for (let at = 0; at < recipients.length; at += 100) await builds.learn(recipients.slice(at, at + 100).map((recipient: { filters: unknown }) => recipient.filters));
         const started = cpuMs();
         for (const [index, recipient] of recipients.entries()) {

@@ -248,7 +248,7 @@ async function sampleDigests() {
   const { rows } = await database.pool.query<{ id: string }>(`select id from subscribers where id = any($1::bigint[]) order by id`, [
     Array.from({ length: sampleCount }, (_, index) => 1 + ((index * 2_654_435_761) % args.subscribers)),
   ]);
-  const builds = await deps.builds.forRun({ id: 0, week: benchWeek });
+  const builds = await deps.builds.forRun({ id: 0, week: benchWeek, dryRun: true });
   const recipients = (await recipientsByIds(database.db, rows.map((row) => Number(row.id)))).map((row) => ({ ...row, email: row.email! }));
   await builds.learn(recipients.map((recipient) => recipient.filters));
   const samples = [];

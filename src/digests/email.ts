@@ -1,6 +1,6 @@
 import { feedDeliveryMessageId, feedRecipientLinks } from '../feeds/recipients.js';
-import { quotedPrintable, type QuotedPrintableBodies } from '../mail/quoted-printable.js';
-import type { RenderedEmail, Templates } from '../mail/templates.js';
+import { quotedPrintable } from '../mail/quoted-printable.js';
+import type { RenderedEmail, SendableEmail, Templates } from '../mail/templates.js';
 import { mailtoWithToken, senderDomain, subscriberLinks, webcalUrl, type LinkSubject } from '../subscribers/links.js';
 import type { DigestContent } from './compose.js';
 import type { Week } from './week.js';
@@ -147,41 +147,53 @@ export function renderDigest(templates: Templates, email: DigestEmail): Rendered
   return templates.render('digest', email);
 }
 
-/** A digest rendered once for everyone who gets it: `render` adds one recipient's part. */
+/** A digest rendered once for everyone who gets it: `render` and `send` add one recipient's part. */
 export interface PreparedDigest {
   content: DigestContent;
   /** Equal to renderDigest of the DigestEmail with this personal part. */
   render(personal: PersonalPart): RenderedEmail;
   /**
-   * Its html and text quoted-printable, for sending: `rendered` is `render(personal)`. A digest prepared
-   * for many encodes its shared pieces once (see mail/quoted-printable.ts); one for a single recipient
-   * encodes `rendered` whole, as nodemailer would, without its streams.
+   * The subject of `render(personal)`, and its html and text quoted-printable, for sending. A digest
+   * prepared for many encodes its shared pieces once (see mail/quoted-printable.ts); one for a single
+   * recipient renders and encodes whole, as nodemailer would, without its streams.
    */
-  encode(personal: PersonalPart, rendered: RenderedEmail): QuotedPrintableBodies;
+  send(personal: PersonalPart): SendableEmail;
 }
 
 /**
  * A subscriber digest (feed null) or a feed's: the two differ in which links
  * they have. For one recipient (`reused` false) it renders straight away, as
- * preparing would cost more than it saves.
+ * preparing would cost more than it saves. One prepared for a real run
+ * (`sending`) keeps its html and text only encoded, half the memory of a
+ * digest a dry run renders: its `render` renders the whole again.
  */
-export function prepareDigest(templates: Templates, content: DigestContent, feed: DigestFeed | null, home: string, reused = true): PreparedDigest {
+export function prepareDigest(
+  templates: Templates,
+  content: DigestContent,
+  feed: DigestFeed | null,
+  home: string,
+  { reused = true, sending = false }: { reused?: boolean; sending?: boolean } = {},
+): PreparedDigest {
   const named = feed && { name: feed.name, partnerName: feed.partnerName };
+  const renderWhole = ({ recipient, links }: PersonalPart) => renderDigest(templates, { ...content, recipient, links, feed: named });
   if (!reused) {
     return {
       content,
-      render: ({ recipient, links }) => renderDigest(templates, { ...content, recipient, links, feed: named }),
-      encode: (_personal, rendered) => ({ html: quotedPrintable(rendered.html), text: quotedPrintable(rendered.text) }),
+      render: renderWhole,
+      send: (personal) => {
+        const { subject, html, text } = renderWhole(personal);
+        return { subject, encoded: { html: quotedPrintable(html), text: quotedPrintable(text) } };
+      },
     };
   }
-  const prepared = templates.prepare('digest', (slot) => ({
+  const make = (slot: (key: string) => string) => ({
     ...content,
     recipient: slot('recipient'),
     feed: named,
     links: feed
       ? { manage: null, unsubscribe: slot('unsubscribe'), view: null, calendar: null, webcal: null, home, follow: null }
       : { manage: slot('manage'), unsubscribe: slot('unsubscribe'), view: slot('view'), calendar: slot('calendar'), webcal: slot('webcal'), home, follow: slot('follow') },
-  }));
+  });
   const values = ({ recipient, links }: PersonalPart) => {
     const own = [links.manage, links.view, links.calendar, links.webcal, links.follow];
     if (own.some((link) => (link === null) !== Boolean(feed))) {
@@ -190,9 +202,14 @@ export function prepareDigest(templates: Templates, content: DigestContent, feed
     const { unsubscribe } = links;
     return { recipient, unsubscribe, ...(feed ? {} : { manage: links.manage!, view: links.view!, calendar: links.calendar!, webcal: links.webcal!, follow: links.follow! }) };
   };
+  if (sending) {
+    const prepared = templates.prepareToSend('digest', make);
+    return { content, render: renderWhole, send: (personal) => prepared.send(values(personal)) };
+  }
+  const prepared = templates.prepare('digest', make);
   return {
     content,
     render: (personal) => prepared.fill(values(personal)),
-    encode: (personal) => prepared.encode(values(personal)),
+    send: (personal) => prepared.send(values(personal)),
   };
 }

@@ -70,7 +70,7 @@ export class RunBuilds {
   private readonly composed = { filtered: new WeakMap<MeetingView, DigestMeeting>(), whole: new WeakMap<MeetingView, DigestMeeting>() };
 
   constructor(
-    readonly run: { id: number; week: Week },
+    readonly run: { id: number; week: Week; dryRun: boolean },
     private readonly meetings: WeekMeetings,
     private readonly catalogue: FilterCatalogue,
     private readonly settings: { zone: string; templates: Templates; home: string; capacity: number },
@@ -142,7 +142,7 @@ export class RunBuilds {
     if (known) return known.digest;
     const content = this.content(filters, already, followed);
     const again = this.seen.delete(key);
-    const made = content && prepareDigest(this.settings.templates, content, feed, this.settings.home, again);
+    const made = content && prepareDigest(this.settings.templates, content, feed, this.settings.home, { reused: again, sending: !this.run.dryRun });
     if (again) this.prepared.set(key, { digest: made });
     else this.seen.set(key, true);
     return made;
@@ -170,7 +170,7 @@ export function createDigestBuilds(db: Db, settings: { zone: string; templates: 
       if (run) headers.set(runId, { id: run.id, week: run.week, dryRun: run.dryRun });
       return run;
     },
-    forRun(run: { id: number; week: Week }): Promise<RunBuilds> {
+    forRun(run: RunHeader): Promise<RunBuilds> {
       const known = runs.get(run.id);
       if (known) return known;
       const loading = (async () => {

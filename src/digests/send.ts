@@ -199,16 +199,15 @@ async function deliver(
     const digest = builds.digest(addressee.filters, addressee.filterKey, addressee.feed, already(addressee), followed.get(addressee.id));
     if (!digest) return written.add(settle('skipped', 'nothing matched this week'));
     const personal = audience.personal(deps.mail, addressee, run.week, deps.now());
-    const rendered = digest.render(personal);
-    outgoing = { digest, rendered, encoded: digest.encode(personal, rendered), headers: audience.headers(deps.mail, addressee, personal) };
+    outgoing = { digest, sendable: digest.send(personal), headers: audience.headers(deps.mail, addressee, personal) };
   } catch (error) {
     return written.add(await failure(error));
   }
   await Promise.all([written.cleared(), deps.sendRate.take()]);
-  const { digest, rendered, encoded, headers } = outgoing;
+  const { digest, sendable, headers } = outgoing;
   const stopTimer = deps.metrics.smtpSeconds.startTimer();
   try {
-    const mail = { to: addressee.email, ...rendered, encoded, messageId: claim.messageId, headers };
+    const mail = { to: addressee.email, ...sendable, messageId: claim.messageId, headers };
     await sendMail(deps.mailer, deps.mail, mail, { kind: audience.mailKind, recipientId: addressee.id, mailId: claim.id });
   } catch (error) {
     return written.add(await failure(error));
@@ -219,7 +218,7 @@ async function deliver(
   return written.add({
     id: claim.id,
     status: 'sent',
-    subject: rendered.subject,
+    subject: sendable.subject,
     meetings: digest.content.meetings.length + digest.content.sinceLastWeek.length,
     sections: digest.content.sectionCount,
     carried: digest.content.carried,

@@ -38,13 +38,28 @@ export interface Templates {
    * space (addresses and URLs).
    */
   prepare<Name extends TemplateName>(name: Name, make: (slot: (key: string) => string) => TemplateData[Name]): PreparedEmail;
+  /**
+   * `prepare` for sending alone: the html and text are kept quoted-printable
+   * only, encoded at once (half the memory of a prepared email, and nothing
+   * joined per recipient that goes unsent), with no `fill`.
+   */
+  prepareToSend<Name extends TemplateName>(name: Name, make: (slot: (key: string) => string) => TemplateData[Name]): PreparedSend;
   names(): string[];
 }
 
-export interface PreparedEmail {
+/** An email's subject, and its html and text quoted-printable, as the transport sends them (mail/transport.ts). */
+export interface SendableEmail {
+  subject: string;
+  encoded: QuotedPrintableBodies;
+}
+
+export interface PreparedSend {
+  /** The subject of `fill(values)`, and its html and text quoted-printable: the shared pieces are encoded once. */
+  send(values: Record<string, string>): SendableEmail;
+}
+
+export interface PreparedEmail extends PreparedSend {
   fill(values: Record<string, string>): RenderedEmail;
-  /** The html and text of `fill(values)`, quoted-printable encoded for sending: the shared pieces are encoded once. */
-  encode(values: Record<string, string>): QuotedPrintableBodies;
 }
 
 export const templatesFolder = fileURLToPath(new URL('../../templates', import.meta.url));
@@ -189,58 +204,76 @@ export async function loadTemplates(folder = templatesFolder, precompiled = prec
     names: () => [...compiled.keys()].sort(),
     render,
     prepare(name, make) {
-      const rendered = render(name, make((key) => `${nonce}.${key}.${nonce}`));
-      // Literal, key, literal, key, ..., literal: indexOf rather than a regular expression, as this runs per digest.
-      const split = (text: string): string[] => {
-        const pieces: string[] = [];
-        let from = 0;
-        for (let start = text.indexOf(nonce); start >= 0; start = text.indexOf(nonce, from)) {
-          const end = text.indexOf(nonce, start + nonce.length);
-          pieces.push(text.slice(from, start), text.slice(start + nonce.length + 1, end - 1));
-          from = end + nonce.length;
-        }
-        pieces.push(text.slice(from));
-        return pieces;
-      };
-      const parts = { subject: split(rendered.subject), html: split(rendered.html), text: split(rendered.text) };
-      const join = (pieces: string[], values: Record<string, string>, escape: (value: string) => string) => {
-        if (pieces.length === 1) return pieces[0]!;
-        let out = '';
-        for (let index = 0; index < pieces.length; index += 1) {
-          if (index % 2 === 0) out += pieces[index];
-          else {
-            const value = values[pieces[index]!];
-            if (value === undefined) throw new TemplateError(`No value for "${pieces[index]}" in a prepared "${name}" email`);
-            out += escape(value);
-          }
-        }
-        return out;
-      };
-      const plain = (value: string) => value;
+      const pieces = prepareIn(name, make);
       // Encoded on the first send, not when prepared: a dry run never needs them.
-      let encoded: { html: string[]; text: string[] } | undefined;
-      const value = (values: Record<string, string>, key: string) => {
-        const given = values[key];
-        if (given === undefined) throw new TemplateError(`No value for "${key}" in a prepared "${name}" email`);
-        return given;
-      };
+      let encoded: EncodedPieces | undefined;
       return {
         fill: (values) => ({
-          subject: join(parts.subject, values, plain),
-          html: join(parts.html, values, handlebars.Utils.escapeExpression),
-          text: join(parts.text, values, plain),
+          subject: pieces.join(pieces.subject, values, plain),
+          html: pieces.join(pieces.html, values, handlebars.Utils.escapeExpression),
+          text: pieces.join(pieces.text, values, plain),
         }),
-        encode(values) {
-          encoded ??= { html: encodeLiterals(parts.html), text: encodeLiterals(parts.text) };
-          return {
-            html: fillEncoded(encoded.html, (key) => handlebars.Utils.escapeExpression(value(values, key))),
-            text: fillEncoded(encoded.text, (key) => value(values, key)),
-          };
-        },
+        send: (values) => pieces.send((encoded ??= encodePieces(pieces)), values),
       };
     },
+    prepareToSend(name, make) {
+      const pieces = prepareIn(name, make);
+      const encoded = encodePieces(pieces);
+      // Only what sending reads is kept: the plain html and text pieces go with `pieces`.
+      const { send } = pieces;
+      return { send: (values) => send(encoded, values) };
+    },
   };
+
+  /** An email rendered with `nonce`-marked slots, split into literal and key pieces, and how to put values into them. */
+  function prepareIn<Name extends TemplateName>(name: Name, make: (slot: (key: string) => string) => TemplateData[Name]) {
+    const rendered = render(name, make((key) => `${nonce}.${key}.${nonce}`));
+    // Literal, key, literal, key, ..., literal: indexOf rather than a regular expression, as this runs per digest.
+    const split = (text: string): string[] => {
+      const pieces: string[] = [];
+      let from = 0;
+      for (let start = text.indexOf(nonce); start >= 0; start = text.indexOf(nonce, from)) {
+        const end = text.indexOf(nonce, start + nonce.length);
+        pieces.push(text.slice(from, start), text.slice(start + nonce.length + 1, end - 1));
+        from = end + nonce.length;
+      }
+      pieces.push(text.slice(from));
+      return pieces;
+    };
+    const value = (values: Record<string, string>, key: string) => {
+      const given = values[key];
+      if (given === undefined) throw new TemplateError(`No value for "${key}" in a prepared "${name}" email`);
+      return given;
+    };
+    const join = (pieces: string[], values: Record<string, string>, escape: (value: string) => string) => {
+      if (pieces.length === 1) return pieces[0]!;
+      let out = '';
+      for (let index = 0; index < pieces.length; index += 1) out += index % 2 === 0 ? pieces[index] : escape(value(values, pieces[index]!));
+      return out;
+    };
+    const subject = split(rendered.subject);
+    return {
+      subject,
+      html: split(rendered.html),
+      text: split(rendered.text),
+      join,
+      send: (encoded: EncodedPieces, values: Record<string, string>): SendableEmail => ({
+        subject: join(subject, values, plain),
+        encoded: {
+          html: fillEncoded(encoded.html, (key) => handlebars.Utils.escapeExpression(value(values, key))),
+          text: fillEncoded(encoded.text, (key) => value(values, key)),
+        },
+      }),
+    };
+  }
 }
+
+/** A prepared email's html and text pieces, their literals quoted-printable (mail/quoted-printable.ts). */
+type EncodedPieces = { html: string[]; text: string[] };
+
+const encodePieces = (pieces: { html: string[]; text: string[] }): EncodedPieces => ({ html: encodeLiterals(pieces.html), text: encodeLiterals(pieces.text) });
+
+const plain = (value: string) => value;
 
 function registerHelpers(handlebars: typeof Handlebars) {
   handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);

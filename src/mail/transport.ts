@@ -7,20 +7,23 @@ import { startEmbeddedSmtp, type EmbeddedSmtp } from './embedded-smtp.js';
 import { encodedPart, MessageFrames } from './frame.js';
 import type { QuotedPrintableBodies } from './quoted-printable.js';
 
-export interface OutgoingMail {
+interface OutgoingFields {
   to: string;
   subject: string;
-  html: string;
-  text: string;
   /** Angle-bracketed, e.g. <digest.abc.2025-06-16@digest.example.org>. */
   messageId?: string;
   /** Extra headers such as List-Unsubscribe and List-Unsubscribe-Post. */
   headers?: Record<string, string>;
   /** The envelope sender (VERP, see mail/return-path.ts); unset: MAIL_FROM's address. */
   returnPath?: string;
-  /** `html` and `text` already quoted-printable (mail/quoted-printable.ts): sent as they are, not encoded again. */
-  encoded?: QuotedPrintableBodies;
 }
+
+/**
+ * A mail with its html and text, or with them already quoted-printable
+ * (`encoded`, mail/quoted-printable.ts: sent as they are, not encoded again;
+ * a plain copy beside them goes unread).
+ */
+export type OutgoingMail = OutgoingFields & ({ html: string; text: string; encoded?: undefined } | { encoded: QuotedPrintableBodies; html?: string; text?: string });
 
 /** An address nodemailer writes into the To header as it is (an internationalised one goes the composing way). */
 const asciiAddress = /^[\x21-\x7e]+$/;

@@ -112,19 +112,19 @@ describe('the rendered digest', () => {
 });
 
 describe('a digest as it is sent', () => {
-  it('reads in a mailbox exactly as rendered, encoded whole for one recipient or in shared pieces for many', async () => {
+  it('reads in a mailbox exactly as rendered, encoded whole for one recipient or in shared pieces for many, kept plain beside them or not', async () => {
     const email = digestEmail(settings, content, recipient);
     const personal = { recipient: email.recipient, links: email.links };
     const sink = await startSmtpSink();
     const mailer = createSmtpMailer({ url: sink.url, from: settings.mailFrom });
     try {
-      for (const reused of [false, true]) {
-        const digest = prepareDigest(templates, content, null, settings.baseUrl, reused);
-        const mail = digest.render(personal);
-        expect(mail).toEqual(rendered);
-        await mailer.send({ to: recipient.email, ...mail, encoded: digest.encode(personal, mail) });
+      const ways = [{ reused: false }, { reused: true }, { reused: true, sending: true }];
+      for (const way of ways) {
+        const digest = prepareDigest(templates, content, null, settings.baseUrl, way);
+        expect(digest.render(personal)).toEqual(rendered);
+        await mailer.send({ to: recipient.email, ...digest.send(personal) });
       }
-      for (const { parsed } of await sink.waitFor(2)) {
+      for (const { parsed } of await sink.waitFor(ways.length)) {
         expect(parsed.html).toBe(rendered.html);
         expect(parsed.text).toBe(rendered.text);
         expect(parsed.subject).toBe(rendered.subject);

@@ -123,27 +123,36 @@ describe('a run’s digest builds', () => {
   const subscriber = { email: 'anna+digest@example.org', publicId: '7c9e6679-7425-40de-944b-e07fc1f90ae7', tokenVersion: 2 };
   const feed = { id: 7, publicId: '0b8f5e8e-3c1e-4b52-9a53-8f3f0f6f3b11', name: 'Housing & "Planning" <watch>', partnerName: 'Eastvale CVS' };
 
-  it('render, for subscribers and feed recipients alike, byte for byte what one build and render per recipient gives', async () => {
-    const builds = createDigestBuilds(database.db, { zone, templates, home: settings.baseUrl }).forRun({ id: 1, week });
+  it('render, for subscribers and feed recipients alike, byte for byte what one build and render per recipient gives, and send it so in a real run as in a dry one', async () => {
+    const made = createDigestBuilds(database.db, { zone, templates, home: settings.baseUrl });
+    const [dry, real] = await Promise.all([made.forRun({ id: 1, week, dryRun: true }), made.forRun({ id: 2, week, dryRun: false })]);
     const catalogue = await loadCatalogue(database.db);
     const now = new Date('2025-06-23T07:00:00Z');
     let compared = 0;
     await fc.assert(
       fc.asyncProperty(filterSets, fc.boolean(), async (raw, forFeed) => {
         const filters: FilterSet = normaliseFilters(raw);
-        const run = await builds;
-        await run.learn([filters]);
-        // The first recipient of a filter set gets a one-off render; from the second on it is prepared once and filled.
-        const first = run.digest(filters, filterKey(filters), forFeed ? feed : null);
-        const kept = run.digest(filters, filterKey(filters), forFeed ? feed : null);
+        await Promise.all([dry.learn([filters]), real.learn([filters])]);
         const content = await buildDigest(database.db, { week, zone, filters, catalogue });
-        expect(first?.content ?? null).toEqual(content);
-        expect(kept?.content ?? null).toEqual(content);
-        if (!content || !first || !kept) return;
-        const email = forFeed ? feedDigestEmail(settings, content, { ...subscriber, feed }, now) : digestEmail(settings, content, subscriber);
-        const expected = renderDigest(templates, email);
-        expect(first.render({ recipient: email.recipient, links: email.links })).toEqual(expected);
-        expect(kept.render({ recipient: email.recipient, links: email.links })).toEqual(expected);
+        const email = content && (forFeed ? feedDigestEmail(settings, content, { ...subscriber, feed }, now) : digestEmail(settings, content, subscriber));
+        const personal = email && { recipient: email.recipient, links: email.links };
+        // The first recipient of a filter set gets a one-off render; from the second on it is prepared once and filled
+        // (a real run's kept only encoded, so its render renders the whole again).
+        const sent = [];
+        for (const run of [dry, real]) {
+          const first = run.digest(filters, filterKey(filters), forFeed ? feed : null);
+          const kept = run.digest(filters, filterKey(filters), forFeed ? feed : null);
+          expect(first?.content ?? null).toEqual(content);
+          expect(kept?.content ?? null).toEqual(content);
+          if (!email || !personal || !first || !kept) return;
+          const expected = renderDigest(templates, email);
+          expect(first.render(personal)).toEqual(expected);
+          expect(kept.render(personal)).toEqual(expected);
+          sent.push([first.send(personal), kept.send(personal)]);
+        }
+        // What a dry run's prepared digest sends reads in a mailbox as rendered (render.test.ts): a real run's sends the same bytes.
+        expect(sent[1]).toEqual(sent[0]);
+        expect(sent[0]![1]!.subject).toBe(renderDigest(templates, email!).subject);
         compared += 1;
       }),
       { numRuns: 60 },
@@ -169,9 +178,9 @@ describe('a run’s digest builds', () => {
   it('are kept per run, and a filter set that several recipients share is rendered once more, then kept', async () => {
     const made = createDigestBuilds(database.db, { zone, templates, home: settings.baseUrl });
     const filters = normaliseFilters({ councils: [slug(councils[0]!)] });
-    const run = await made.forRun({ id: 1, week });
-    expect(await made.forRun({ id: 1, week })).toBe(run);
-    expect(await made.forRun({ id: 2, week })).not.toBe(run);
+    const run = await made.forRun({ id: 1, week, dryRun: false });
+    expect(await made.forRun({ id: 1, week, dryRun: false })).toBe(run);
+    expect(await made.forRun({ id: 2, week, dryRun: false })).not.toBe(run);
     const once = run.digest(filters, filterKey(filters), null);
     expect(once).not.toBeNull();
     // A one-off set is not kept; the second recipient's build is.

@@ -47,7 +47,7 @@ describe('email templates', () => {
     }
   });
 
-  it('encode a prepared email for sending so that a mailbox reads exactly what fill gives, as it reads the same sent unencoded', async () => {
+  it('encode a prepared email for sending, kept plain beside or not, so that a mailbox reads exactly what fill gives, as it reads the same sent unencoded', async () => {
     await writeEmail('long', {
       html: html.replace('<p>Hello', `<p>${'Cost of living — £42,000 for the “year”, '.repeat(12)}\n  .dot first  \nHello`),
       text: `${'A long line of plain text with £ and – in it, '.repeat(10)}{{name}}\n.starts with a dot\nLink: {{link}}\n`,
@@ -60,12 +60,18 @@ describe('email templates', () => {
     try {
       const values = { name: "o'brien<x>@example.org", link: `https://digest.example.org/u/${'a'.repeat(90)}?x=1&y=2` };
       const filled = prepared.fill(values);
-      await mailer.send({ to: 'one@example.org', ...filled, encoded: prepared.encode(values) });
+      const toSend = templates.prepareToSend('long' as never, (slot) => ({ name: slot('name'), link: slot('link'), items }) as never).send(values);
+      expect(toSend).toEqual(prepared.send(values));
+      await mailer.send({ to: 'one@example.org', ...prepared.send(values) });
       await mailer.send({ to: 'two@example.org', ...filled });
-      const [encoded, plain] = (await sink.waitFor(2)).map((mail) => mail.parsed);
+      await mailer.send({ to: 'three@example.org', ...toSend });
+      const [encoded, plain, sent] = (await sink.waitFor(3)).map((mail) => mail.parsed);
       expect(encoded!.html).toBe(filled.html);
       expect(encoded!.text).toBe(plain!.text);
       expect(encoded!.html).toBe(plain!.html);
+      expect(encoded!.subject).toBe(filled.subject);
+      expect(sent!.html).toBe(filled.html);
+      expect(sent!.text).toBe(plain!.text);
       expect(sink.messages[0]!.raw.split('\r\n').every((line) => line.length <= 78)).toBe(true);
     } finally {
       await mailer.close();
