@@ -18,8 +18,13 @@ export interface QuotedPrintableBodies {
  * white space before a break encoded).
  */
 export function quotedPrintable(text: string): string {
-  return text ? wrap(encode(text), 76) : '';
+  if (!text) return '';
+  // Printable ASCII but "=" and no white space: what `encode` gives back unchanged, as a recipient's links and address
+  // are (a digest encodes six or seven a recipient, and `encode` costs a buffer and a copy even then).
+  return wrap(literal.test(text) ? text : encode(text), 76);
 }
+
+const literal = /^[!-<>-~]*$/;
 
 /** The literal pieces (even positions) encoded, the keys (odd positions) left as they are. */
 export function encodeLiterals(pieces: string[]): string[] {
