@@ -108,14 +108,15 @@ export async function completeIfSettled(db: Db, id: number): Promise<boolean> {
   const result = await db
     .update(digestRuns)
     .set({ status: 'completed', finishedAt: sql`now()` })
-    .where(
-      and(
-        eq(digestRuns.id, id),
-        eq(digestRuns.status, 'sending'),
-        sql`${digestRuns.sent} + ${digestRuns.skipped} + ${digestRuns.failed} >= ${digestRuns.total}`,
-      ),
-    );
+    .where(and(eq(digestRuns.id, id), settledWith({ sent: sql`0`, skipped: sql`0`, failed: sql`0` })));
   return (result.rowCount ?? 0) > 0;
+}
+
+type AddedCounts = { sent: SQL; skipped: SQL; failed: SQL };
+
+/** The one rule for a run's completion: it is sending, and its counts with `added` reach its total (unqualified columns). */
+function settledWith(added: AddedCounts): SQL {
+  return sql`status = 'sending' and sent + ${added.sent} + skipped + ${added.skipped} + failed + ${added.failed} >= total`;
 }
 
 /**
@@ -126,8 +127,8 @@ export async function completeIfSettled(db: Db, id: number): Promise<boolean> {
  * statement; two batches that end together are ordered by the row lock, and
  * the second sees the first's counts.
  */
-export function countsAdded(added: { sent: SQL; skipped: SQL; failed: SQL }): SQL {
-  const completes = sql`status = 'sending' and sent + ${added.sent} + skipped + ${added.skipped} + failed + ${added.failed} >= total`;
+export function countsAdded(added: AddedCounts): SQL {
+  const completes = settledWith(added);
   return sql`sent = sent + ${added.sent}, skipped = skipped + ${added.skipped}, failed = failed + ${added.failed},
     status = case when ${completes} then 'completed' else status end,
     finished_at = case when ${completes} then now() else finished_at end`;

@@ -70,7 +70,7 @@ export class RunBuilds {
   private readonly composed = { filtered: new WeakMap<MeetingView, DigestMeeting>(), whole: new WeakMap<MeetingView, DigestMeeting>() };
 
   constructor(
-    readonly run: { id: number; week: Week; dryRun: boolean },
+    readonly run: RunHeader,
     private readonly meetings: WeekMeetings,
     private readonly catalogue: FilterCatalogue,
     private readonly settings: { zone: string; templates: Templates; home: string; capacity: number },
@@ -167,8 +167,9 @@ export function createDigestBuilds(db: Db, settings: { zone: string; templates: 
       const known = headers.get(runId);
       if (known) return known;
       const run = await read();
-      if (run) headers.set(runId, { id: run.id, week: run.week, dryRun: run.dryRun });
-      return run;
+      const header = run && { id: run.id, week: run.week, dryRun: run.dryRun };
+      if (header) headers.set(runId, header);
+      return header;
     },
     forRun(run: RunHeader): Promise<RunBuilds> {
       const known = runs.get(run.id);

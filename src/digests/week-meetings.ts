@@ -4,11 +4,11 @@ import type { Db } from '../db/client.js';
 import { meetings, sections } from '../db/schema/index.js';
 import { loadMeetingViews, type MeetingFilter, type MeetingView } from '../meetings/queries.js';
 import { itemOffers, matchFollows, type FollowRow, type ItemOffer } from '../follows/find.js';
+import type { FollowedMeetings } from './compose.js';
+import { isLateNews } from './late-news.js';
 
 /** Whose follows: some subscribers', or follows read already. */
 export type FollowsOf = { subscriberIds: readonly number[] } | { follows: readonly FollowRow[] };
-import type { FollowedMeetings } from './compose.js';
-import { isLateNews } from './late-news.js';
 
 /**
  * A run's meetings in memory: the week's and the fortnight's after it,
