@@ -34,7 +34,8 @@ const linkTokenPattern = /[A-Za-z0-9_-]{20,2048}\.(?:[A-Za-z0-9_-]{43}|[A-Za-z0-
 
 export function classify(mail: ParsedMail, context: ClassifyContext): Classification {
   const reportType = reportTypeOf(mail);
-  const parts = (type: string) => mail.attachments.filter((part) => part.contentType.toLowerCase() === type).map((part) => part.content.toString('utf8'));
+  // A part whose Content-Type is empty comes from mailparser as `false`, whatever its types say.
+  const parts = (type: string) => mail.attachments.filter((part) => String(part.contentType || '').toLowerCase() === type).map((part) => part.content.toString('utf8'));
   const statusParts = [...parts('message/delivery-status'), ...parts('message/global-delivery-status')];
   const feedback = parts('message/feedback-report');
   if (reportType === 'feedback-report' || feedback.length) {

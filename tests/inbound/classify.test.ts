@@ -43,6 +43,12 @@ describe('classifying what comes back', () => {
     expect(classify(mail, { to: ['unsubscribe@example.org'], unsubscribeAddress: 'unsubscribe@example.org' })).toMatchObject({ returnTokens: [] });
   });
 
+  it('reads a report with a part of empty Content-Type as a report of nothing, without throwing', async () => {
+    const mail = await parse('Content-Type: multipart/report; report-type=delivery-status; boundary=b1\r\n\r\n--b1\r\nContent-Type: \r\n\r\n\r\n');
+    expect(() => classify(mail, context)).not.toThrow();
+    expect(classify(mail, context)).toMatchObject({ kind: 'other' });
+  });
+
   it('takes link tokens from the subject first, then the body, only for mail to the unsubscribe address', async () => {
     const token = `${'a'.repeat(30)}.${'b'.repeat(43)}`;
     const mail = await parse(fixture('mailto-unsubscribe.eml', { unsubscribeToken: token }));
