@@ -4,7 +4,7 @@ import { benchWeek, createBenchDatabase, dropBenchDatabase, importBenchMeetings,
 import { numberOption } from './measure.js';
 
 /**
- * `npm run bench -- --dry-path --baseline <checkout> [--subscribers 20000] [--rounds 7] [--json]`
+ * `npm run bench -- --dry-path --baseline <checkout> [--subscribers 20000] [--rounds 7] [--sending] [--json]`
  *
  * A dry run's work per digest, in this one process: for each bench
  * subscriber the digest from the run's builds, the recipient's links and the
@@ -14,7 +14,10 @@ import { numberOption } from './measure.js';
  * builds of a new run (every selection composed and every card rendered
  * again), so a machine other work shares slows both alike. Round 0 (each
  * side's code compiling) is printed and left out of the ratio. It also
- * checks that both give the same emails, links aside.
+ * checks that both give the same emails, links aside. `--sending`: a real
+ * run's work instead, each digest prepared for sending and its message
+ * bodies made (quoted-printable, as `deliver` hands them to the transport),
+ * with no SMTP.
  */
 
 
@@ -42,6 +45,7 @@ export async function benchDryPath(args: string[]): Promise<number> {
   if (!baseline) throw new Error('--dry-path needs --baseline <checkout>: the code to compare this checkout with');
   const subscribers = numberOption(args, 'subscribers', 20_000);
   const rounds = numberOption(args, 'rounds', 7);
+  const sending = args.includes('--sending');
   const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `cd_bench_${process.pid}`;
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -64,14 +68,15 @@ export async function benchDryPath(args: string[]): Promise<number> {
       for (const [side, code] of sides.entries()) {
         const recipients = (await code.recipientsByIds(database.db, ids)).map((row: { email: string | null }) => ({ ...row, email: row.email ?? '', unsendable: undefined, feed: null }));
         runId += 1;
-        const builds = await code.createDigestBuilds(database.db, { zone: 'Europe/London', templates: code.templates, home: settings.baseUrl }).forRun({ id: runId, week: benchWeek, dryRun: true });
+        const builds = await code.createDigestBuilds(database.db, { zone: 'Europe/London', templates: code.templates, home: settings.baseUrl }).forRun({ id: runId, week: benchWeek, dryRun: !sending });
         for (let at = 0; at < recipients.length; at += 100) await builds.learn(recipients.slice(at, at + 100).map((recipient: { filters: unknown }) => recipient.filters));
         const started = cpuMs();
         for (const [index, recipient] of recipients.entries()) {
           const digest = builds.digest(recipient.filters, recipient.filterKey, null, []);
-          const rendered = digest.render(code.subscriberAudience.personal(settings, recipient, benchWeek, new Date()));
-          // Links carry tokens either side may make differently: compare the rest.
-          if (round === 0 && index % 97 === 0) emails[side]!.push(JSON.stringify(rendered).replace(/\/(preferences|unsubscribe|digests)\/[\w.-]+/g, ''));
+          const personal = code.subscriberAudience.personal(settings, recipient, benchWeek, new Date());
+          const made = sending ? digest.send(personal) : digest.render(personal);
+          // Links carry tokens either side may make differently: compare the rest (soft line breaks taken out).
+          if (round === 0 && index % 97 === 0) emails[side]!.push(JSON.stringify(made).replace(/=\\r\\n/g, '').replace(/\/(preferences|unsubscribe|digests)\/[\w.-]+/g, ''));
         }
         const perDigest = (cpuMs() - started) / recipients.length;
         if (round > 0) totals[side]! += perDigest;
@@ -82,6 +87,7 @@ export async function benchDryPath(args: string[]): Promise<number> {
     const figures = {
       subscribers,
       rounds,
+      path: sending ? 'sending' : 'dry',
       before_cpu_ms_per_digest: Number((totals[0]! / (rounds - 1)).toFixed(4)),
       after_cpu_ms_per_digest: Number((totals[1]! / (rounds - 1)).toFixed(4)),
       after_vs_before: Number((totals[1]! / totals[0]!).toFixed(3)),
