@@ -51,8 +51,13 @@ export class MessageFrames {
   /** One node for header encoding: a node per call would draw a random boundary each time. */
   private readonly encoder = new MimeNode();
 
-  /** The message, as one string of ASCII (quoted-printable bodies, encoded headers). */
-  async message(mail: FramedMail): Promise<string> {
+  /**
+   * The message, ASCII throughout (quoted-printable bodies, encoded headers),
+   * written piece by piece into the buffer the transport sends: joined into
+   * one string first, each message would cost a 50 KB string on the heap and
+   * its copy into a buffer besides.
+   */
+  async message(mail: FramedMail): Promise<Buffer> {
     const names = Object.keys(mail.headers);
     const key = `${mail.from}\0${names.join('\0')}`;
     let made = this.frames.get(key);
@@ -63,14 +68,19 @@ export class MessageFrames {
       this.frames.set(key, made);
     }
     const { frame, slots } = made;
-    let out = frame[0]!;
+    const pieces: string[] = [frame[0]!];
+    let length = frame[0]!.length;
     for (let index = 1; index < frame.length; index += 2) {
       const slot = slots[(index - 1) / 2]!;
-      if ('body' in slot) out += mail.encoded[slot.body];
-      else out += foldLines(`${slot.line}: ${this.encoder.encodeHeaderValue(slot.header, slot.value(mail) as string)}`, 76);
-      out += frame[index + 1]!;
+      const piece = 'body' in slot ? mail.encoded[slot.body] : foldLines(`${slot.line}: ${this.encoder.encodeHeaderValue(slot.header, slot.value(mail) as string)}`, 76);
+      pieces.push(piece, frame[index + 1]!);
+      length += piece.length + frame[index + 1]!.length;
     }
-    return out;
+    // One byte a character: every piece is ASCII, so latin1 writes each as it is.
+    const message = Buffer.allocUnsafeSlow(length);
+    let at = 0;
+    for (const piece of pieces) at += message.write(piece, at, 'latin1');
+    return message;
   }
 
   private async compose(from: string, names: string[]): Promise<{ frame: Frame; slots: Slot[] }> {

@@ -79,9 +79,9 @@ export function createSmtpMailer(options: SmtpOptions): Mailer {
       assertOneMailbox(mail.to);
       if (mail.encoded && mail.messageId && asciiAddress.test(mail.to)) {
         // Bodies already encoded (digests): the whole message from a frame, one buffer for the SMTP data stream. With
-        // an ASCII address every byte of it is ASCII (encoded headers, quoted-printable bodies), so latin1 writes it as is.
+        // an ASCII address every byte of it is ASCII (encoded headers, quoted-printable bodies).
         const message = await frames.message({ from: options.from, to: mail.to, subject: mail.subject, messageId: mail.messageId, date: new Date(), headers: mail.headers ?? {}, encoded: mail.encoded });
-        const info = await transport.sendMail({ raw: Buffer.from(message, 'latin1'), messageId: mail.messageId, envelope: { from: mail.returnPath ?? sender, to: mail.to } });
+        const info = await transport.sendMail({ raw: message, messageId: mail.messageId, envelope: { from: mail.returnPath ?? sender, to: mail.to } });
         return { messageId: mail.messageId, response: info.response };
       }
       const info = await transport.sendMail({

@@ -57,15 +57,16 @@ describe('a message built from a frame', () => {
     ['a feed recipient with other headers', framed({ headers: { 'List-Unsubscribe': '<https://digest.example.org/feed-unsubscribe/abc.def>', 'List-Id': 'Planning in Herts <feed.f1.example.org>' } })],
   ])('is byte for byte what nodemailer composes whole, boundaries aside (%s)', async (_name, mail) => {
     const frames = new MessageFrames();
-    expect(sameBoundary(await frames.message(mail))).toBe(sameBoundary(await composedWhole(mail)));
+    expect(sameBoundary((await frames.message(mail)).toString('latin1'))).toBe(sameBoundary(await composedWhole(mail)));
     // The second message from the same frame too, with every personal value changed.
     const second = { ...mail, to: 'neighbour@example.net', messageId: '<digest.Zq81.2025-06-16@example.org>', date: new Date('2025-06-23T07:00:01Z'), headers: { ...mail.headers, 'List-Unsubscribe': '<https://digest.example.org/unsubscribe/other.token>' } };
-    expect(sameBoundary(await frames.message(second))).toBe(sameBoundary(await composedWhole(second)));
+    expect(sameBoundary((await frames.message(second)).toString('latin1'))).toBe(sameBoundary(await composedWhole(second)));
   });
 
   it('is all ASCII, so it goes to the wire as it is', async () => {
     const message = await new MessageFrames().message(framed({ subject: 'Café – “Bull”' }));
-    expect(/^\p{ASCII}*$/u.test(message)).toBe(true);
+    expect(message.every((byte) => byte < 0x80)).toBe(true);
+    expect(message.toString('latin1')).toContain('Subject: =?UTF-8?');
   });
 });
 
