@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import pg from 'pg';
 import type { Database } from '../src/db/client.js';
-import { profileFlags } from './processes.js';
+import { machineBusySeconds, profileFlags } from './processes.js';
 import type { RawMessage } from './raw-sender.js';
 
 /** What the bench counts and times, outside the project's own code. */
@@ -50,7 +50,7 @@ export async function rawSmtpRate(
   options: { url: string; from: string; processes: number; inFlight: number; composed: boolean },
   messages: RawMessage[],
   count: number,
-): Promise<number> {
+): Promise<{ perSecond: number; machineMsPerMessage: number }> {
   const share = Math.ceil(count / options.processes);
   const senders = Array.from({ length: options.processes }, (_, index) => {
     const child = fork(fileURLToPath(new URL('./raw-sender.ts', import.meta.url)), [], { execArgv: [...profileFlags(), '--import', 'tsx'], stdio: 'inherit' });
@@ -65,9 +65,11 @@ export async function rawSmtpRate(
   });
   await Promise.all(senders.map((sender) => sender.ready));
   const started = performance.now();
+  const busy = machineBusySeconds();
   for (const sender of senders) sender.child.send({ type: 'go' });
   await Promise.all(senders.map((sender) => sender.done));
-  return (share * options.processes) / ((performance.now() - started) / 1000);
+  const sent = share * options.processes;
+  return { perSecond: sent / ((performance.now() - started) / 1000), machineMsPerMessage: ((machineBusySeconds() - busy) * 1000) / sent };
 }
 
 /** A numeric `--name N` flag: `fallback` when absent; above 0 (or 0 and above, where `zero` allows it). */

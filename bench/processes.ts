@@ -110,6 +110,18 @@ export function cpuSeconds(pids: number[]): number {
   return ticks / clockTicks;
 }
 
+/**
+ * The whole machine's busy CPU so far (every core, every process: the
+ * workers, the senders, the sink, Postgres and Redis), from /proc/stat:
+ * user, nice, system, irq, softirq and steal, in seconds. What a phase costs
+ * the machine is the difference across it.
+ */
+export function machineBusySeconds(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
+  return (user + nice + system + irq + softirq + steal) / clockTicks;
+}
+
 export async function waitForHttp(url: string, timeoutMs = 30_000, intervalMs = 200): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -15,7 +15,7 @@ import { createSmtpMailer } from '../src/mail/transport.js';
 import { dashboardLoad, seedRuns } from './console.js';
 import { benchSettings, benchWeek, createBenchDatabase, dropLeftoverDatabases, importBenchMeetings, importLateNews, insertSubscribers } from './data.js';
 import { committedTransactions, countOwnQueries, parseArgs, rawSmtpRate } from './measure.js';
-import { checkExactlyOnce, closeBench, cpuSeconds, deployedWorkerNodeOptions, freePort, loadTest, peakRssMb, startCommand, startSink, stopProcess, waitForHttp, waitForWorkers, type LoadResult } from './processes.js';
+import { checkExactlyOnce, closeBench, cpuSeconds, deployedWorkerNodeOptions, freePort, loadTest, machineBusySeconds, peakRssMb, startCommand, startSink, stopProcess, waitForHttp, waitForWorkers, type LoadResult } from './processes.js';
 import { buildDeployment, compareStartup, type StartupFigures } from './startup.js';
 
 /**
@@ -119,20 +119,20 @@ try {
   log(`${args.subscribers} subscribers (${distinctFilterSets} filter sets, ${followers} following an application), ${meetings} meetings, ready in ${round(seconds(started), 1)} s`);
 
   const samples = await sampleDigests();
-  let raw = 0;
-  let rawComposed = 0;
+  let raw = { perSecond: 0, machineMsPerMessage: 0 };
+  let rawComposed = raw;
   let full: Phase | undefined;
   if (!args.dryOnly && !args.apiOnly && !args.startupOnly && !args.consoleOnly) {
     const ceiling = async (composed: boolean) => {
-      const rate = await rawSmtpRate(
+      const ceiling = await rawSmtpRate(
         { url: sink.url, from: config.MAIL_FROM, processes: args.workers, inFlight: config.WORKER_CONCURRENCY, composed },
         samples,
         Math.min(args.subscribers, 5_000),
       );
       const sent = await sink.stats();
       await sink.reset();
-      log(`raw SMTP${composed ? ', composed whole' : ''}: ${round(rate)} messages/s from ${args.workers} process(es), ${Math.round(sent.bytes / sent.messages)} bytes each on average`);
-      return rate;
+      log(`raw SMTP${composed ? ', composed whole' : ''}: ${round(ceiling.perSecond)} messages/s from ${args.workers} process(es), ${Math.round(sent.bytes / sent.messages)} bytes each on average`);
+      return ceiling;
     };
     raw = await ceiling(false);
     rawComposed = await ceiling(true);
@@ -153,10 +153,10 @@ try {
   const figures = {
     subscribers: args.subscribers,
     digests_per_s: full ? round(full.perSecond) : null,
-    raw_smtp_per_s: full ? round(raw) : null,
-    smtp_ratio: full ? round(full.perSecond / raw, 2) : null,
-    raw_composed_per_s: full ? round(rawComposed) : null,
-    smtp_ratio_composed: full ? round(full.perSecond / rawComposed, 2) : null,
+    raw_smtp_per_s: full ? round(raw.perSecond) : null,
+    smtp_ratio: full ? round(full.perSecond / raw.perSecond, 2) : null,
+    raw_composed_per_s: full ? round(rawComposed.perSecond) : null,
+    smtp_ratio_composed: full ? round(full.perSecond / rawComposed.perSecond, 2) : null,
     build_render_per_s: dry ? round(dry.perSecond) : null,
     build_render_late_news_per_s: late ? round(late.perSecond) : null,
     late_news_change: late && dry ? round(late.perSecond / dry.perSecond - 1, 3) : null,
@@ -167,6 +167,13 @@ try {
     fanout_s: dry ? round((full ?? dry).fanoutSeconds, 2) : null,
     cpu_ms_per_digest: full ? round(full.cpuMsPerDigest, 2) : null,
     dry_cpu_ms_per_digest: dry ? round(dry.cpuMsPerDigest, 3) : null,
+    // The whole machine's CPU (every process, Postgres and Redis too) a message or digest: where the ratio's time goes.
+    raw_machine_ms_per_message: full ? round(raw.machineMsPerMessage, 3) : null,
+    machine_ms_per_digest: full ? round(full.machineMsPerDigest, 3) : null,
+    dry_machine_ms_per_digest: dry ? round(dry.machineMsPerDigest, 3) : null,
+    // The ratio a run whose sending cost the machine just what a raw message does, on top of building a digest, would
+    // reach where the machine is the limit: what the build alone leaves of 1.
+    smtp_ratio_bound: full && dry ? round(raw.machineMsPerMessage / (raw.machineMsPerMessage + dry.machineMsPerDigest), 2) : null,
   };
   printTable(figures, full, dry, api, startup, dashboard, late);
   if (args.json) console.log(JSON.stringify({ ...figures, ...(api ? { api } : {}), ...(startup ? { startup } : {}), ...(dashboard ? { dashboard } : {}) }));
@@ -184,6 +191,8 @@ interface Phase {
   queries: number;
   /** The workers' CPU time (user and system) from trigger to completion, per digest: the cost that should not grow with N. */
   cpuMsPerDigest: number;
+  /** The whole machine's busy CPU over the same span, per digest. */
+  machineMsPerDigest: number;
 }
 
 /** One real or dry run of the bench week, on freshly started worker processes. */
@@ -196,6 +205,7 @@ async function runPhase(dryRun: boolean): Promise<Phase> {
   const before = await committedTransactions(serverUrl, name);
   const ownBefore = ownQueries();
   const cpuBefore = cpuSeconds(workers.map((worker) => worker.pid!));
+  const busyBefore = machineBusySeconds();
   const triggered = performance.now();
   const { run } = await requestRun(deps, { week: benchWeek, dryRun, trigger: 'cli' });
   let current = run;
@@ -223,6 +233,7 @@ async function runPhase(dryRun: boolean): Promise<Phase> {
     }
   }
   const elapsed = seconds(triggered);
+  const busy = machineBusySeconds() - busyBefore;
   const peak = peakRssMb(workers.map((worker) => worker.pid!));
   const cpu = cpuSeconds(workers.map((worker) => worker.pid!)) - cpuBefore;
   const own = ownQueries() - ownBefore;
@@ -232,7 +243,7 @@ async function runPhase(dryRun: boolean): Promise<Phase> {
   if (current.status === 'failed') throw new Error(`run ${run.id} failed: ${current.error}`);
   const fanoutSeconds = (current.fannedOutAt!.getTime() - current.startedAt!.getTime()) / 1000;
   log(`${dryRun ? 'dry' : 'full'} run: ${current.sent} sent, ${current.skipped} skipped, ${current.failed} failed in ${round(elapsed, 1)} s`);
-  return { run: current, seconds: elapsed, perSecond: current.sent / elapsed, fanoutSeconds, peakRssMb: peak, queries, cpuMsPerDigest: (cpu * 1000) / current.sent };
+  return { run: current, seconds: elapsed, perSecond: current.sent / elapsed, fanoutSeconds, peakRssMb: peak, queries, cpuMsPerDigest: (cpu * 1000) / current.sent, machineMsPerDigest: (busy * 1000) / current.sent };
 }
 
 /**

@@ -34,12 +34,16 @@ it('runs the benchmark end to end and prints its figures as the last line', asyn
       'cpu_ms_per_digest',
       'digests_per_s',
       'dry_cpu_ms_per_digest',
+      'dry_machine_ms_per_digest',
       'fanout_s',
+      'machine_ms_per_digest',
       'peak_rss_mb',
       'queries_per_digest',
       'raw_composed_per_s',
+      'raw_machine_ms_per_message',
       'raw_smtp_per_s',
       'smtp_ratio',
+      'smtp_ratio_bound',
       'smtp_ratio_composed',
       'subscribers',
     ].sort(),
@@ -73,3 +77,11 @@ it('sends every subscriber one digest though the SMTP server refuses 1 answer in
   expect(figures.tempfail_refused).toBeGreaterThanOrEqual(Math.floor(120 / 7));
   expect(typeof figures.tempfail_vs_clean).toBe('number');
 }, 180_000);
+
+it("compares a real run's per-digest work with another checkout's in one process, with --dry-path --sending", async () => {
+  // This checkout against itself: the same emails, quoted-printable bodies and all, links aside.
+  const { code, stderr, figures } = await bench(['--dry-path', '--baseline', root, '--sending', '--subscribers', '100', '--rounds', '2']);
+  expect(code, stderr).toBe(0);
+  expect(figures).toMatchObject({ subscribers: 100, rounds: 2, path: 'sending', same_emails: true });
+  expect(figures.after_cpu_ms_per_digest).toBeGreaterThan(0);
+}, 120_000);
