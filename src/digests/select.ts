@@ -150,12 +150,16 @@ export class RunBuilds {
 }
 
 /**
- * Each worker keeps the builds of its latest few runs; a run's first batch
- * loads them, and a failed load (a database blip) is forgotten so the
- * retry loads again.
+ * Each worker keeps the builds of the runs it is working on; a run's first
+ * batch loads them, and a failed load (a database blip) is forgotten so the
+ * retry loads again. A run's builds (its week, up to `capacity` prepared
+ * digests: 10–20 MB) go once the worker has had no batch of it for
+ * `idleMs` (ten minutes): a worker that stays up from week to week would
+ * otherwise carry the last few runs into the next, dry rehearsals among them.
+ * A batch that comes later (a retry after a long backoff) loads them again.
  */
-export function createDigestBuilds(db: Db, settings: { zone: string; templates: Templates; home: string; capacity?: number }) {
-  const runs = new LRUCache<number, Promise<RunBuilds>>({ max: 4 });
+export function createDigestBuilds(db: Db, settings: { zone: string; templates: Templates; home: string; capacity?: number; idleMs?: number }) {
+  const runs = new LRUCache<number, Promise<RunBuilds>>({ max: 4, ttl: settings.idleMs ?? 10 * 60_000, updateAgeOnGet: true, ttlAutopurge: true });
   const headers = new LRUCache<number, RunHeader>({ max: 16 });
   return {
     /**

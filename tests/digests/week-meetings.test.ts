@@ -175,6 +175,20 @@ describe('a run’s digest builds', () => {
     expect(reads).toBe(3);
   });
 
+  it("let a run's builds go once the worker has had no batch of it for a while, and load them again for a late one", async () => {
+    const made = createDigestBuilds(database.db, { zone, templates, home: settings.baseUrl, idleMs: 1000 });
+    const run = await made.forRun({ id: 1, week, dryRun: false });
+    // Batches keep coming: each use holds the builds for another idle period.
+    for (let batch = 0; batch < 4; batch += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      expect(await made.forRun({ id: 1, week, dryRun: false })).toBe(run);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2200));
+    const again = await made.forRun({ id: 1, week, dryRun: false });
+    expect(again).not.toBe(run);
+    expect(again.run).toEqual(run.run);
+  });
+
   it('are kept per run, and a filter set that several recipients share is rendered once more, then kept', async () => {
     const made = createDigestBuilds(database.db, { zone, templates, home: settings.baseUrl });
     const filters = normaliseFilters({ councils: [slug(councils[0]!)] });
