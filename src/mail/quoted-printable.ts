@@ -65,7 +65,9 @@ function escape(bytes: string): string {
  */
 function encode(text: string): string {
   const utf8 = room(text.length * 3);
-  const bytes = utf8.toString('latin1', 0, utf8.write(text, 'utf8'));
+  const length = utf8.write(text, 'utf8');
+  // As many bytes as characters: all ASCII, and the text is its own bytes.
+  const bytes = length === text.length ? text : utf8.toString('latin1', 0, length);
   const encoded = bytes.replaceAll('=', '=3D').replace(unprintable, escape);
   return hasSpaceBeforeBreak(encoded) ? encoded.replace(spaceBeforeBreak, escape) : encoded;
 }
@@ -75,7 +77,8 @@ function encode(text: string): string {
  * `wrap`, step for step): a line ends at the first CRLF or last LF within
  * reach, else after the last space or punctuation near its end, else short
  * of an escape or a UTF-8 sequence it would split, and each line cut short
- * ends in a soft break. The lines are joined once, into a flat string.
+ * ends in a soft break. The text between soft breaks is joined once, into a
+ * flat string; a text that needs no soft break comes back as it is.
  */
 function wrap(text: string): string {
   const length = text.length;
@@ -84,7 +87,9 @@ function wrap(text: string): string {
   // string made of pieces, as a template's output is.
   const bytes = room(length);
   bytes.write(text, 'latin1');
-  const lines: string[] = [];
+  // The text between soft breaks, as slices of it: lines that end in a line break of their own are left joined.
+  const pieces: string[] = [];
+  let from = 0;
   let pos = 0;
   while (pos < length) {
     const start = pos;
@@ -114,7 +119,6 @@ function wrap(text: string): string {
       }
     }
     if (hard) {
-      lines.push(text.slice(start, end));
       pos = end;
       continue;
     }
@@ -143,13 +147,14 @@ function wrap(text: string): string {
     if (end === start) end = Math.min(pos + lineLength, length);
     if (end < length && bytes[end - 1] !== LF) {
       if (end - start === lineLength) end -= escapeEndsAt(bytes, start, end) ? 3 : 1;
-      lines.push(text.slice(start, end), '=\r\n');
-    } else {
-      lines.push(text.slice(start, end));
+      pieces.push(text.slice(from, end), '=\r\n');
+      from = end;
     }
     pos = end;
   }
-  return lines.join('');
+  if (from === 0) return text;
+  pieces.push(text.slice(from));
+  return pieces.join('');
 }
 
 /** Scratch space for the bytes `encode` and `wrap` work on, grown as needed: both are synchronous, so one serves every call. */
