@@ -157,9 +157,15 @@ function wrap(text: string): string {
   return pieces.join('');
 }
 
-/** Scratch space for the bytes `encode` and `wrap` work on, grown as needed: both are synchronous, so one serves every call. */
+/**
+ * Scratch space for the bytes `encode` and `wrap` work on, grown as needed:
+ * both are synchronous, so one serves every call. Kept up to 1 MB (a digest
+ * needs about 150 KB); a larger text gets room of its own, let go after.
+ */
 let scratch = Buffer.allocUnsafeSlow(128 * 1024);
-const room = (bytes: number) => (scratch.length >= bytes ? scratch : (scratch = Buffer.allocUnsafeSlow(Math.max(bytes, scratch.length * 2))));
+const keptRoom = 1024 * 1024;
+const room = (bytes: number) =>
+  scratch.length >= bytes ? scratch : bytes > keptRoom ? Buffer.allocUnsafeSlow(bytes) : (scratch = Buffer.allocUnsafeSlow(Math.min(keptRoom, Math.max(bytes, scratch.length * 2))));
 
 const CR = 0x0d;
 const LF = 0x0a;
