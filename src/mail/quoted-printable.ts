@@ -90,71 +90,61 @@ function wrap(text: string): string {
   // The text between soft breaks, as slices of it: lines that end in a line break of their own are left joined.
   const pieces: string[] = [];
   let from = 0;
-  let pos = 0;
-  while (pos < length) {
-    const start = pos;
-    let end = Math.min(pos + lineLength, length);
-    const whole = end - start;
-    const margin = Math.max(start, end - lineMargin);
-    let hard = false;
-    // The first CRLF in the line ends it.
-    for (let at = start; at + 1 < end; at += 1) {
-      if (bytes[at] === CR && bytes[at + 1] === LF) {
-        end = at + 2;
-        hard = true;
-        break;
-      }
-    }
-    if (!hard && bytes[end - 1] === LF) hard = true;
-    if (!hard) {
-      // A line feed near the end with no CR or LF after it ends the line there.
-      for (let at = end - 1; at >= margin; at -= 1) {
-        const byte = bytes[at];
-        if (byte === CR) break;
-        if (byte === LF) {
-          end = at + 1;
-          hard = true;
-          break;
-        }
-      }
-    }
-    if (hard) {
-      pos = end;
+  for (let start = 0; start < length; ) {
+    const reach = Math.min(start + lineLength, length);
+    const hard = hardBreakEnd(bytes, start, reach);
+    if (hard !== -1) {
+      start = hard;
       continue;
     }
-    let cut = -1;
-    if (whole > lineLength - lineMargin) {
-      for (let at = end - 1; at >= margin; at -= 1) {
-        if (breakAfter[bytes[at]!] === 1) {
-          cut = at + 1;
-          break;
-        }
-      }
-    }
-    if (cut !== -1) {
-      end = cut;
-    } else if (partialEscapeAt(bytes, start, end) > 0 || escapeEndsAt(bytes, start, end)) {
-      // An escape split at the line's end goes whole to the next line.
-      end -= partialEscapeAt(bytes, start, end);
-      // Nor is a UTF-8 sequence split: its escapes go back to its first byte.
-      while (end - start > 3 && end - start < length - pos && !onlyEscapes(bytes, start, end) && escapeEndsAt(bytes, start, end)) {
-        const code = (hexValue[bytes[end - 2]!]! << 4) | hexValue[bytes[end - 1]!]!;
-        if (code < 128) break;
-        end -= 3;
-        if (code >= 0xc0) break;
-      }
-    }
-    if (end === start) end = Math.min(pos + lineLength, length);
+    let end = softBreakEnd(bytes, start, reach, length);
     if (end < length && bytes[end - 1] !== LF) {
+      // A full-length line gives up its last escape or character, so the "=" fits.
       if (end - start === lineLength) end -= escapeEndsAt(bytes, start, end) ? 3 : 1;
       pieces.push(text.slice(from, end), '=\r\n');
       from = end;
     }
-    pos = end;
+    start = end;
   }
   if (from === 0) return text;
   pieces.push(text.slice(from));
   return pieces.join('');
+}
+
+/** Where a line that may run to `reach` ends at a line break of its own: after its first CRLF, or its last LF near the end with no CR or LF after it; -1 if it has none. */
+function hardBreakEnd(bytes: Buffer, start: number, reach: number): number {
+  for (let at = start; at + 1 < reach; at += 1) if (bytes[at] === CR && bytes[at + 1] === LF) return at + 2;
+  if (bytes[reach - 1] === LF) return reach;
+  for (let at = reach - 1; at >= Math.max(start, reach - lineMargin); at -= 1) {
+    if (bytes[at] === CR) return -1;
+    if (bytes[at] === LF) return at + 1;
+  }
+  return -1;
+}
+
+/**
+ * Where a line with no line break of its own is cut (a soft break follows
+ * unless the text ends there): after the last space or punctuation near its
+ * end, else short of an escape or a UTF-8 sequence it would split.
+ */
+function softBreakEnd(bytes: Buffer, start: number, reach: number, length: number): number {
+  if (reach - start > lineLength - lineMargin) {
+    for (let at = reach - 1; at >= Math.max(start, reach - lineMargin); at -= 1) if (breakAfter[bytes[at]!] === 1) return at + 1;
+  }
+  let end = reach;
+  const partial = partialEscapeAt(bytes, start, end);
+  if (partial > 0 || escapeEndsAt(bytes, start, end)) {
+    // An escape split at the line's end goes whole to the next line.
+    end -= partial;
+    // Nor is a UTF-8 sequence split: its escapes go back to its first byte.
+    while (end - start > 3 && end - start < length - start && !onlyEscapes(bytes, start, end) && escapeEndsAt(bytes, start, end)) {
+      const code = (hexValue[bytes[end - 2]!]! << 4) | hexValue[bytes[end - 1]!]!;
+      if (code < 128) break;
+      end -= 3;
+      if (code >= 0xc0) break;
+    }
+  }
+  return end === start ? reach : end;
 }
 
 /**

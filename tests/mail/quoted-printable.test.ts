@@ -50,6 +50,7 @@ describe('quoted-printable encoding', () => {
       `${'a'.repeat(76)}=`,
       `${'a'.repeat(75)} `,
       `${'a'.repeat(75)}\r${'b'.repeat(80)}`,
+      `${'a'.repeat(74)}\n\r${'b'.repeat(80)}`,
     ];
     for (const text of edges) expect(quotedPrintable(text)).toBe(nodemailer(text));
   });
