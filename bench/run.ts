@@ -124,15 +124,15 @@ try {
   let full: Phase | undefined;
   if (!args.dryOnly && !args.apiOnly && !args.startupOnly && !args.consoleOnly) {
     const ceiling = async (composed: boolean) => {
-      const ceiling = await rawSmtpRate(
+      const measured = await rawSmtpRate(
         { url: sink.url, from: config.MAIL_FROM, processes: args.workers, inFlight: config.WORKER_CONCURRENCY, composed },
         samples,
         Math.min(args.subscribers, 5_000),
       );
       const sent = await sink.stats();
       await sink.reset();
-      log(`raw SMTP${composed ? ', composed whole' : ''}: ${round(ceiling.perSecond)} messages/s from ${args.workers} process(es), ${Math.round(sent.bytes / sent.messages)} bytes each on average`);
-      return ceiling;
+      log(`raw SMTP${composed ? ', composed whole' : ''}: ${round(measured.perSecond)} messages/s from ${args.workers} process(es), ${Math.round(sent.bytes / sent.messages)} bytes each on average`);
+      return measured;
     };
     raw = await ceiling(false);
     rawComposed = await ceiling(true);
